@@ -1,0 +1,188 @@
+"""Parse step: one HTML page -> one Article.
+
+The site adapter (the site file's selectors and widgets) is tried first, field by field;
+any field it does not give, or whose selector matches nothing, falls back to the generic
+extractor (page metadata, then heuristics). ``Article.sources`` records which one gave
+each field, and a selector that matched nothing leaves a warning, which is how a crawl
+notices that a site changed its layout.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .article import Article
+from .body import BODY_SELECTORS, find_body, remove_nodes, strip_boilerplate, text_blocks
+from .config import SiteConfig
+from .decode import decode_body
+from .metadata import clean_authors, clean_title, normalise_date, page_metadata
+from .urls import absolute_url
+from .widgets import configured_widgets, detect_widgets
+
+__all__ = ["extract", "extract_tree"]
+
+_MIN_ARTICLE_CHARS = 400  # generic pages with no article markup need this much body text
+_DATE_ATTRS = ("datetime", "content", "data-datetime", "data-date")
+# Fields every article page of a site has; a selector for one of them that matches nothing
+# is worth a warning (tags, lead or modified are often absent on perfectly fine pages).
+_EXPECTED_ON_EVERY_ARTICLE = frozenset({"title", "section", "authors", "published", "body"})
+
+
+def _node_text(node: LexborNode) -> str:
+    return " ".join(node.text(deep=True, separator=" ").split())
+
+
+def _select(tree: LexborHTMLParser, selector: str | None, many: bool = False) -> Any:
+    """Text of the first match (or of every match when ``many``); None when nothing matches."""
+    if not selector:
+        return None
+    nodes = tree.css(selector)
+    if not nodes:
+        return None
+    if many:
+        texts = [t for n in nodes if (t := _node_text(n))]
+        return list(dict.fromkeys(texts)) or None
+    for node in nodes[:1]:
+        for attr in _DATE_ATTRS if _is_date_selector(selector) else ():
+            if node.attributes.get(attr):
+                return node.attributes[attr].strip()
+        return _node_text(node) or None
+    return None
+
+
+def _is_date_selector(selector: str) -> bool:
+    return bool(re.search(r"time|date", selector, re.I))
+
+
+def _first(candidates: list[tuple[Any, str]]) -> tuple[Any, str] | tuple[None, None]:
+    for value, source in candidates:
+        if value:
+            return value, source
+    return None, None
+
+
+def _marked_body(tree: LexborHTMLParser) -> LexborNode | None:
+    """The body container the page marks itself, found without changing the tree."""
+    for selector in BODY_SELECTORS:
+        for node in tree.css(selector):
+            text = _node_text(node)
+            links = sum(len(_node_text(a)) for a in node.css("a"))
+            if len(text) >= 250 and links < len(text) / 2:
+                return node
+    return None
+
+
+def extract(html: str | bytes, url: str | None = None, site: SiteConfig | None = None,
+            content_type: str | None = None) -> Article:
+    """Extract one page. ``html`` may be bytes (decoded by BOM, header, <meta>, detection)."""
+    if isinstance(html, bytes):
+        html, _ = decode_body(html, content_type)
+    return extract_tree(LexborHTMLParser(html), url, site)
+
+
+def extract_tree(tree: LexborHTMLParser, url: str | None = None,
+                 site: SiteConfig | None = None) -> Article:
+    """Extract from an already parsed page (the crawler parses once for links and article).
+
+    The tree is modified (dropped elements are removed): read links from it first.
+    """
+    meta = page_metadata(tree)
+    selectors = site.selectors if site else {}
+    article = Article(url=url)
+    sources = article.sources
+
+    def choose(field: str, selected: Any, fallback: list[tuple[Any, str]]) -> Any:
+        if field in selectors:
+            if selected:
+                sources[field] = "selector"
+                return selected
+            if field in _EXPECTED_ON_EVERY_ARTICLE:
+                article.warnings.append(f"selector {field}={selectors[field]!r} matched nothing")
+        value, source = _first(fallback)
+        if value:
+            sources[field] = source
+        return value
+
+    site_name, _ = _first(meta.get("site_name", []))
+    title_candidates = [(clean_title(v, site_name), s) for v, s in meta.get("title", [])]
+    h1 = tree.css_first("h1")
+    if h1 is not None:
+        title_candidates.append((_node_text(h1), "h1"))
+    title_candidates += [(clean_title(v, site_name), s) for v, s in meta.get("html_title", [])]
+    article.title = choose("title", _select(tree, selectors.get("title")), title_candidates)
+    article.section = choose("section", _select(tree, selectors.get("section")),
+                             meta.get("section", []))
+    authors = choose("authors", _select(tree, selectors.get("authors"), many=True),
+                     meta.get("authors", []))
+    article.authors = clean_authors(authors or [])
+    for field in ("published", "modified"):
+        value = choose(field, _select(tree, selectors.get(field)), meta.get(field, []))
+        if value:
+            value, warning = normalise_date(value)
+            if warning:
+                article.warnings.append(f"{field}: {warning}")
+        setattr(article, field, value)
+    tags = choose("tags", _select(tree, selectors.get("tags"), many=True), meta.get("tags", []))
+    article.tags = list(dict.fromkeys(t for t in tags or [] if t))
+    article.lead = choose("lead", _select(tree, selectors.get("lead")), meta.get("lead", []))
+    language = meta.get("language", []) + ([(site.language, "site")] if site and site.language
+                                           else [])
+    article.language = choose("language", None, language)
+    for field in ("canonical_url", "amphtml_url", "image"):
+        value, source = _first(meta.get(field, []))
+        if value and url:
+            value = absolute_url(value, url)
+        if value:
+            setattr(article, field, value)
+            sources[field] = source
+
+    body = tree.css_first(selectors["body"]) if selectors.get("body") else None
+    if selectors.get("body") and body is None:
+        article.warnings.append(f"selector body={selectors['body']!r} matched nothing")
+    body_source = "selector" if body is not None else "marker"
+    if body is None:
+        body = _marked_body(tree)
+
+    base = url or ""
+    if site and site.widgets:
+        article.links = configured_widgets(tree, site.widgets, base)
+        sources["links"] = "selector"
+    else:
+        article.links = detect_widgets(tree, url, body)
+        sources["links"] = "heuristic"
+
+    if body is not None:
+        drops = [n for selector in (site.drop if site else ()) for n in body.css(selector)]
+        remove_nodes(drops)
+        if body_source == "marker":
+            strip_boilerplate(body)
+        blocks = text_blocks(body)
+    else:
+        body, body_source = find_body(tree)
+        blocks = text_blocks(body) if body is not None else []
+    if body_source != "selector" and article.title:
+        blocks = [b for b in blocks if b != article.title]
+    jsonld_text, _ = _first(meta.get("text", []))
+    if not blocks and jsonld_text:
+        blocks, body_source = [p.strip() for p in jsonld_text.split("\n") if p.strip()], "json-ld"
+    article.text = "\n\n".join(blocks)
+    if blocks:
+        sources["text"] = body_source
+
+    article.is_article = _is_article(tree, article, meta, site, url)
+    return article
+
+
+def _is_article(tree: LexborHTMLParser, article: Article, meta: dict[str, list[tuple[Any, str]]],
+                site: SiteConfig | None, url: str | None) -> bool:
+    """Article pages are archived; listing, home and error pages are only followed."""
+    if site and site.is_article:
+        return tree.css_first(site.is_article) is not None
+    if site and site.article_urls and url:
+        return any(re.search(p, url) for p in site.article_urls)
+    if meta.get("is_article"):
+        return bool(article.text)
+    return len(article.text) >= _MIN_ARTICLE_CHARS and article.text.count("\n\n") >= 2

@@ -1,0 +1,329 @@
+"""A real HTTP server on 127.0.0.1 that misbehaves on demand.
+
+The fetcher's promises (retries, caps, deadlines, politeness) are about what happens on the
+wire, so tests exercise them against actual sockets rather than a mocked client. Each fault has
+its own path; every request is logged with its arrival time so tests can count attempts and
+measure spacing. The robots.txt variant is chosen per server instance.
+
+Paths (query parameters in brackets)::
+
+    /ok                         200 HTML page
+    /private/<anything>         the same page, under the prefix robots.txt "normal" disallows
+    /status/<code>              that status, empty body
+    /flaky [fails=N]            503 for the first N requests, then 200
+    /hangup [fails=N]           closes the connection without answering N times, then 200
+    /retry-after [seconds, fails=N]   429 with Retry-After: seconds, then 200
+    /retry-after-date [fails=N] 503 with Retry-After as an HTTP-date (see retry_at), then 200
+    /etag                       200 with ETag "v1"; 304 when If-None-Match matches
+    /chain [hops=N]             N relative redirects, then 200
+    /loop [at=a|b]              a -> b -> a ...
+    /redirect [to=URL]          302 to URL
+    /to-file                    302 to file:///etc/passwd
+    /huge [size, length=1|0]    size bytes, with or without Content-Length
+    /gzip-bomb [size]           small gzip body that inflates to size bytes
+    /corrupt-gzip               Content-Encoding: gzip with an invalid deflate stream
+    /compressed [enc=gzip|deflate]   COMPRESSED_TEXT, compressed
+    /drip [interval]            headers, then one byte per interval seconds
+    /slow [seconds]             200 after a pause
+    /robots.txt                 see ROBOTS_VARIANTS
+"""
+
+from __future__ import annotations
+
+import gzip
+import socket
+import threading
+import time
+import zlib
+from dataclasses import dataclass
+from email.utils import formatdate
+from functools import lru_cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import parse_qs, urlsplit
+
+__all__ = ["FaultServer", "Request", "ROBOTS_VARIANTS", "OK_BODY", "COMPRESSED_TEXT"]
+
+OK_BODY = b"<!doctype html><html><head><title>ok</title></head><body><p>fine</p></body></html>"
+COMPRESSED_TEXT = b"<html><body>" + b"compressible news text " * 200 + b"</body></html>"
+
+# "normal" blocks everyone but newsarchive, so a test passing through proves the agent token
+# was matched against the right group.
+_NORMAL_ROBOTS = """# fault server robots.txt
+User-agent: *
+Disallow: /
+
+User-agent: newsarchive
+Disallow: /private
+Crawl-delay: {crawl_delay}
+
+Sitemap: {base}/sitemap.xml
+Sitemap: {base}/news-sitemap.xml
+"""
+
+# normal | missing (404) | error (503) | bom (UTF-8 BOM before the first line) |
+# redirect (301 to /robots-real.txt, which serves "normal")
+ROBOTS_VARIANTS = frozenset({"normal", "missing", "error", "bom", "redirect"})
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str  # including the query string
+    time: float  # time.time() when the request line was read
+    headers: dict[str, str]  # lower-case keys
+
+
+@lru_cache
+def _gzip_zeros(size: int) -> bytes:
+    return gzip.compress(b"\0" * size, compresslevel=9)
+
+
+class FaultServer:
+    """Threaded fault-injecting server; use as ``with FaultServer() as server``."""
+
+    def __init__(self, robots: str = "missing", crawl_delay: float = 0.0) -> None:
+        if robots not in ROBOTS_VARIANTS:
+            raise ValueError(f"unknown robots variant {robots!r}")
+        self.robots = robots
+        self.crawl_delay = crawl_delay
+        self.log: list[Request] = []
+        # path -> epoch second announced by /retry-after-date
+        self.retry_at: dict[str, float] = {}
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd.daemon_threads = True
+        self._httpd.fault = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def __enter__(self) -> FaultServer:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+    @property
+    def host(self) -> str:
+        """``127.0.0.1:port``, the key Fetcher.set_policy expects."""
+        return f"127.0.0.1:{self._httpd.server_address[1]}"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def requests(self, path: str) -> list[Request]:
+        """Logged requests whose path (query included) equals ``path``."""
+        with self._lock:
+            return [r for r in self.log if r.path == path]
+
+    def record(self, request: Request) -> int:
+        """Log ``request``; return how many times its path has been requested, this one included."""
+        with self._lock:
+            self.log.append(request)
+            return sum(1 for r in self.log if r.path == request.path)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "FaultServer/1.0"
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep pytest output clean; the request log is kept on the FaultServer instead."""
+
+    def do_GET(self) -> None:
+        self.fault: FaultServer = self.server.fault  # type: ignore[attr-defined]
+        headers = {key.lower(): value for key, value in self.headers.items()}
+        self.hit = self.fault.record(Request(self.path, time.time(), headers))
+        parts = urlsplit(self.path)
+        self.query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+        routes = {
+            "/ok": self._ok,
+            "/flaky": self._flaky,
+            "/hangup": self._hangup,
+            "/retry-after": self._retry_after,
+            "/retry-after-date": self._retry_after_date,
+            "/etag": self._etag,
+            "/chain": self._chain,
+            "/loop": self._loop,
+            "/redirect": self._redirect,
+            "/to-file": self._to_file,
+            "/huge": self._huge,
+            "/gzip-bomb": self._gzip_bomb,
+            "/corrupt-gzip": self._corrupt_gzip,
+            "/compressed": self._compressed,
+            "/drip": self._drip,
+            "/slow": self._slow,
+            "/robots.txt": self._robots_txt,
+            "/robots-real.txt": self._robots_real_txt,
+        }
+        if parts.path.startswith("/status/"):
+            route = self._status
+        elif parts.path.startswith("/private/"):
+            route = self._ok
+        else:
+            route = routes.get(parts.path)
+        try:
+            if route is None:
+                self._send(404, b"no such fault")
+            else:
+                route()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up on us, which is often the point of the test
+
+    def _arg(self, name: str, default: float) -> float:
+        return float(self.query.get(name, default))
+
+    def _send(
+        self,
+        status: int,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        content_type: str = "text/html; charset=utf-8",
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _failing(self) -> bool:
+        return self.hit <= self._arg("fails", 0)
+
+    # --- routes -----------------------------------------------------------------------------
+
+    def _ok(self) -> None:
+        self._send(200, OK_BODY)
+
+    def _status(self) -> None:
+        self._send(int(urlsplit(self.path).path.rsplit("/", 1)[1]))
+
+    def _flaky(self) -> None:
+        if self._failing():
+            self._send(503)
+        else:
+            self._ok()
+
+    def _hangup(self) -> None:
+        if self._failing():
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+        else:
+            self._ok()
+
+    def _retry_after(self) -> None:
+        if self._failing():
+            self._send(429, headers={"Retry-After": self.query.get("seconds", "1")})
+        else:
+            self._ok()
+
+    def _retry_after_date(self) -> None:
+        if not self._failing():
+            self._ok()
+            return
+        # HTTP-dates have whole seconds; a whole second beyond the next one guarantees a
+        # wait of more than one second whatever the sub-second clock reads now.
+        when = float(int(time.time()) + 2)
+        self.fault.retry_at[self.path] = when
+        self._send(503, headers={"Retry-After": formatdate(when, usegmt=True)})
+
+    def _etag(self) -> None:
+        if self.headers.get("If-None-Match") == '"v1"':
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.end_headers()
+        else:
+            self._send(200, OK_BODY, headers={"ETag": '"v1"'})
+
+    def _chain(self) -> None:
+        hops = int(self._arg("hops", 3))
+        if hops > 0:
+            self._send(302, headers={"Location": f"/chain?hops={hops - 1}"})
+        else:
+            self._send(200, b"end of chain")
+
+    def _loop(self) -> None:
+        other = "b" if self.query.get("at", "a") == "a" else "a"
+        self._send(302, headers={"Location": f"/loop?at={other}"})
+
+    def _redirect(self) -> None:
+        self._send(302, headers={"Location": self.query.get("to", "/ok")})
+
+    def _to_file(self) -> None:
+        self._send(302, headers={"Location": "file:///etc/passwd"})
+
+    def _huge(self) -> None:
+        size = int(self._arg("size", 50_000_000))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        if self._arg("length", 1):
+            self.send_header("Content-Length", str(size))
+        self.end_headers()
+        block = b"x" * 65536
+        for offset in range(0, size, len(block)):
+            if self.fault.stopping.is_set():
+                return
+            self.wfile.write(block[: size - offset])
+
+    def _gzip_bomb(self) -> None:
+        body = _gzip_zeros(int(self._arg("size", 50_000_000)))
+        self._send(200, body, headers={"Content-Encoding": "gzip"})
+
+    def _corrupt_gzip(self) -> None:
+        # A valid gzip header, then 0xFF: a final deflate block of the reserved type 3.
+        body = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + b"\xff" * 64
+        self._send(200, body, headers={"Content-Encoding": "gzip"})
+
+    def _compressed(self) -> None:
+        encoding = self.query.get("enc", "gzip")
+        compress = gzip.compress if encoding == "gzip" else zlib.compress
+        body = compress(COMPRESSED_TEXT)
+        self._send(200, body, headers={"Content-Encoding": encoding})
+
+    def _drip(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.wfile.flush()
+        for _ in range(1000):
+            self.wfile.write(b"x")
+            self.wfile.flush()
+            if self.fault.stopping.wait(self._arg("interval", 1.0)):
+                return
+
+    def _slow(self) -> None:
+        if not self.fault.stopping.wait(self._arg("seconds", 0.2)):
+            self._ok()
+
+    def _robots_txt(self) -> None:
+        variant = self.fault.robots
+        if variant == "missing":
+            self._send(404, b"not found")
+        elif variant == "error":
+            self._send(503, b"try later")
+        elif variant == "redirect":
+            self._send(301, headers={"Location": "/robots-real.txt"})
+        elif variant == "bom":
+            body = "\ufeffUser-agent: newsarchive\nDisallow: /private\n".encode()
+            self._send(200, body, content_type="text/plain")
+        else:
+            self._robots_real_txt()
+
+    def _robots_real_txt(self) -> None:
+        text = _NORMAL_ROBOTS.format(crawl_delay=self.fault.crawl_delay, base=self.fault.base_url)
+        self._send(200, text.encode(), content_type="text/plain")
