@@ -43,7 +43,8 @@ __all__ = [
 # article_urls: list  regexes; a page whose URL matches is taken as an article candidate
 # language    : str   language to record when a page declares none
 # [politeness] delay (seconds between requests to a host), concurrency (requests in flight)
-# [limits]     max_pages (per site per run), max_depth (link hops from a start URL)
+# [limits]     max_pages (HTML pages fetched per site per run; sitemaps and feeds are free),
+#              max_depth (link hops from a start URL)
 # [selectors]  CSS selectors: title, section, authors, published, modified, tags, lead, body,
 #              drop (list: removed inside the body), is_article (page is an article if it matches)
 # [[widgets]]  kind (free text; "auto" classifies by heading), selector or heading,

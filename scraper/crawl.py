@@ -28,11 +28,13 @@ from .extract import extract_tree
 from .fetch import Fetcher, FetchResult, FetchSettings, HostPolicy
 from .store import Archive, PageOutcome
 from .urls import canonical_url
+from .widgets import looks_like_article_url
 
 __all__ = ["CrawlReport", "SiteReport", "crawl", "crawl_sites", "fetch_settings"]
 
 BATCH_SIZE = 25  # results per transaction: large enough to amortise the commit
 BATCH_SECONDS = 2.0  # ...but never hold finished work in memory longer than this
+FRONTIER_FACTOR = 20  # URLs remembered per run: this many times the site's page budget
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 # The selectors whose failure means the site changed its layout (not just a missing tag).
 LAYOUT_ALARM_WARNINGS = ("selector title=", "selector body=")
@@ -86,9 +88,12 @@ class _SiteCrawl:
         self.fetcher = fetcher
         self.sink = sink
         self.max_pages = min(max_pages or site.max_pages, site.max_pages)
-        self.queue: asyncio.Queue[tuple[str, str, int]] = asyncio.Queue()
+        # Sitemaps and feeds first (they list the most URLs per request), then article-like
+        # URLs, then listing pages: a page budget is spent on articles, not on navigation.
+        self.queue: asyncio.PriorityQueue[tuple[int, int, str, str, int]] = (
+            asyncio.PriorityQueue())
         self.aliases: dict[str, dict[str, str]] = {}  # canonical key -> {variant: source}
-        self.scheduled = 0
+        self.pages_fetched = 0
         self.report = SiteReport(site.name)
 
     def enqueue(self, url: str, kind: str, depth: int, source: str) -> None:
@@ -104,12 +109,12 @@ class _SiteCrawl:
         if kind == "page" and depth > self.site.max_depth:
             self.report.skipped["max_depth"] += 1
             return
-        if self.scheduled >= self.max_pages:
-            self.report.skipped["max_pages"] += 1
+        if len(self.aliases) >= FRONTIER_FACTOR * self.max_pages:
+            self.report.skipped["frontier_full"] += 1
             return
         self.aliases[key] = {url: source} if url != key else {}
-        self.scheduled += 1
-        self.queue.put_nowait((key, kind, depth))
+        priority = 0 if kind != "page" else 1 if looks_like_article_url(key) else 2
+        self.queue.put_nowait((priority, len(self.aliases), key, kind, depth))
 
     async def run(self) -> SiteReport:
         site = self.site
@@ -141,8 +146,13 @@ class _SiteCrawl:
 
     async def _worker(self) -> None:
         while True:
-            url, kind, depth = await self.queue.get()
+            _, _, url, kind, depth = await self.queue.get()
             try:
+                if kind == "page":
+                    if self.pages_fetched >= self.max_pages:
+                        self.report.skipped["max_pages"] += 1
+                        continue
+                    self.pages_fetched += 1
                 result = await self.fetcher.fetch(url)
                 self.sink(self._process(result, kind, depth))
             finally:

@@ -61,9 +61,8 @@ class BodyDecoder:
 
     Failures are reported, not raised, with the fetcher's outcome names: ``failure`` becomes
     "too_large" (either cap exceeded) or "decode_error" (corrupt stream), and ``error`` says
-    why. With ``truncate`` (robots.txt) the decoded body is cut at ``max_decoded`` instead,
-    as RFC 9309 asks crawlers to parse what fits rather than ignore the file; the wire cap is
-    then moot because the decoded cap stops reading first.
+    why. With ``truncate`` (robots.txt) exceeding a cap ends the body instead, as RFC 9309
+    asks crawlers to parse what fits rather than ignore the file.
     """
 
     def __init__(
@@ -94,7 +93,10 @@ class BodyDecoder:
     def feed(self, chunk: bytes) -> bool:
         """Take one chunk off the wire; False means stop reading (failed or truncated)."""
         self.downloaded += len(chunk)
-        if self.downloaded > self._max_wire and not self._truncate:
+        if self.downloaded > self._max_wire:
+            if self._truncate:
+                self._done = True
+                return False
             return self._fail("too_large", f"body exceeds max_body_bytes ({self._max_wire})")
         if self._zlib is None:
             return self._keep(chunk)

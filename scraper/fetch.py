@@ -125,6 +125,8 @@ class RobotsInfo:
     status: str
     sitemaps: list[str] = field(default_factory=list)
     crawl_delay: float | None = None  # for FetchSettings.robots_agent
+    # Why robots.txt could not be used; a dead host otherwise looks like a strict robots.txt.
+    reason: str | None = None
     parser: Protego | None = field(default=None, repr=False, compare=False)
 
     def allowed(self, url: str, agent: str) -> bool:
@@ -271,7 +273,7 @@ class Fetcher:
                 robots = await self.robots(current)
                 if not robots.allowed(current, self.settings.robots_agent):
                     reason = (
-                        "robots.txt is unreachable, which means disallow-all (RFC 9309)"
+                        f"robots.txt unreachable ({robots.reason}): disallow-all per RFC 9309"
                         if robots.status == "unreachable"
                         else "disallowed by robots.txt"
                     )
@@ -305,10 +307,10 @@ class Fetcher:
                 break
             url = urljoin(url, exchange.headers.get("location", ""))
             if not _is_http(url):
-                return RobotsInfo("missing")
+                return RobotsInfo("missing", reason=f"redirected to {url!r}")
         else:
             # RFC 9309 2.3.1.2: past the redirect limit robots.txt counts as unavailable.
-            return RobotsInfo("missing")
+            return RobotsInfo("missing", reason="too many redirects")
 
         if exchange.outcome == "ok":
             text = exchange.body.decode("utf-8", errors="replace").removeprefix("\ufeff")
@@ -322,8 +324,8 @@ class Fetcher:
         status = exchange.status
         # 429 is a 4xx but means "overloaded", so it counts as unreachable like a 5xx.
         if status is not None and 400 <= status < 500 and status != 429:
-            return RobotsInfo("missing")
-        return RobotsInfo("unreachable")
+            return RobotsInfo("missing", reason=f"HTTP {status}")
+        return RobotsInfo("unreachable", reason=exchange.error or f"HTTP {status}")
 
     async def _request(
         self, url: str, headers: dict[str, str] | None, *, robots: bool = False

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import gzip
+import zlib
 
 import pytest
 
@@ -84,7 +86,12 @@ def test_charset_from_content_type() -> None:
 
 
 def test_body_decoder_truncates_instead_of_failing_when_asked() -> None:
-    decoder = BodyDecoder(None, max_wire=10, max_decoded=10, truncate=True)
-    assert decoder.feed(b"12345")
-    assert not decoder.feed(b"6789abcdef")
-    assert decoder.finish() == b"123456789a" and decoder.failure is None
+    decoder = BodyDecoder("gzip", max_wire=1000, max_decoded=10, truncate=True)
+    assert not decoder.feed(gzip.compress(b"0123456789abcdef"))
+    assert decoder.finish() == b"0123456789" and decoder.failure is None
+
+
+def test_body_decoder_rejects_a_body_over_the_decoded_cap() -> None:
+    decoder = BodyDecoder("deflate", max_wire=1000, max_decoded=10)
+    assert not decoder.feed(zlib.compress(b"0123456789abcdef"))
+    assert decoder.finish() == b"" and decoder.failure == "too_large"

@@ -301,7 +301,7 @@ def test_unreachable_robots_disallows_everything() -> None:
     with FaultServer(robots="error") as server:
         result = fetch(server, "/ok")
         assert result.outcome == "robots_disallowed"
-        assert "unreachable" in (result.error or "")
+        assert "unreachable (HTTP 503)" in (result.error or "")
         assert server.requests("/ok") == []
 
 
