@@ -1,9 +1,10 @@
 """The ``newsarchive`` command: a thin click mirror of the library API.
 
 Exit codes (documented for cron jobs in the README):
-0 every site crawled fine; 1 a site failed (all fetches failing, or its selectors matching
-nothing on most pages); 3 a configuration error (a bad site file is refused, the other
-sites still run); 5 the archive cannot be opened or written.
+0 every site crawled fine; 1 a site failed (robots.txt unreachable, all fetches failing, or
+its selectors matching nothing on most pages); 3 a configuration error (a bad site file is
+refused, the other sites still run); 4 another crawl is already running on the archive;
+5 the archive cannot be opened or written; 6 the crawl was interrupted (SIGTERM/SIGINT).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -19,11 +21,13 @@ import click
 from .config import load_site, load_sites
 from .crawl import crawl as run_crawl
 from .crawl import fetch_settings
-from .errors import ArchiveError, ConfigError, SiteConfigError
+from .errors import ArchiveError, ConfigError, CrawlLockedError, SiteConfigError
 from .extract import extract
 from .fetch import Fetcher
+from .store import Archive
 
-EXIT_OK, EXIT_SITE_FAILED, EXIT_CONFIG, EXIT_ARCHIVE = 0, 1, 3, 5
+EXIT_OK, EXIT_SITE_FAILED, EXIT_CONFIG, EXIT_RUNNING, EXIT_ARCHIVE, EXIT_INTERRUPTED = (
+    0, 1, 3, 4, 5, 6)
 DEFAULT_DB = Path("archive/news.db")
 DEFAULT_CONFIG = Path("config")
 ARCHIVE_TEMPLATE = Path(__file__).resolve().parents[1] / "archive"
@@ -41,34 +45,109 @@ def main() -> None:
               show_default=True, help="The archive database.")
 @click.option("--config", "config_dir", type=click.Path(path_type=Path, file_okay=False),
               default=DEFAULT_CONFIG, show_default=True, help="Directory holding sites/*.toml.")
-@click.option("--max-pages", type=int, default=None, help="At most this many fetches per site.")
-@click.option("-v", "--verbose", is_flag=True, help="Print one line per fetched URL.")
+@click.option("--max-pages", type=int, default=None, help="At most this many pages per site.")
+@click.option("-v", "--verbose", is_flag=True, help="Log one line per fetched URL.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors (for cron).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: one JSON object per line on stderr.")
 def crawl(site_names: tuple[str, ...], db_path: Path, config_dir: Path, max_pages: int | None,
-          verbose: bool) -> None:
+          verbose: bool, quiet: bool, log_format: str) -> None:
     """Crawl the configured sites into the archive."""
-    log = (lambda line: click.echo(line, err=True)) if verbose else (lambda _: None)
+    log = _event_logger(verbose, quiet, log_format)
     try:
         report = run_crawl(config_dir, db_path, list(site_names) or None, max_pages, log)
+    except CrawlLockedError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_RUNNING)
     except ArchiveError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ARCHIVE)
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_CONFIG)
+    finally:
+        log({"event": "done"})
     for error in report.config_errors:
         click.echo(f"error: site file refused: {error}", err=True)
-    for name, site in report.sites.items():
-        outcomes = ", ".join(f"{k}={v}" for k, v in sorted(site.outcomes.items()))
-        flag = "  FAILED" if site.broken else ""
-        click.echo(f"{name}: {site.fetched} fetched, {site.articles} articles ({outcomes}){flag}")
-    counts = report.counts
-    click.echo(f"crawl {report.crawl_id} {report.status}: {counts['articles_new']} new, "
-               f"{counts['articles_updated']} updated, {counts['articles_unchanged']} unchanged "
-               f"articles -> {db_path}")
+    if log_format == "json":
+        click.echo(json.dumps({"event": "summary", "crawl": report.crawl_id,
+                               "status": report.status, **report.counts,
+                               "sites": {n: r.notes() for n, r in report.sites.items()}}))
+    elif not quiet:
+        for name, site in report.sites.items():
+            click.echo(_site_line(name, site))
+        counts = report.counts
+        click.echo(f"crawl {report.crawl_id} {report.status}: {counts['articles_new']} new, "
+                   f"{counts['articles_updated']} updated, {counts['articles_unchanged']} "
+                   f"unchanged articles -> {db_path}")
     if report.config_errors:
         sys.exit(EXIT_CONFIG)
+    if report.status == "interrupted":
+        sys.exit(EXIT_INTERRUPTED)
     if report.status != "ok":
+        if quiet:
+            for name, site in report.sites.items():
+                if site.broken:
+                    click.echo(_site_line(name, site), err=True)
         sys.exit(EXIT_SITE_FAILED)
+
+
+def _site_line(name: str, site) -> str:
+    """One line per site: fetched, articles, failures and skips by reason."""
+    good = {k: v for k, v in site.outcomes.items() if k in ("ok", "not_modified", "not_article")}
+    bad = {k: v for k, v in site.outcomes.items() if k not in good}
+    parts = [f"{site.fetched} fetched", f"{site.articles} articles"]
+    parts += [f"{k} {v}" for k, v in sorted(good.items())]
+    parts.append("failed " + (", ".join(f"{k} {v}" for k, v in sorted(bad.items())) or "0"))
+    if site.skipped:
+        parts.append("skipped " + ", ".join(f"{k} {v}" for k, v in sorted(site.skipped.items())))
+    flag = f"  FAILED (robots.txt {site.robots})" if site.robots == "unreachable" else (
+        "  FAILED" if site.broken else "")
+    return f"{name}: " + "; ".join(parts) + flag
+
+
+def _event_logger(verbose: bool, quiet: bool, log_format: str):
+    """Crawl events to stderr: JSON lines, text lines (-v), or a progress line on a terminal."""
+    stderr = sys.stderr
+    progress = not quiet and not verbose and log_format == "text" and stderr.isatty()
+    fetched = Counter()
+
+    def log(event: dict) -> None:
+        if event["event"] == "done":
+            if progress and fetched:
+                stderr.write("\n")
+            return
+        if log_format == "json":
+            stderr.write(json.dumps(event) + "\n")
+        elif verbose:
+            stderr.write(f"{event['site']}: {event['outcome']:<18} {event['url']}\n")
+        elif progress:
+            fetched[event["site"]] += 1
+            line = "  ".join(f"{site}: {n}" for site, n in sorted(fetched.items()))
+            stderr.write(f"\rfetched  {line}")
+            stderr.flush()
+
+    return log
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=DEFAULT_DB, show_default=True)
+@click.option("-n", "--limit", type=int, default=10, show_default=True, help="Runs to show.")
+def runs(db_path: Path, limit: int) -> None:
+    """Recent crawls and the health of each site in them."""
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} does not exist: run `newsarchive crawl` first")
+    with Archive(db_path) as archive:
+        for crawl_row in archive.recent_crawls(limit):
+            click.echo(f"crawl {crawl_row['id']} {crawl_row['status']:<11} "
+                       f"{crawl_row['started']} -> {crawl_row['finished'] or '...'}  "
+                       f"fetched {crawl_row['fetched']}, new {crawl_row['articles_new']}, "
+                       f"updated {crawl_row['articles_updated']}, failed {crawl_row['failed']}")
+            for name, notes in json.loads(crawl_row["notes"] or "{}").items():
+                outcomes = ", ".join(f"{k} {v}" for k, v in sorted(notes["outcomes"].items()))
+                flag = "  BROKEN" if notes.get("broken") else ""
+                click.echo(f"    {name}: {outcomes or 'nothing fetched'}{flag}")
 
 
 @main.command("extract")

@@ -44,7 +44,9 @@ __all__ = [
 # language    : str   language to record when a page declares none
 # [politeness] delay (seconds between requests to a host), concurrency (requests in flight)
 # [limits]     max_pages (HTML pages fetched per site per run; sitemaps and feeds are free),
-#              max_depth (link hops from a start URL)
+#              max_depth (link hops from a start URL), max_pagination (highest /page/N/)
+# [recrawl]    recheck_days (known articles younger than this are re-checked every run
+#              with a conditional GET; older ones only when a sitemap/feed hint changes)
 # [selectors]  CSS selectors: title, section, authors, published, modified, tags, lead, body,
 #              drop (list: removed inside the body), is_article (page is an article if it matches)
 # [[widgets]]  kind (free text; "auto" classifies by heading), selector or heading,
@@ -62,7 +64,8 @@ SITE_KEYS: dict[str, Any] = {
     "article_urls": list,
     "language": str,
     "politeness": {"delay": (int, float), "concurrency": int},
-    "limits": {"max_pages": int, "max_depth": int},
+    "limits": {"max_pages": int, "max_depth": int, "max_pagination": int},
+    "recrawl": {"recheck_days": (int, float)},
     "selectors": {
         "title": str,
         "section": str,
@@ -122,6 +125,8 @@ class SiteConfig:
     concurrency: int = 2
     max_pages: int = 500
     max_depth: int = 4
+    max_pagination: int = 50
+    recheck_days: float = 3.0
     selectors: dict[str, str] = field(default_factory=dict)
     drop: tuple[str, ...] = ()
     is_article: str | None = None
@@ -256,6 +261,8 @@ def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
         concurrency=int(politeness.get("concurrency", 2)),
         max_pages=int(limits.get("max_pages", 500)),
         max_depth=int(limits.get("max_depth", 4)),
+        max_pagination=int(limits.get("max_pagination", 50)),
+        recheck_days=float(data.get("recrawl", {}).get("recheck_days", 3.0)),
         selectors=selectors,
         drop=tuple(drop),
         is_article=is_article,

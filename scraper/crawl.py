@@ -1,15 +1,17 @@
 """The crawl: discover -> fetch -> parse -> store for every configured site.
 
-Each site has its own frontier (start URLs, robots.txt and configured sitemaps, feeds, then
-the links of fetched pages), keyed by canonical URL so that a tracking-parameter, AMP or
-print variant is recorded as an alias of its article instead of being fetched again.
-Sites crawl concurrently; politeness (robots.txt, per-host delay and concurrency) lives in
-the fetcher. Results are written in batches, each one transaction.
+Each site has its own frontier (``scraper.frontier``: seeds, re-crawl policy, trap
+defences), sites crawl concurrently, and politeness (robots.txt, per-host delay and
+concurrency) lives in the fetcher. Results are written in batches, each one transaction,
+together with the URLs they revealed, so a run killed at any moment resumes where it
+stopped. One crawl at a time per archive (an flock); SIGTERM/SIGINT stop the scheduling,
+give in-flight requests a few seconds, commit, and mark the run ``interrupted``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -22,22 +24,30 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .config import SiteConfig, load_crawl_settings, load_sites
 from .decode import decode_body
-from .discover import looks_like_xml_feed, page_links, parse_feed, parse_sitemap
+from .discover import (
+    feed_links,
+    looks_like_xml_feed,
+    next_page,
+    page_links,
+    parse_feed,
+    parse_sitemap,
+)
 from .errors import ConfigError, SiteConfigError
 from .extract import extract_tree
 from .fetch import Fetcher, FetchResult, FetchSettings, HostPolicy
+from .frontier import Entry, Frontier
 from .store import Archive, PageOutcome
-from .urls import canonical_url
-from .widgets import looks_like_article_url
 
 __all__ = ["CrawlReport", "SiteReport", "crawl", "crawl_sites", "fetch_settings"]
 
 BATCH_SIZE = 25  # results per transaction: large enough to amortise the commit
 BATCH_SECONDS = 2.0  # ...but never hold finished work in memory longer than this
-FRONTIER_FACTOR = 20  # URLs remembered per run: this many times the site's page budget
+STOP_GRACE_SECONDS = 5.0  # in-flight requests get this long after SIGTERM, then are dropped
+MAX_ARTICLE_PAGES = 20  # pages of one multi-page article (rel=next) joined into one text
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 # The selectors whose failure means the site changed its layout (not just a missing tag).
 LAYOUT_ALARM_WARNINGS = ("selector title=", "selector body=")
+_OK_OUTCOMES = ("ok", "not_article", "not_modified", "robots_disallowed")
 
 
 @dataclass
@@ -51,19 +61,27 @@ class SiteReport:
     outcomes: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
     selector_misses: int = 0
+    robots: str = "ok"
 
     @property
     def broken(self) -> bool:
-        """All fetches failed, or selectors matched nothing on most article pages."""
+        """robots.txt unreachable, all fetches failed, or the layout alarm."""
+        if self.robots == "unreachable":
+            return True
         if self.fetched and self.failed == self.fetched:
             return True
         return self.articles >= 3 and self.selector_misses > self.articles / 2
+
+    def notes(self) -> dict[str, Any]:
+        return {"outcomes": dict(self.outcomes), "skipped": dict(self.skipped),
+                "selector_misses": self.selector_misses, "robots": self.robots,
+                "broken": self.broken}
 
 
 @dataclass
 class CrawlReport:
     crawl_id: int | None
-    status: str
+    status: str  # ok, failed, interrupted
     sites: dict[str, SiteReport]
     config_errors: list[SiteConfigError]
     counts: dict[str, int]
@@ -80,148 +98,158 @@ def fetch_settings(config_dir: Path | None) -> FetchSettings:
 
 
 class _SiteCrawl:
-    """The frontier and workers of one site in one run."""
+    """The workers of one site in one run."""
 
-    def __init__(self, site: SiteConfig, fetcher: Fetcher, sink: Callable[[PageOutcome], None],
+    def __init__(self, site: SiteConfig, fetcher: Fetcher, archive: Archive,
+                 sink: Callable[[PageOutcome], None], stop: asyncio.Event,
                  max_pages: int | None) -> None:
         self.site = site
         self.fetcher = fetcher
+        self.archive = archive
         self.sink = sink
-        self.max_pages = min(max_pages or site.max_pages, site.max_pages)
-        # Sitemaps and feeds first (they list the most URLs per request), then article-like
-        # URLs, then listing pages: a page budget is spent on articles, not on navigation.
-        self.queue: asyncio.PriorityQueue[tuple[int, int, str, str, int]] = (
-            asyncio.PriorityQueue())
-        self.aliases: dict[str, dict[str, str]] = {}  # canonical key -> {variant: source}
-        self.pages_fetched = 0
-        self.report = SiteReport(site.name)
-
-    def enqueue(self, url: str, kind: str, depth: int, source: str) -> None:
-        key = canonical_url(url)
-        if key in self.aliases:
-            if url != key:
-                self.aliases[key].setdefault(url, source)
-            return
-        if kind == "page" and not self.site.follows(key):
-            reason = "offsite" if urlsplit(key).netloc not in self.site.site_hosts else "denied"
-            self.report.skipped[reason] += 1
-            return
-        if kind == "page" and depth > self.site.max_depth:
-            self.report.skipped["max_depth"] += 1
-            return
-        if len(self.aliases) >= FRONTIER_FACTOR * self.max_pages:
-            self.report.skipped["frontier_full"] += 1
-            return
-        self.aliases[key] = {url: source} if url != key else {}
-        priority = 0 if kind != "page" else 1 if looks_like_article_url(key) else 2
-        self.queue.put_nowait((priority, len(self.aliases), key, kind, depth))
+        self.stop = stop
+        self.frontier = Frontier(site, archive, max_pages)
+        self.report = SiteReport(site.name, skipped=self.frontier.skipped)
 
     async def run(self) -> SiteReport:
-        site = self.site
+        site, frontier = self.site, self.frontier
         for host in site.site_hosts:
             self.fetcher.set_policy(host, HostPolicy(site.delay, site.concurrency))
-        for url in site.start_urls:
-            self.enqueue(url, "page", 0, "start_url")
-        sitemaps = list(site.sitemaps)
+        frontier.seed()
+        robots = await self.fetcher.robots(site.start_urls[0])
+        self.report.robots = robots.status
         if site.use_robots_sitemaps:
-            robots = await self.fetcher.robots(site.start_urls[0])
-            sitemaps += robots.sitemaps
-        for url in sitemaps:
-            self.enqueue(url, "sitemap", 0, "robots")
-        for url in site.feeds:
-            self.enqueue(url, "feed", 0, "config")
+            for url in robots.sitemaps:
+                frontier.offer(url, "sitemap", 0, "robots", force=True)
+        self.archive.frontier_add(site.name, frontier.drain_new())
         workers = [asyncio.create_task(self._worker()) for _ in range(max(1, site.concurrency))]
-        drained = asyncio.create_task(self.queue.join())
+        drained = asyncio.create_task(frontier.queue.join())
+        stopped = asyncio.create_task(self.stop.wait())
         try:
-            # A worker only ends by raising (e.g. the archive cannot be written): stop then.
-            done, _ = await asyncio.wait([drained, *workers], return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait([drained, stopped, *workers], return_when=asyncio.FIRST_COMPLETED)
+            if self.stop.is_set():
+                await asyncio.wait(workers, timeout=STOP_GRACE_SECONDS)
         finally:
-            for task in (drained, *workers):
+            for task in (drained, stopped, *workers):
                 task.cancel()
-            await asyncio.gather(drained, *workers, return_exceptions=True)
-        for task in done:
-            if task is not drained and not task.cancelled() and task.exception():
+            await asyncio.gather(drained, stopped, *workers, return_exceptions=True)
+        for task in workers:  # a worker ends early only by raising (e.g. the disk is full)
+            if task.done() and not task.cancelled() and task.exception():
                 raise task.exception()
         return self.report
 
     async def _worker(self) -> None:
-        while True:
-            _, _, url, kind, depth = await self.queue.get()
+        queue = self.frontier.queue
+        while not self.stop.is_set():
+            entry = await queue.get()
             try:
-                if kind == "page":
-                    if self.pages_fetched >= self.max_pages:
-                        self.report.skipped["max_pages"] += 1
-                        continue
-                    self.pages_fetched += 1
-                result = await self.fetcher.fetch(url)
-                self.sink(self._process(result, kind, depth))
+                if self.stop.is_set() or (entry.kind == "page" and not self.frontier.take_page()):
+                    continue  # left pending in the frontier table for the next run
+                result = await self.fetcher.fetch(entry.url, headers=entry.conditional)
+                outcome = await self._process(result, entry)
+                outcome.discovered = self.frontier.drain_new()
+                self.sink(outcome)
             finally:
-                self.queue.task_done()
+                queue.task_done()
 
-    def _process(self, result: FetchResult, kind: str, depth: int) -> PageOutcome:
+    async def _process(self, result: FetchResult, entry: Entry) -> PageOutcome:
         report = self.report
         report.fetched += 1
-        report.outcomes[result.outcome] += 1
         outcome = PageOutcome(
-            site=self.site.name, url=result.url, final_url=result.final_url, kind=kind,
+            site=self.site.name, url=entry.url, final_url=result.final_url, kind=entry.kind,
             status=result.status, outcome=result.outcome, error=result.error,
             content_type=result.content_type, bytes=result.bytes_downloaded,
-            elapsed=result.elapsed, attempts=result.attempts, headers=result.headers,
+            elapsed=result.elapsed, attempts=result.attempts, depth=entry.depth,
+            headers=result.headers, hint=entry.hint,
         )
-        if not result.ok:
-            if result.outcome not in ("not_modified", "robots_disallowed"):
-                report.failed += 1
-            return outcome
-        base = result.final_url
-        try:
-            if kind == "sitemap" or (kind == "feed" and not looks_like_xml_feed(result.body)):
-                pages, children = parse_sitemap(result.body, base)
-                for child in children:
-                    self.enqueue(child, "sitemap", depth, "sitemap-index")
-                for hint in pages:
-                    self.enqueue(hint.url, "page", 1, "sitemap")
-            elif kind == "feed":
-                for hint in parse_feed(result.body, base):
-                    self.enqueue(hint.url, "page", 1, "feed")
-            elif (result.content_type or "text/html").split(";")[0].strip() in _HTML_TYPES:
-                self._process_html(result, depth, outcome)
-            else:
-                outcome.outcome, outcome.error = "not_html", result.content_type
-        except Exception as exc:  # one broken document must not stop the site's crawl
-            outcome.outcome, outcome.error = "parse_error", f"{type(exc).__name__}: {exc}"
-            report.failed += 1
+        if result.ok:
+            try:
+                await self._parse(result, entry, outcome)
+            except Exception as exc:  # one broken document must not stop the site's crawl
+                outcome.outcome, outcome.error = "parse_error", f"{type(exc).__name__}: {exc}"
+        report.outcomes[outcome.outcome] += 1
+        report.failed += outcome.outcome not in _OK_OUTCOMES
         return outcome
 
-    def _process_html(self, result: FetchResult, depth: int, outcome: PageOutcome) -> None:
+    async def _parse(self, result: FetchResult, entry: Entry, outcome: PageOutcome) -> None:
+        base, offer = result.final_url, self.frontier.offer
+        if entry.kind == "sitemap" or (entry.kind == "feed" and
+                                       not looks_like_xml_feed(result.body)):
+            pages, children = parse_sitemap(result.body, base)
+            for child in children:
+                offer(child, "sitemap", entry.depth, "sitemap-index", force=True)
+            for hint in pages:
+                offer(hint.url, "page", 1, "sitemap", hint.as_dict(base))
+        elif entry.kind == "feed":
+            for hint in parse_feed(result.body, base):
+                offer(hint.url, "page", 1, "feed", hint.as_dict(base))
+        elif (result.content_type or "text/html").split(";")[0].strip() in _HTML_TYPES:
+            await self._parse_html(result, entry, outcome)
+        else:
+            outcome.outcome, outcome.error = "not_html", result.content_type
+
+    async def _parse_html(self, result: FetchResult, entry: Entry, outcome: PageOutcome) -> None:
+        site, frontier = self.site, self.frontier
         text, _ = decode_body(result.body, result.content_type)
         tree = LexborHTMLParser(text)
-        if depth < self.site.max_depth:
+        if entry.depth < site.max_depth:
             for link in page_links(tree, result.final_url):
-                self.enqueue(link, "page", depth + 1, "link")
-        article = extract_tree(tree, result.final_url, self.site)
+                frontier.offer(link, "page", entry.depth + 1, "link")
+        if entry.depth == 0:
+            for feed in feed_links(tree, result.final_url):
+                if urlsplit(feed).netloc in site.site_hosts:
+                    frontier.offer(feed, "feed", 0, "autodiscovered", force=True)
+        following = next_page(tree, result.final_url)
+        article = extract_tree(tree, result.final_url, site)
         if not article.is_article:
             outcome.outcome = "not_article"
             return
-        if article.amphtml_url:
-            self.enqueue(article.amphtml_url, "page", depth + 1, "amphtml")
-        key = canonical_url(result.url)
-        aliases = dict(self.aliases.get(key, {}))
-        canonical = article.canonical_url
-        if canonical and _trusted_canonical(canonical, result.final_url):
-            aliases.setdefault(canonical, "rel-canonical")
-            outcome.article_url = canonical
+        aliases = dict(frontier.seen.get(entry.url, {}))
+        for url in await self._more_pages(article, following, result.final_url):
+            aliases.setdefault(url, "next-page")
+        if article.canonical_url and _trusted_canonical(article.canonical_url, result.final_url):
+            aliases.setdefault(article.canonical_url, "rel-canonical")
+            outcome.article_url = article.canonical_url
         if article.amphtml_url:
             aliases.setdefault(article.amphtml_url, "amphtml")
+            frontier.offer(article.amphtml_url, "page", entry.depth + 1, "amphtml")
         self.report.articles += 1
         if any(w.startswith(LAYOUT_ALARM_WARNINGS) for w in article.warnings):
             self.report.selector_misses += 1
-        outcome.article = article
-        outcome.aliases = aliases
-        outcome.body = result.body
+        outcome.article, outcome.aliases, outcome.body = article, aliases, result.body
 
-    def late_aliases(self) -> dict[str, dict[str, str]]:
-        """Variants discovered after their article was already written."""
-        return {key: urls for key, urls in self.aliases.items() if urls}
+    async def _more_pages(self, article, following: str | None, first: str) -> list[str]:
+        """Fetch the continuation pages of a multi-page article and append their text."""
+        fetched: list[str] = []
+        seen = {first}
+        while following and following not in seen and _continues(following, first):
+            if len(fetched) >= MAX_ARTICLE_PAGES - 1:
+                article.warnings.append(f"more than {MAX_ARTICLE_PAGES} pages: text truncated")
+                break
+            seen.add(following)
+            result = await self.fetcher.fetch(following)
+            if not result.ok:
+                article.warnings.append(f"page {following}: {result.outcome}")
+                break
+            text, _ = decode_body(result.body, result.content_type)
+            tree = LexborHTMLParser(text)
+            after = next_page(tree, result.final_url)
+            part = extract_tree(tree, result.final_url, self.site)
+            if part.text:
+                article.text = f"{article.text}\n\n{part.text}" if article.text else part.text
+            fetched.append(following)
+            following = after
+        return fetched
+
+
+def _continues(url: str, first: str) -> bool:
+    """A next page of the same article: same host, and its path extends the first page's
+    (``/story/2/``) or only its page parameter differs (``/story/?page=2``)."""
+    a, b = urlsplit(url), urlsplit(first)
+    if a.netloc != b.netloc:
+        return False
+    return (a.path != b.path and a.path.startswith(b.path.rstrip("/") + "/")) or (
+        a.path == b.path and "page=" in a.query)
 
 
 def _trusted_canonical(canonical: str, page_url: str) -> bool:
@@ -233,7 +261,7 @@ def _trusted_canonical(canonical: str, page_url: str) -> bool:
 
 async def crawl_sites(sites: list[SiteConfig], archive: Archive, settings: FetchSettings,
                       max_pages: int | None = None,
-                      log: Callable[[str], None] = lambda _: None) -> CrawlReport:
+                      log: Callable[[dict[str, Any]], None] = lambda _: None) -> CrawlReport:
     """Crawl ``sites`` concurrently into ``archive``; the crawl row records the result."""
     crawl_id = archive.start_crawl(s.name for s in sites)
     for site in sites:
@@ -252,40 +280,51 @@ async def crawl_sites(sites: list[SiteConfig], archive: Archive, settings: Fetch
 
     def sink(outcome: PageOutcome) -> None:
         counts["fetched"] += 1
-        counts["failed"] += outcome.outcome not in ("ok", "not_article", "not_modified")
-        log(f"{outcome.site}: {outcome.outcome:<18} {outcome.url}")
+        counts["failed"] += outcome.outcome not in _OK_OUTCOMES
+        log({"event": "fetch", "site": outcome.site, "url": outcome.url,
+             "outcome": outcome.outcome, "status": outcome.status,
+             "elapsed": round(outcome.elapsed, 3), "error": outcome.error})
         pending.append(outcome)
         if len(pending) >= BATCH_SIZE or time.monotonic() - last_flush > BATCH_SECONDS:
             flush()
 
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    handled = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(signum, stop.set)
+            handled.append(signum)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+            pass
     status = "interrupted"
     runs: list[_SiteCrawl] = []
     try:
         async with Fetcher(settings) as fetcher:
-            runs = [_SiteCrawl(site, fetcher, sink, max_pages) for site in sites]
-            reports = await asyncio.gather(*(run.run() for run in runs))
+            runs = [_SiteCrawl(site, fetcher, archive, sink, stop, max_pages) for site in sites]
+            await asyncio.gather(*(run.run() for run in runs))
         flush()
         for run in runs:
-            archive.add_aliases(run.late_aliases())
-        status = "failed" if any(r.broken for r in reports) else "ok"
+            archive.add_aliases({k: v for k, v in run.frontier.seen.items() if v})
+        if not stop.is_set():
+            status = "failed" if any(run.report.broken for run in runs) else "ok"
     finally:
+        for signum in handled:
+            loop.remove_signal_handler(signum)
         flush()
-        reports_by_site = {run.site.name: run.report for run in runs}
-        notes: dict[str, Any] = {
-            name: {"outcomes": dict(r.outcomes), "skipped": dict(r.skipped),
-                   "selector_misses": r.selector_misses, "broken": r.broken}
-            for name, r in reports_by_site.items()
-        }
-        archive.finish_crawl(crawl_id, status, dict(counts), notes)
-    return CrawlReport(crawl_id, status, reports_by_site, [], dict(counts))
+        reports = {run.site.name: run.report for run in runs}
+        archive.finish_crawl(crawl_id, status, dict(counts),
+                             {name: r.notes() for name, r in reports.items()})
+    return CrawlReport(crawl_id, status, reports, [], dict(counts))
 
 
 def crawl(config_dir: Path, db_path: Path, site_names: list[str] | None = None,
-          max_pages: int | None = None, log: Callable[[str], None] = lambda _: None
-          ) -> CrawlReport:
+          max_pages: int | None = None,
+          log: Callable[[dict[str, Any]], None] = lambda _: None) -> CrawlReport:
     """Load the site files of ``config_dir`` and crawl them (or the named ones) into the archive.
 
     Bad site files are reported in ``CrawlReport.config_errors`` and skipped; the others run.
+    Raises CrawlLockedError when another crawl holds the archive.
     """
     sites, errors = load_sites(config_dir)
     if site_names:
@@ -296,6 +335,7 @@ def crawl(config_dir: Path, db_path: Path, site_names: list[str] | None = None,
         sites = [s for s in sites if s.name in site_names]
     settings = fetch_settings(config_dir)
     with Archive(db_path) as archive:
+        archive.lock_for_crawl()
         report = asyncio.run(crawl_sites(sites, archive, settings, max_pages, log))
     report.config_errors = errors
     return report

@@ -18,7 +18,10 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .urls import absolute_url
 
-__all__ = ["Hint", "parse_sitemap", "parse_feed", "page_links", "looks_like_xml_feed"]
+__all__ = [
+    "Hint", "parse_sitemap", "parse_feed", "page_links", "feed_links", "next_page",
+    "looks_like_xml_feed",
+]
 
 _MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 _ENTRY = re.compile(r"<(url|sitemap)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
@@ -33,6 +36,14 @@ class Hint:
     lastmod: str | None = None
     title: str | None = None
     source: str = "sitemap"
+    keywords: str | None = None
+    authors: tuple[str, ...] = ()
+
+    def as_dict(self, found_in: str) -> dict[str, object]:
+        """The hint as stored with the article: what was said, where, and by which kind."""
+        data = {"source": self.source, "found_in": found_in, "lastmod": self.lastmod,
+                "title": self.title, "keywords": self.keywords, "authors": list(self.authors)}
+        return {k: v for k, v in data.items() if v}
 
 
 def _tag(block: str, name: str) -> str | None:
@@ -66,8 +77,9 @@ def parse_sitemap(body: bytes, base: str) -> tuple[list[Hint], list[str]]:
         if kind.lower() == "sitemap":
             children.append(loc)
             continue
-        lastmod = _tag(block, "news:publication_date") or _tag(block, "lastmod")
-        pages.append(Hint(loc, lastmod, _tag(block, "news:title"), "sitemap"))
+        lastmod = _tag(block, "lastmod") or _tag(block, "news:publication_date")
+        pages.append(Hint(loc, lastmod, _tag(block, "news:title"), "sitemap",
+                          _tag(block, "news:keywords")))
     return pages, children
 
 
@@ -79,20 +91,37 @@ def parse_feed(body: bytes, base: str) -> list[Hint]:
         if kind.lower() == "item":
             link = _tag(block, "link") or _tag(block, "guid")
             date = _tag(block, "pubDate") or _tag(block, "dc:date")
+            authors = [a for a in (_tag(block, "dc:creator"), _tag(block, "author")) if a]
         else:
             match = re.search(r"<link\b(?=[^>]*rel=[\"']alternate[\"']|(?![^>]*rel=))[^>]*"
                               r"href=[\"']([^\"']+)[\"']", block, re.I)
             link = html.unescape(match.group(1)) if match else None
-            date = _tag(block, "published") or _tag(block, "updated")
+            date = _tag(block, "updated") or _tag(block, "published")
+            authors = re.findall(r"<author\b[^>]*>.*?<name>(.*?)</name>", block, re.S | re.I)
         url = absolute_url(link, base)
         if url:
-            hints.append(Hint(url, date, _tag(block, "title"), "feed"))
+            hints.append(Hint(url, date, _tag(block, "title"), "feed",
+                              authors=tuple(html.unescape(a).strip() for a in authors)))
     return hints
 
 
 def looks_like_xml_feed(body: bytes) -> bool:
     head = _maybe_gunzip(body[:4096])[:2048].lower()
     return b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head
+
+
+def feed_links(tree: LexborHTMLParser, base: str) -> list[str]:
+    """Feeds a page announces with ``<link rel=alternate type=application/rss+xml|atom+xml>``."""
+    selector = ('link[rel="alternate"][type="application/rss+xml"][href], '
+                'link[rel="alternate"][type="application/atom+xml"][href]')
+    urls = (absolute_url(n.attributes.get("href"), base) for n in tree.css(selector))
+    return [u for u in dict.fromkeys(urls) if u and not re.search(r"/comments/feed/?$", u)]
+
+
+def next_page(tree: LexborHTMLParser, base: str) -> str | None:
+    """The next page of a multi-page article (``rel=next``), or None."""
+    node = tree.css_first('link[rel="next"][href], a[rel="next"][href]')
+    return absolute_url(node.attributes.get("href"), base) if node is not None else None
 
 
 def page_links(tree: LexborHTMLParser, base: str) -> list[str]:

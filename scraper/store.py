@@ -8,6 +8,7 @@ any moment leaves a valid file holding every batch already committed.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -20,75 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from sqlite_utils import Migrations
 
 from .article import Article
 from .config import SiteConfig
-from .errors import ArchiveError
+from .errors import ArchiveError, CrawlLockedError
+from .schema import MIGRATIONS
 from .urls import canonical_url
 
-__all__ = ["Archive", "PageOutcome", "MIGRATIONS", "content_hash", "utcnow"]
-
-MIGRATIONS = Migrations("newsarchive")
-
-
-@MIGRATIONS()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    db["sites"].create(
-        {"name": str, "extends": str, "start_urls": str, "config_path": str,
-         "first_crawled": str, "last_crawled": str},
-        pk="name",
-    )
-    db["crawls"].create(
-        {"id": int, "started": str, "finished": str, "status": str, "sites": str, "pid": int,
-         "fetched": int, "articles_new": int, "articles_updated": int,
-         "articles_unchanged": int, "failed": int, "notes": str},
-        pk="id",
-    )
-    db["fetches"].create(
-        {"id": int, "crawl_id": int, "site": str, "url": str, "final_url": str,
-         "kind": str, "status": int, "outcome": str, "error": str, "content_type": str,
-         "bytes": int, "elapsed": float, "attempts": int, "fetched_at": str},
-        pk="id", foreign_keys=[("crawl_id", "crawls", "id"), ("site", "sites", "name")],
-    )
-    db["pages"].create(
-        {"id": int, "fetch_id": int, "site": str, "url": str, "final_url": str, "status": int,
-         "headers": str, "body": bytes, "body_size": int, "compression": str,
-         "fetched_at": str},
-        pk="id", foreign_keys=[("fetch_id", "fetches", "id"), ("site", "sites", "name")],
-    )
-    db["articles"].create(
-        {"id": int, "site": str, "url": str, "canonical_url": str, "title": str,
-         "section": str, "authors": str, "published": str, "modified": str,
-         "language": str, "tags": str, "lead": str, "image": str, "text": str,
-         "word_count": int, "content_hash": str, "extraction": str, "first_seen": str,
-         "last_seen": str, "page_id": int},
-        pk="id", foreign_keys=[("site", "sites", "name"), ("page_id", "pages", "id")],
-    )
-    db["article_urls"].create(
-        {"url": str, "canonical": str, "article_id": int, "source": str, "first_seen": str},
-        pk="url", foreign_keys=[("article_id", "articles", "id")],
-    )
-    db["links"].create(
-        {"id": int, "article_id": int, "kind": str, "position": int, "title": str,
-         "url": str, "teaser": str, "heading": str, "target_url": str,
-         "target_article_id": int},
-        pk="id",
-        foreign_keys=[("article_id", "articles", "id"), ("target_article_id", "articles", "id")],
-    )
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["site", "published"])
-    db["articles"].create_index(["content_hash"])
-    db["article_urls"].create_index(["article_id"])
-    db["article_urls"].create_index(["canonical"])
-    db["links"].create_index(["article_id"])
-    db["links"].create_index(["target_url"])
-    db["links"].create_index(["target_article_id"])
-    db["fetches"].create_index(["crawl_id"])
-    db["fetches"].create_index(["url"])
-    db["pages"].create_index(["url"])
-    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
-
+__all__ = ["Archive", "PageOutcome", "content_hash", "utcnow"]
 
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -105,9 +45,9 @@ class PageOutcome:
     """Everything one fetched URL produced, written to the archive in one batch."""
 
     site: str
-    url: str
+    url: str  # the frontier key that was fetched (canonical form)
     final_url: str
-    kind: str
+    kind: str  # page, sitemap, feed
     status: int | None
     outcome: str
     error: str | None = None
@@ -115,11 +55,20 @@ class PageOutcome:
     bytes: int = 0
     elapsed: float = 0.0
     attempts: int = 1
+    depth: int = 0
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
     article: Article | None = None
     aliases: dict[str, str] = field(default_factory=dict)  # url -> how it was seen
     article_url: str | None = None  # the article's identity when not final_url (rel=canonical)
+    hint: dict[str, Any] | None = None  # what a sitemap or feed said about this URL
+    discovered: list[tuple] = field(default_factory=list)  # (url, kind, depth, source, hint)
+
+    @property
+    def retry_next_run(self) -> bool:
+        """Transient failures stay in the frontier as ``failed`` and are tried again."""
+        return self.outcome in ("timeout", "network_error") or (
+            self.outcome == "http_error" and (self.status or 500) >= 500)
 
 
 class Archive:
@@ -127,6 +76,7 @@ class Archive:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self._lock_file: Any = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
@@ -140,12 +90,38 @@ class Archive:
 
     def close(self) -> None:
         self.db.close()
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
 
     def __enter__(self) -> Archive:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def lock_for_crawl(self) -> None:
+        """Take the archive's crawl lock, or raise CrawlLockedError.
+
+        An flock on ``<db>.lock``: the kernel drops it when the process dies, even by
+        kill -9, so a crash never leaves a stale lock. Runs still marked ``running`` once
+        the lock is ours were killed: they are marked ``interrupted``.
+        """
+        lock_file = open(f"{self.path}.lock", "a+")  # noqa: SIM115 - held until close()
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock_file.seek(0)
+            holder = lock_file.read().strip() or "another process"
+            lock_file.close()
+            raise CrawlLockedError(
+                f"another crawl ({holder}) is running on {self.path}") from None
+        lock_file.seek(0)
+        lock_file.truncate()
+        lock_file.write(f"pid {os.getpid()}")
+        lock_file.flush()
+        self._lock_file = lock_file
+        self.db.execute("update crawls set status = 'interrupted' where status = 'running'")
 
     def upsert_site(self, site: SiteConfig) -> None:
         now = utcnow()
@@ -170,12 +146,38 @@ class Archive:
             {"finished": utcnow(), "status": status, "notes": json.dumps(notes), **counts},
         )
 
+    def recent_crawls(self, limit: int = 10) -> list[dict[str, Any]]:
+        return list(self.db["crawls"].rows_where(order_by="id desc", limit=limit))
+
     def article_id(self, url: str) -> int | None:
         """The article an URL (any variant) belongs to, if it is archived."""
         row = self.db.execute(
             "select article_id from article_urls where canonical = ? limit 1", [canonical_url(url)]
         ).fetchone()
         return row[0] if row else None
+
+    def frontier_get(self, url: str) -> dict[str, Any] | None:
+        """The frontier row of a canonical URL, if it was ever discovered."""
+        cursor = self.db.execute("select * from frontier where url = ?", [url])
+        row = cursor.fetchone()
+        return dict(zip([c[0] for c in cursor.description], row, strict=True)) if row else None
+
+    def frontier_due(self, site: str, recent_since: str) -> list[dict[str, Any]]:
+        """URLs a run of ``site`` starts from: unfinished ones (a killed or failed run),
+        every sitemap and feed, and articles published since ``recent_since``."""
+        cursor = self.db.execute(
+            "select f.* from frontier f left join articles a on a.id = f.article_id "
+            "where f.site = ? and (f.state in ('pending', 'failed') "
+            "or f.kind in ('sitemap', 'feed') or a.published >= ?) order by f.rowid",
+            [site, recent_since],
+        )
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def frontier_add(self, site: str, entries: list[tuple]) -> None:
+        """Persist newly discovered URLs (outside a batch: the seeds of a run)."""
+        with self.db.atomic():
+            self._insert_discovered(site, entries)
 
     def add_aliases(self, aliases: dict[str, dict[str, str]]) -> None:
         """Record URL variants of archived articles (``{article URL: {variant: source}}``)."""
@@ -188,23 +190,51 @@ class Archive:
                 for variant, source in variants.items():
                     self._add_url(variant, article_id, source, now)
 
-    def _add_url(self, url: str, article_id: int, source: str, now: str) -> None:
-        self.db.execute(
-            "insert or ignore into article_urls (url, canonical, article_id, source, first_seen)"
-            " values (?, ?, ?, ?, ?)", [url.split("#")[0], canonical_url(url), article_id, source,
-                                         now],
-        )
-
     def write_batch(self, crawl_id: int, outcomes: list[PageOutcome]) -> dict[str, int]:
         """Write a batch in one transaction; returns counts (new, updated, unchanged)."""
         counts = {"articles_new": 0, "articles_updated": 0, "articles_unchanged": 0}
         with self.db.atomic():
             for outcome in outcomes:
                 fetch_id = self._insert_fetch(crawl_id, outcome)
-                page_id = self._insert_page(fetch_id, outcome) if outcome.body else None
+                article_id = None
                 if outcome.article is not None:
-                    counts[self._store_article(outcome, page_id)] += 1
+                    page_id = self._insert_page(fetch_id, outcome)
+                    article_id, state = self._store_article(outcome, page_id, crawl_id)
+                    counts[state] += 1
+                elif outcome.outcome == "not_modified":
+                    row = self.frontier_get(outcome.url)
+                    if row and row["article_id"]:
+                        self.db["articles"].update(row["article_id"], {"last_seen": utcnow()})
+                        counts["articles_unchanged"] += 1
+                self._update_frontier(outcome, article_id)
+                self._insert_discovered(outcome.site, outcome.discovered)
         return counts
+
+    def _insert_discovered(self, site: str, entries: list[tuple]) -> None:
+        now = utcnow()
+        for url, kind, depth, source, hint in entries:
+            self.db.execute(
+                "insert or ignore into frontier (url, site, kind, depth, state, source, "
+                "first_seen, hint) values (?, ?, ?, ?, 'pending', ?, ?, ?)",
+                [url, site, kind, depth, source, now, json.dumps(hint) if hint else None],
+            )
+
+    def _update_frontier(self, o: PageOutcome, article_id: int | None) -> None:
+        row: dict[str, Any] = {
+            "url": o.url, "site": o.site, "kind": o.kind, "depth": o.depth,
+            "state": "failed" if o.retry_next_run else "done", "last_fetched": utcnow(),
+            "last_status": o.status,
+        }
+        if o.status == 200:  # articles and listing pages alike: next run asks conditionally
+            row["etag"] = o.headers.get("etag")
+            row["last_modified"] = o.headers.get("last-modified")
+        if o.hint:
+            row["hint"] = json.dumps(o.hint)
+        if article_id is not None:
+            row["article_id"] = article_id
+        if self.frontier_get(o.url) is None:
+            row["first_seen"] = utcnow()
+        self.db["frontier"].upsert(row, pk="url")
 
     def _insert_fetch(self, crawl_id: int, o: PageOutcome) -> int:
         return self.db["fetches"].insert(
@@ -222,11 +252,12 @@ class Archive:
              "compression": "zlib", "fetched_at": utcnow()}
         ).last_pk
 
-    def _store_article(self, o: PageOutcome, page_id: int | None) -> str:
+    def _store_article(self, o: PageOutcome, page_id: int | None,
+                       crawl_id: int) -> tuple[int, str]:
         article = o.article
         assert article is not None
         key = canonical_url(o.article_url or o.final_url)
-        variants = {key: "article", o.final_url: "fetched", o.url: "requested", **o.aliases}
+        variants = {**o.aliases, o.url: "requested", o.final_url: "fetched", key: "article"}
         existing = next((aid for url in variants if (aid := self.article_id(url))), None)
         now = utcnow()
         row = {
@@ -240,16 +271,27 @@ class Archive:
                                       "warnings": article.warnings}),
             "last_seen": now, "page_id": page_id,
         }
+        if o.hint:
+            row["discovery"] = json.dumps(o.hint)
         if existing is None:
             article_id = self.db["articles"].insert(
-                {**row, "url": key, "first_seen": now}
+                {**row, "url": key, "first_seen": now, "version": 1}
             ).last_pk
             state = "articles_new"
         else:
             article_id = existing
             old = self.db["articles"].get(article_id)
-            changed = (old["content_hash"], old["title"]) != (row["content_hash"], row["title"])
-            self.db["articles"].update(article_id, row if changed else {"last_seen": now})
+            changed = [f for f in ("title", "text") if old[f] != row[f]]
+            if changed:
+                self.db["article_versions"].insert(
+                    {"article_id": article_id, "title": old["title"], "text": old["text"],
+                     "content_hash": old["content_hash"], "modified": old["modified"],
+                     "first_seen": old["first_seen"], "replaced_at": now,
+                     "crawl_id": crawl_id, "changed": json.dumps(changed)})
+                row["version"] = (old["version"] or 1) + 1
+                self.db["articles"].update(article_id, row)
+            else:
+                self.db["articles"].update(article_id, {"last_seen": now, "page_id": page_id})
             state = "articles_updated" if changed else "articles_unchanged"
         for url, source in variants.items():
             self._add_url(url, article_id, source, now)
@@ -259,7 +301,14 @@ class Archive:
             "target_url in (select canonical from article_urls where article_id = ?)",
             [article_id, article_id],
         )
-        return state
+        return article_id, state
+
+    def _add_url(self, url: str, article_id: int, source: str, now: str) -> None:
+        self.db.execute(
+            "insert or ignore into article_urls (url, canonical, article_id, source, first_seen)"
+            " values (?, ?, ?, ?, ?)",
+            [url.split("#")[0], canonical_url(url), article_id, source, now],
+        )
 
     def _store_links(self, article_id: int, article: Article) -> None:
         self.db.execute("delete from links where article_id = ?", [article_id])

@@ -185,7 +185,7 @@ def _generic_items(block: LexborNode, base: str | None) -> list[tuple]:
         title = _link_title(link)
         if url not in best:
             order.append(url)
-        if len(title) > len(best.get(url, ("", link))[0]):
+        if url not in best or len(title) > len(best[url][0]):
             best[url] = (title, link)
     items = []
     for url in order:

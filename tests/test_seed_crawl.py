@@ -145,7 +145,7 @@ def test_widget_links_point_to_archived_articles(seed_crawl):
     assert resolved > 100
 
 
-def test_second_crawl_keeps_one_row_per_article(seed_dir, tmp_path):
+def test_second_crawl_of_the_unchanged_site_fetches_no_article_again(seed_dir, tmp_path):
     config = tmp_path / "config"
     with serve_site(seed_dir) as server:
         write_site(config, "seedsite", f"""
@@ -157,10 +157,14 @@ def test_second_crawl_keeps_one_row_per_article(seed_dir, tmp_path):
             concurrency = 4
         """)
         first = crawl(config, tmp_path / "news.db")
+        before = len(server.requests)
         second = crawl(config, tmp_path / "news.db")
+        again = server.requests[before:]
     assert first.counts["articles_new"] == 13
-    assert second.counts["articles_new"] == 0
-    assert second.counts["articles_unchanged"] == 13
+    assert second.counts["articles_new"] == second.counts["articles_updated"] == 0
+    # Only robots.txt, the start page, sitemaps and the feed, all answered 304 or tiny.
+    assert all(status in (200, 304) for _, _, status in again)
+    assert [path for _, path, status in again if status == 200] == ["/robots.txt"]
     db = sqlite3.connect(tmp_path / "news.db")
     assert db.execute("select count(*) from articles").fetchone()[0] == 13
     assert db.execute("select count(*) from crawls where status = 'ok'").fetchone()[0] == 2

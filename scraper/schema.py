@@ -1,0 +1,94 @@
+"""The archive's schema, as migrations: an archive made by an older version opens and upgrades.
+
+Each function runs once per database, in order, inside a transaction (sqlite-utils'
+``Migrations``); a released migration is never edited, only followed by a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+__all__ = ["MIGRATIONS"]
+
+MIGRATIONS = Migrations("newsarchive")
+
+
+@MIGRATIONS()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["sites"].create(
+        {"name": str, "extends": str, "start_urls": str, "config_path": str,
+         "first_crawled": str, "last_crawled": str},
+        pk="name",
+    )
+    db["crawls"].create(
+        {"id": int, "started": str, "finished": str, "status": str, "sites": str, "pid": int,
+         "fetched": int, "articles_new": int, "articles_updated": int,
+         "articles_unchanged": int, "failed": int, "notes": str},
+        pk="id",
+    )
+    db["fetches"].create(
+        {"id": int, "crawl_id": int, "site": str, "url": str, "final_url": str,
+         "kind": str, "status": int, "outcome": str, "error": str, "content_type": str,
+         "bytes": int, "elapsed": float, "attempts": int, "fetched_at": str},
+        pk="id", foreign_keys=[("crawl_id", "crawls", "id"), ("site", "sites", "name")],
+    )
+    db["pages"].create(
+        {"id": int, "fetch_id": int, "site": str, "url": str, "final_url": str, "status": int,
+         "headers": str, "body": bytes, "body_size": int, "compression": str,
+         "fetched_at": str},
+        pk="id", foreign_keys=[("fetch_id", "fetches", "id"), ("site", "sites", "name")],
+    )
+    db["articles"].create(
+        {"id": int, "site": str, "url": str, "canonical_url": str, "title": str,
+         "section": str, "authors": str, "published": str, "modified": str,
+         "language": str, "tags": str, "lead": str, "image": str, "text": str,
+         "word_count": int, "content_hash": str, "extraction": str, "first_seen": str,
+         "last_seen": str, "page_id": int},
+        pk="id", foreign_keys=[("site", "sites", "name"), ("page_id", "pages", "id")],
+    )
+    db["article_urls"].create(
+        {"url": str, "canonical": str, "article_id": int, "source": str, "first_seen": str},
+        pk="url", foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["links"].create(
+        {"id": int, "article_id": int, "kind": str, "position": int, "title": str,
+         "url": str, "teaser": str, "heading": str, "target_url": str,
+         "target_article_id": int},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("target_article_id", "articles", "id")],
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["site", "published"])
+    db["articles"].create_index(["content_hash"])
+    db["article_urls"].create_index(["article_id"])
+    db["article_urls"].create_index(["canonical"])
+    db["links"].create_index(["article_id"])
+    db["links"].create_index(["target_url"])
+    db["links"].create_index(["target_article_id"])
+    db["fetches"].create_index(["crawl_id"])
+    db["fetches"].create_index(["url"])
+    db["pages"].create_index(["url"])
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+
+
+@MIGRATIONS()
+def m002_frontier_and_versions(db: sqlite_utils.Database) -> None:
+    """The persistent frontier (resumable, incremental crawls) and article versions."""
+    db["frontier"].create(
+        {"url": str, "site": str, "kind": str, "depth": int, "state": str, "source": str,
+         "first_seen": str, "last_fetched": str, "last_status": int, "etag": str,
+         "last_modified": str, "hint": str, "article_id": int},
+        pk="url", foreign_keys=[("site", "sites", "name"), ("article_id", "articles", "id")],
+    )
+    db["frontier"].create_index(["site", "state"])
+    db["frontier"].create_index(["site", "kind"])
+    db["article_versions"].create(
+        {"id": int, "article_id": int, "title": str, "text": str, "content_hash": str,
+         "modified": str, "first_seen": str, "replaced_at": str, "crawl_id": int,
+         "changed": str},
+        pk="id", foreign_keys=[("article_id", "articles", "id"), ("crawl_id", "crawls", "id")],
+    )
+    db["article_versions"].create_index(["article_id"])
+    db["articles"].add_column("discovery", str)
+    db["articles"].add_column("version", int)
