@@ -192,15 +192,19 @@ class _SiteCrawl:
         site, frontier = self.site, self.frontier
         text, _ = decode_body(result.body, result.content_type)
         tree = LexborHTMLParser(text)
-        if entry.depth < site.max_depth:
-            for link in page_links(tree, result.final_url):
-                frontier.offer(link, "page", entry.depth + 1, "link")
+        links = page_links(tree, result.final_url) if entry.depth < site.max_depth else []
         if entry.depth == 0:
             for feed in feed_links(tree, result.final_url):
                 if urlsplit(feed).netloc in site.site_hosts:
                     frontier.offer(feed, "feed", 0, "autodiscovered", force=True)
         following = next_page(tree, result.final_url)
         article = extract_tree(tree, result.final_url, site)
+        if not article.is_article:
+            following = None
+        elif following and _continues(following, result.final_url):
+            frontier.claim(following)  # a later page of this article, not a page of its own
+        for link in links:
+            frontier.offer(link, "page", entry.depth + 1, "link")
         if not article.is_article:
             outcome.outcome = "not_article"
             return
@@ -227,6 +231,7 @@ class _SiteCrawl:
                 article.warnings.append(f"more than {MAX_ARTICLE_PAGES} pages: text truncated")
                 break
             seen.add(following)
+            self.frontier.claim(following)
             result = await self.fetcher.fetch(following)
             if not result.ok:
                 article.warnings.append(f"page {following}: {result.outcome}")

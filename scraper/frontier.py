@@ -110,6 +110,7 @@ class Frontier:
     def offer(self, url: str, kind: str, depth: int, source: str,
               hint: dict[str, Any] | None = None, force: bool = False) -> None:
         """Queue ``url`` if it should be fetched in this run; otherwise count why not."""
+        url = url.split("#")[0]
         key = canonical_url(url)
         if key in self.seen:
             if url != key:
@@ -133,6 +134,10 @@ class Frontier:
         priority = 0 if kind != "page" else 1 if looks_like_article_url(key) else 2
         self.queue.put_nowait(Entry(priority, len(self.seen), key, kind, depth, hint,
                                     conditional))
+
+    def claim(self, url: str) -> None:
+        """Mark ``url`` as handled in this run without queueing it (an article's next page)."""
+        self.seen.setdefault(canonical_url(url.split("#")[0]), {})
 
     def _refusal(self, key: str, depth: int) -> str | None:
         site = self.site

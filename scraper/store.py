@@ -257,7 +257,10 @@ class Archive:
         article = o.article
         assert article is not None
         key = canonical_url(o.article_url or o.final_url)
-        variants = {**o.aliases, o.url: "requested", o.final_url: "fetched", key: "article"}
+        variants: dict[str, str] = {}
+        for url, source in [(key, "article"), (o.final_url, "fetched"), (o.url, "requested"),
+                            *o.aliases.items()]:
+            variants.setdefault(url.split("#")[0], source)
         existing = next((aid for url in variants if (aid := self.article_id(url))), None)
         now = utcnow()
         row = {

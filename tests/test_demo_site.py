@@ -191,7 +191,7 @@ def test_robots_and_sitemaps_list_every_article(client: httpx.Client, server: Si
 
     index = ET.fromstring(client.get("/sitemap_index.xml").content)
     children = [path_of(loc.text) for loc in index.iter(f"{SITEMAP}loc")]
-    assert children == ["/post-sitemap.xml", "/category-sitemap.xml"]
+    assert children == ["/post-sitemap.xml", "/category-sitemap.xml", "/news-sitemap.xml"]
 
     posts = ET.fromstring(client.get("/post-sitemap.xml").content)
     lastmod = {path_of(url.findtext(f"{SITEMAP}loc")): url.findtext(f"{SITEMAP}lastmod")
@@ -203,6 +203,11 @@ def test_robots_and_sitemaps_list_every_article(client: httpx.Client, server: Si
     assert {path_of(loc.text) for loc in categories.iter(f"{SITEMAP}loc")} == {
         f"/category/{section}/" for section in SECTIONS
     }
+
+    news = ET.fromstring(client.get("/news-sitemap.xml").content)
+    titles = [t.text for t in news.iter("{http://www.google.com/schemas/sitemap-news/0.9}title")]
+    newest = sorted(ARTICLES, key=lambda a: a["published"], reverse=True)[:10]
+    assert titles == [a["title"] for a in newest]
 
 
 def test_feed_lists_every_article(client: httpx.Client) -> None:

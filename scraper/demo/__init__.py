@@ -22,7 +22,9 @@ from typing import Any
 
 from scraper.demo import templates
 
-__all__ = ["DEMO_ORIGIN", "POSTS_PER_PAGE", "load_demo_articles", "render_demo_site"]
+__all__ = [
+    "DEMO_ORIGIN", "POSTS_PER_PAGE", "load_demo_articles", "load_demo_data", "render_demo_site",
+]
 
 DEMO_ORIGIN = "https://www.harbourton-herald.example"
 # Small on purpose: every section then spans at least two listing pages.
@@ -33,6 +35,7 @@ _RECOMMENDED_COUNT = 2
 _GRID_COUNT = 4
 _TOP_STORIES_COUNT = 6
 _EXCERPT_WORDS = 20
+_NEWS_SITEMAP_COUNT = 10  # Google News sitemaps list only the newest articles
 _STYLESHEET = """/* Theme Name: Newspaper (Harbourton Herald demo stub) */
 body{font-family:Georgia,serif;margin:0 auto;max-width:1068px}
 .td-post-content p{font-size:15px;line-height:26px}
@@ -46,23 +49,33 @@ def _load_data() -> dict[str, Any]:
     return json.loads(text)
 
 
+def load_demo_data() -> dict[str, Any]:
+    """The whole demo data set (site, sections, authors, articles): tests generate bigger or
+    changed sites by editing a copy and passing it to ``render_demo_site``."""
+    return _load_data()
+
+
 def load_demo_articles() -> list[dict[str, Any]]:
     """The demo articles as stored in ``articles.json`` (oldest first), for tests to compare."""
     return _load_data()["articles"]
 
 
-def render_demo_site(dest: Path) -> Path:
+def render_demo_site(dest: Path, data: dict[str, Any] | None = None) -> Path:
     """Write the whole site under ``dest`` (created if needed) and return ``dest``.
 
-    Serve the result with ``scraper.siteserver.serve_site(dest)``: ``SITE.json`` tells it the
-    placeholder origin to rewrite and the not-found page.
+    ``data`` replaces the bundled ``articles.json`` (same shape; optional keys
+    ``posts_per_page`` and ``feed_items``). Serve the result with
+    ``scraper.siteserver.serve_site(dest)``: ``SITE.json`` tells it the placeholder origin
+    to rewrite and the not-found page. Files are written only when their content changed, so
+    a re-render keeps the validators (ETag, Last-Modified) of untouched pages.
     """
     dest = Path(dest)
-    data = _load_data()
+    data = data or _load_data()
     site = _site(data)
     posts = _posts(data, site)  # newest first
     by_slug = {post["slug"]: post for post in posts}
     must_read = [by_slug[slug] for slug in data["must_read"]]
+    per_page = data.get("posts_per_page", POSTS_PER_PAGE)
     sidebar = (posts[:_LATEST_COUNT], must_read)
     files: dict[str, str] = {
         "index.html": templates.home_page(
@@ -70,10 +83,11 @@ def render_demo_site(dest: Path) -> Path:
             sidebar,
         ),
         "404.html": templates.not_found_page(site, sidebar),
-        "feed/index.xml": _feed(site, posts),
+        "feed/index.xml": _feed(site, posts[:data.get("feed_items", len(posts))]),
         "robots.txt": _robots(),
         "sitemap_index.xml": _sitemap_index(posts),
         "post-sitemap.xml": _post_sitemap(posts),
+        "news-sitemap.xml": _news_sitemap(site, posts[:_NEWS_SITEMAP_COUNT]),
         "category-sitemap.xml": _category_sitemap(site),
         "wp-content/themes/Newspaper/style.css": _STYLESHEET,
         "SITE.json": json.dumps({"origin": DEMO_ORIGIN, "not_found_page": "404.html"}, indent=2),
@@ -88,14 +102,16 @@ def render_demo_site(dest: Path) -> Path:
         members = [post for post in posts if post["section"] == section["slug"]]
         files.update(_listing(site, f"/category/{section['slug']}/", section["name"],
                               f"{section['name']} Archives", members, "archive category",
-                              sidebar))
+                              sidebar, per_page))
     for author in data["authors"]:
         members = [post for post in posts if post["author"] == author["slug"]]
         files.update(_listing(site, f"/author/{author['slug']}/", author["name"],
                               f"{author['name']}, Author at", members, "archive author",
-                              sidebar))
+                              sidebar, per_page))
     for name, text in files.items():
         path = dest / name
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return dest
@@ -192,15 +208,16 @@ def _widgets(post: dict[str, Any], posts: list[dict[str, Any]],
 
 def _listing(site: dict[str, Any], base: str, heading: str, title_prefix: str,
              members: list[dict[str, Any]], body_class: str,
-             sidebar: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> dict[str, str]:
-    pages = max(1, -(-len(members) // POSTS_PER_PAGE))
+             sidebar: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+             per_page: int) -> dict[str, str]:
+    pages = max(1, -(-len(members) // per_page))
     files = {}
     for page in range(1, pages + 1):
         page_label = f" - Page {page} of {pages}" if page > 1 else ""
         html = templates.listing_page(
             site, heading=heading, title=f"{title_prefix}{page_label} - {site['name']}",
             base=base, page=page, pages=pages, body_class=body_class, sidebar=sidebar,
-            posts=members[(page - 1) * POSTS_PER_PAGE:page * POSTS_PER_PAGE],
+            posts=members[(page - 1) * per_page:page * per_page],
         )
         folder = base.strip("/") + ("" if page == 1 else f"/page/{page}")
         files[f"{folder}/index.html"] = html
@@ -265,7 +282,7 @@ def _sitemap_index(posts: list[dict[str, Any]]) -> str:
     entries = "".join(
         f"\t<sitemap>\n\t\t<loc>{DEMO_ORIGIN}/{name}</loc>\n\t\t<lastmod>{lastmod}</lastmod>\n"
         "\t</sitemap>\n"
-        for name in ("post-sitemap.xml", "category-sitemap.xml")
+        for name in ("post-sitemap.xml", "category-sitemap.xml", "news-sitemap.xml")
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -287,6 +304,25 @@ def _post_sitemap(posts: list[dict[str, Any]]) -> str:
         'sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">\n'
         f"\t<url>\n\t\t<loc>{DEMO_ORIGIN}/</loc>\n\t\t<lastmod>{posts[0]['modified']}</lastmod>\n"
         f"\t</url>\n{entries}</urlset>\n"
+    )
+
+
+def _news_sitemap(site: dict[str, Any], posts: list[dict[str, Any]]) -> str:
+    """A Google News sitemap of the newest posts, with title, date and keywords."""
+    entries = "".join(
+        f"\t<url>\n\t\t<loc>{post['url']}</loc>\n\t\t<news:news>\n"
+        f"\t\t\t<news:publication><news:name>{escape(site['name'])}</news:name>"
+        f"<news:language>en</news:language></news:publication>\n"
+        f"\t\t\t<news:publication_date>{post['published']}</news:publication_date>\n"
+        f"\t\t\t<news:title>{escape(post['title'])}</news:title>\n"
+        f"\t\t\t<news:keywords>{escape(', '.join(post['tags']))}</news:keywords>\n"
+        "\t\t</news:news>\n\t</url>\n"
+        for post in posts
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/'
+        'sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n'
+        f"{entries}</urlset>\n"
     )
 
 

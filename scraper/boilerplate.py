@@ -1,0 +1,79 @@
+"""Page furniture and content markers, kept as data (the way trafilatura keeps its xpaths).
+
+Every pattern here was calibrated on two sources: the seed site (a tagDiv WordPress theme)
+and the 181-page scrapinghub benchmark (``bench/extraction.py``); each comment says which
+pages a pattern is for. A pattern is only applied *inside* the chosen body container and
+never to a node holding most of it, so an over-broad class name ("modal-enabled" on a
+New York Post article box) cannot take the article with it.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "JUNK_TAGS", "FURNITURE_TAGS", "FURNITURE_RE", "CONTENT_RE", "PAGE_CONTENT_RE",
+    "is_furniture_marker",
+]
+
+# Never text: removed from the whole page before the body is looked for.
+JUNK_TAGS = (
+    "script", "style", "noscript", "template", "iframe", "svg", "canvas", "button", "input",
+    "select", "textarea", "object", "embed", "audio", "video", "link", "meta", "dialog",
+)
+# Text, but never article text: removed inside the body container. <form> stays (ASP.NET
+# pages wrap everything in one), <header> stays (some CMSs put the lede in it), <figure> is
+# dropped because the benchmark's truth leaves captions and credits out (+0.01 precision).
+FURNITURE_TAGS = ("nav", "aside", "footer", "figure", "figcaption", "menu", "time")
+
+# Class/id words of non-body blocks inside a body container: share bars, ads, newsletter
+# and cookie boxes, related/latest lists, bylines and dates, comment threads, captions.
+# A word matches between separators (start, end, space, "-", "_"), so "ad" matches "ad-slot"
+# and "top_ad" but not "head" or "download".
+_FURNITURE_WORDS = (
+    r"share|sharing|sharebar|social|sociable|related|comments?|respond|newsletter|signup|"
+    r"subscribe|subscription|cookie|consent|gdpr|ad|ads|advert|advertisement|advertising|"
+    r"adslot|dfp|sponsor|sponsored|promo|outbrain|taboola|recirc|recirculation|"
+    r"more-stories|more-articles|read-more|readmore|also-read|trending|most-popular|latest|"
+    r"sidebar|footer|breadcrumbs?|menu|navbar|navigation|pagination|pager|next-prev|"
+    r"prev-next|tag-list|tags|byline|bylines|author-box|author-bio|about-author|"
+    r"author-info|post-meta|entry-meta|article-meta|dateline|timestamp|caption|credit|"
+    r"credits|wp-caption|toolbar|paywall|popup|jp-relatedposts|sharedaddy|addtoany|"
+    r"sr-only|screen-reader-text|visually-hidden|visuallyhidden|offscreen"
+)
+# Words that mark furniture only as a whole class or id: "hidden-xs" or "print-edition"
+# style compounds are responsive or layout helpers on real content.
+_FURNITURE_TOKENS = r"hidden|hide|print|tools|meta|nav|tag|modal|overlay|banner|rating"
+# Words that mark furniture as the first part of a compound only: "widget-area" is a
+# sidebar, "elementor-widget-container" is Elementor's wrapper around every text block.
+_FURNITURE_PREFIXES = r"widget"
+FURNITURE_RE = re.compile(
+    rf"(?:^|[\s_-])(?:{_FURNITURE_WORDS})(?:$|[\s_-])|(?:^|\s)(?:{_FURNITURE_TOKENS})(?:$|\s)"
+    rf"|(?:^|\s)(?:{_FURNITURE_PREFIXES})[\s_-]",
+    re.I,
+)
+
+# Class/id of the containers CMSs use for the article body, the most specific first:
+# WordPress (entry-content, post-content), tagDiv (td-post-content), Drupal (field-body),
+# Arc/Chorus/Gannett-style (article-body, article__body, story-body, c-entry-content).
+CONTENT_RE = re.compile(
+    r"(?:^|[\s_-])(?:entry-content|post-content|post_content|postcontent|post-body|post-text|"
+    r"post-entry|postentry|td-post-content|article-body|article__body|articlebody|"
+    r"article-content|article__content|articlecontent|article-text|articletext|story-body|"
+    r"story-content|storycontent|story-text|body-text|bodytext|c-entry-content|field-body|"
+    r"field-name-body|rich-text|richtext|article-main|main-text|content-body|body-copy|"
+    r"text-content|article-entry|entry-body|news-body|news-content|news-text|"
+    r"article_body|story_body|blog-content|single-content|the-content)(?:$|[\s_-])",
+    re.I,
+)
+# Wider page-content wrappers, trusted only after the specific markers and <article>.
+PAGE_CONTENT_RE = re.compile(
+    r"^(?:content|main|main-content|maincontent|content-main|page-content|story|article|"
+    r"primary|main-column)$",
+    re.I,
+)
+
+
+def is_furniture_marker(marker: str) -> bool:
+    """True when a class/id string names page furniture rather than article content."""
+    return bool(FURNITURE_RE.search(marker)) and not CONTENT_RE.search(marker)
