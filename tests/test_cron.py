@@ -1,0 +1,79 @@
+"""What a cron job and its owner see: exit codes, JSON logs, quiet runs, `newsarchive runs`."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from conftest import write_site
+from test_bad_input import HTML, PARAS, tagdiv_article
+
+from scraper.cli import EXIT_SITE_FAILED, main
+
+
+def _routes(robots: tuple[int, str, bytes]) -> dict:
+    return {
+        "/robots.txt": robots,
+        "/": (200, HTML, b'<html><body><a href="/a-story-for-cron/">story</a></body></html>'),
+        "/a-story-for-cron/": (200, HTML, tagdiv_article("A story for cron", PARAS)),
+    }
+
+
+def _crawl(config_dir, tmp_path, *options: str):
+    return CliRunner().invoke(main, ["crawl", "--config", str(config_dir),
+                                     "--db", str(tmp_path / "news.db"), *options])
+
+
+def _site(config_dir, base: str) -> None:
+    write_site(config_dir, "cronsite", f"""
+        name = "cronsite"
+        extends = "wordpress-tagdiv"
+        start_urls = ["{base}/"]
+        [politeness]
+        delay = 0
+    """)
+
+
+def test_json_logs_give_one_event_per_fetch_and_a_summary(route_server, config_dir, tmp_path):
+    route_server.routes.update(_routes((404, "text/plain", b"")))
+    _site(config_dir, route_server.base_url)
+    result = _crawl(config_dir, tmp_path, "--log-format", "json")
+    assert result.exit_code == 0, result.output
+    fetches = [json.loads(line) for line in result.stderr.splitlines()]
+    assert {e["event"] for e in fetches} == {"fetch"}
+    assert {"ok", "not_article"} <= {e["outcome"] for e in fetches}
+    summary = json.loads(result.stdout)
+    assert summary["event"] == "summary" and summary["status"] == "ok"
+    assert summary["articles_new"] == 1
+    assert summary["sites"]["cronsite"]["robots"] == "missing"
+
+
+def test_quiet_prints_nothing_when_all_is_well(route_server, config_dir, tmp_path):
+    route_server.routes.update(_routes((404, "text/plain", b"")))
+    _site(config_dir, route_server.base_url)
+    result = _crawl(config_dir, tmp_path, "--quiet")
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_unreachable_robots_txt_fails_the_site_and_fetches_nothing(route_server, config_dir,
+                                                                  tmp_path):
+    route_server.routes.update(_routes((503, "text/plain", b"busy")))
+    _site(config_dir, route_server.base_url)
+    result = _crawl(config_dir, tmp_path, "--quiet")
+    assert result.exit_code == EXIT_SITE_FAILED
+    assert "cronsite" in result.output and "robots.txt unreachable" in result.output
+    assert not any(path.startswith("/a-story") for path in route_server.requests)
+
+
+def test_runs_shows_recent_crawls_and_site_health(route_server, config_dir, tmp_path):
+    route_server.routes.update(_routes((404, "text/plain", b"")))
+    _site(config_dir, route_server.base_url)
+    assert _crawl(config_dir, tmp_path, "--quiet").exit_code == 0
+    route_server.routes["/robots.txt"] = (503, "text/plain", b"busy")
+    assert _crawl(config_dir, tmp_path, "--quiet").exit_code == EXIT_SITE_FAILED
+    result = CliRunner().invoke(main, ["runs", "--db", str(tmp_path / "news.db")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("crawl 2 failed")
+    assert "cronsite" in lines[1] and "BROKEN" in lines[1]
+    assert any(line.startswith("crawl 1 ok") for line in lines)
