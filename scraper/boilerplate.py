@@ -10,20 +10,22 @@ New York Post article box) cannot take the article with it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = [
-    "JUNK_TAGS", "FURNITURE_TAGS", "FURNITURE_RE", "CONTENT_RE", "PAGE_CONTENT_RE",
-    "is_furniture_marker",
+    "CONTENT", "FURNITURE", "FURNITURE_TAGS", "JUNK_TAGS", "NEUTRAL", "PAGE_CONTENT",
+    "marker_kind",
 ]
 
 # Never text: removed from the whole page before the body is looked for.
-JUNK_TAGS = (
+JUNK_TAGS = [
     "script", "style", "noscript", "template", "iframe", "svg", "canvas", "button", "input",
-    "select", "textarea", "object", "embed", "audio", "video", "link", "meta", "dialog",
-)
+    "select", "textarea", "object", "embed", "audio", "video", "dialog",
+]
 # Text, but never article text: removed inside the body container. <form> stays (ASP.NET
 # pages wrap everything in one), <header> stays (some CMSs put the lede in it), <figure> is
-# dropped because the benchmark's truth leaves captions and credits out (+0.01 precision).
+# dropped because the benchmark's truth leaves captions and credits out (scrapinghub:
+# precision 0.959 against 0.956 keeping them).
 FURNITURE_TAGS = ("nav", "aside", "footer", "figure", "figcaption", "menu", "time")
 
 # Class/id words of non-body blocks inside a body container: share bars, ads, newsletter
@@ -66,14 +68,29 @@ CONTENT_RE = re.compile(
     r"article_body|story_body|blog-content|single-content|the-content)(?:$|[\s_-])",
     re.I,
 )
-# Wider page-content wrappers, trusted only after the specific markers and <article>.
+# Wider page-content wrappers (a whole class or id), trusted only after the specific
+# markers and <article>.
 PAGE_CONTENT_RE = re.compile(
-    r"^(?:content|main|main-content|maincontent|content-main|page-content|story|article|"
-    r"primary|main-column)$",
+    r"(?:^|\s)(?:content|main|main-content|maincontent|content-main|page-content|story|"
+    r"article|primary|main-column)(?:$|\s)",
     re.I,
 )
 
+# What a class/id string says about its element; see ``marker_kind``.
+CONTENT, PAGE_CONTENT, FURNITURE, NEUTRAL = 0, 2, 8, 9
 
-def is_furniture_marker(marker: str) -> bool:
-    """True when a class/id string names page furniture rather than article content."""
-    return bool(FURNITURE_RE.search(marker)) and not CONTENT_RE.search(marker)
+
+@lru_cache(maxsize=8192)
+def marker_kind(marker: str) -> int:
+    """CONTENT, PAGE_CONTENT, FURNITURE or NEUTRAL for a "class id" string.
+
+    Cached: a page repeats a few dozen class strings hundreds of times, and pages of one
+    site share them, so the regexes run once per distinct string.
+    """
+    if CONTENT_RE.search(marker):
+        return CONTENT
+    if FURNITURE_RE.search(marker):
+        return FURNITURE
+    if PAGE_CONTENT_RE.search(marker):
+        return PAGE_CONTENT
+    return NEUTRAL

@@ -8,15 +8,20 @@ so that the caller can take the first one and record where it came from.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import defaultdict
-from datetime import UTC, datetime
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-__all__ = ["ARTICLE_TYPES", "page_metadata", "clean_authors", "clean_title", "normalise_date"]
+from .dates import date_in_text
+
+__all__ = [
+    "ARTICLE_TYPES", "clean_authors", "clean_title", "dateline", "jsonld_article_body",
+    "page_metadata",
+]
 
 ARTICLE_TYPES = frozenset(
     {
@@ -31,6 +36,24 @@ _DATE_META = (
     "parsely-pub-date", "sailthru.date", "cxenseparse:recs:publishtime", "article.published",
 )
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
+# A visible byline when the page has no structured author: rel=author links and the byline
+# classes of WordPress, Arc and Gannett-style themes (the same classes boilerplate.py drops
+# from the body).
+_BYLINE_SELECTOR = (
+    ":is([rel=author], [class*=byline], [class*=author-name], [class*=authorname], "
+    "[class*=author_name], [itemprop=author])")
+_JSONLD = 'script[type="application/ld+json"]'
+_METADATA_SELECTOR = (
+    f":is({_JSONLD}, meta[content], [itemprop], time[datetime], link[rel][href], head title)")
+_DATELINE_SELECTOR = (
+    ":is(time, [class*=dateline], [class*=date], [class*=timestamp], [class*=published], "
+    "[class*=posted])")
+_MAX_DATELINES = 10  # the dateline sits near the headline; later matches are teasers' dates
+_BYLINE_NAME_SELECTOR = ":is([rel=author], a[href*=author], [itemprop=name])"
+_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / ", ": ")
+_PREFIX = re.compile(r"(?:.{1,60}?\s*[|\-–—:·»/]{1,2}\s*)?")  # "Section | " before the <h1>
+_SUFFIX = re.compile(r"(?:\s*[|\-–—:·»/]{1,2}\s*.{1,60})?")  # " - Site Name" after it
+_LEADING_SEPARATOR = re.compile(r"\s*[|\-–—:·»/]{1,2}\s+")
 _BY_PREFIX = re.compile(r"^\s*(?:by|von|par|por|door|di)\s*[:\s]\s*", re.I)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b)\s*", re.I)
 _DATEISH = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\b\d{4}\b|\b(?:updated|published)\b", re.I)
@@ -41,10 +64,10 @@ def _types(node: dict[str, Any]) -> set[str]:
     return set(value if isinstance(value, list) else [value])
 
 
-def _jsonld_nodes(tree: LexborHTMLParser) -> list[dict[str, Any]]:
-    """Every JSON-LD object on the page, with ``@graph`` and top-level lists flattened."""
+def _jsonld_nodes(scripts: list[LexborNode]) -> list[dict[str, Any]]:
+    """Every JSON-LD object of ``scripts``, with ``@graph`` and top-level lists flattened."""
     nodes: list[dict[str, Any]] = []
-    for script in tree.css('script[type="application/ld+json"]'):
+    for script in scripts:
         try:
             data = json.loads(script.text(deep=True) or "null")
         except ValueError:
@@ -63,6 +86,15 @@ def _jsonld_nodes(tree: LexborHTMLParser) -> list[dict[str, Any]]:
     return nodes
 
 
+def jsonld_article_body(tree: LexborHTMLParser) -> str | None:
+    """The ``articleBody`` of the page's JSON-LD article, without the rest of the metadata."""
+    for node in _jsonld_nodes(tree.css(_JSONLD)):
+        body = node.get("articleBody")
+        if _types(node) & ARTICLE_TYPES and isinstance(body, str) and body.strip():
+            return body.strip()
+    return None
+
+
 def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
     """Names of a JSON-LD person/organisation reference, a list of them, or a plain string."""
     if isinstance(value, list):
@@ -77,8 +109,8 @@ def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
     return []
 
 
-def _jsonld(tree: LexborHTMLParser, out: dict[str, list[tuple[Any, str]]]) -> None:
-    nodes = _jsonld_nodes(tree)
+def _jsonld(scripts: list[LexborNode], out: dict[str, list[tuple[Any, str]]]) -> None:
+    nodes = _jsonld_nodes(scripts)
     by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
     for node in nodes:
         types = _types(node)
@@ -124,12 +156,13 @@ def _jsonld(tree: LexborHTMLParser, out: dict[str, list[tuple[Any, str]]]) -> No
             out["image"].append((image, "json-ld"))
 
 
-def _meta(tree: LexborHTMLParser, out: dict[str, list[tuple[Any, str]]]) -> None:
+def _meta(metas: list[LexborNode], out: dict[str, list[tuple[Any, str]]]) -> None:
     props: dict[str, list[str]] = defaultdict(list)
-    for meta in tree.css("meta[content]"):
-        key = (meta.attributes.get("property") or meta.attributes.get("name") or
-               meta.attributes.get("itemprop") or "").strip().lower()
-        content = (meta.attributes.get("content") or "").strip()
+    for meta in metas:
+        attrs = meta.attrs
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or
+               attrs.get("http-equiv") or "").strip().lower()
+        content = (attrs.get("content") or "").strip()
         if key and content:
             props[key].append(content)
     og = "opengraph"
@@ -163,57 +196,106 @@ def _meta(tree: LexborHTMLParser, out: dict[str, list[tuple[Any, str]]]) -> None
         data = props.get(key.replace("label", "data"))
         if label.lower() in ("written by", "author") and data:
             out["authors"].append(([data[0]], "meta"))
-    if props.get("og:locale"):
-        out["language"].append((props["og:locale"][0].replace("_", "-"), og))
+    for key, source in (("og:locale", og), ("content-language", "meta"), ("language", "meta"),
+                        ("dc.language", "meta")):
+        if props.get(key):
+            out["language"].append((props[key][0], source))
 
 
-def _microdata(tree: LexborHTMLParser, out: dict[str, list[tuple[Any, str]]]) -> None:
+def _microdata(tree: LexborHTMLParser, items: dict[str, LexborNode], time: LexborNode | None,
+               out: dict[str, list[tuple[Any, str]]]) -> None:
     for prop, field in (("datePublished", "published"), ("dateModified", "modified")):
-        node = tree.css_first(f'[itemprop="{prop}"]')
+        node = items.get(prop)
         if node is not None:
-            value = node.attributes.get("content") or node.attributes.get("datetime")
+            value = node.attrs.get("content") or node.attrs.get("datetime")
             if value:
                 out[field].append((value.strip(), "microdata"))
-    node = tree.css_first('[itemprop="author"] [itemprop="name"]')
+    author = items.get("author")
+    node = author.css_first('[itemprop="name"]') if author is not None else None
     if node is not None:
-        name = node.attributes.get("content") or node.text(deep=True)
+        name = node.attrs.get("content") or node.text(deep=True)
         if name and name.strip():
             out["authors"].append(([name.strip()], "microdata"))
-    node = tree.css_first("time[datetime]")
+    if time is not None:
+        out["published"].append((time.attrs["datetime"].strip(), "time"))
+    node = tree.css_first(_BYLINE_SELECTOR) if not out["authors"] else None
     if node is not None:
-        out["published"].append((node.attributes["datetime"].strip(), "time"))
+        names = [n for a in node.css(_BYLINE_NAME_SELECTOR) if (n := _text(a))] or [_text(node)]
+        out["authors"].append((names, "byline"))
+
+
+def _text(node: LexborNode) -> str:
+    return " ".join(node.text(separator=" ").split())
+
+
+def dateline(tree: LexborHTMLParser) -> tuple[str | None, str]:
+    """A date written in the page's visible dateline ("Nov. 19, 2019 10:05 AM EST"), as a
+    (text, "dateline") candidate; only asked for when no markup gives a date."""
+    for node in tree.css(_DATELINE_SELECTOR)[:_MAX_DATELINES]:
+        text = _text(node)
+        if text and len(text) <= 120 and date_in_text(text) is not None:
+            return text, "dateline"
+    return None, "dateline"
 
 
 def page_metadata(tree: LexborHTMLParser) -> dict[str, list[tuple[Any, str]]]:
-    """Candidates per field, most trusted first: JSON-LD, OpenGraph/meta, microdata, <time>."""
+    """Candidates per field, most trusted first: JSON-LD, OpenGraph/meta, microdata, <time>.
+
+    One CSS query collects every element that carries metadata: each query walks the whole
+    page, and ten separate ones were most of this function's time.
+    """
+    scripts, metas = [], []
+    items: dict[str, LexborNode] = {}
+    firsts: dict[str, LexborNode] = {}
+    for node in tree.css(_METADATA_SELECTOR):
+        tag, attrs = node.tag, node.attrs
+        if tag == "script":
+            scripts.append(node)
+            continue
+        if tag == "meta":
+            metas.append(node)
+        if (prop := attrs.get("itemprop")) and prop not in items:
+            items[prop] = node
+        if tag == "link":
+            firsts.setdefault(f"link:{(attrs.get('rel') or '').lower()}", node)
+        elif tag in ("time", "title") and (tag == "title" or attrs.get("datetime")):
+            firsts.setdefault(tag, node)
     out: dict[str, list[tuple[Any, str]]] = defaultdict(list)
-    _jsonld(tree, out)
-    _meta(tree, out)
-    _microdata(tree, out)
-    link = tree.css_first('link[rel="canonical"][href]')
-    if link is not None:
-        out["canonical_url"].insert(0, (link.attributes["href"].strip(), "link-canonical"))
-    amp = tree.css_first('link[rel="amphtml"][href]')
-    if amp is not None:
-        out["amphtml_url"].append((amp.attributes["href"].strip(), "link-amphtml"))
-    html = tree.css_first("html")
-    if html is not None and html.attributes.get("lang"):
-        out["language"].insert(0, (html.attributes["lang"].strip(), "html-lang"))
-    title = tree.css_first("title")
-    if title is not None and title.text(deep=True).strip():
-        out["html_title"].append((title.text(deep=True).strip(), "title"))
+    _jsonld(scripts, out)
+    _meta(metas, out)
+    _microdata(tree, items, firsts.get("time"), out)
+    for key, field, source in (("link:canonical", "canonical_url", "link-canonical"),
+                               ("link:amphtml", "amphtml_url", "link-amphtml")):
+        if key in firsts and (href := (firsts[key].attrs.get("href") or "").strip()):
+            out[field].insert(0, (href, source))
+    root = tree.root
+    if root is not None and (lang := (root.attrs.get("lang") or "").strip()):
+        out["language"].insert(0, (lang, "html-lang"))
+    if "title" in firsts and (title := firsts["title"].text(deep=True).strip()):
+        out["html_title"].append((title, "title"))
     return out
 
 
-def clean_title(title: str, site_name: str | None = None) -> str:
-    """Drop a " - Site Name" / " | Site Name" suffix, the way <title> and og:title carry it."""
-    title = " ".join(title.split())
+def clean_title(title: str, site_name: str | None = None, section: str | None = None,
+                h1: str | None = None) -> str:
+    """A headline without what <title> and og:title add to it: the site name ("Story |
+    Paper"), the section ("World - Story", or glued on as "WorldStory")."""
+    title = " ".join(html.unescape(title).split())  # JSON-LD often carries "&#8216;"
+    if h1 and h1 != title and (at := title.find(h1)) >= 0:
+        prefix, suffix = title[:at], title[at + len(h1):]
+        if _PREFIX.fullmatch(prefix) and _SUFFIX.fullmatch(suffix):
+            return h1  # the page's own <h1> decorated with site name or section
     if site_name:
-        for sep in (" - ", " | ", " – ", " — ", " :: ", " · "):
-            suffix = f"{sep}{site_name}"
-            if title.endswith(suffix) and len(title) > len(suffix):
-                return title[: -len(suffix)].strip()
-    return title
+        for sep in _SEPARATORS:
+            if title.endswith(sep + site_name) and len(title) > len(sep + site_name):
+                title = title[: -len(sep + site_name)]
+            elif title.startswith(site_name + sep) and len(title) > len(site_name + sep):
+                title = title[len(site_name + sep):]
+    if section and title.startswith(section) and len(title) > len(section) + 3:
+        rest = title[len(section):]
+        if (match := _LEADING_SEPARATOR.match(rest)) or rest[0].isupper():
+            title = rest[match.end():] if match else rest
+    return title.strip()
 
 
 def clean_authors(names: list[str]) -> list[str]:
@@ -229,20 +311,3 @@ def clean_authors(names: list[str]) -> list[str]:
             if name.lower() not in {r.lower() for r in result}:
                 result.append(name)
     return result
-
-
-def normalise_date(value: str, now: datetime | None = None) -> tuple[str, str | None]:
-    """ISO 8601 form of ``value`` and a warning when it is unparsable or in the future.
-
-    An unparsable or future value is returned unchanged with the warning: flagged, never
-    silently replaced by another date.
-    """
-    raw = value.strip()
-    try:
-        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return raw, f"unparsable date {raw!r}"
-    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    if aware > (now or datetime.now(UTC)):
-        return parsed.isoformat(), f"date {raw!r} is in the future"
-    return parsed.isoformat(), None

@@ -1,0 +1,134 @@
+"""Generic metadata: what a page says about itself (JSON-LD, OpenGraph, <meta>, <time>,
+URL, visible dateline), cleaned, with the source of each field and warnings for bad dates."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from scraper import extract
+from scraper.dates import normalise_date
+from scraper.language import detect_language, normalise_language
+from scraper.metadata import clean_authors, clean_title
+
+URL = "https://news.example/world/a-story-about-things/"
+BODY = "".join(f"<p>Paragraph {i}. The council voted on Tuesday to expand the city's bus "
+               "network, a decision officials said would shorten commutes.</p>" for i in range(4))
+
+
+def page(head: str = "", body: str = "", lang: str = ' lang="en"') -> str:
+    return f"<html{lang}><head>{head}</head><body><article>{body}{BODY}</article></body></html>"
+
+
+def jsonld(**fields: object) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", **fields}
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_title_never_keeps_the_site_name_suffix():
+    html = page('<meta property="og:site_name" content="The Daily Example">'
+                '<meta property="og:title" content="Buses return | The Daily Example">')
+    article = extract(html, URL)
+    assert (article.title, article.sources["title"]) == ("Buses return", "opengraph")
+
+
+def test_title_decorated_around_the_h1_gives_the_h1():
+    html = page("<title>World - Buses return to the east - Example News</title>",
+                "<h1>Buses return to the east</h1>")
+    assert extract(html, URL).title == "Buses return to the east"
+
+
+def test_title_never_has_the_section_glued_on():
+    assert clean_title("Iran TerrorismWestern Policymakers Ignore", None,
+                       "Iran Terrorism") == "Western Policymakers Ignore"
+    assert clean_title("World: Buses return", None, "World") == "Buses return"
+    assert clean_title("World leaders meet", None, "World") == "World leaders meet"
+
+
+def test_section_comes_from_json_ld_or_article_section():
+    html = page('<meta property="article:section" content="Transport">')
+    article = extract(html, URL)
+    assert (article.section, article.sources["section"]) == ("Transport", "opengraph")
+
+
+def test_authors_are_names_without_by_dates_handles_or_duplicates():
+    assert clean_authors(["By Jane Doe and John Roe", "@janedoe", "Updated 2021-02-02",
+                          "jane doe", "https://x.example/jane"]) == ["Jane Doe", "John Roe"]
+
+
+def test_authors_fall_back_to_the_visible_byline():
+    html = page(body='<div class="byline">By <a rel="author" href="/author/jane-doe/">'
+                     'Jane Doe</a> | Feb. 2, 2021</div>')
+    article = extract(html, URL)
+    assert (article.authors, article.sources["authors"]) == (["Jane Doe"], "byline")
+
+
+def test_published_keeps_the_timezone_and_records_its_source():
+    html = page(jsonld(datePublished="2021-02-02T11:32:18+01:00",
+                       dateModified="2021-02-03T08:00:00Z"))
+    article = extract(html, URL)
+    assert article.published == "2021-02-02T11:32:18+01:00"
+    assert article.modified == "2021-02-03T08:00:00+00:00"
+    assert article.sources["published"] == article.sources["modified"] == "json-ld"
+
+
+def test_published_from_meta_time_url_and_dateline_in_that_order():
+    meta = page('<meta property="article:published_time" content="2021-02-02T10:00:00-05:00">')
+    assert extract(meta, URL).sources["published"] == "meta"
+    time = page(body='<time datetime="2021-02-02T10:00:00">Feb 2</time>')
+    assert (extract(time, URL).published, extract(time, URL).sources["published"]) == (
+        "2021-02-02T10:00:00", "time")
+    dated_url = "https://news.example/2021/02/02/a-story-about-things/"
+    assert (extract(page(), dated_url).published, extract(page(), dated_url).sources[
+        "published"]) == ("2021-02-02", "url")
+    dateline = page(body='<div class="post-date">Posted Feb. 2, 2021 10:05 AM EST</div>')
+    article = extract(dateline, URL)
+    assert (article.published, article.sources["published"]) == (
+        "2021-02-02T10:05:00-05:00", "dateline")
+
+
+def test_future_and_unparsable_dates_are_flagged_not_replaced():
+    html = page(jsonld(datePublished="2999-01-01T00:00:00Z", dateModified="last Tuesday"))
+    article = extract(html, URL)
+    assert article.published == "2999-01-01T00:00:00+00:00"
+    assert article.modified == "last Tuesday"
+    assert any("published" in w and "future" in w for w in article.warnings)
+    assert any("modified" in w and "unparsable" in w for w in article.warnings)
+
+
+def test_dates_in_common_written_forms_are_normalised():
+    now = datetime(2022, 1, 1, tzinfo=UTC)
+    assert normalise_date("Tue, 02 Feb 2021 11:32:18 GMT", now) == (
+        "2021-02-02T11:32:18+00:00", None)
+    assert normalise_date("2 February 2021", now) == ("2021-02-02", None)
+    assert normalise_date("02.02.2021 14:30", now) == ("2021-02-02T14:30:00", None)
+
+
+def test_language_is_the_declaration_normalised_else_detected():
+    assert extract(page(lang=' lang="en_gb"'), URL).language == "en-GB"
+    german = ("<p>Der Stadtrat hat am Dienstag beschlossen, das Busnetz der Stadt zu erweitern. "
+              "Die Entscheidung soll die Wege für Tausende von Pendlern im Osten verkürzen, "
+              "und das ist nicht alles, was sich in diesem Jahr ändert.</p>")
+    html = f"<html><body><article>{german * 3}</article></body></html>"
+    article = extract(html, URL)
+    assert (article.language, article.sources["language"]) == ("de", "detected")
+
+
+def test_language_tags_and_detection_edge_cases():
+    assert normalise_language("zh-hant-tw") == "zh-Hant-TW"
+    assert normalise_language("x-default") is None
+    assert detect_language("too short") is None
+    assert detect_language("엘제이의 리벤지인가, 류화영의 코스프레인가. " * 5) == "ko"
+
+
+def test_tags_lead_image_and_canonical_url_come_from_the_page():
+    html = page('<meta property="article:tag" content="Transport">'
+                '<meta property="article:tag" content="City">'
+                '<meta property="og:description" content="Buses return to the east.">'
+                '<meta property="og:image" content="/img/bus.jpg">'
+                '<link rel="canonical" href="/world/a-story-about-things/">')
+    article = extract(html, URL + "?utm_source=x")
+    assert article.tags == ["Transport", "City"]
+    assert article.lead == "Buses return to the east."
+    assert article.image == "https://news.example/img/bus.jpg"
+    assert article.canonical_url == URL
