@@ -22,8 +22,10 @@ from .config import load_site, load_sites
 from .crawl import crawl as run_crawl
 from .crawl import fetch_settings
 from .errors import ArchiveError, ConfigError, CrawlLockedError, SiteConfigError
+from .export import FORMATS, ExportError, ExportFilters, export_articles
 from .extract import extract
 from .fetch import Fetcher
+from .reparse import reparse as run_reparse
 from .store import Archive
 
 EXIT_OK, EXIT_SITE_FAILED, EXIT_CONFIG, EXIT_RUNNING, EXIT_ARCHIVE, EXIT_INTERRUPTED = (
@@ -220,6 +222,31 @@ def datasette_command(db_path: Path, port: int | None = None) -> list[str]:
 @main.command()
 @click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
               default=DEFAULT_DB, show_default=True)
+@click.option("--rebuild", is_flag=True, help="Recompute every cluster from the stored texts.")
+def dedup(db_path: Path, rebuild: bool) -> None:
+    """Duplicate clusters of the archive (kept up to date by every crawl)."""
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} does not exist: run `newsarchive crawl` first")
+    try:
+        with Archive(db_path) as archive:
+            archive.lock_for_crawl()
+            if rebuild:
+                archive.dedup.rebuild()
+            clusters, in_clusters, sites = archive.db.execute(
+                "select count(*), coalesce(sum(size), 0), coalesce(sum(sites > 1), 0) "
+                "from clusters").fetchone()
+            exact = archive.db.execute(
+                "select count(*) from articles where duplicate_of is not null").fetchone()[0]
+    except CrawlLockedError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_RUNNING)
+    click.echo(f"{clusters} clusters holding {in_clusters} articles ({sites} spanning several "
+               f"sites); {exact} exact copies of an article on another site")
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=DEFAULT_DB, show_default=True)
 @click.option("--port", type=int, default=8001, show_default=True)
 def serve(db_path: Path, port: int) -> None:
     """Browse the archive with Datasette."""
@@ -241,3 +268,81 @@ def demo(out_dir: Path, then_serve: bool) -> None:
     click.echo(f"\nBrowse it:  datasette {out_dir}/   (or: newsarchive serve --db {db_path})")
     if then_serve:
         sys.exit(subprocess.call(datasette_command(db_path)))
+
+
+_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
+               ".parquet": "parquet", ".warc": "warc", ".gz": "warc"}
+
+
+@main.command("export")
+@click.option("-o", "--output", required=True,
+              help="File to write (- for stdout with jsonl or csv); .warc.gz is gzipped.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Default: from the output's extension (.jsonl .csv .parquet .warc[.gz]).")
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=DEFAULT_DB, show_default=True)
+@click.option("--site", "sites", multiple=True, help="Only this site (repeatable).")
+@click.option("--section", "sections", multiple=True, help="Only this section (repeatable).")
+@click.option("--language", "languages", multiple=True,
+              help="Only this language; 'en' also matches 'en-US' (repeatable).")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]),
+              help="From this day (YYYY-MM-DD, inclusive).")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]),
+              help="Up to this day (YYYY-MM-DD, inclusive).")
+@click.option("--by", "date_field", type=click.Choice(["published", "first_seen"]),
+              default="published", show_default=True, help="The date --from/--to filter on.")
+@click.option("-q", "--query", help="Full-text query over title and text (FTS5 syntax).")
+@click.option("--dedup", is_flag=True, help="One article per duplicate cluster.")
+@click.option("--since-last-export", is_flag=True,
+              help="Only articles new or changed since the last export of this --name.")
+@click.option("--name", default="default", show_default=True,
+              help="The export stream --since-last-export keeps its state under.")
+def export_command(output: str, fmt: str | None, db_path: Path, sites: tuple[str, ...],
+                   sections: tuple[str, ...], languages: tuple[str, ...], date_from, date_to,
+                   date_field: str, query: str | None, dedup: bool, since_last_export: bool,
+                   name: str) -> None:
+    """Export articles as JSON Lines, CSV, Parquet or WARC (raw responses)."""
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} does not exist: run `newsarchive crawl` first")
+    fmt = fmt or ("jsonl" if output == "-" else _EXTENSIONS.get(Path(output).suffix.lower()))
+    if fmt is None:
+        raise click.UsageError(f"cannot tell the format of {output}: give --format")
+    filters = ExportFilters(
+        sites=sites, sections=sections, languages=languages, date_field=date_field,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None, query=query, dedup=dedup,
+        since_last_export=since_last_export, name=name)
+    try:
+        count = export_articles(db_path, output, fmt, filters)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except ArchiveError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ARCHIVE)
+    click.echo(f"exported {count} articles to {output} ({fmt})", err=True)
+
+
+@main.command("reparse")
+@click.option("--site", "site_names", multiple=True, help="Only this site (repeatable).")
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=DEFAULT_DB, show_default=True)
+@click.option("--config", "config_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=DEFAULT_CONFIG, show_default=True, help="Directory holding sites/*.toml.")
+def reparse_command(site_names: tuple[str, ...], db_path: Path, config_dir: Path) -> None:
+    """Re-extract stored raw pages with the current site files (no network)."""
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} does not exist: run `newsarchive crawl` first")
+    try:
+        report = run_reparse(db_path, config_dir, list(site_names) or None, log=click.echo)
+    except CrawlLockedError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_RUNNING)
+    except ArchiveError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ARCHIVE)
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    totals = report.totals
+    click.echo(f"reparse (crawl {report.crawl_id}): {totals['updated']} updated, "
+               f"{totals['unchanged']} unchanged -> {db_path}")

@@ -34,9 +34,9 @@ def run_demo(out_dir: Path, archive_template: Path | None,
     out_dir.mkdir(parents=True, exist_ok=True)
     if archive_template is not None and (archive_template / "metadata.yml").exists():
         shutil.copy(archive_template / "metadata.yml", out_dir / "metadata.yml")
-        if (archive_template / "templates").is_dir():
-            shutil.copytree(archive_template / "templates", out_dir / "templates",
-                            dirs_exist_ok=True)
+        for folder in ("templates", "plugins", "static"):
+            if (archive_template / folder).is_dir():
+                shutil.copytree(archive_template / folder, out_dir / folder, dirs_exist_ok=True)
     db_path = out_dir / "news.db"
     with tempfile.TemporaryDirectory(prefix="newsarchive-demo-") as tmp:
         site_dir = render_demo_site(Path(tmp) / "site")

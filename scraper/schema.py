@@ -9,6 +9,9 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from .dedup import migrate_dedup
+from .urls import canonical_url
+
 __all__ = ["MIGRATIONS"]
 
 MIGRATIONS = Migrations("newsarchive")
@@ -92,3 +95,40 @@ def m002_frontier_and_versions(db: sqlite_utils.Database) -> None:
     db["article_versions"].create_index(["article_id"])
     db["articles"].add_column("discovery", str)
     db["articles"].add_column("version", int)
+
+
+@MIGRATIONS()
+def m003_dedup(db: sqlite_utils.Database) -> None:
+    """Near-duplicate clustering (scraper/dedup.py) and a view of each article's copies."""
+    migrate_dedup(db)
+    db.execute("""
+        create view if not exists copies as
+        select a.id as article_id, b.id as copy_id, b.site, b.title, b.url, b.published,
+               b.first_seen,
+               case when b.duplicate_of = a.id or a.duplicate_of = b.id
+                    or b.content_hash = a.content_hash then 'exact' else 'near' end as kind,
+               (select n.similarity from near_duplicates n
+                where (n.article_id = a.id and n.other_id = b.id)
+                   or (n.article_id = b.id and n.other_id = a.id)) as similarity
+        from articles a join articles b on b.cluster_id = a.cluster_id and b.id != a.id
+        where a.cluster_id is not null""")
+
+
+@MIGRATIONS()
+def m004_recanonicalise_urls(db: sqlite_utils.Database) -> None:
+    """The canonicalisation rules grew (percent-encoding kept for reserved characters,
+    more tracking parameters): recompute the stored lookup keys with the current rules."""
+    for table, column, pk in (("article_urls", "canonical", "url"), ("links", "target_url", "id")):
+        source = "url"
+        rows = db.execute(f"select {pk}, {source} from {table}").fetchall()
+        for key, url in rows:
+            db.execute(f"update {table} set {column} = ? where {pk} = ?", [canonical_url(url), key])
+
+
+@MIGRATIONS()
+def m005_exports(db: sqlite_utils.Database) -> None:
+    """State of named incremental exports (``newsarchive export --since-last-export``)."""
+    db.execute(
+        "create table if not exists exports (name text primary key, last_article_id integer "
+        "not null, last_version_id integer not null, format text, path text, articles integer,"
+        " exported_at text)")

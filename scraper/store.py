@@ -9,10 +9,8 @@ any moment leaves a valid file holding every batch already committed.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
-import unicodedata
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ import sqlite_utils
 
 from .article import Article
 from .config import SiteConfig
+from .dedup import Deduplicator, content_hash
 from .errors import ArchiveError, CrawlLockedError
 from .schema import MIGRATIONS
 from .urls import canonical_url
@@ -32,12 +31,6 @@ __all__ = ["Archive", "PageOutcome", "content_hash", "utcnow"]
 
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def content_hash(text: str) -> str:
-    """Hash of the text as a reader sees it: NFC, whitespace folded, case kept."""
-    folded = " ".join(unicodedata.normalize("NFC", text).split())
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -63,6 +56,7 @@ class PageOutcome:
     article_url: str | None = None  # the article's identity when not final_url (rel=canonical)
     hint: dict[str, Any] | None = None  # what a sitemap or feed said about this URL
     discovered: list[tuple] = field(default_factory=list)  # (url, kind, depth, source, hint)
+    page_id: int | None = None  # set by reparse: the stored page was re-read, nothing fetched
 
     @property
     def retry_next_run(self) -> bool:
@@ -85,6 +79,7 @@ class Archive:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA synchronous = NORMAL")
             MIGRATIONS.apply(self.db)
+            self.dedup = Deduplicator(self.db)
         except Exception as exc:  # sqlite3.DatabaseError, OSError: say which file
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
 
@@ -122,6 +117,8 @@ class Archive:
         lock_file.flush()
         self._lock_file = lock_file
         self.db.execute("update crawls set status = 'interrupted' where status = 'running'")
+        if self.dedup.needs_rebuild:  # the dedup parameters changed since the last run
+            self.dedup.rebuild()
 
     def upsert_site(self, site: SiteConfig) -> None:
         now = utcnow()
@@ -198,7 +195,7 @@ class Archive:
                 fetch_id = self._insert_fetch(crawl_id, outcome)
                 article_id = None
                 if outcome.article is not None:
-                    page_id = self._insert_page(fetch_id, outcome)
+                    page_id = outcome.page_id or self._insert_page(fetch_id, outcome)
                     article_id, state = self._store_article(outcome, page_id, crawl_id)
                     counts[state] += 1
                 elif outcome.outcome == "not_modified":
@@ -206,7 +203,8 @@ class Archive:
                     if row and row["article_id"]:
                         self.db["articles"].update(row["article_id"], {"last_seen": utcnow()})
                         counts["articles_unchanged"] += 1
-                self._update_frontier(outcome, article_id)
+                if outcome.page_id is None:
+                    self._update_frontier(outcome, article_id)
                 self._insert_discovered(outcome.site, outcome.discovered)
         return counts
 
@@ -304,7 +302,25 @@ class Archive:
             "target_url in (select canonical from article_urls where article_id = ?)",
             [article_id, article_id],
         )
+        found = self.dedup.add(article_id)
+        if found.kind == "alias" and found.alias_of not in (None, article_id):
+            # The same text under another URL of the same site: one article, more URLs.
+            self._merge_into(article_id, found.alias_of)
+            return found.alias_of, "articles_unchanged"
         return article_id, state
+
+    def _merge_into(self, alias: int, article_id: int) -> None:
+        """Fold article ``alias`` (same site, same text) into ``article_id`` and delete it."""
+        for sql in (
+            "update article_urls set article_id = :keep where article_id = :alias",
+            "update links set target_article_id = :keep where target_article_id = :alias",
+            "delete from links where article_id = :alias",
+            "update frontier set article_id = :keep where article_id = :alias",
+            "update article_versions set article_id = :keep where article_id = :alias",
+        ):
+            self.db.execute(sql, {"keep": article_id, "alias": alias})
+        self.dedup.remove(alias)
+        self.db.execute("delete from articles where id = ?", [alias])
 
     def _add_url(self, url: str, article_id: int, source: str, now: str) -> None:
         self.db.execute(

@@ -58,7 +58,8 @@ def config_dir(tmp_path: Path) -> Path:
 
 
 class RouteServer:
-    """A tiny server on 127.0.0.1 answering from a dict: path -> (status, content type, body).
+    """A tiny server on 127.0.0.1 answering from a dict: path -> (status, content type, body)
+    or (status, content type, body, extra headers).
 
     ``routes`` may be changed between requests (e.g. to turn a site into a 500 storm).
     """
@@ -74,9 +75,11 @@ class RouteServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - stdlib name
                 outer.requests.append(self.path)
-                status, ctype, body = outer.routes.get(
+                status, ctype, body, *extra = outer.routes.get(
                     self.path.split("?")[0], (404, "text/html", b"<h1>Not found</h1>"))
                 self.send_response(status)
+                for name, value in (extra[0] if extra else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
+import string
+from urllib.parse import quote
 
-from scraper.urls import absolute_url, canonical_url
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from scraper.urls import (
+    TRACKING_PARAMS,
+    TRACKING_PREFIXES,
+    VIEW_PARAMS,
+    absolute_url,
+    canonical_evidence,
+    canonical_url,
+    host_equivalents,
+)
 
 BASE = "https://www.news.example/story-slug/"
 
@@ -50,3 +63,218 @@ def test_absolute_url_refuses_non_http_links():
     assert absolute_url("mailto:desk@news.example", BASE) is None
     assert absolute_url("javascript:void(0)", BASE) is None
     assert absolute_url("#respond", BASE) is None
+
+
+# --- Site policies: equivalent hosts, trailing slash -------------------------------------
+
+SITE_HOSTS = host_equivalents(["www.news.example", "m.news.example", "amp.news.example",
+                               "news.example", "cdn.news.example"])
+
+
+def test_host_variants_fold_only_when_the_site_declares_them():
+    assert SITE_HOSTS == {"m.news.example": "www.news.example",
+                          "amp.news.example": "www.news.example",
+                          "news.example": "www.news.example"}
+    assert canonical_url("https://m.news.example/story-slug/") == (
+        "https://m.news.example/story-slug/")
+    for host in ("m.news.example", "AMP.news.example", "news.example"):
+        assert canonical_url(f"https://{host}/story-slug/", equivalent_hosts=SITE_HOSTS) == BASE
+    assert canonical_url("https://cdn.news.example/story-slug/",
+                         equivalent_hosts=SITE_HOSTS).startswith("https://cdn.")
+
+
+@pytest.mark.parametrize(
+    ("policy", "url", "expected"),
+    [
+        ("keep", "https://a.example/x", "https://a.example/x"),
+        ("keep", "https://a.example/x/", "https://a.example/x/"),
+        ("add", "https://a.example/x", "https://a.example/x/"),
+        ("add", "https://a.example/x/story.html", "https://a.example/x/story.html"),
+        ("add", "https://a.example/x/amp", "https://a.example/x/"),
+        ("strip", "https://a.example/x/", "https://a.example/x"),
+        ("strip", "https://a.example/x/amp/", "https://a.example/x"),
+        ("strip", "https://a.example/", "https://a.example/"),
+    ],
+)
+def test_trailing_slash_policy(policy, url, expected):
+    assert canonical_url(url, trailing_slash=policy) == expected
+
+
+def test_unknown_trailing_slash_policy_is_refused():
+    with pytest.raises(ValueError):
+        canonical_url(BASE, trailing_slash="sometimes")
+
+
+# --- Percent-encoding, dot segments, odd input -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://a.example/a%2fb/", "https://a.example/a%2Fb/"),  # %2F is not a '/'
+        ("https://a.example/caf\u00e9/", "https://a.example/caf%C3%A9/"),
+        ("https://a.example/caf%c3%a9/", "https://a.example/caf%C3%A9/"),
+        ("https://a.example/a b/", "https://a.example/a%20b/"),
+        ("https://a.example/100%/", "https://a.example/100%25/"),
+        ("https://a.example/a/./b/../c", "https://a.example/a/c"),
+        ("https://a.example/x?q=%7e&r=a%2Bb&s=a+b", "https://a.example/x?q=~&r=a%2Bb&s=a+b"),
+        ("https://a.example/x?q=%E9", "https://a.example/x?q=%E9"),  # latin-1 kept as is
+        ("https://user:pw@A.example./x", "https://a.example/x"),
+        ("http://[::1]:8080/x", "http://[::1]:8080/x"),
+        ("http://b\u00fccher.example/", "http://xn--bcher-kva.example/"),
+        ("https://a.example/x?MTM_source=n&pk_kwd=k&xtor=RSS-1&id=3", "https://a.example/x?id=3"),
+        ("https://a.example/x/amp/print/?outputType=amp", "https://a.example/x/"),
+    ],
+)
+def test_normalisation(url, expected):
+    assert canonical_url(url) == expected
+
+
+def test_garbage_is_returned_not_raised():
+    assert canonical_url("http://[::1/x#f") == "http://[::1/x"
+    assert canonical_url("http://a.example:port/x").startswith("http://a.example:port")
+    assert absolute_url("http://[::1/x", BASE) is None
+
+
+# --- rel=canonical and amphtml as evidence ----------------------------------------------
+
+PAGE = "https://www.news.example/politics/story-slug/?utm_source=x"
+
+
+@pytest.mark.parametrize(
+    ("canonical", "amphtml", "key", "reason"),
+    [
+        (None, None, "https://www.news.example/politics/story-slug/", None),
+        ("/politics/story-slug/", "/politics/story-slug/amp/",
+         "https://www.news.example/politics/story-slug/", None),
+        ("https://www.news.example/story-slug/", None, "https://www.news.example/story-slug/",
+         None),
+        ("https://wire.example/original/", None,
+         "https://www.news.example/politics/story-slug/", "canonical-other-host: wire.example"),
+        ("https://www.news.example/", None, "https://www.news.example/politics/story-slug/",
+         "canonical-home-page: https://www.news.example/"),
+        ("https://www.news.example/politics/", None,
+         "https://www.news.example/politics/story-slug/",
+         "canonical-section: https://www.news.example/politics/"),
+        ("mailto:desk@news.example", None, "https://www.news.example/politics/story-slug/",
+         "canonical-not-http: mailto:desk@news.example"),
+        ("https://www.news.example/latest-story/", "/politics/story-slug/amp/",
+         "https://www.news.example/politics/story-slug/",
+         "canonical-contradicted-by-amphtml: https://www.news.example/latest-story/"),
+        (None, "https://www-news-example.cdn.ampproject.org/c/s/x/amp/",
+         "https://www.news.example/politics/story-slug/",
+         "amphtml-other-host: www-news-example.cdn.ampproject.org"),
+        ("https://www.news.example/", "https://www.news.example/amp/",
+         "https://www.news.example/politics/story-slug/",
+         "canonical-home-page: https://www.news.example/; "
+         "amphtml-home-page: https://www.news.example/"),
+    ],
+)
+def test_canonical_evidence(canonical, amphtml, key, reason):
+    assert canonical_evidence(PAGE, canonical, amphtml) == (key, reason)
+
+
+def test_canonical_evidence_follows_pages_and_declared_hosts():
+    assert canonical_evidence("https://a.example/story/2/", "https://a.example/story/", None) \
+        == ("https://a.example/story/", None)
+    assert canonical_evidence("https://a.example/story/?page=2", "/story/", None) == (
+        "https://a.example/story/", None)
+    assert canonical_evidence("https://a.example/read.php?id=7", "/read.php", None)[1] == (
+        "canonical-section: https://a.example/read.php")
+    hosts = host_equivalents(["www.a.example", "m.a.example"])
+    assert canonical_evidence("https://m.a.example/s/", "https://www.a.example/s/", None,
+                              equivalent_hosts=hosts) == ("https://www.a.example/s/", None)
+
+
+# --- Properties ---------------------------------------------------------------------------
+
+_segment_chars = st.characters(codec="utf-8", exclude_categories=("Cs",))
+segments = st.text(_segment_chars, min_size=1, max_size=8).filter(
+    lambda s: s not in (".", "..", "amp", "print"))
+param_names = st.text(string.ascii_lowercase + "_-", min_size=1, max_size=6).filter(
+    lambda k: k not in TRACKING_PARAMS and k not in VIEW_PARAMS
+    and not k.startswith(TRACKING_PREFIXES))
+param_values = st.text(_segment_chars, max_size=6)
+hosts = st.sampled_from(["a.example", "www.news.example", "Sub.Paper.example", "127.0.0.1:8080"])
+
+
+def _encode(text: str, shout: bool) -> str:
+    """Percent-encode ``text`` as a segment; ``shout`` also escapes unreserved characters,
+    in lower-case hex, as some CMSs do."""
+    if not shout:
+        return quote(text, safe="")
+    return "".join(f"%{b:02x}" for b in text.encode("utf-8"))
+
+
+@st.composite
+def article_urls(draw):
+    path = draw(st.lists(segments, min_size=1, max_size=4))
+    query = draw(st.lists(st.tuples(param_names, param_values), max_size=3,
+                          unique_by=lambda p: p[0]))
+    slash = draw(st.booleans())
+    return draw(hosts), path, query, slash
+
+
+def _build(host, path, query, slash, *, shout=False, scheme="https", extra="", suffix=""):
+    url = f"{scheme}://{host}/" + "/".join(_encode(s, shout) for s in path)
+    url += ("/" if slash else "") + suffix
+    pairs = [f"{_encode(k, shout)}={_encode(v, shout)}" for k, v in query]
+    if extra:
+        pairs.append(extra)
+    return url + ("?" + "&".join(pairs) if pairs else "")
+
+
+any_policy = st.sampled_from(["keep", "add", "strip"])
+
+
+@settings(max_examples=300)
+@given(url=st.one_of(st.text(max_size=60), article_urls().map(lambda a: _build(*a))),
+       policy=any_policy)
+def test_property_idempotent(url, policy):
+    once = canonical_url(url, trailing_slash=policy, equivalent_hosts=SITE_HOSTS)
+    assert canonical_url(once, trailing_slash=policy, equivalent_hosts=SITE_HOSTS) == once
+
+
+@settings(max_examples=300)
+@given(a=article_urls(), other=st.lists(segments, min_size=1, max_size=4), policy=any_policy)
+def test_property_never_merges_different_paths(a, other, policy):
+    host, path, query, slash = a
+    assume(path != other)
+    assert canonical_url(_build(host, path, query, slash), trailing_slash=policy) != \
+        canonical_url(_build(host, other, query, slash), trailing_slash=policy)
+
+
+@settings(max_examples=300)
+@given(a=article_urls(), name=param_names, value=param_values, other=param_values)
+def test_property_never_merges_different_meaningful_parameters(a, name, value, other):
+    host, path, query, slash = a
+    query = [(k, v) for k, v in query if k != name]
+    assume(value != other)
+    assert canonical_url(_build(host, path, [*query, (name, value)], slash)) != \
+        canonical_url(_build(host, path, [*query, (name, other)], slash))
+    assert canonical_url(_build(host, path, query, slash)) != \
+        canonical_url(_build(host, path, [*query, (name, value)], slash))
+
+
+@settings(max_examples=200)
+@given(a=article_urls(), tracking=st.sampled_from(sorted(TRACKING_PARAMS)), policy=any_policy)
+def test_property_every_variant_folds_to_one_key(a, tracking, policy):
+    host, path, query, slash = a
+    key = canonical_url(_build(host, path, query, slash), trailing_slash=policy)
+    upper = host.upper()
+    variants = [
+        _build(host, path, query, slash, shout=True),
+        _build(upper, path, query, slash, scheme="HTTPS"),
+        _build(host, path, list(reversed(query)), slash),
+        _build(host, path, query, slash, extra=f"{tracking}=x"),
+        _build(host, path, query, slash, extra="utm_source=news&utm_medium=email"),
+        _build(host, path, query, slash, extra="amp=1"),
+        _build(host, path, query, slash, extra="print=1"),
+        _build(host, path, query, slash, suffix="amp/" if slash else "/amp"),
+        _build(host, path, query, slash, suffix="print/" if slash else "/print"),
+        _build(host, path, query, slash) + "#comments",
+    ]
+    if ":" not in host:
+        variants.append(_build(host + ":443", path, query, slash))
+    for variant in variants:
+        assert canonical_url(variant, trailing_slash=policy) == key, variant

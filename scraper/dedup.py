@@ -1,0 +1,433 @@
+"""Content identity: exact duplicates and near-duplicates, clustered as articles arrive.
+
+A wire story (AFP, dpa, Reuters) appears on many sites under different headlines, with a
+dateline, site boilerplate and the odd sentence edited. URL identity (``scraper.urls``)
+cannot see that; this module does, on the text:
+
+- **exact**: the same ``content_hash`` (``content_hash`` below: NFC, whitespace
+  folded, case kept). On the same site the newer row is an *alias* of the first (the caller
+  merges its URLs into it); on another site it is a *duplicate* (``duplicate_of``, both rows
+  kept: each site's copy is part of the record).
+- **near**: Jaccard similarity of word 5-shingles of at least ``THRESHOLD``. Candidates come
+  from MinHash signatures banded into an LSH table in SQLite (``lsh_bands``); each candidate
+  is then checked with the *exact* Jaccard of the two texts, so the MinHash estimate's noise
+  only costs speed, never precision. Pairs above the threshold are edges
+  (``near_duplicates``); a cluster is a connected component of edges (single linkage), so
+  it does not depend on arrival order and an incremental ``add`` gives what ``rebuild``
+  gives.
+
+MinHash is our own, on numpy (multiply-shift hashing of 64-bit shingle hashes: 0.6 ms for a
+600-word article, 12 times faster than the same in pure Python, bit-identical to it).
+datasketch was not used: its LSH index lives in memory, Redis or Cassandra, not in the
+archive's SQLite file, so only its MinHash class would be used, at the cost of scipy.
+
+Short texts (fewer than ``MIN_WORDS`` words: paywall stubs, live-blog placeholders, failed
+extractions) are never deduplicated: two different stubs with the same "subscribe to read"
+text must not be merged into one article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+import sqlite_utils
+
+__all__ = [
+    "MIN_WORDS", "NUM_PERM", "SHINGLE_WORDS", "THRESHOLD", "DedupResult", "Deduplicator",
+    "MinHasher", "content_hash", "jaccard", "lsh_rows", "migrate_dedup", "shingles",
+]
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text as a reader sees it: NFC, whitespace folded, case kept. Equal hashes
+    are exact duplicates; the archive stores it in ``articles.content_hash``."""
+    folded = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+# Words per shingle. On tests/fixtures/syndication, k = 5 gives the widest ratio between the
+# least similar copies of one story (0.59) and the most similar different stories (0.12, a
+# follow-up reusing two background paragraphs); k = 2..7 measured, k = 5 and 6 tie.
+SHINGLE_WORDS = 5
+# Jaccard threshold. Calibrated on the fixture: copies of one wire story with a changed
+# sentence, dateline, boilerplate and a dropped paragraph score 0.59-0.74; different stories
+# on the same event score at most 0.12; a copy that keeps only the first half of the wire text
+# scores 0.44 (0.36 for 5 paragraphs of 12). 0.4 keeps copies holding about half the text or
+# more and leaves a margin of 3x over the worst same-topic story.
+THRESHOLD = 0.4
+# Signature length. Signatures only select candidates (the exact Jaccard decides), so they
+# are short: 64 gives 32 bands of 2 rows, P(candidate) = 0.996 at J = 0.4, 0.37 at J = 0.12
+# and 0.08 at J = 0.05 (the false candidates cost one exact check each, ~0.5 ms).
+NUM_PERM = 64
+# Below this many words a text is not deduplicated (see the module docstring).
+MIN_WORDS = 50
+# LSH banding is chosen so that a pair exactly at the threshold becomes a candidate with at
+# least this probability (see lsh_rows).
+LSH_RECALL = 0.99
+# Fixed: stored signatures must stay comparable across runs. Changing it (or any parameter
+# above) marks the archive for rebuild().
+SEED = 20220809
+
+_WORD = re.compile(r"\w+")
+_CHUNK = 4096  # shingles hashed per numpy block: bounds memory at NUM_PERM x 4096 x 8 bytes
+
+
+def shingles(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
+    """Sorted unique 64-bit hashes of the word k-shingles of ``text`` (NFKC, case-folded:
+    what a reader would call the same words)."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    grams = {" ".join(words[i : i + k]) for i in range(max(1, len(words) - k + 1))} if words \
+        else set()
+    hashes = (int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little")
+              for g in grams)
+    return np.unique(np.fromiter(hashes, dtype=np.uint64, count=len(grams)))
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard similarity of two sorted unique shingle-hash arrays."""
+    if not a.size or not b.size:
+        return 0.0
+    common = np.intersect1d(a, b, assume_unique=True).size
+    return common / (a.size + b.size - common)
+
+
+def lsh_rows(threshold: float, num_perm: int, recall: float = LSH_RECALL) -> int:
+    """Rows per LSH band: the most (fewest false candidates) that still makes a pair at
+    ``threshold`` a candidate with probability ``recall``: 1 - (1 - t^r)^(num_perm // r)."""
+    best = 1
+    for rows in range(1, num_perm + 1):
+        if 1 - (1 - threshold**rows) ** (num_perm // rows) >= recall:
+            best = rows
+    return best
+
+
+class MinHasher:
+    """MinHash by multiply-shift hashing: h_i(x) = ((a_i * x + b_i) mod 2^64) >> 32, a_i odd."""
+
+    def __init__(self, num_perm: int = NUM_PERM, seed: int = SEED) -> None:
+        rng = random.Random(seed)  # Mersenne Twister: the same numbers on every Python
+        self.num_perm = num_perm
+        self.a = np.array([rng.getrandbits(64) | 1 for _ in range(num_perm)], dtype=np.uint64)
+        self.b = np.array([rng.getrandbits(64) for _ in range(num_perm)], dtype=np.uint64)
+
+    def signature(self, hashes: np.ndarray) -> np.ndarray:
+        sig = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint64)
+        for start in range(0, hashes.size, _CHUNK):
+            block = hashes[None, start : start + _CHUNK]
+            values = (self.a[:, None] * block + self.b[:, None]) >> np.uint64(32)
+            np.minimum(sig, values.min(axis=1), out=sig)
+        return sig.astype("<u4")
+
+
+@dataclass(frozen=True)
+class DedupResult:
+    """What ``Deduplicator.add`` decided for one article.
+
+    kind: ``alias`` (same text as ``alias_of`` on the same site: merge its URLs into that
+    article), ``duplicate`` (same text as ``duplicate_of`` on another site), ``near_duplicate``
+    (in ``cluster_id``), ``unique``, or ``too_short`` (not deduplicated). ``similarity`` is the
+    highest Jaccard to any other article, ``matches`` every (article_id, Jaccard) edge.
+    A cross-site duplicate is also in a cluster (its Jaccard to its twin is 1.0).
+    """
+
+    article_id: int
+    kind: str
+    alias_of: int | None = None
+    duplicate_of: int | None = None
+    cluster_id: int | None = None
+    similarity: float | None = None
+    matches: tuple[tuple[int, float], ...] = ()
+
+
+def migrate_dedup(db: sqlite_utils.Database) -> None:
+    """Create the dedup tables and the ``articles`` columns, if absent (idempotent)."""
+    if "minhashes" not in db.table_names():
+        db["minhashes"].create({"article_id": int, "content_hash": str, "signature": bytes},
+                               pk="article_id")
+    # One B-tree, no rowid: NUM_PERM / rows entries per article (about 0.6 kB for 32 bands).
+    # An article's entries are found again from its stored signature, so no second index.
+    db.execute("create table if not exists lsh_bands (bucket integer not null, "
+               "article_id integer not null, primary key (bucket, article_id)) without rowid")
+    if "near_duplicates" not in db.table_names():
+        db["near_duplicates"].create(
+            {"article_id": int, "other_id": int, "similarity": float},
+            pk=("article_id", "other_id"),
+            foreign_keys=[("article_id", "articles", "id"), ("other_id", "articles", "id")])
+        db["near_duplicates"].create_index(["other_id"])
+    if "clusters" not in db.table_names():
+        db["clusters"].create(
+            {"id": int, "size": int, "sites": int, "first_seen": str, "last_seen": str,
+             "earliest_article_id": int},
+            pk="id", foreign_keys=[("earliest_article_id", "articles", "id")])
+    if "dedup_settings" not in db.table_names():
+        db["dedup_settings"].create({"key": str, "value": str}, pk="key")
+    columns = db["articles"].columns_dict
+    for name, kind in (("cluster_id", int), ("duplicate_of", int), ("similarity", float)):
+        if name not in columns:
+            db["articles"].add_column(name, kind)
+    indexes = {tuple(i.columns) for i in db["articles"].indexes}
+    for name in ("cluster_id", "duplicate_of"):
+        if (name,) not in indexes:
+            db["articles"].create_index([name])
+
+
+def _utc(value: str | None) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
+        return datetime.max.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Deduplicator:
+    """Exact and near-duplicate detection over the ``articles`` table of ``db``."""
+
+    def __init__(self, db: sqlite_utils.Database, threshold: float = THRESHOLD,
+                 num_perm: int = NUM_PERM) -> None:
+        migrate_dedup(db)
+        self.db = db
+        self.threshold = threshold
+        self.hasher = MinHasher(num_perm)
+        self.rows = lsh_rows(threshold, num_perm)
+        self.bands = num_perm // self.rows
+        self.settings = json.dumps({"threshold": threshold, "num_perm": num_perm, "seed": SEED,
+                                    "shingle_words": SHINGLE_WORDS, "min_words": MIN_WORDS,
+                                    "rows": self.rows})
+        stored = self._one("select value from dedup_settings where key = 'params'")
+        indexed = self._one("select count(*) from minhashes")
+        if stored is None or not indexed:
+            self._save_settings()
+        # Signatures or edges made with other parameters cannot be compared: rebuild() first.
+        self.needs_rebuild = stored not in (None, self.settings) and bool(indexed)
+
+    # -- public API ------------------------------------------------------------------------
+
+    def add(self, article_id: int) -> DedupResult:
+        """Index one stored article and place it; call after its row is written or updated.
+
+        Runs in the caller's transaction (as a savepoint). An unchanged text (same
+        ``content_hash`` as when indexed) costs a few indexed lookups and changes nothing.
+        """
+        if self.needs_rebuild:
+            raise RuntimeError("dedup parameters changed since the archive was indexed: "
+                               "call Deduplicator.rebuild() first")
+        row = self._article(article_id)
+        if row is None:
+            raise KeyError(f"no article {article_id}")
+        with self.db.atomic():
+            known = self._one("select content_hash from minhashes where article_id = ?",
+                              [article_id])
+            if known is not None and known == row["content_hash"]:
+                return self.result(article_id)
+            self._detach(article_id)
+            self._place(row)
+            later = self.db.execute(
+                "select id from articles where content_hash = ? and id > ? order by id",
+                [row["content_hash"], article_id]).fetchall()
+            for (other,) in later:  # an older article now reads like newer ones: re-place those
+                self._detach(other)
+                self._place(self._article(other))
+        return self.result(article_id)
+
+    def remove(self, article_id: int) -> None:
+        """Forget an article (call before deleting its row, e.g. after merging an alias)."""
+        with self.db.atomic():
+            self._detach(article_id)
+
+    def rebuild(self) -> None:
+        """Recompute everything from the articles' texts, in arrival (id) order."""
+        with self.db.atomic():
+            for table in ("minhashes", "lsh_bands", "near_duplicates", "clusters"):
+                self.db.execute(f"delete from {table}")
+            self.db.execute("update articles set cluster_id = null, duplicate_of = null, "
+                            "similarity = null")
+            self._save_settings()
+            self.needs_rebuild = False
+            for (article_id,) in self.db.execute("select id from articles order by id").fetchall():
+                self._place(self._article(article_id))
+
+    def result(self, article_id: int) -> DedupResult:
+        """The current dedup state of one article, as stored."""
+        row = self._article(article_id)
+        if row is None:
+            raise KeyError(f"no article {article_id}")
+        matches = tuple(self.db.execute(
+            "select other_id, similarity from near_duplicates where article_id = ? union all "
+            "select article_id, similarity from near_duplicates where other_id = ? "
+            "order by 2 desc, 1", [article_id, article_id]).fetchall())
+        twin = row["duplicate_of"]
+        if twin is not None:
+            same_site = self._one("select site from articles where id = ?", [twin]) == row["site"]
+            kind = "alias" if same_site else "duplicate"
+        elif row["cluster_id"] is not None:
+            kind = "near_duplicate"
+        elif self._one("select 1 from minhashes where article_id = ?", [article_id]):
+            kind = "unique"
+        else:
+            kind = "too_short"
+        return DedupResult(article_id, kind, twin if kind == "alias" else None,
+                           twin if kind == "duplicate" else None, row["cluster_id"],
+                           row["similarity"], matches)
+
+    # -- placing and detaching -------------------------------------------------------------
+
+    def _place(self, row: dict) -> None:
+        """Index an article that has no dedup state yet, and link it to its matches."""
+        article_id, text = row["id"], row["text"] or ""
+        if len(_WORD.findall(text)) < MIN_WORDS:
+            return
+        chash = row["content_hash"] or content_hash(text)
+        twin = self.db.execute(
+            "select id, site from articles where content_hash = ? and id < ? "
+            "order by site != ?, id limit 1", [chash, article_id, row["site"]]).fetchone()
+        if twin is not None:
+            self.db.execute("update articles set duplicate_of = ? where id = ?",
+                            [twin[0], article_id])
+            if twin[1] == row["site"]:
+                return  # an alias is not indexed: the caller merges it into its twin
+        hashes = shingles(text)
+        signature = self.hasher.signature(hashes)
+        self.db.execute("insert into minhashes (article_id, content_hash, signature) "
+                        "values (?, ?, ?)", [article_id, chash, signature.tobytes()])
+        buckets = self._buckets(signature)
+        marks = ",".join("?" * len(buckets))
+        candidates = {other for (other,) in self.db.execute(
+            f"select article_id from lsh_bands where bucket in ({marks})", buckets)}
+        self.db.conn.executemany("insert or ignore into lsh_bands values (?, ?)",
+                                 [(bucket, article_id) for bucket in buckets])
+        matches = []
+        for other in sorted(candidates - {article_id}):
+            similarity = round(jaccard(hashes, shingles(self._article(other)["text"] or "")), 4)
+            if similarity >= self.threshold:
+                matches.append((other, similarity))
+        if matches:
+            self._link(article_id, matches)
+
+    def _link(self, article_id: int, matches: list[tuple[int, float]]) -> None:
+        """Record the edges, raise similarities, and join or merge the neighbours' clusters."""
+        for other, similarity in matches:
+            self.db.execute("insert or replace into near_duplicates values (?, ?, ?)",
+                            [min(article_id, other), max(article_id, other), similarity])
+            for node in (article_id, other):
+                self.db.execute("update articles set similarity = max(coalesce(similarity, 0), ?)"
+                                " where id = ?", [similarity, node])
+        members = [article_id, *(other for other, _ in matches)]
+        marks = ",".join("?" * len(members))
+        found = sorted({c for (c,) in self.db.execute(
+            f"select cluster_id from articles where id in ({marks}) and cluster_id is not null",
+            members)})
+        if found:
+            target = found[0]
+            for other_cluster in found[1:]:
+                self.db.execute("update articles set cluster_id = ? where cluster_id = ?",
+                                [target, other_cluster])
+                self.db.execute("delete from clusters where id = ?", [other_cluster])
+        else:
+            target = self.db.execute("insert into clusters (size) values (0)").lastrowid
+        self.db.execute(f"update articles set cluster_id = ? where id in ({marks})",
+                        [target, *members])
+        self._refresh_cluster(target)
+
+    def _detach(self, article_id: int) -> None:
+        """Remove every trace of an article's dedup state, repairing what depended on it."""
+        edges = self.db.execute(
+            "select other_id from near_duplicates where article_id = ? union "
+            "select article_id from near_duplicates where other_id = ?",
+            [article_id, article_id]).fetchall()
+        cluster = self._one("select cluster_id from articles where id = ?", [article_id])
+        signature = self._one("select signature from minhashes where article_id = ?",
+                              [article_id])
+        if signature is not None:
+            self.db.conn.executemany(
+                "delete from lsh_bands where bucket = ? and article_id = ?",
+                [(b, article_id) for b in self._buckets(np.frombuffer(signature, "<u4"))])
+            self.db.execute("delete from minhashes where article_id = ?", [article_id])
+        self.db.execute("delete from near_duplicates where article_id = ? or other_id = ?",
+                        [article_id, article_id])
+        self.db.execute("update articles set cluster_id = null, duplicate_of = null, "
+                        "similarity = null where id = ?", [article_id])
+        for (other,) in edges:
+            self.db.execute(
+                "update articles set similarity = (select max(similarity) from near_duplicates "
+                "where article_id = ?1 or other_id = ?1) where id = ?1", [other])
+        if cluster is not None:
+            self._split(cluster)
+        dependents = self.db.execute("select id from articles where duplicate_of = ? order by id",
+                                     [article_id]).fetchall()
+        for (other,) in dependents:  # their twin's text changed: place them again
+            self._detach(other)
+            self._place(self._article(other))
+
+    def _split(self, cluster: int) -> None:
+        """Recompute the connected components of a cluster that lost a member."""
+        members = [m for (m,) in self.db.execute(
+            "select id from articles where cluster_id = ? order by id", [cluster])]
+        unseen, components = set(members), []
+        for start in members:
+            if start not in unseen:
+                continue
+            component, stack = [], [start]
+            unseen.discard(start)
+            while stack:
+                node = stack.pop()
+                component.append(node)
+                for (other,) in self.db.execute(
+                        "select other_id from near_duplicates where article_id = ?1 union "
+                        "select article_id from near_duplicates where other_id = ?1", [node]):
+                    if other in unseen:
+                        unseen.discard(other)
+                        stack.append(other)
+            components.append(component)
+        self.db.execute("update articles set cluster_id = null where cluster_id = ?", [cluster])
+        self.db.execute("delete from clusters where id = ?", [cluster])
+        keep: int | None = cluster  # the first component of 2+ (by oldest member) keeps the id
+        for component in (c for c in components if len(c) > 1):
+            target = self.db.execute("insert into clusters (id, size) values (?, 0)",
+                                     [keep]).lastrowid
+            keep = None
+            marks = ",".join("?" * len(component))
+            self.db.execute(f"update articles set cluster_id = ? where id in ({marks})",
+                            [target, *component])
+            self._refresh_cluster(target)
+
+    def _refresh_cluster(self, cluster: int) -> None:
+        rows = self.db.execute("select id, site, published, first_seen from articles "
+                               "where cluster_id = ?", [cluster]).fetchall()
+        earliest = min(rows, key=lambda r: (_utc(r[2] or r[3]), r[0]))[0]
+        seen = [r[3] for r in rows if r[3]]
+        self.db.execute(
+            "update clusters set size = ?, sites = ?, first_seen = ?, last_seen = ?, "
+            "earliest_article_id = ? where id = ?",
+            [len(rows), len({r[1] for r in rows}), min(seen, default=None),
+             max(seen, default=None), earliest, cluster])
+
+    # -- small helpers ---------------------------------------------------------------------
+
+    def _buckets(self, signature: np.ndarray) -> list[int]:
+        """One signed 64-bit key per band: the band number and its rows, hashed."""
+        return [int.from_bytes(hashlib.blake2b(
+            band.to_bytes(2, "little") + signature[band * self.rows:(band + 1) * self.rows]
+            .tobytes(), digest_size=8).digest(), "little", signed=True)
+            for band in range(self.bands)]
+
+    def _article(self, article_id: int) -> dict | None:
+        cursor = self.db.execute(
+            "select id, site, text, content_hash, duplicate_of, cluster_id, similarity "
+            "from articles where id = ?", [article_id])
+        row = cursor.fetchone()
+        return dict(zip([c[0] for c in cursor.description], row, strict=True)) if row else None
+
+    def _one(self, sql: str, params: list | None = None):
+        row = self.db.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    def _save_settings(self) -> None:
+        self.db.execute("insert or replace into dedup_settings (key, value) values ('params', ?)",
+                        [self.settings])
