@@ -14,6 +14,8 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -33,6 +35,22 @@ EXIT_OK, EXIT_SITE_FAILED, EXIT_CONFIG, EXIT_RUNNING, EXIT_ARCHIVE, EXIT_INTERRU
 DEFAULT_DB = Path("archive/news.db")
 DEFAULT_CONFIG = Path("config")
 ARCHIVE_TEMPLATE = Path(__file__).resolve().parents[1] / "archive"
+
+
+@contextmanager
+def _exit_on_error() -> Iterator[None]:
+    """The package's errors as one line on stderr and the documented exit code."""
+    try:
+        yield
+    except CrawlLockedError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_RUNNING)
+    except ArchiveError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ARCHIVE)
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
 
 
 @click.group()
@@ -57,16 +75,8 @@ def crawl(site_names: tuple[str, ...], db_path: Path, config_dir: Path, max_page
     """Crawl the configured sites into the archive."""
     log = _event_logger(verbose, quiet, log_format)
     try:
-        report = run_crawl(config_dir, db_path, list(site_names) or None, max_pages, log)
-    except CrawlLockedError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_RUNNING)
-    except ArchiveError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_ARCHIVE)
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
+        with _exit_on_error():
+            report = run_crawl(config_dir, db_path, list(site_names) or None, max_pages, log)
     finally:
         log({"event": "done"})
     for error in report.config_errors:
@@ -227,19 +237,15 @@ def dedup(db_path: Path, rebuild: bool) -> None:
     """Duplicate clusters of the archive (kept up to date by every crawl)."""
     if not db_path.exists():
         raise click.ClickException(f"{db_path} does not exist: run `newsarchive crawl` first")
-    try:
-        with Archive(db_path) as archive:
-            archive.lock_for_crawl()
-            if rebuild:
-                archive.dedup.rebuild()
-            clusters, in_clusters, sites = archive.db.execute(
-                "select count(*), coalesce(sum(size), 0), coalesce(sum(sites > 1), 0) "
-                "from clusters").fetchone()
-            exact = archive.db.execute(
-                "select count(*) from articles where duplicate_of is not null").fetchone()[0]
-    except CrawlLockedError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_RUNNING)
+    with _exit_on_error(), Archive(db_path) as archive:
+        archive.lock_for_crawl()
+        if rebuild:
+            archive.dedup.rebuild()
+        clusters, in_clusters, sites = archive.db.execute(
+            "select count(*), coalesce(sum(size), 0), coalesce(sum(sites > 1), 0) "
+            "from clusters").fetchone()
+        exact = archive.db.execute(
+            "select count(*) from articles where duplicate_of is not null").fetchone()[0]
     click.echo(f"{clusters} clusters holding {in_clusters} articles ({sites} spanning several "
                f"sites); {exact} exact copies of an article on another site")
 
@@ -332,17 +338,8 @@ def reparse_command(site_names: tuple[str, ...], db_path: Path, config_dir: Path
     """Re-extract stored raw pages with the current site files (no network)."""
     if not db_path.exists():
         raise click.ClickException(f"{db_path} does not exist: run `newsarchive crawl` first")
-    try:
+    with _exit_on_error():
         report = run_reparse(db_path, config_dir, list(site_names) or None, log=click.echo)
-    except CrawlLockedError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_RUNNING)
-    except ArchiveError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_ARCHIVE)
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
     totals = report.totals
     click.echo(f"reparse (crawl {report.crawl_id}): {totals['updated']} updated, "
                f"{totals['unchanged']} unchanged -> {db_path}")
