@@ -28,6 +28,7 @@ from .export import FORMATS, ExportError, ExportFilters, export_articles
 from .extract import extract
 from .fetch import Fetcher
 from .reparse import reparse as run_reparse
+from .sitecrawl import OK_OUTCOMES
 from .store import Archive
 
 EXIT_OK, EXIT_SITE_FAILED, EXIT_CONFIG, EXIT_RUNNING, EXIT_ARCHIVE, EXIT_INTERRUPTED = (
@@ -106,7 +107,7 @@ def crawl(site_names: tuple[str, ...], db_path: Path, config_dir: Path, max_page
 
 def _site_line(name: str, site) -> str:
     """One line per site: fetched, articles, failures and skips by reason."""
-    good = {k: v for k, v in site.outcomes.items() if k in ("ok", "not_modified", "not_article")}
+    good = {k: v for k, v in site.outcomes.items() if k in OK_OUTCOMES}
     bad = {k: v for k, v in site.outcomes.items() if k not in good}
     parts = [f"{site.fetched} fetched", f"{site.articles} articles"]
     parts += [f"{k} {v}" for k, v in sorted(good.items())]

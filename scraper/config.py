@@ -35,6 +35,9 @@ __all__ = [
 # extends     : str   a built-in preset: "generic" or "wordpress-tagdiv"                   [fixed]
 # start_urls  : list  URLs the crawl starts from; their hosts are always fetchable        [fixed]
 # hosts       : list  other host names (netloc) that belong to the site
+# allow_private_hosts : list  hosts (netloc, or a name for any port) that may resolve to
+#               loopback, private or link-local addresses; others are refused with
+#               "blocked_address" (the start URLs' hosts are always allowed)
 # feeds       : list  RSS/Atom feed URLs
 # sitemaps    : list  sitemap URLs (robots.txt `Sitemap:` lines are added when use_robots_sitemaps)
 # use_robots_sitemaps : bool
@@ -56,6 +59,7 @@ SITE_KEYS: dict[str, Any] = {
     "extends": str,
     "start_urls": list,
     "hosts": list,
+    "allow_private_hosts": list,
     "feeds": list,
     "sitemaps": list,
     "use_robots_sitemaps": bool,
@@ -114,6 +118,7 @@ class SiteConfig:
     extends: str = "generic"
     path: str | None = None
     hosts: tuple[str, ...] = ()
+    allow_private_hosts: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     use_robots_sitemaps: bool = True
@@ -136,6 +141,12 @@ class SiteConfig:
     def site_hosts(self) -> frozenset[str]:
         """Every netloc that belongs to the site: the start URLs' hosts and ``hosts``."""
         return frozenset({urlsplit(u).netloc.lower() for u in self.start_urls} | set(self.hosts))
+
+    @property
+    def private_ok(self) -> frozenset[str]:
+        """Hosts fetched even on a non-public address: the start URLs' and those allowed."""
+        starts = {urlsplit(u).netloc.lower() for u in self.start_urls}
+        return frozenset(starts | set(self.allow_private_hosts))
 
     def follows(self, url: str) -> bool:
         """Whether a discovered URL is on this site and passes the allow/deny patterns."""
@@ -250,6 +261,7 @@ def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
         extends=data.get("extends", "generic"),
         path=path,
         hosts=tuple(h.lower() for h in data.get("hosts", [])),
+        allow_private_hosts=tuple(h.lower() for h in data.get("allow_private_hosts", [])),
         feeds=tuple(data.get("feeds", [])),
         sitemaps=tuple(data.get("sitemaps", [])),
         use_robots_sitemaps=data.get("use_robots_sitemaps", True),

@@ -56,6 +56,10 @@ _META_CHARSET = re.compile(
 )
 
 
+# Bytes inflated per zlib call: memory peaks at the cap plus about twice this.
+_INFLATE_STEP = 64 * 1024
+
+
 class BodyDecoder:
     """Undoes gzip/deflate while a body streams in, keeping memory within the caps plus a chunk.
 
@@ -104,8 +108,10 @@ class BodyDecoder:
         try:
             while data:
                 # max_length bounds each call's output, so a bomb is caught one byte past
-                # the cap instead of after it has filled memory.
-                piece = self._zlib.decompress(data, self._max_decoded - self._size + 1)
+                # the cap instead of after it has filled memory; a small step also keeps
+                # zlib's own output buffer (copied once more into the result) small.
+                room = self._max_decoded - self._size + 1
+                piece = self._zlib.decompress(data, min(room, _INFLATE_STEP))
                 if not self._keep(piece):
                     return False
                 data = self._zlib.unconsumed_tail
@@ -187,19 +193,41 @@ def _detect(body: bytes) -> str | None:
     return _resolve(best.encoding) if best is not None else None
 
 
+# A few stray bytes in a UTF-8 page are damage; more than this share means another charset.
+_INVALID_SHARE = 0.01
+_INVALID_MIN = 8
+
+
+def _mostly_invalid(text: str) -> bool:
+    errors = text.count("\ufffd")
+    return errors >= _INVALID_MIN and errors > len(text) * _INVALID_SHARE
+
+
+def _decodes(body: bytes, encoding: str) -> bool:
+    try:
+        body.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode_body(body: bytes, content_type: str | None) -> tuple[str, str]:
     """Decode ``body`` and return ``(text, codec_name_used)``; never raises."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(encoding, errors="replace"), encoding
 
-    encoding = (
-        _resolve(charset_from_content_type(content_type))
-        or _from_meta(body)
-        or _detect(body)
-        or "utf-8"
-    )
+    declared = _resolve(charset_from_content_type(content_type))
+    encoding = declared or _from_meta(body) or _detect(body) or "utf-8"
     text = body.decode(encoding, errors="replace")
+    if encoding == "utf-8" and _mostly_invalid(text):
+        # "UTF-8" is the label servers and CMSs print by default, also on pages saved in a
+        # legacy code page; when most of the text would be replacement characters, the
+        # label is wrong, not the page: use the <meta> or a guess that decodes cleanly.
+        for fallback in (_from_meta(body), _detect(body)):
+            if fallback and fallback != "utf-8" and _decodes(body, fallback):
+                text, encoding = body.decode(fallback), fallback
+                break
     # Some encodings carry their own byte order mark (GB18030 spells U+FEFF as 84 31 95 33);
     # it is a signature, not content, and must not leak into the archived text.
     return text.removeprefix("\ufeff"), encoding

@@ -5,6 +5,9 @@ three promises: we never hammer a host (robots.txt, Crawl-delay, per-host spacin
 concurrency), no single response can exhaust time or memory (one deadline per attempt, byte caps
 enforced while streaming, including after decompression), and no URL can abort the crawl
 (``Fetcher.fetch`` returns a :class:`FetchResult` with an outcome instead of raising).
+Its settings, results and outcome vocabulary (``OUTCOMES``) are in ``scraper.fetchtypes``
+and re-exported here. A host that keeps failing is paused for the run, a Retry-After holds
+back the whole host, and with an ``AddressGuard`` no hop reaches a non-public address.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import asyncio
 import email.utils
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
@@ -31,23 +34,18 @@ from tenacity import (
 )
 
 from .decode import BodyDecoder
-
-__all__ = ["OUTCOMES", "FetchSettings", "HostPolicy", "FetchResult", "RobotsInfo", "Fetcher"]
-
-OUTCOMES: frozenset[str] = frozenset(
-    {
-        "ok",  # 2xx, body read completely within the caps
-        "not_modified",  # 304 to a conditional request
-        "http_error",  # 4xx/5xx (after retries), a stray 3xx, or a Retry-After we will not wait
-        "robots_disallowed",  # robots.txt forbids the URL (or could not be fetched: RFC 9309)
-        "too_large",  # body over max_body_bytes on the wire or max_decoded_bytes decompressed
-        "timeout",  # the per-attempt deadline (or the connect timeout) expired
-        "redirect_loop",  # a redirect target repeated, or more than max_redirects hops
-        "blocked_scheme",  # the URL or a redirect target is not http(s)
-        "network_error",  # DNS, refused or dropped connections, protocol errors
-        "decode_error",  # the Content-Encoding stream is corrupt
-    }
+from .fetchtypes import (
+    OUTCOMES,
+    TRANSIENT_OUTCOMES,
+    FetchResult,
+    FetchSettings,
+    HostPolicy,
+    RobotsInfo,
 )
+from .netguard import AddressGuard
+
+__all__ = ["OUTCOMES", "TRANSIENT_OUTCOMES", "FetchSettings", "HostPolicy", "FetchResult",
+           "RobotsInfo", "Fetcher"]
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -57,83 +55,9 @@ _REDIRECT = "redirect"
 _MAX_CRAWL_DELAY = 60.0
 # RFC 9309 2.3.1.2: follow at least five redirects for robots.txt.
 _ROBOTS_MAX_REDIRECTS = 5
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    # Sent on every request so site operators can identify and contact us.
-    user_agent: str = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)"
-    # Product token matched against robots.txt User-agent groups.
-    robots_agent: str = "newsarchive"
-    # One deadline per attempt covering connect, headers and the whole body, so a server
-    # dripping bytes cannot hold a worker.
-    total_timeout: float = 30.0
-    # Unreachable hosts should fail fast, well before the overall deadline.
-    connect_timeout: float = 10.0
-    # Cap on bytes received on the wire (before Content-Encoding is undone).
-    max_body_bytes: int = 10 * 1024 * 1024
-    # Cap on bytes after gzip/deflate decoding: stops decompression bombs.
-    max_decoded_bytes: int = 20 * 1024 * 1024
-    # Redirect hops followed before giving up with "redirect_loop".
-    max_redirects: int = 10
-    # Tries per request (first one included) on connection failures and 429/500/502/503/504.
-    max_attempts: int = 3
-    # Backoff before retry n is about backoff_base * 2**(n-1) seconds plus up to backoff_base
-    # of random jitter, so that many workers do not retry in lockstep.
-    backoff_base: float = 1.0
-    # Ceiling of the exponential part of the backoff.
-    backoff_max: float = 30.0
-    # A Retry-After longer than this means "come back much later": give up on the URL now.
-    max_retry_after: float = 120.0
-    # robots.txt is parsed up to this many bytes; RFC 9309 requires at least 500 KiB.
-    max_robots_bytes: int = 512 * 1024
-
-
-@dataclass
-class HostPolicy:
-    delay: float = 1.0  # minimum seconds between request starts on one host
-    concurrency: int = 2  # requests in flight per host
-
-
-@dataclass
-class FetchResult:
-    url: str  # as requested
-    final_url: str  # after redirects
-    status: int | None  # of the final response; None when no response was received
-    outcome: str  # one of OUTCOMES
-    error: str | None  # human-readable reason when the outcome is not "ok"
-    headers: dict[str, str]  # final response headers, lower-case keys
-    body: bytes  # content-decoded body; b"" unless the outcome is "ok"
-    bytes_downloaded: int  # body bytes received on the wire for the final response
-    elapsed: float  # seconds, including politeness waits, retries and redirects
-    attempts: int  # tries of the final request (1 + retries); 0 if nothing was sent
-    redirects: list[str]  # each URL that answered with a redirect, in order
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome == "ok"
-
-    @property
-    def content_type(self) -> str | None:
-        return self.headers.get("content-type")
-
-
-@dataclass
-class RobotsInfo:
-    # "ok" (parsed), "missing" (4xx: allow all) or "unreachable" (5xx, 429, network errors:
-    # disallow all, because RFC 9309 treats a failing robots.txt as a complete disallow).
-    status: str
-    sitemaps: list[str] = field(default_factory=list)
-    crawl_delay: float | None = None  # for FetchSettings.robots_agent
-    # Why robots.txt could not be used; a dead host otherwise looks like a strict robots.txt.
-    reason: str | None = None
-    parser: Protego | None = field(default=None, repr=False, compare=False)
-
-    def allowed(self, url: str, agent: str) -> bool:
-        """Whether ``agent`` may fetch ``url`` on this origin."""
-        if self.status == "unreachable":
-            return False
-        return self.parser is None or self.parser.can_fetch(url, agent)
+# The page of a 404/410 is kept up to this size: the crawl learns the site's "not found"
+# page from it and recognises the same page served with 200 (a soft 404).
+_NOT_FOUND_PAGE_BYTES = 256 * 1024
 
 
 @dataclass
@@ -156,6 +80,9 @@ class _Host:
     semaphore: asyncio.Semaphore
     lock: asyncio.Lock  # serialises the "wait for my start time" step
     last_start: float | None = None
+    not_before: float = 0.0  # monotonic time before which no request starts (Retry-After)
+    failures: int = 0  # consecutive failed requests
+    paused: str | None = None  # why the host is paused for the rest of the run
 
 
 def _is_http(url: str) -> bool:
@@ -189,10 +116,18 @@ def _retry_after_seconds(value: str | None) -> float | None:
 
 
 class Fetcher:
-    """Fetches URLs politely; use as ``async with Fetcher(settings) as fetcher``."""
+    """Fetches URLs politely; use as ``async with Fetcher(settings) as fetcher``.
 
-    def __init__(self, settings: FetchSettings | None = None) -> None:
+    With a ``guard`` every hop is checked against it (``blocked_address``); the crawl always
+    passes one. Without, any address is fetched: for a URL an operator typed himself.
+    """
+
+    def __init__(
+        self, settings: FetchSettings | None = None, guard: AddressGuard | None = None
+    ) -> None:
         self.settings = settings or FetchSettings()
+        self.guard = guard
+        self._interrupted = asyncio.Event()
         s = self.settings
         self._client = httpx.AsyncClient(
             follow_redirects=False,
@@ -221,6 +156,14 @@ class Fetcher:
         tb: TracebackType | None,
     ) -> None:
         await self._client.aclose()
+
+    def interrupt(self) -> None:
+        """Stop retrying: requests in flight finish, their failures are reported at once.
+
+        Called when the crawl is told to stop, so that a Retry-After or a backoff does not
+        outlast the grace period and leave a request the server saw without a record.
+        """
+        self._interrupted.set()
 
     def set_policy(self, host: str, policy: HostPolicy) -> None:
         """Set the politeness policy for ``host`` (netloc, port included); call before fetching."""
@@ -269,6 +212,12 @@ class Fetcher:
         while True:
             if not _is_http(current):
                 return result("blocked_scheme", f"not a valid http(s) URL: {current!r}")
+            refusal = await self.guard.refusal(current) if self.guard else None
+            if refusal:
+                return result("blocked_address", refusal)
+            paused = self._host(current).paused
+            if paused:
+                return result("host_paused", paused)
             if check_robots:
                 robots = await self.robots(current)
                 if not robots.allowed(current, self.settings.robots_agent):
@@ -333,11 +282,15 @@ class Fetcher:
         """One URL with retries; returns the last exchange and the number of tries."""
         s = self.settings
         attempts = 0
+        last: _Exchange | None = None
 
         async def attempt() -> _Exchange:
-            nonlocal attempts
+            nonlocal attempts, last
+            if last is not None and self._interrupted.is_set():
+                return last  # the crawl is stopping: report the failure, do not try again
             attempts += 1
-            return await self._exchange(url, headers, robots)
+            last = await self._exchange(url, headers, robots)
+            return last
 
         def wait(state: RetryCallState) -> float:
             assert state.outcome is not None
@@ -345,16 +298,42 @@ class Fetcher:
             return max(min(self._backoff(state), s.backoff_max), retry_after)
 
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(s.max_attempts),
+            stop=stop_after_attempt(s.max_attempts) | (lambda _: self._interrupted.is_set()),
             wait=wait,
+            sleep=self._sleep,
             retry=retry_if_result(lambda exchange: exchange.retryable),
             # Out of tries: report the last failure rather than raising RetryError.
             retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
         )
         exchange = await retrying(attempt)
+        self._count_failure(url, exchange)
         return exchange, attempts
 
+    def _count_failure(self, url: str, exchange: _Exchange) -> None:
+        """Pause a host after ``host_failure_limit`` failed requests in a row."""
+        host = self._host(url)
+        failed = exchange.outcome in ("timeout", "network_error") or (
+            exchange.outcome == "http_error" and exchange.status in _RETRY_STATUSES)
+        host.failures = host.failures + 1 if failed else 0
+        limit = self.settings.host_failure_limit
+        if host.failures >= limit and not host.paused:
+            host.paused = (f"host paused for this run after {limit} failed requests in a row"
+                           f" (last: {exchange.error})")
+
+    async def _sleep(self, seconds: float) -> None:
+        """Wait before a retry, but no longer once the crawl is stopping."""
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._interrupted.wait(), seconds)
+
     async def _exchange(self, url: str, headers: dict[str, str] | None, robots: bool) -> _Exchange:
+        exchange = await self._attempt(url, headers, robots)
+        if exchange.retryable and exchange.retry_after:
+            # Retry-After speaks for the server, not the URL: hold back the whole host.
+            host = self._host(url)
+            host.not_before = max(host.not_before, time.monotonic() + exchange.retry_after)
+        return exchange
+
+    async def _attempt(self, url: str, headers: dict[str, str] | None, robots: bool) -> _Exchange:
         s = self.settings
         async with self._slot(url):
             try:
@@ -404,6 +383,8 @@ class Fetcher:
             return exchange
         if not 200 <= status < 300:
             exchange.error = f"HTTP {status}"
+            if status in (404, 410) and not robots:
+                exchange.body = await self._read(response, _NOT_FOUND_PAGE_BYTES, truncate=True)
             return exchange
 
         declared = headers.get("content-length", "")
@@ -413,12 +394,8 @@ class Fetcher:
                 f"Content-Length {declared} exceeds max_body_bytes ({s.max_body_bytes})"
             )
             return exchange
-        decoder = BodyDecoder(
-            headers.get("content-encoding"),
-            max_wire=s.max_body_bytes,
-            max_decoded=s.max_robots_bytes if robots else s.max_decoded_bytes,
-            truncate=robots,
-        )
+        decoder = self._decoder(
+            response, s.max_robots_bytes if robots else s.max_decoded_bytes, truncate=robots)
         async for chunk in response.aiter_raw():
             if not decoder.feed(chunk):
                 break
@@ -430,21 +407,41 @@ class Fetcher:
             exchange.outcome, exchange.body = "ok", body
         return exchange
 
-    @asynccontextmanager
-    async def _slot(self, url: str) -> AsyncIterator[None]:
-        """Hold a per-host concurrency slot, starting no sooner than the host delay allows."""
+    def _decoder(self, response: httpx.Response, max_decoded: int, truncate: bool) -> BodyDecoder:
+        return BodyDecoder(response.headers.get("content-encoding"),
+                           max_wire=self.settings.max_body_bytes, max_decoded=max_decoded,
+                           truncate=truncate)
+
+    async def _read(self, response: httpx.Response, limit: int, truncate: bool) -> bytes:
+        """The decoded body up to ``limit`` bytes; b"" if it is corrupt."""
+        decoder = self._decoder(response, limit, truncate)
+        async for chunk in response.aiter_raw():
+            if not decoder.feed(chunk):
+                break
+        return decoder.finish()
+
+    def _host(self, url: str) -> _Host:
         key = urlsplit(url).netloc.lower()
         host = self._hosts.get(key)
         if host is None:
             policy = self._policies.get(key, HostPolicy())
             host = _Host(policy, asyncio.Semaphore(policy.concurrency), asyncio.Lock())
             self._hosts[key] = host
+        return host
+
+    @asynccontextmanager
+    async def _slot(self, url: str) -> AsyncIterator[None]:
+        """Hold a per-host concurrency slot, starting no sooner than the host delay and any
+        Retry-After the host sent allow."""
+        host = self._host(url)
         async with host.semaphore:
             async with host.lock:
+                start = host.not_before
                 if host.last_start is not None:
-                    wait = host.last_start + self._delay(url, host.policy) - time.monotonic()
-                    if wait > 0:
-                        await asyncio.sleep(wait)
+                    start = max(start, host.last_start + self._delay(url, host.policy))
+                wait = start - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
                 host.last_start = time.monotonic()
             yield
 

@@ -11,7 +11,9 @@ with what it had discovered, and the nightly run re-fetches only what may have c
   or when they are younger than ``recheck_days`` (conditional GET);
 - everything else already fetched is skipped and counted as ``known``.
 
-Crawler traps are refused before they are queued and counted per reason.
+Crawler traps are refused before they are queued and counted per reason; each trap URL is
+also handed to the crawl once per run (``drain_traps``), which records it in ``fetches``
+with the outcome ``trap`` and no request, so the archive says why it was never fetched.
 """
 
 from __future__ import annotations
@@ -22,15 +24,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from .config import SiteConfig
 from .store import Archive
-from .urls import canonical_url
+from .urls import canonical_url as _canonical_url
 from .widgets import looks_like_article_url
 
-__all__ = ["Entry", "Frontier", "trap_reason"]
+__all__ = ["Entry", "Frontier", "TRAP_REASONS", "trap_reason"]
+
+# Pages repeat the same menu and footer links: profiling showed half of the crawl's CPU in
+# canonicalising them again (bench/profile_crawl.py), so keys are memoised.
+canonical_url = lru_cache(maxsize=1 << 16)(_canonical_url)
 
 # Trap limits. Calibrated on real news sites: the deepest legitimate WordPress section
 # pagination seen on the seed's theme is a few hundred pages, but nightly crawls only need
@@ -40,6 +47,9 @@ MAX_SEGMENT_REPEATS = 2  # /a/b/a/b/a/: a relative-link loop repeats segments
 MAX_QUERY_VARIANTS = 20  # distinct query strings per path (facets, sort orders, sessions)
 _PAGE_NUMBER = re.compile(r"/page/(\d+)/?$|[?&](?:page|paged|p|pg)=(\d+)(?:&|$)")
 _CALENDAR = re.compile(r"/(\d{4})/(\d{1,2})(?:/(\d{1,2}))?/?$|[?&](?:date|day|month|year)=")
+# The reasons trap_reason gives; other refusals (offsite, denied, max_depth, ...) are policy.
+TRAP_REASONS = frozenset(
+    {"url_too_long", "repeated_segments", "deep_pagination", "calendar", "query_explosion"})
 
 
 def trap_reason(url: str, max_pagination: int, query_variants: Counter) -> str | None:
@@ -91,6 +101,7 @@ class Frontier:
         self.seen: dict[str, dict[str, str]] = {}  # key -> {variant URL: how it was seen}
         self.new: list[tuple[str, str, int, str, dict | None]] = []  # to persist
         self.skipped: Counter = Counter()
+        self.traps: list[tuple[str, int, str]] = []  # (url, depth, reason) to record
         self.query_variants: Counter = Counter()
         self.pages_taken = 0
 
@@ -120,6 +131,9 @@ class Frontier:
             reason = self._refusal(key, depth)
             if reason:
                 self.skipped[reason] += 1
+                if reason in TRAP_REASONS:  # recorded once per run, never fetched
+                    self.seen[key] = {}
+                    self.traps.append((key, depth, reason))
                 return
         known = self.archive.frontier_get(key)
         conditional = _validators(known) if known else None
@@ -156,6 +170,11 @@ class Frontier:
             return False
         self.pages_taken += 1
         return True
+
+    def drain_traps(self) -> list[tuple[str, int, str]]:
+        """Trap URLs refused since the last call: (url, depth, reason)."""
+        traps, self.traps = self.traps, []
+        return traps
 
     def drain_new(self) -> list[tuple[str, str, int, str, dict | None]]:
         """URLs discovered since the last call, for the next batch to persist."""

@@ -24,10 +24,19 @@ from .article import Article
 from .config import SiteConfig
 from .dedup import Deduplicator, content_hash
 from .errors import ArchiveError, CrawlLockedError
+from .fetchtypes import TRANSIENT_OUTCOMES
 from .schema import MIGRATIONS
 from .urls import canonical_url
 
 __all__ = ["Archive", "PageOutcome", "content_hash", "utcnow"]
+
+# Beyond WAL, foreign keys and synchronous=NORMAL (set in Archive.__init__): a 64 MiB page
+# cache instead of SQLite's 2 MiB default. Each stored article inserts into a dozen B-trees
+# (FTS segments, links by target URL, LSH bands, ...) that reach gigabytes at a million
+# articles; with 2 MiB their interior pages are evicted and re-read on every insert
+# (bench/archive_scale.py). Memory: at most 64 MiB per connection, allocated as used.
+EXTRA_PRAGMAS = ("cache_size = -65536",)
+
 
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -61,7 +70,7 @@ class PageOutcome:
     @property
     def retry_next_run(self) -> bool:
         """Transient failures stay in the frontier as ``failed`` and are tried again."""
-        return self.outcome in ("timeout", "network_error") or (
+        return self.outcome in TRANSIENT_OUTCOMES or (
             self.outcome == "http_error" and (self.status or 500) >= 500)
 
 
@@ -78,6 +87,8 @@ class Archive:
             self.db.enable_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA synchronous = NORMAL")
+            for pragma in EXTRA_PRAGMAS:
+                self.db.execute(f"PRAGMA {pragma}")
             MIGRATIONS.apply(self.db)
             self.dedup = Deduplicator(self.db)
         except Exception as exc:  # sqlite3.DatabaseError, OSError: say which file

@@ -1,0 +1,197 @@
+"""Benchmark: where a crawl's time goes, and whether a process pool for extraction would pay.
+
+    python bench/profile_crawl.py [--pages 1500] [--site-dir DIR] [--sample 300]
+
+1. **Profile**: the real ``scraper.crawl.crawl`` under cProfile on the crawl benchmark's
+   fixture site (bench/fixture_site.py, served from another process on 127.0.0.1), limited
+   to ``--pages`` pages. Stages are the cumulative CPU time of the functions that do them
+   (coroutines count only while they run, not while they wait): fetch
+   (``Fetcher.fetch``), decode (``decode_body``), parse (``LexborHTMLParser`` tree
+   building: the rest of ``_parse_html``), links (``page_links`` and frontier offers),
+   extract (``extract_tree``), dedup (``Deduplicator.add``), store (``write_batch`` less
+   dedup); "other" is the event loop, scheduling and logging.
+2. **Pool prototype** (crawl.py unchanged: the bench calls the same functions): on
+   ``--sample`` fetched pages, decode + parse + links + extract inline in one process
+   against a ``ProcessPoolExecutor`` of 2 workers (bodies sent, Articles returned: the
+   pickling is paid), then an asyncio fetch-and-extract loop (httpx, 8 in flight) with
+   extraction inline against ``run_in_executor`` on the pool. Medians of 3 passes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import machine, median  # noqa: E402
+from crawl_pipeline import site_file  # noqa: E402
+from fixture_site import Served, build_site  # noqa: E402
+
+STAGES = {  # stage -> (file suffix, function name) whose cumulative time is the stage
+    "fetch": [("scraper/fetch.py", "fetch")],
+    "decode": [("scraper/decode.py", "decode_body")],
+    "links": [("scraper/discover.py", "page_links"), ("scraper/frontier.py", "offer")],
+    "extract": [("scraper/extract.py", "extract_tree")],
+    "dedup": [("scraper/dedup.py", "add")],
+    "store": [("scraper/store.py", "write_batch")],
+}
+
+
+def _cum(stats: pstats.Stats, suffix: str, name: str) -> float:
+    return sum(v[3] for (f, _, n), v in stats.stats.items()  # type: ignore[attr-defined]
+               if f.endswith(suffix) and n == name)
+
+
+def profile(base: str, work: Path, pages: int) -> None:
+    from scraper.crawl import crawl
+
+    config = work / "config"
+    (config / "sites").mkdir(parents=True)
+    (config / "sites" / "herald.toml").write_text(site_file(base, 8))
+    profiler = cProfile.Profile()
+    t0, c0 = time.perf_counter(), time.process_time()
+    profiler.enable()
+    report = crawl(config, work / "news.db", max_pages=pages)
+    profiler.disable()
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    stats = pstats.Stats(profiler)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    fetched = report.counts["fetched"]
+    stage = {k: sum(_cum(stats, f, n) for f, n in v) for k, v in STAGES.items()}
+    stage["store"] -= stage["dedup"]
+    html = _cum(stats, "scraper/sitecrawl.py", "_parse_html")
+    inside = (stage["decode"] + stage["links"] + stage["extract"]
+              + _cum(stats, "scraper/sitecrawl.py", "_soft_404")
+              + _cum(stats, "scraper/discover.py", "feed_links")
+              + _cum(stats, "scraper/discover.py", "next_page"))
+    stage["parse"] = max(0.0, html - inside)
+    stage["other"] = total - sum(stage.values())
+    print(f"\ncProfile of one crawl: {fetched} URLs, {report.counts['articles_new']} articles, "
+          f"{wall:.1f} s wall, {cpu:.1f} s CPU (profiled: ~1.5-2x slower than unprofiled)")
+    print(f"{'stage':<10}{'CPU s':>8}{'share':>8}{'ms/page':>9}")
+    for name in ("fetch", "decode", "parse", "links", "extract", "dedup", "store", "other"):
+        print(f"{name:<10}{stage[name]:>8.2f}{stage[name] / total:>8.1%}"
+              f"{stage[name] / fetched * 1000:>9.2f}")
+    print("\ntop 12 functions by own time:")
+    stats.sort_stats("tottime").print_stats(12)
+
+
+# -- the pool prototype ---------------------------------------------------------------------
+
+_SITE = None
+
+
+def _site():
+    global _SITE
+    if _SITE is None:
+        from scraper.config import load_site
+
+        path = Path(tempfile.mkdtemp()) / "herald.toml"
+        path.write_text(site_file("http://127.0.0.1:1", 8))
+        _SITE = load_site(path)
+    return _SITE
+
+
+def process_page(args: tuple[bytes, str, str]):
+    """What SiteCrawl._parse_html does with a page's CPU: decode, parse, links, extract."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from scraper.decode import decode_body
+    from scraper.discover import page_links
+    from scraper.extract import extract_tree
+
+    body, content_type, url = args
+    text, _ = decode_body(body, content_type)
+    tree = LexborHTMLParser(text)
+    links = page_links(tree, url)
+    article = extract_tree(tree, url, _site())
+    return article, links
+
+
+async def _fetch_all(base: str, paths: list[str]) -> list[tuple[bytes, str, str]]:
+    import httpx
+
+    async with httpx.AsyncClient() as client:
+        out = []
+        for path in paths:
+            r = await client.get(base + path)
+            out.append((r.content, r.headers["content-type"], str(r.url)))
+        return out
+
+
+async def _crawl_like(base: str, paths: list[str], pool: ProcessPoolExecutor | None) -> float:
+    """Fetch every path (8 in flight) and extract each page inline or in the pool."""
+    import httpx
+
+    queue: asyncio.Queue = asyncio.Queue()
+    for p in paths:
+        queue.put_nowait(p)
+    loop = asyncio.get_running_loop()
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            path = queue.get_nowait()
+            r = await client.get(base + path)
+            job = (r.content, r.headers["content-type"], str(r.url))
+            if pool is None:
+                process_page(job)
+            else:
+                await loop.run_in_executor(pool, process_page, job)
+
+    t0 = time.perf_counter()
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=8)) as client:
+        await asyncio.gather(*(worker(client) for _ in range(8)))
+    return len(paths) / (time.perf_counter() - t0)
+
+
+def pool_prototype(base: str, root: Path, sample: int) -> None:
+    paths = ["/" + p.parent.name + "/" for p in sorted(root.glob("*/index.html"))
+             if p.parent.name not in ("category", "author")][:sample]
+    jobs = asyncio.run(_fetch_all(base, paths))
+    _site()
+    for job in jobs[:20]:
+        process_page(job)  # warm
+    inline, pooled, crawl_inline, crawl_pooled = [], [], [], []
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(process_page, jobs[:20]))  # start and warm the workers
+        for _ in range(3):
+            t0 = time.perf_counter()
+            for job in jobs:
+                process_page(job)
+            inline.append(len(jobs) / (time.perf_counter() - t0))
+            t0 = time.perf_counter()
+            list(pool.map(process_page, jobs, chunksize=4))
+            pooled.append(len(jobs) / (time.perf_counter() - t0))
+            crawl_inline.append(asyncio.run(_crawl_like(base, paths, None)))
+            crawl_pooled.append(asyncio.run(_crawl_like(base, paths, pool)))
+    print(f"\nprocess pool prototype ({len(jobs)} article pages, median of 3; pages/s)")
+    print(f"{'':<46}{'inline':>9}{'pool of 2':>11}{'ratio':>7}")
+    for label, a, b in (("decode+parse+links+extract only", inline, pooled),
+                        ("fetch (httpx, 8 in flight) + extract", crawl_inline, crawl_pooled)):
+        print(f"{label:<46}{median(a):>9.1f}{median(b):>11.1f}{median(b) / median(a):>7.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=1500)
+    parser.add_argument("--sample", type=int, default=300)
+    parser.add_argument("--site-dir", type=Path)
+    args = parser.parse_args(argv)
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = build_site(args.site_dir or Path(tmp) / "site", 5000)
+        with Served(root) as base:
+            profile(base, Path(tmp), args.pages)
+            pool_prototype(base, root, args.sample)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

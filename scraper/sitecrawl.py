@@ -1,0 +1,311 @@
+"""One site's crawl in one run: its workers, and what they make of each fetched document.
+
+Every URL the workers deal with ends as exactly one ``PageOutcome`` handed to the run's sink
+(and so one row in ``fetches``): pages, sitemaps and feeds they fetched, the continuation
+pages of multi-page articles, and the trap URLs the frontier refused without a request.
+The outcome vocabulary is ``scraper.fetch.OUTCOMES`` plus ``CRAWL_OUTCOMES`` below.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .article import Article
+from .config import SiteConfig
+from .decode import decode_body
+from .discover import (
+    feed_links,
+    looks_like_xml_feed,
+    next_page,
+    page_links,
+    parse_feed,
+    parse_sitemap,
+)
+from .extract import extract_tree
+from .fetch import Fetcher, FetchResult, HostPolicy
+from .frontier import Entry, Frontier
+from .store import Archive, PageOutcome
+from .urls import canonical_evidence, canonical_url
+
+__all__ = ["CRAWL_OUTCOMES", "OK_OUTCOMES", "SiteReport", "SiteCrawl"]
+
+# What the crawl decides about a document the fetcher delivered (or never requested).
+CRAWL_OUTCOMES: dict[str, str] = {
+    "not_article": "an HTML page that is not an article (listing, section, home page)",
+    "not_html": "a 200 response that is neither HTML nor a sitemap/feed",
+    "parse_error": "the document could not be parsed (the error names the exception)",
+    "soft_404": "a 200 page that is really 'not found': its title or h1 says so, the theme"
+                " marks it, or it equals a 404 page of the same site; not archived",
+    "empty": "a 200 response with an empty body",
+    "continuation": "a later page of a multi-page article: its text is in that article",
+    "trap": "refused as a crawler trap before any request (the error gives the reason)",
+}
+# Outcomes that are not failures of the site (the others count towards `broken`).
+OK_OUTCOMES = frozenset({"ok", "not_article", "not_modified", "robots_disallowed", "soft_404",
+                         "continuation", "trap"})
+STOP_GRACE_SECONDS = 5.0  # in-flight requests get this long after SIGTERM, then are dropped
+MAX_ARTICLE_PAGES = 20  # pages of one multi-page article (rel=next) joined into one text
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+# The selectors whose failure means the site changed its layout (not just a missing tag).
+LAYOUT_ALARM_WARNINGS = ("selector title=", "selector body=")
+# Titles and headings of "not found" pages: specific phrases only, since a news headline
+# may well say "not found" ("Missing hiker not found after ...").
+_NOT_FOUND = re.compile(
+    r"^\W*(?:error\W*)?404\s*(?:$|[-|:\u2013\u2014])|\b404\W+(?:error|not found|page)|"
+    r"\b(?:page|article|content|post|story|file)\s+(?:was\s+)?not\s+found\b|^\W*not found\b|"
+    r"\bpage\s+(?:can.?t|cannot|could\s?n.?t)\s+be\s+found|"
+    r"\bpage\s+(?:does\s?n.?t|does not|no longer)\s+exists?",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class SiteReport:
+    """What one site's crawl did, for the crawl record and the command's summary."""
+
+    name: str
+    fetched: int = 0
+    failed: int = 0
+    articles: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    selector_misses: int = 0
+    robots: str = "ok"
+
+    @property
+    def broken(self) -> bool:
+        """robots.txt unreachable, all fetches failed, or the layout alarm."""
+        if self.robots == "unreachable":
+            return True
+        if self.fetched and self.failed == self.fetched:
+            return True
+        return self.articles >= 3 and self.selector_misses > self.articles / 2
+
+    def notes(self) -> dict[str, Any]:
+        return {"outcomes": dict(self.outcomes), "skipped": dict(self.skipped),
+                "selector_misses": self.selector_misses, "robots": self.robots,
+                "broken": self.broken}
+
+
+def _fingerprint(body: bytes) -> str:
+    return hashlib.sha1(b" ".join(body.split()), usedforsecurity=False).hexdigest()
+
+
+class SiteCrawl:
+    """The workers of one site in one run."""
+
+    def __init__(self, site: SiteConfig, fetcher: Fetcher, archive: Archive,
+                 sink: Callable[[PageOutcome], None], stop: asyncio.Event,
+                 max_pages: int | None) -> None:
+        self.site = site
+        self.fetcher = fetcher
+        self.archive = archive
+        self.sink = sink
+        self.stop = stop
+        self.frontier = Frontier(site, archive, max_pages)
+        self.report = SiteReport(site.name, skipped=self.frontier.skipped)
+        self.not_found_pages: set[str] = set()  # fingerprints of this site's 404 pages
+
+    async def run(self) -> SiteReport:
+        site, frontier = self.site, self.frontier
+        for host in site.site_hosts:
+            self.fetcher.set_policy(host, HostPolicy(site.delay, site.concurrency))
+        frontier.seed()
+        robots = await self.fetcher.robots(site.start_urls[0])
+        self.report.robots = robots.status
+        if site.use_robots_sitemaps:
+            for url in robots.sitemaps:
+                frontier.offer(url, "sitemap", 0, "robots", force=True)
+        self.archive.frontier_add(site.name, frontier.drain_new())
+        workers = [asyncio.create_task(self._worker()) for _ in range(max(1, site.concurrency))]
+        drained = asyncio.create_task(frontier.queue.join())
+        stopped = asyncio.create_task(self.stop.wait())
+        try:
+            await asyncio.wait([drained, stopped, *workers], return_when=asyncio.FIRST_COMPLETED)
+            if self.stop.is_set():
+                self.fetcher.interrupt()
+                await asyncio.wait(workers, timeout=STOP_GRACE_SECONDS)
+        finally:
+            for task in (drained, stopped, *workers):
+                task.cancel()
+            await asyncio.gather(drained, stopped, *workers, return_exceptions=True)
+        for task in workers:  # a worker ends early only by raising
+            if task.done() and not task.cancelled() and task.exception():
+                raise task.exception()
+        return self.report
+
+    async def _worker(self) -> None:
+        queue = self.frontier.queue
+        while not self.stop.is_set():
+            entry = await queue.get()
+            try:
+                if self.stop.is_set() or (entry.kind == "page" and not self.frontier.take_page()):
+                    continue  # left pending in the frontier table for the next run
+                result = await self.fetcher.fetch(entry.url, headers=entry.conditional)
+                outcome = await self._process(result, entry)
+                outcome.discovered = self.frontier.drain_new()
+                self.sink(outcome)
+                self._record_traps()
+            finally:
+                queue.task_done()
+
+    def _record_traps(self) -> None:
+        for url, depth, reason in self.frontier.drain_traps():
+            self.report.outcomes["trap"] += 1
+            self.sink(PageOutcome(site=self.site.name, url=url, final_url=url, kind="page",
+                                  status=None, outcome="trap", error=reason, attempts=0,
+                                  depth=depth))
+
+    def _outcome(self, result: FetchResult, entry: Entry) -> PageOutcome:
+        return PageOutcome(
+            site=self.site.name, url=entry.url, final_url=result.final_url, kind=entry.kind,
+            status=result.status, outcome=result.outcome, error=result.error,
+            content_type=result.content_type, bytes=result.bytes_downloaded,
+            elapsed=result.elapsed, attempts=result.attempts, depth=entry.depth,
+            headers=result.headers, hint=entry.hint,
+        )
+
+    def _count(self, outcome: PageOutcome) -> None:
+        self.report.fetched += 1
+        self.report.outcomes[outcome.outcome] += 1
+        self.report.failed += outcome.outcome not in OK_OUTCOMES
+
+    async def _process(self, result: FetchResult, entry: Entry) -> PageOutcome:
+        outcome = self._outcome(result, entry)
+        if result.status in (404, 410) and result.body:
+            self.not_found_pages.add(_fingerprint(result.body))
+        if result.ok and not result.body.strip():
+            outcome.outcome, outcome.error = "empty", "200 with an empty body"
+        elif result.ok:
+            try:
+                await self._parse(result, entry, outcome)
+            except Exception as exc:  # one broken document must not stop the site's crawl
+                outcome.outcome, outcome.error = "parse_error", f"{type(exc).__name__}: {exc}"
+        self._count(outcome)
+        return outcome
+
+    async def _parse(self, result: FetchResult, entry: Entry, outcome: PageOutcome) -> None:
+        base, offer = result.final_url, self.frontier.offer
+        if entry.kind == "sitemap" or (entry.kind == "feed" and
+                                       not looks_like_xml_feed(result.body)):
+            pages, children = parse_sitemap(result.body, base)
+            for child in children:
+                offer(child, "sitemap", entry.depth, "sitemap-index", force=True)
+            for hint in pages:
+                offer(hint.url, "page", 1, "sitemap", hint.as_dict(base))
+        elif entry.kind == "feed":
+            for hint in parse_feed(result.body, base):
+                offer(hint.url, "page", 1, "feed", hint.as_dict(base))
+        elif (result.content_type or "text/html").split(";")[0].strip() in _HTML_TYPES:
+            await self._parse_html(result, entry, outcome)
+        else:
+            outcome.outcome, outcome.error = "not_html", result.content_type
+
+    def _soft_404(self, tree: LexborHTMLParser, body: bytes) -> str | None:
+        """Why a 200 page is really a "not found" page, or None."""
+        if _fingerprint(body) in self.not_found_pages:
+            return "same page as the site's 404 page"
+        if tree.css_first("body.error404"):
+            return "theme marks the page error404"
+        for selector in ("title", "h1"):
+            node = tree.css_first(selector)
+            heading = node.text(strip=True) if node else ""
+            if heading and _NOT_FOUND.search(heading):
+                return f"{selector} says {heading[:80]!r}"
+        return None
+
+    async def _parse_html(self, result: FetchResult, entry: Entry, outcome: PageOutcome) -> None:
+        site, frontier = self.site, self.frontier
+        text, _ = decode_body(result.body, result.content_type)
+        tree = LexborHTMLParser(text)
+        soft_404 = self._soft_404(tree, result.body)
+        if soft_404:
+            outcome.outcome, outcome.error = "soft_404", soft_404
+            return
+        links = page_links(tree, result.final_url) if entry.depth < site.max_depth else []
+        if entry.depth == 0:
+            for feed in feed_links(tree, result.final_url):
+                if urlsplit(feed).netloc in site.site_hosts:
+                    frontier.offer(feed, "feed", 0, "autodiscovered", force=True)
+        following = next_page(tree, result.final_url)
+        article = extract_tree(tree, result.final_url, site)
+        if not article.is_article:
+            following = None
+        elif following and _continues(following, result.final_url):
+            frontier.claim(following)  # a later page of this article, not a page of its own
+        for link in links:
+            frontier.offer(link, "page", entry.depth + 1, "link")
+        if not article.is_article:
+            outcome.outcome = "not_article"
+            return
+        aliases = dict(frontier.seen.get(entry.url, {}))
+        for url in await self._more_pages(article, following, result.final_url, entry.depth):
+            aliases.setdefault(url, "next-page")
+        key, ignored = canonical_evidence(result.final_url, article.canonical_url,
+                                          article.amphtml_url)
+        if ignored:  # recorded with the article: evidence was weighed and set aside
+            article.warnings.append(f"url evidence ignored: {ignored}")
+        if article.canonical_url and key == canonical_url(article.canonical_url):
+            aliases.setdefault(article.canonical_url, "rel-canonical")
+            outcome.article_url = article.canonical_url
+        if article.amphtml_url and not (ignored and "amphtml-" in ignored):
+            aliases.setdefault(article.amphtml_url, "amphtml")
+            frontier.offer(article.amphtml_url, "page", entry.depth + 1, "amphtml")
+        self.report.articles += 1
+        if any(w.startswith(LAYOUT_ALARM_WARNINGS) for w in article.warnings):
+            self.report.selector_misses += 1
+        outcome.article, outcome.aliases, outcome.body = article, aliases, result.body
+
+    async def _more_pages(self, article: Article, following: str | None, first: str,
+                          depth: int) -> list[str]:
+        """Fetch the continuation pages of a multi-page article and append their text.
+
+        Each page fetched gets its own outcome (``continuation``, or why it failed), written
+        before the article's: the article row then follows in the same or a later batch.
+        """
+        fetched: list[str] = []
+        seen = {first}
+        while following and following not in seen and _continues(following, first):
+            if len(fetched) >= MAX_ARTICLE_PAGES - 1:
+                article.warnings.append(f"more than {MAX_ARTICLE_PAGES} pages: text truncated")
+                break
+            seen.add(following)
+            self.frontier.claim(following)
+            result = await self.fetcher.fetch(following)
+            key = canonical_url(following.split("#")[0])
+            outcome = self._outcome(result, Entry(1, 0, key, "page", depth))
+            if result.ok:
+                outcome.outcome = "continuation"
+            self._count(outcome)
+            self.sink(outcome)
+            if not result.ok:
+                article.warnings.append(f"page {following}: {result.outcome}")
+                break
+            text, _ = decode_body(result.body, result.content_type)
+            tree = LexborHTMLParser(text)
+            after = next_page(tree, result.final_url)
+            part = extract_tree(tree, result.final_url, self.site)
+            if part.text:
+                article.text = f"{article.text}\n\n{part.text}" if article.text else part.text
+            fetched.append(following)
+            following = after
+        return fetched
+
+
+def _continues(url: str, first: str) -> bool:
+    """A next page of the same article: same host, and its path extends the first page's
+    (``/story/2/``) or only its page parameter differs (``/story/?page=2``)."""
+    a, b = urlsplit(url), urlsplit(first)
+    if a.netloc != b.netloc:
+        return False
+    return (a.path != b.path and a.path.startswith(b.path.rstrip("/") + "/")) or (
+        a.path == b.path and "page=" in a.query)
