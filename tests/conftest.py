@@ -46,6 +46,19 @@ def write_site(config_dir: Path, name: str, body: str) -> Path:
     return path
 
 
+def write_local_site(config_dir: Path, name: str, base_url: str, extra: str = "") -> Path:
+    """A tagDiv site file for a test server on 127.0.0.1, politeness off (``extra``: more
+    top-level TOML lines)."""
+    return write_site(config_dir, name, f"""
+        name = "{name}"
+        extends = "wordpress-tagdiv"
+        start_urls = ["{base_url}/"]
+        {extra}
+        [politeness]
+        delay = 0
+    """)
+
+
 @pytest.fixture()
 def config_dir(tmp_path: Path) -> Path:
     path = tmp_path / "config"

@@ -7,7 +7,7 @@ import sqlite3
 from html import escape
 
 from click.testing import CliRunner
-from conftest import write_site
+from conftest import write_local_site, write_site
 
 from scraper.cli import EXIT_CONFIG, EXIT_SITE_FAILED, main
 from scraper.crawl import crawl
@@ -61,13 +61,7 @@ def _site_routes() -> dict:
 
 
 def _write(config_dir, base: str) -> None:
-    write_site(config_dir, "testdaily", f"""
-        name = "testdaily"
-        extends = "wordpress-tagdiv"
-        start_urls = ["{base}/"]
-        [politeness]
-        delay = 0
-    """)
+    write_local_site(config_dir, "testdaily", base)
 
 
 def _outcomes(db_path) -> dict[str, tuple]:

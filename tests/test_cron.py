@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from conftest import write_site
+from conftest import write_local_site
 from test_bad_input import HTML, PARAS, tagdiv_article
 
 from scraper.cli import EXIT_SITE_FAILED, main
@@ -25,13 +25,7 @@ def _crawl(config_dir, tmp_path, *options: str):
 
 
 def _site(config_dir, base: str) -> None:
-    write_site(config_dir, "cronsite", f"""
-        name = "cronsite"
-        extends = "wordpress-tagdiv"
-        start_urls = ["{base}/"]
-        [politeness]
-        delay = 0
-    """)
+    write_local_site(config_dir, "cronsite", base)
 
 
 def test_json_logs_give_one_event_per_fetch_and_a_summary(route_server, config_dir, tmp_path):

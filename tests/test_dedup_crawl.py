@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from click.testing import CliRunner
-from conftest import RouteServer, write_site
+from conftest import RouteServer, write_local_site
 from test_bad_input import HTML, PARAS, tagdiv_article
 
 from scraper.cli import main
@@ -31,14 +31,7 @@ def test_every_url_variant_of_an_article_lands_on_one_row(route_server, config_d
         "/story-one": (301, HTML, b"", moved),
         "/old-slug-of-story-one/": (301, HTML, b"", moved),
     })
-    write_site(config_dir, "variants", f"""
-        name = "variants"
-        extends = "wordpress-tagdiv"
-        start_urls = ["{route_server.base_url}/"]
-        deny = []
-        [politeness]
-        delay = 0
-    """)
+    write_local_site(config_dir, "variants", route_server.base_url, "deny = []")
     crawl(config_dir, tmp_path / "news.db")
     db = sqlite3.connect(tmp_path / "news.db")
     assert db.execute("select count(*) from articles").fetchone()[0] == 1
@@ -77,13 +70,7 @@ def test_wire_copies_across_three_sites_share_one_cluster(config_dir, tmp_path):
     servers, by_site = _serve_fixture_sites()
     try:
         for name, server in zip(by_site, servers, strict=True):
-            write_site(config_dir, name, f"""
-                name = "{name}"
-                extends = "wordpress-tagdiv"
-                start_urls = ["{server.base_url}/"]
-                [politeness]
-                delay = 0
-            """)
+            write_local_site(config_dir, name, server.base_url)
         report = crawl(config_dir, tmp_path / "news.db")
     finally:
         for server in servers:

@@ -7,7 +7,7 @@ import json
 import sqlite3
 from collections import Counter
 
-from conftest import write_site
+from conftest import write_local_site
 from test_bad_input import HTML, PARAS, tagdiv_article
 
 from scraper.crawl import crawl
@@ -59,13 +59,7 @@ def _site(base: str) -> dict:
 def test_sitemaps_feeds_and_multi_page_articles_are_discovered(route_server, config_dir,
                                                                 tmp_path):
     route_server.routes.update(_site(route_server.base_url))
-    write_site(config_dir, "daily", f"""
-        name = "daily"
-        extends = "wordpress-tagdiv"
-        start_urls = ["{route_server.base_url}/"]
-        [politeness]
-        delay = 0
-    """)
+    write_local_site(config_dir, "daily", route_server.base_url)
     report = crawl(config_dir, tmp_path / "news.db")
     db = sqlite3.connect(tmp_path / "news.db")
     rows = {title: (text, discovery) for title, text, discovery in db.execute(
