@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from .errors import SiteConfigError
+from .urls import canonical_url, host_equivalents
 
 __all__ = [
     "SiteConfig",
@@ -45,6 +47,9 @@ __all__ = [
 # deny        : list  regexes; a discovered URL matching one is never followed
 # article_urls: list  regexes; a page whose URL matches is taken as an article candidate
 # language    : str   language to record when a page declares none
+# trailing_slash : str  "keep" (default), "add" or "strip": the site's URL identity policy
+#              (hosts listed in `hosts` that are www./m./amp./bare variants of the first
+#              start URL's host are folded onto it)
 # [politeness] delay (seconds between requests to a host), concurrency (requests in flight)
 # [limits]     max_pages (HTML pages fetched per site per run; sitemaps and feeds are free),
 #              max_depth (link hops from a start URL), max_pagination (highest /page/N/)
@@ -67,6 +72,7 @@ SITE_KEYS: dict[str, Any] = {
     "deny": list,
     "article_urls": list,
     "language": str,
+    "trailing_slash": str,
     "politeness": {"delay": (int, float), "concurrency": int},
     "limits": {"max_pages": int, "max_depth": int, "max_pagination": int},
     "recrawl": {"recheck_days": (int, float)},
@@ -126,6 +132,7 @@ class SiteConfig:
     deny: tuple[str, ...] = ()
     article_urls: tuple[str, ...] = ()
     language: str | None = None
+    trailing_slash: str = "keep"
     delay: float = 1.0
     concurrency: int = 2
     max_pages: int = 500
@@ -147,6 +154,17 @@ class SiteConfig:
         """Hosts fetched even on a non-public address: the start URLs' and those allowed."""
         starts = {urlsplit(u).netloc.lower() for u in self.start_urls}
         return frozenset(starts | set(self.allow_private_hosts))
+
+    @cached_property
+    def equivalent_hosts(self) -> dict[str, str]:
+        """The site's declared host variants (www./m./amp./bare) folded onto its first host."""
+        primary = urlsplit(self.start_urls[0]).netloc.lower()
+        return host_equivalents([primary, *sorted(self.site_hosts - {primary})], primary)
+
+    def url_key(self, url: str) -> str:
+        """The identity key of a URL as this site declares it (host variants, trailing slash)."""
+        return canonical_url(url, equivalent_hosts=self.equivalent_hosts,
+                             trailing_slash=self.trailing_slash)
 
     def follows(self, url: str) -> bool:
         """Whether a discovered URL is on this site and passes the allow/deny patterns."""
@@ -230,6 +248,8 @@ def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
     for url in data["start_urls"]:
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
             fail("start_urls", f"start URL {url!r} is not an http(s) URL")
+    if data.get("trailing_slash", "keep") not in ("keep", "add", "strip"):
+        fail("trailing_slash", "'trailing_slash' must be \"keep\", \"add\" or \"strip\"")
     for key in ("allow", "deny", "article_urls"):
         for pattern in data.get(key, []):
             _check_regex(pattern, key, fail)
@@ -269,6 +289,7 @@ def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
         deny=tuple(data.get("deny", [])),
         article_urls=tuple(data.get("article_urls", [])),
         language=data.get("language"),
+        trailing_slash=data.get("trailing_slash", "keep"),
         delay=float(politeness.get("delay", 1.0)),
         concurrency=int(politeness.get("concurrency", 2)),
         max_pages=int(limits.get("max_pages", 500)),

@@ -120,7 +120,8 @@ async def crawl_sites(sites: list[SiteConfig], archive: Archive, settings: Fetch
         if failure is None:
             try:
                 for run in runs:
-                    archive.add_aliases({k: v for k, v in run.frontier.seen.items() if v})
+                    archive.add_aliases({k: v for k, v in run.frontier.seen.items() if v},
+                                        run.site.name)
             except sqlite3.Error as exc:
                 failure = _write_error(archive, "URL aliases", exc)
         if failure is not None:

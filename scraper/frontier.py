@@ -30,14 +30,9 @@ from urllib.parse import urlsplit
 
 from .config import SiteConfig
 from .store import Archive
-from .urls import canonical_url as _canonical_url
 from .widgets import looks_like_article_url
 
 __all__ = ["Entry", "Frontier", "TRAP_REASONS", "trap_reason"]
-
-# Pages repeat the same menu and footer links: profiling showed half of the crawl's CPU in
-# canonicalising them again (bench/profile_crawl.py), so keys are memoised.
-canonical_url = lru_cache(maxsize=1 << 16)(_canonical_url)
 
 # Trap limits. Calibrated on real news sites: the deepest legitimate WordPress section
 # pagination seen on the seed's theme is a few hundred pages, but nightly crawls only need
@@ -96,6 +91,9 @@ class Frontier:
     def __init__(self, site: SiteConfig, archive: Archive, max_pages: int | None) -> None:
         self.site = site
         self.archive = archive
+        # Pages repeat the same menu and footer links: profiling showed half of the crawl's
+        # CPU in canonicalising them again (bench/profile_crawl.py), so keys are memoised.
+        self.key = lru_cache(maxsize=1 << 16)(site.url_key)
         self.max_pages = min(max_pages or site.max_pages, site.max_pages)
         self.queue: asyncio.PriorityQueue[Entry] = asyncio.PriorityQueue()
         self.seen: dict[str, dict[str, str]] = {}  # key -> {variant URL: how it was seen}
@@ -122,7 +120,7 @@ class Frontier:
               hint: dict[str, Any] | None = None, force: bool = False) -> None:
         """Queue ``url`` if it should be fetched in this run; otherwise count why not."""
         url = url.split("#")[0]
-        key = canonical_url(url)
+        key = self.key(url)
         if key in self.seen:
             if url != key:
                 self.seen[key].setdefault(url, source)
@@ -151,7 +149,7 @@ class Frontier:
 
     def claim(self, url: str) -> None:
         """Mark ``url`` as handled in this run without queueing it (an article's next page)."""
-        self.seen.setdefault(canonical_url(url.split("#")[0]), {})
+        self.seen.setdefault(self.key(url.split("#")[0]), {})
 
     def _refusal(self, key: str, depth: int) -> str | None:
         site = self.site

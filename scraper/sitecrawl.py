@@ -34,7 +34,7 @@ from .extract import extract_tree
 from .fetch import Fetcher, FetchResult, HostPolicy
 from .frontier import Entry, Frontier
 from .store import Archive, PageOutcome
-from .urls import canonical_evidence, canonical_url
+from .urls import canonical_evidence
 
 __all__ = ["CRAWL_OUTCOMES", "OK_OUTCOMES", "SiteReport", "SiteCrawl"]
 
@@ -250,11 +250,12 @@ class SiteCrawl:
         aliases = dict(frontier.seen.get(entry.url, {}))
         for url in await self._more_pages(article, following, result.final_url, entry.depth):
             aliases.setdefault(url, "next-page")
-        key, ignored = canonical_evidence(result.final_url, article.canonical_url,
-                                          article.amphtml_url)
+        key, ignored = canonical_evidence(
+            result.final_url, article.canonical_url, article.amphtml_url,
+            equivalent_hosts=site.equivalent_hosts, trailing_slash=site.trailing_slash)
         if ignored:  # recorded with the article: evidence was weighed and set aside
             article.warnings.append(f"url evidence ignored: {ignored}")
-        if article.canonical_url and key == canonical_url(article.canonical_url):
+        if article.canonical_url and key == site.url_key(article.canonical_url):
             aliases.setdefault(article.canonical_url, "rel-canonical")
             outcome.article_url = article.canonical_url
         if article.amphtml_url and not (ignored and "amphtml-" in ignored):
@@ -281,7 +282,7 @@ class SiteCrawl:
             seen.add(following)
             self.frontier.claim(following)
             result = await self.fetcher.fetch(following)
-            key = canonical_url(following.split("#")[0])
+            key = self.frontier.key(following.split("#")[0])
             outcome = self._outcome(result, Entry(1, 0, key, "page", depth))
             if result.ok:
                 outcome.outcome = "continuation"

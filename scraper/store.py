@@ -12,7 +12,7 @@ import fcntl
 import json
 import os
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,6 +80,7 @@ class Archive:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock_file: Any = None
+        self._url_keys: dict[str, Callable[[str], str]] = {}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
@@ -139,6 +140,7 @@ class Archive:
         if not existing:
             row["first_crawled"] = now
         self.db["sites"].upsert(row, pk="name")
+        self._url_keys[site.name] = site.url_key
 
     def start_crawl(self, sites: Iterable[str]) -> int:
         return self.db["crawls"].insert(
@@ -157,11 +159,16 @@ class Archive:
     def recent_crawls(self, limit: int = 10) -> list[dict[str, Any]]:
         return list(self.db["crawls"].rows_where(order_by="id desc", limit=limit))
 
-    def article_id(self, url: str) -> int | None:
+    def url_key(self, site: str | None) -> Callable[[str], str]:
+        """The identity-key function of a site (its declared host variants and trailing-slash
+        policy; the plain rules for a site this archive object has not been told about)."""
+        return self._url_keys.get(site or "", canonical_url)
+
+    def article_id(self, url: str, site: str | None = None) -> int | None:
         """The article an URL (any variant) belongs to, if it is archived."""
         row = self.db.execute(
-            "select article_id from article_urls where canonical = ? limit 1", [canonical_url(url)]
-        ).fetchone()
+            "select article_id from article_urls where canonical = ? limit 1",
+            [self.url_key(site)(url)]).fetchone()
         return row[0] if row else None
 
     def frontier_get(self, url: str) -> dict[str, Any] | None:
@@ -187,16 +194,16 @@ class Archive:
         with self.db.atomic():
             self._insert_discovered(site, entries)
 
-    def add_aliases(self, aliases: dict[str, dict[str, str]]) -> None:
+    def add_aliases(self, aliases: dict[str, dict[str, str]], site: str | None = None) -> None:
         """Record URL variants of archived articles (``{article URL: {variant: source}}``)."""
         now = utcnow()
         with self.db.atomic():
             for url, variants in aliases.items():
-                article_id = self.article_id(url)
+                article_id = self.article_id(url, site)
                 if article_id is None:
                     continue
                 for variant, source in variants.items():
-                    self._add_url(variant, article_id, source, now)
+                    self._add_url(variant, article_id, source, now, site)
 
     def write_batch(self, crawl_id: int, outcomes: list[PageOutcome]) -> dict[str, int]:
         """Write a batch in one transaction; returns counts (new, updated, unchanged)."""
@@ -265,12 +272,13 @@ class Archive:
                        crawl_id: int) -> tuple[int, str]:
         article = o.article
         assert article is not None
-        key = canonical_url(o.article_url or o.final_url)
+        key = self.url_key(o.site)(o.article_url or o.final_url)
         variants: dict[str, str] = {}
         for url, source in [(key, "article"), (o.final_url, "fetched"), (o.url, "requested"),
                             *o.aliases.items()]:
             variants.setdefault(url.split("#")[0], source)
-        existing = next((aid for url in variants if (aid := self.article_id(url))), None)
+        existing = next((aid for url in variants if (aid := self.article_id(url, o.site))),
+                        None)
         now = utcnow()
         row = {
             "site": o.site, "canonical_url": article.canonical_url, "title": article.title,
@@ -306,8 +314,8 @@ class Archive:
                 self.db["articles"].update(article_id, {"last_seen": now, "page_id": page_id})
             state = "articles_updated" if changed else "articles_unchanged"
         for url, source in variants.items():
-            self._add_url(url, article_id, source, now)
-        self._store_links(article_id, article)
+            self._add_url(url, article_id, source, now, o.site)
+        self._store_links(article_id, article, o.site)
         self.db.execute(
             "update links set target_article_id = ? where target_article_id is null and "
             "target_url in (select canonical from article_urls where article_id = ?)",
@@ -333,21 +341,22 @@ class Archive:
         self.dedup.remove(alias)
         self.db.execute("delete from articles where id = ?", [alias])
 
-    def _add_url(self, url: str, article_id: int, source: str, now: str) -> None:
+    def _add_url(self, url: str, article_id: int, source: str, now: str,
+                 site: str | None) -> None:
         self.db.execute(
             "insert or ignore into article_urls (url, canonical, article_id, source, first_seen)"
             " values (?, ?, ?, ?, ?)",
-            [url.split("#")[0], canonical_url(url), article_id, source, now],
+            [url.split("#")[0], self.url_key(site)(url), article_id, source, now],
         )
 
-    def _store_links(self, article_id: int, article: Article) -> None:
+    def _store_links(self, article_id: int, article: Article, site: str) -> None:
         self.db.execute("delete from links where article_id = ?", [article_id])
         rows = []
         for link in article.links:
-            target = canonical_url(link.url)
+            target = self.url_key(site)(link.url)
             rows.append({"article_id": article_id, "kind": link.kind, "position": link.position,
                          "title": link.title, "url": link.url, "teaser": link.teaser,
                          "heading": link.heading, "target_url": target,
-                         "target_article_id": self.article_id(target)})
+                         "target_article_id": self.article_id(target, site)})
         if rows:
             self.db["links"].insert_all(rows)

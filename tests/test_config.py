@@ -97,3 +97,30 @@ def test_follows_keeps_to_the_site_and_its_deny_patterns(tmp_path: Path):
     assert not site.follows("https://other.example/some-story-slug/")
     assert not site.follows("https://news.example/wp-content/uploads/a.jpg")
     assert not site.follows("https://news.example/tag/terrorism/")
+
+
+def test_declared_host_variants_and_trailing_slash_policy_shape_url_identity(tmp_path: Path):
+    site = load_site(write_site(tmp_path, "s", """
+        name = "s"
+        extends = "generic"
+        start_urls = ["https://www.news.example/"]
+        hosts = ["m.news.example", "amp.news.example", "blog.news.example"]
+        trailing_slash = "add"
+    """))
+    key = site.url_key("https://www.news.example/story-one/")
+    assert site.url_key("https://m.news.example/story-one") == key
+    assert site.url_key("https://amp.news.example/story-one/?utm_source=x") == key
+    assert site.url_key("https://blog.news.example/story-one/") != key  # not a variant
+    plain = load_site(write_site(tmp_path, "p", """
+        name = "p"
+        extends = "generic"
+        start_urls = ["https://www.news.example/"]
+    """))
+    assert plain.url_key("https://m.news.example/story-one") != key  # nothing declared
+
+
+def test_an_unknown_trailing_slash_policy_is_refused(tmp_path: Path):
+    path = write_site(tmp_path, "t", 'name = "t"\nextends = "generic"\n'
+                      'start_urls = ["https://a.example/"]\ntrailing_slash = "always"\n')
+    with pytest.raises(SiteConfigError, match="t.toml:4: 'trailing_slash' must be"):
+        load_site(path)

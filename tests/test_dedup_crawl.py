@@ -93,3 +93,18 @@ def test_wire_copies_across_three_sites_share_one_cluster(config_dir, tmp_path):
     assert dict(db.execute("select title, cluster_id from articles").fetchall()).keys() == \
         cluster.keys()
     assert "2 clusters" in result.output
+
+
+def test_a_site_declaring_trailing_slashes_fetches_each_article_once(route_server, config_dir,
+                                                                     tmp_path):
+    route_server.routes.update({
+        "/": (200, HTML, b'<html><body><a href="/story-two">a</a><a href="/story-two/">b</a>'
+                         b'</body></html>'),
+        "/story-two/": (200, HTML, tagdiv_article("Story two", PARAS)),
+        "/story-two": (200, HTML, tagdiv_article("Story two", PARAS)),
+    })
+    write_local_site(config_dir, "slashes", route_server.base_url, 'trailing_slash = "add"')
+    crawl(config_dir, tmp_path / "news.db")
+    db = sqlite3.connect(tmp_path / "news.db")
+    assert db.execute("select count(*) from articles").fetchone()[0] == 1
+    assert [p for p in route_server.requests if "story" in p] == ["/story-two/"]
