@@ -119,8 +119,7 @@ def m004_recanonicalise_urls(db: sqlite_utils.Database) -> None:
     """The canonicalisation rules grew (percent-encoding kept for reserved characters,
     more tracking parameters): recompute the stored lookup keys with the current rules."""
     for table, column, pk in (("article_urls", "canonical", "url"), ("links", "target_url", "id")):
-        source = "url"
-        rows = db.execute(f"select {pk}, {source} from {table}").fetchall()
+        rows = db.execute(f"select {pk}, url from {table}").fetchall()
         for key, url in rows:
             db.execute(f"update {table} set {column} = ? where {pk} = ?", [canonical_url(url), key])
 

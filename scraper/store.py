@@ -236,21 +236,27 @@ class Archive:
             )
 
     def _update_frontier(self, o: PageOutcome, article_id: int | None) -> None:
-        row: dict[str, Any] = {
-            "url": o.url, "site": o.site, "kind": o.kind, "depth": o.depth,
-            "state": "failed" if o.retry_next_run else "done", "last_fetched": utcnow(),
-            "last_status": o.status,
-        }
-        if o.status == 200:  # articles and listing pages alike: next run asks conditionally
-            row["etag"] = o.headers.get("etag")
-            row["last_modified"] = o.headers.get("last-modified")
-        if o.hint:
-            row["hint"] = json.dumps(o.hint)
-        if article_id is not None:
-            row["article_id"] = article_id
-        if self.frontier_get(o.url) is None:
-            row["first_seen"] = utcnow()
-        self.db["frontier"].upsert(row, pk="url")
+        """One statement per fetched URL: insert it, or update it keeping ``first_seen``, and
+        the validators, hint and article a failed or 304 answer did not replace."""
+        now = utcnow()
+        fresh = o.status == 200  # articles and listing pages alike: next run asks conditionally
+        self.db.execute(
+            "insert into frontier (url, site, kind, depth, state, first_seen, last_fetched, "
+            "last_status, etag, last_modified, hint, article_id) values (:url, :site, :kind, "
+            ":depth, :state, :now, :now, :status, :etag, :last_modified, :hint, :article_id) "
+            "on conflict(url) do update set site = excluded.site, kind = excluded.kind, "
+            "depth = excluded.depth, state = excluded.state, "
+            "last_fetched = excluded.last_fetched, last_status = excluded.last_status, "
+            "etag = iif(:fresh, excluded.etag, frontier.etag), "
+            "last_modified = iif(:fresh, excluded.last_modified, frontier.last_modified), "
+            "hint = coalesce(excluded.hint, frontier.hint), "
+            "article_id = coalesce(excluded.article_id, frontier.article_id)",
+            {"url": o.url, "site": o.site, "kind": o.kind, "depth": o.depth,
+             "state": "failed" if o.retry_next_run else "done", "now": now,
+             "status": o.status, "fresh": fresh,
+             "etag": o.headers.get("etag") if fresh else None,
+             "last_modified": o.headers.get("last-modified") if fresh else None,
+             "hint": json.dumps(o.hint) if o.hint else None, "article_id": article_id})
 
     def _insert_fetch(self, crawl_id: int, o: PageOutcome) -> int:
         return self.db["fetches"].insert(
