@@ -24,6 +24,7 @@ from .config import SiteConfig, load_crawl_settings, load_sites
 from .errors import ArchiveError, ConfigError, SiteConfigError
 from .fetch import Fetcher, FetchSettings
 from .netguard import AddressGuard
+from .parsepage import PageParser
 from .sitecrawl import OK_OUTCOMES, SiteCrawl, SiteReport
 from .store import Archive, PageOutcome
 
@@ -108,8 +109,9 @@ async def crawl_sites(sites: list[SiteConfig], archive: Archive, settings: Fetch
     runs: list[SiteCrawl] = []
     guard = AddressGuard(host for site in sites for host in site.private_ok)
     try:
-        async with Fetcher(settings, guard) as fetcher:
-            runs = [SiteCrawl(site, fetcher, archive, sink, stop, max_pages) for site in sites]
+        async with Fetcher(settings, guard) as fetcher, PageParser() as parser:
+            runs = [SiteCrawl(site, fetcher, parser, archive, sink, stop, max_pages)
+                    for site in sites]
             results = await asyncio.gather(*(run.run() for run in runs), return_exceptions=True)
         for result in results:
             if isinstance(result, sqlite3.Error):

@@ -209,11 +209,13 @@ class Deduplicator:
 
     # -- public API ------------------------------------------------------------------------
 
-    def add(self, article_id: int) -> DedupResult:
+    def add(self, article_id: int, hashes: np.ndarray | None = None) -> DedupResult:
         """Index one stored article and place it; call after its row is written or updated.
 
         Runs in the caller's transaction (as a savepoint). An unchanged text (same
         ``content_hash`` as when indexed) costs a few indexed lookups and changes nothing.
+        ``hashes``: ``shingles()`` of the stored text, when the caller computed them already
+        (the crawl does, off its event loop).
         """
         if self.needs_rebuild:
             raise RuntimeError("dedup parameters changed since the archive was indexed: "
@@ -227,7 +229,7 @@ class Deduplicator:
             if known is not None and known == row["content_hash"]:
                 return self.result(article_id)
             self._detach(article_id)
-            self._place(row)
+            self._place(row, hashes)
             later = self.db.execute(
                 "select id from articles where content_hash = ? and id > ? order by id",
                 [row["content_hash"], article_id]).fetchall()
@@ -278,7 +280,7 @@ class Deduplicator:
 
     # -- placing and detaching -------------------------------------------------------------
 
-    def _place(self, row: dict) -> None:
+    def _place(self, row: dict, hashes: np.ndarray | None = None) -> None:
         """Index an article that has no dedup state yet, and link it to its matches."""
         article_id, text = row["id"], row["text"] or ""
         if len(_WORD.findall(text)) < MIN_WORDS:
@@ -292,7 +294,7 @@ class Deduplicator:
                             [twin[0], article_id])
             if twin[1] == row["site"]:
                 return  # an alias is not indexed: the caller merges it into its twin
-        hashes = shingles(text)
+        hashes = shingles(text) if hashes is None else hashes
         signature = self.hasher.signature(hashes)
         self.db.execute("insert into minhashes (article_id, content_hash, signature) "
                         "values (?, ?, ?)", [article_id, chash, signature.tobytes()])

@@ -97,6 +97,7 @@ class Frontier:
         self.max_pages = min(max_pages or site.max_pages, site.max_pages)
         self.queue: asyncio.PriorityQueue[Entry] = asyncio.PriorityQueue()
         self.seen: dict[str, dict[str, str]] = {}  # key -> {variant URL: how it was seen}
+        self.hints: dict[str, dict[str, Any]] = {}  # key -> sitemap/feed hints, when queued
         self.new: list[tuple[str, str, int, str, dict | None]] = []  # to persist
         self.skipped: Counter = Counter()
         self.traps: list[tuple[str, int, str]] = []  # (url, depth, reason) to record
@@ -124,6 +125,8 @@ class Frontier:
         if key in self.seen:
             if url != key:
                 self.seen[key].setdefault(url, source)
+            if hint and key in self.hints:
+                _merge_hint(self.hints[key], hint)
             return
         if kind == "page" and not force:
             reason = self._refusal(key, depth)
@@ -141,6 +144,7 @@ class Frontier:
             self.seen[key] = {url: source} if url != key else {}
             return
         self.seen[key] = {url: source} if url != key else {}
+        hint = self.hints[key] = dict(hint or {})  # later sources of the same URL add to it
         if known is None:
             self.new.append((key, kind, depth, source, hint))
         priority = 0 if kind != "page" else 1 if looks_like_article_url(key) else 2
@@ -187,6 +191,22 @@ def _validators(row: dict[str, Any]) -> dict[str, str] | None:
     if row.get("last_modified"):
         headers["If-Modified-Since"] = row["last_modified"]
     return headers or None
+
+
+def _merge_hint(into: dict[str, Any], hint: dict[str, Any]) -> None:
+    """A URL listed by a sitemap and a feed keeps what both said: the first source's values
+    win, the other fills the gaps and is named under ``also``."""
+    if not into:
+        into.update(hint)
+        return
+    for name, value in hint.items():
+        if name not in ("source", "found_in"):
+            into.setdefault(name, value)
+    also = {"source": hint.get("source"), "found_in": hint.get("found_in")}
+    if also != {"source": into.get("source"), "found_in": into.get("found_in")}:
+        into.setdefault("also", [])
+        if also not in into["also"]:
+            into["also"].append(also)
 
 
 def _hint_changed(row: dict[str, Any], hint: dict[str, Any] | None) -> bool:

@@ -9,30 +9,18 @@ The outcome vocabulary is ``scraper.fetch.OUTCOMES`` plus ``CRAWL_OUTCOMES`` bel
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
-
 from .article import Article
 from .config import SiteConfig
-from .decode import decode_body
-from .discover import (
-    feed_links,
-    looks_like_xml_feed,
-    next_page,
-    page_links,
-    parse_feed,
-    parse_sitemap,
-)
-from .extract import extract_tree
+from .discover import looks_like_xml_feed, parse_feed, parse_sitemap
 from .fetch import Fetcher, FetchResult, HostPolicy
 from .frontier import Entry, Frontier
+from .parsepage import PageParser, fingerprint
 from .store import Archive, PageOutcome
 from .urls import canonical_evidence
 
@@ -57,17 +45,6 @@ MAX_ARTICLE_PAGES = 20  # pages of one multi-page article (rel=next) joined into
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 # The selectors whose failure means the site changed its layout (not just a missing tag).
 LAYOUT_ALARM_WARNINGS = ("selector title=", "selector body=")
-# Titles and headings of "not found" pages: specific phrases only, since a news headline
-# may well say "not found" ("Missing hiker not found after ...").
-_NOT_FOUND = re.compile(
-    r"^\W*(?:error\W*)?404\s*(?:$|[-|:\u2013\u2014])|\b404\W+(?:error|not found|page)|"
-    r"\b(?:page|article|content|post|story|file)\s+(?:was\s+)?not\s+found\b|^\W*not found\b|"
-    r"\bpage\s+(?:can.?t|cannot|could\s?n.?t)\s+be\s+found|"
-    r"\bpage\s+(?:does\s?n.?t|does not|no longer)\s+exists?",
-    re.IGNORECASE,
-)
-
-
 @dataclass
 class SiteReport:
     """What one site's crawl did, for the crawl record and the command's summary."""
@@ -96,18 +73,15 @@ class SiteReport:
                 "broken": self.broken}
 
 
-def _fingerprint(body: bytes) -> str:
-    return hashlib.sha1(b" ".join(body.split()), usedforsecurity=False).hexdigest()
-
-
 class SiteCrawl:
     """The workers of one site in one run."""
 
-    def __init__(self, site: SiteConfig, fetcher: Fetcher, archive: Archive,
-                 sink: Callable[[PageOutcome], None], stop: asyncio.Event,
+    def __init__(self, site: SiteConfig, fetcher: Fetcher, parser: PageParser,
+                 archive: Archive, sink: Callable[[PageOutcome], None], stop: asyncio.Event,
                  max_pages: int | None) -> None:
         self.site = site
         self.fetcher = fetcher
+        self.parser = parser
         self.archive = archive
         self.sink = sink
         self.stop = stop
@@ -182,7 +156,7 @@ class SiteCrawl:
     async def _process(self, result: FetchResult, entry: Entry) -> PageOutcome:
         outcome = self._outcome(result, entry)
         if result.status in (404, 410) and result.body:
-            self.not_found_pages.add(_fingerprint(result.body))
+            self.not_found_pages.add(fingerprint(result.body))
         if result.ok and not result.body.strip():
             outcome.outcome, outcome.error = "empty", "200 with an empty body"
         elif result.ok:
@@ -210,34 +184,20 @@ class SiteCrawl:
         else:
             outcome.outcome, outcome.error = "not_html", result.content_type
 
-    def _soft_404(self, tree: LexborHTMLParser, body: bytes) -> str | None:
-        """Why a 200 page is really a "not found" page, or None."""
-        if _fingerprint(body) in self.not_found_pages:
-            return "same page as the site's 404 page"
-        if tree.css_first("body.error404"):
-            return "theme marks the page error404"
-        for selector in ("title", "h1"):
-            node = tree.css_first(selector)
-            heading = node.text(strip=True) if node else ""
-            if heading and _NOT_FOUND.search(heading):
-                return f"{selector} says {heading[:80]!r}"
-        return None
-
     async def _parse_html(self, result: FetchResult, entry: Entry, outcome: PageOutcome) -> None:
         site, frontier = self.site, self.frontier
-        text, _ = decode_body(result.body, result.content_type)
-        tree = LexborHTMLParser(text)
-        soft_404 = self._soft_404(tree, result.body)
-        if soft_404:
-            outcome.outcome, outcome.error = "soft_404", soft_404
+        page = await self.parser.parse(result.body, result.content_type, result.final_url,
+                                       site, follow_links=entry.depth < site.max_depth)
+        if page.fingerprint in self.not_found_pages:
+            page.soft_404 = "same page as the site's 404 page"
+        if page.soft_404 or page.article is None:
+            outcome.outcome, outcome.error = "soft_404", page.soft_404
             return
-        links = page_links(tree, result.final_url) if entry.depth < site.max_depth else []
         if entry.depth == 0:
-            for feed in feed_links(tree, result.final_url):
+            for feed in page.feeds:
                 if urlsplit(feed).netloc in site.site_hosts:
                     frontier.offer(feed, "feed", 0, "autodiscovered", force=True)
-        following = next_page(tree, result.final_url)
-        article = extract_tree(tree, result.final_url, site)
+        article, following, links = page.article, page.following, page.links
         if not article.is_article:
             following = None
         elif following and _continues(following, result.final_url):
@@ -265,6 +225,7 @@ class SiteCrawl:
         if any(w.startswith(LAYOUT_ALARM_WARNINGS) for w in article.warnings):
             self.report.selector_misses += 1
         outcome.article, outcome.aliases, outcome.body = article, aliases, result.body
+        outcome.packed = await self.parser.pack(result.body, article.text)
 
     async def _more_pages(self, article: Article, following: str | None, first: str,
                           depth: int) -> list[str]:
@@ -291,14 +252,13 @@ class SiteCrawl:
             if not result.ok:
                 article.warnings.append(f"page {following}: {result.outcome}")
                 break
-            text, _ = decode_body(result.body, result.content_type)
-            tree = LexborHTMLParser(text)
-            after = next_page(tree, result.final_url)
-            part = extract_tree(tree, result.final_url, self.site)
-            if part.text:
+            page = await self.parser.parse(result.body, result.content_type,
+                                           result.final_url, self.site, follow_links=False)
+            part = page.article
+            if part and part.text:
                 article.text = f"{article.text}\n\n{part.text}" if article.text else part.text
             fetched.append(following)
-            following = after
+            following = page.following
         return fetched
 
 

@@ -22,7 +22,7 @@ import sqlite_utils
 
 from .article import Article
 from .config import SiteConfig
-from .dedup import Deduplicator, content_hash
+from .dedup import Deduplicator, content_hash, shingles
 from .errors import ArchiveError, CrawlLockedError
 from .fetchtypes import TRANSIENT_OUTCOMES
 from .schema import MIGRATIONS
@@ -40,6 +40,27 @@ EXTRA_PRAGMAS = ("cache_size = -65536",)
 
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def compress_page(body: bytes) -> bytes:
+    """A raw page as stored in ``pages.body`` (``compression = 'zlib'``)."""
+    return zlib.compress(body, 6)
+
+
+@dataclass
+class Packed:
+    """What storing an article costs in CPU before any SQL: the compressed page and the
+    text's shingles. The crawl makes it on a worker thread (``pack``) so that the write on
+    the event loop is SQL only; measured on 6,000-word articles, that halves the time a
+    batch holds the loop (0.58 s -> 0.25 s for 25 of them), time in which every in-flight
+    fetch's deadline runs on."""
+
+    body: bytes
+    shingles: Any  # numpy uint64 array, as dedup.shingles() returns
+
+
+def pack(body: bytes, text: str) -> Packed:
+    return Packed(compress_page(body), shingles(text))
 
 
 @dataclass
@@ -60,6 +81,7 @@ class PageOutcome:
     depth: int = 0
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
+    packed: Packed | None = None  # the CPU-heavy part of storing the article, done already
     article: Article | None = None
     aliases: dict[str, str] = field(default_factory=dict)  # url -> how it was seen
     article_url: str | None = None  # the article's identity when not final_url (rel=canonical)
@@ -270,7 +292,8 @@ class Archive:
         return self.db["pages"].insert(
             {"fetch_id": fetch_id, "site": o.site, "url": o.url, "final_url": o.final_url,
              "status": o.status, "headers": json.dumps(o.headers),
-             "body": zlib.compress(o.body or b"", 6), "body_size": len(o.body or b""),
+             "body": o.packed.body if o.packed else compress_page(o.body or b""),
+             "body_size": len(o.body or b""),
              "compression": "zlib", "fetched_at": utcnow()}
         ).last_pk
 
@@ -327,7 +350,7 @@ class Archive:
             "target_url in (select canonical from article_urls where article_id = ?)",
             [article_id, article_id],
         )
-        found = self.dedup.add(article_id)
+        found = self.dedup.add(article_id, o.packed.shingles if o.packed else None)
         if found.kind == "alias" and found.alias_of not in (None, article_id):
             # The same text under another URL of the same site: one article, more URLs.
             self._merge_into(article_id, found.alias_of)

@@ -22,7 +22,8 @@ from scraper.config import load_site
 from scraper.crawl import crawl, crawl_sites, fetch_settings
 from scraper.errors import ArchiveError
 from scraper.fetch import OUTCOMES
-from scraper.sitecrawl import _NOT_FOUND, CRAWL_OUTCOMES
+from scraper.parsepage import _NOT_FOUND
+from scraper.sitecrawl import CRAWL_OUTCOMES
 from scraper.store import Archive
 
 HTML = "text/html; charset=utf-8"
@@ -164,7 +165,8 @@ def test_every_fault_gets_one_documented_outcome_and_the_log_reconciles(
     outcomes = {path: found[path]["outcome"] for path in MATRIX}
     assert outcomes == MATRIX
     assert found[other_port]["outcome"] == "blocked_address" and bystander.log == []
-    assert found["malformed?kind=nested"]["outcome"] in ("not_article", "parse_error")
+    nested = found["malformed?kind=nested"]
+    assert nested["outcome"] == "parse_error" and "nested more than" in nested["error"]
     assert found["reset"]["attempts"] == 2 and found["status/503"]["attempts"] == 2
     assert found["hang"]["attempts"] == 1  # a deadline is not retried in the same run
     assert found["events/2999/06/"]["error"] == "calendar" and found["events/2999/06/"][
