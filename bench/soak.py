@@ -153,18 +153,22 @@ def baseline(tmp: Path, bases: list[str]) -> dict[str, object]:
 
 
 def reconcile(servers: list[FaultServer], db: Path, crawl_id: int, window: tuple[float, float]
-              ) -> int:
-    """URLs answered (not redirected) without a fetch row, plus rows with a request the
-    server never saw, for one run."""
-    rows = query(db, "select url, final_url, attempts from fetches where crawl_id = ?", crawl_id)
-    recorded = {u for url, final, _ in rows for u in (url, final)}
+              ) -> list[str]:
+    """For one run: URLs answered (not redirected) without a fetch row, and rows with a
+    request the server never saw, each described for the report."""
+    rows = query(db, "select url, final_url, attempts, outcome, error from fetches "
+                     "where crawl_id = ?", crawl_id)
+    recorded = {u for url, final, *_ in rows for u in (url, final)}
     log = [(server.url(r.path), r) for server in servers for r in server.log
            if window[0] <= r.time <= window[1]]
     seen = {url for url, _ in log}
-    served = {url for url, r in log if not r.path.startswith("/robots.txt")
+    served = {url: r for url, r in log if not r.path.startswith("/robots.txt")
               and not 300 <= (r.status or 0) < 400}
-    unseen = {final for _, final, attempts in rows if attempts and final not in seen}
-    return len(served - recorded) + len(unseen)
+    missing = [f"served, no fetch row: {url} ({r.status}, fault {r.fault})"
+               for url, r in served.items() if url not in recorded]
+    unseen = [f"fetch row, never served: {final} ({outcome}: {error})"
+              for _, final, attempts, outcome, error in rows if attempts and final not in seen]
+    return missing + unseen
 
 
 def retry_after_violations(servers: list[FaultServer]) -> tuple[int, int, float]:
@@ -198,6 +202,7 @@ def fault_soak(tmp: Path, bases: list[str], minutes: float) -> dict[str, object]
                                   FAULT_SETTINGS)
             deadline = time.monotonic() + minutes * 60
             runs, diff, dropped, tracebacks, rss, codes = 0, 0, 0, 0, 0.0, []
+            examples: list[str] = []  # the first differences, to say what they are
             while time.monotonic() < deadline:
                 started = time.time()
                 process = start_crawl(config, db)
@@ -212,9 +217,10 @@ def fault_soak(tmp: Path, bases: list[str], minutes: float) -> dict[str, object]
                 crawl_id = query(db, "select max(id) from crawls")[0][0]
                 difference = reconcile(servers, db, crawl_id, (started, time.time()))
                 if code == 6:  # stopped at the deadline: requests in flight after the grace
-                    dropped += difference  # period are dropped, left pending for next run
+                    dropped += len(difference)  # period are dropped, pending for next run
                 else:
-                    diff += difference
+                    diff += len(difference)
+                    examples.extend(difference[:5 - len(examples)])
                 time.sleep(3)  # longer than any Retry-After announced, as between nightly runs
             duplicates = query(db, "select count(*) from (select 1 from fetches group by "
                                    "crawl_id, url having count(*) > 1)")[0][0]
@@ -226,7 +232,8 @@ def fault_soak(tmp: Path, bases: list[str], minutes: float) -> dict[str, object]
                 server.__exit__(None, None, None)
         blocked = query(db, "select count(*) from fetches where outcome = 'blocked_address'")
         return {"runs": runs, "codes": codes, "requests": requests, "faulted": faulted,
-                "diff": diff, "dropped": dropped, "duplicates": duplicates,
+                "diff": diff, "examples": examples, "dropped": dropped,
+                "duplicates": duplicates,
                 "tracebacks": tracebacks,
                 "private_requests": len(sentinel.log), "blocked": blocked[0][0],
                 "retry_after": announced, "early": early, "slack": slack, "rss": rss,
@@ -406,6 +413,8 @@ def report(args: argparse.Namespace, base: dict, faults: dict, crash: dict, lap:
         print(f"{phase:<15} {label:<{width}}  {value}")
     if faults["outcomes"]:
         print("fault soak outcomes:", json.dumps(faults["outcomes"]))
+    for example in faults["examples"]:
+        print("  difference:", example)
 
 
 if __name__ == "__main__":

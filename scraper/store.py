@@ -30,12 +30,13 @@ from .urls import canonical_url
 
 __all__ = ["Archive", "PageOutcome", "content_hash", "utcnow"]
 
-# Beyond WAL, foreign keys and synchronous=NORMAL (set in Archive.__init__): a 64 MiB page
-# cache instead of SQLite's 2 MiB default. Each stored article inserts into a dozen B-trees
-# (FTS segments, links by target URL, LSH bands, ...) that reach gigabytes at a million
-# articles; with 2 MiB their interior pages are evicted and re-read on every insert
-# (bench/archive_scale.py). Memory: at most 64 MiB per connection, allocated as used.
-EXTRA_PRAGMAS = ("cache_size = -65536",)
+# Beyond WAL, foreign keys and synchronous=NORMAL (set in Archive.__init__): a 4 MiB page
+# cache instead of SQLite's 2 MiB default. The cache is most of what a crawl's memory can
+# be traded for: on the 5,000-article crawl benchmark (bench/crawl_pipeline.py) peak RSS
+# was 159 MiB with 64 MiB of cache, 96 with 8, 93 with 4 and 90 with 2, at the same pages/s
+# (80-86). What a smaller cache costs a big archive, whose B-trees (FTS segments, links by
+# target, LSH bands) outgrow it, is measured by bench/archive_scale.py.
+EXTRA_PRAGMAS = ("cache_size = -4096",)
 
 
 def utcnow() -> str:
