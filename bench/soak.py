@@ -166,6 +166,9 @@ def reconcile(servers: list[FaultServer], db: Path, crawl_id: int, window: tuple
               and not 300 <= (r.status or 0) < 400}
     missing = [f"served, no fetch row: {url} ({r.status}, fault {r.fault})"
                for url, r in served.items() if url not in recorded]
+    # A row of a request the server never saw is a difference too, even a timeout: the
+    # crawl's event loop stalling past the deadlines before sending (slow batch writes,
+    # parsing) showed up exactly so.
     unseen = [f"fetch row, never served: {final} ({outcome}: {error})"
               for _, final, attempts, outcome, error in rows if attempts and final not in seen]
     return missing + unseen

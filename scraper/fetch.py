@@ -136,6 +136,10 @@ class Fetcher:
             # httpx's own per-operation timeouts are a backstop; the real limit is the
             # asyncio.timeout around each attempt.
             timeout=httpx.Timeout(s.total_timeout, connect=s.connect_timeout),
+            # No pool-wide cap: the per-host slots bound what is in flight. httpx's default
+            # of 100 made requests of a 20-site crawl queue for a connection inside their
+            # deadline and time out unsent (bench/soak.py saw the server never get them).
+            limits=httpx.Limits(max_connections=None, max_keepalive_connections=200),
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
         self._policies: dict[str, HostPolicy] = {}

@@ -126,6 +126,7 @@ def _rewrites(public: str, served: str) -> list[tuple[bytes, bytes]]:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # socketserver's 5 drops connections of a concurrent crawl
     site: SiteServer
 
     def handle_error(self, request: object, client_address: object) -> None:

@@ -98,6 +98,14 @@ RATE_FAULTS = ("429", "429-date", "503", "reset", "hang", "empty", "corrupt-gzip
 ARABIC = "أعلنت الحكومة اليوم عن خطة جديدة لتطوير البنية التحتية في المدينة القديمة. " * 8
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # socketserver's default backlog of 5 overflows when a soak's crawl opens dozens of
+    # connections at once: the kernel drops the SYNs and the client records a connect
+    # timeout for a request this server never saw, which would read as a fault it injected.
+    request_queue_size = 128
+
+
 @dataclass
 class Request:
     path: str  # including the query string
@@ -145,8 +153,7 @@ class FaultServer:
         self.retry_at: dict[str, float] = {}
         self.stopping = threading.Event()
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.fault = self  # type: ignore[attr-defined]
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
