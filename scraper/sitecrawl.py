@@ -30,7 +30,8 @@ __all__ = ["CRAWL_OUTCOMES", "OK_OUTCOMES", "SiteReport", "SiteCrawl"]
 CRAWL_OUTCOMES: dict[str, str] = {
     "not_article": "an HTML page that is not an article (listing, section, home page)",
     "not_html": "a 200 response that is neither HTML nor a sitemap/feed",
-    "parse_error": "the document could not be parsed (the error names the exception)",
+    "parse_error": "the document could not be parsed (the error names the exception), or"
+                   " nests elements deeper than parsepage.MAX_NESTING (refused unparsed)",
     "soft_404": "a 200 page that is really 'not found': its title or h1 says so, the theme"
                 " marks it, or it equals a 404 page of the same site; not archived",
     "empty": "a 200 response with an empty body",
