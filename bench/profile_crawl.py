@@ -10,11 +10,11 @@
    building: the rest of ``parse_page``), links (``page_links`` and frontier offers),
    extract (``extract_tree``), dedup (``Deduplicator.add``), store (``write_batch`` less
    dedup); "other" is the event loop, scheduling and logging.
-2. **Pool prototype** (crawl.py unchanged: the bench calls the same functions): on
-   ``--sample`` fetched pages, decode + parse + links + extract inline in one process
-   against a ``ProcessPoolExecutor`` of 2 workers (bodies sent, Articles returned: the
-   pickling is paid), then an asyncio fetch-and-extract loop (httpx, 8 in flight) with
-   extraction inline against ``run_in_executor`` on the pool. Medians of 3 passes.
+2. **Where to parse**: on ``--sample`` fetched pages, ``parsepage.parse_page`` (decode,
+   parse, links, extract) inline on one thread, on 2 threads (what the crawl does), and in a
+   ``ProcessPoolExecutor`` of 2 workers (bodies sent, results returned: the pickling is
+   paid); then an asyncio fetch-and-parse loop (httpx, 8 in flight) with each. Medians of
+   3 passes, and the RSS the worker processes would add.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import pstats
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -108,19 +108,11 @@ def _site():
 
 
 def process_page(args: tuple[bytes, str, str]):
-    """What SiteCrawl._parse_html does with a page's CPU: decode, parse, links, extract."""
-    from selectolax.lexbor import LexborHTMLParser
-
-    from scraper.decode import decode_body
-    from scraper.discover import page_links
-    from scraper.extract import extract_tree
+    """What the crawl does with a page's CPU: scraper.parsepage.parse_page."""
+    from scraper.parsepage import parse_page
 
     body, content_type, url = args
-    text, _ = decode_body(body, content_type)
-    tree = LexborHTMLParser(text)
-    links = page_links(tree, url)
-    article = extract_tree(tree, url, _site())
-    return article, links
+    return parse_page(body, content_type, url, _site())
 
 
 async def _fetch_all(base: str, paths: list[str]) -> list[tuple[bytes, str, str]]:
@@ -134,8 +126,8 @@ async def _fetch_all(base: str, paths: list[str]) -> list[tuple[bytes, str, str]
         return out
 
 
-async def _crawl_like(base: str, paths: list[str], pool: ProcessPoolExecutor | None) -> float:
-    """Fetch every path (8 in flight) and extract each page inline or in the pool."""
+async def _crawl_like(base: str, paths: list[str], pool: Executor | None) -> float:
+    """Fetch every path (8 in flight) and parse each page inline or in the pool."""
     import httpx
 
     queue: asyncio.Queue = asyncio.Queue()
@@ -159,6 +151,12 @@ async def _crawl_like(base: str, paths: list[str], pool: ProcessPoolExecutor | N
     return len(paths) / (time.perf_counter() - t0)
 
 
+def _rss_mib(pids: list[int]) -> float:
+    import psutil
+
+    return sum(psutil.Process(pid).memory_info().rss for pid in pids) / 2**20
+
+
 def pool_prototype(base: str, root: Path, sample: int) -> None:
     paths = ["/" + p.parent.name + "/" for p in sorted(root.glob("*/index.html"))
              if p.parent.name not in ("category", "author")][:sample]
@@ -166,24 +164,31 @@ def pool_prototype(base: str, root: Path, sample: int) -> None:
     _site()
     for job in jobs[:20]:
         process_page(job)  # warm
-    inline, pooled, crawl_inline, crawl_pooled = [], [], [], []
-    with ProcessPoolExecutor(2) as pool:
-        list(pool.map(process_page, jobs[:20]))  # start and warm the workers
+    modes: dict[str, tuple[list[float], list[float]]] = {
+        "inline": ([], []), "threads of 2": ([], []), "processes of 2": ([], [])}
+    with ThreadPoolExecutor(2) as threads, ProcessPoolExecutor(2) as processes:
+        pools: dict[str, Executor | None] = {"inline": None, "threads of 2": threads,
+                                             "processes of 2": processes}
+        list(processes.map(process_page, jobs[:20]))  # start and warm the workers
+        workers_rss = _rss_mib(list(processes._processes))  # type: ignore[attr-defined]
         for _ in range(3):
-            t0 = time.perf_counter()
-            for job in jobs:
-                process_page(job)
-            inline.append(len(jobs) / (time.perf_counter() - t0))
-            t0 = time.perf_counter()
-            list(pool.map(process_page, jobs, chunksize=4))
-            pooled.append(len(jobs) / (time.perf_counter() - t0))
-            crawl_inline.append(asyncio.run(_crawl_like(base, paths, None)))
-            crawl_pooled.append(asyncio.run(_crawl_like(base, paths, pool)))
-    print(f"\nprocess pool prototype ({len(jobs)} article pages, median of 3; pages/s)")
-    print(f"{'':<46}{'inline':>9}{'pool of 2':>11}{'ratio':>7}")
-    for label, a, b in (("decode+parse+links+extract only", inline, pooled),
-                        ("fetch (httpx, 8 in flight) + extract", crawl_inline, crawl_pooled)):
-        print(f"{label:<46}{median(a):>9.1f}{median(b):>11.1f}{median(b) / median(a):>7.2f}")
+            for name, pool in pools.items():
+                t0 = time.perf_counter()
+                if pool is None:
+                    for job in jobs:
+                        process_page(job)
+                else:
+                    list(pool.map(process_page, jobs))
+                modes[name][0].append(len(jobs) / (time.perf_counter() - t0))
+                modes[name][1].append(asyncio.run(_crawl_like(base, paths, pool)))
+    print(f"\nparse on the event loop, on threads, or in processes ({len(jobs)} article pages, "
+          "median of 3; pages/s)")
+    print(f"{'':<40}" + "".join(f"{name:>16}" for name in modes))
+    for row, label in ((0, "parse_page only"), (1, "fetch (httpx, 8 in flight) + parse")):
+        inline = median(modes["inline"][row])
+        cells = (f"{median(v[row]):.1f} ({median(v[row]) / inline:.2f}x)" for v in modes.values())
+        print(f"{label:<40}" + "".join(f"{cell:>16}" for cell in cells))
+    print(f"the 2 worker processes' RSS: {workers_rss:.0f} MiB (the crawl's peak is ~93 MiB)")
 
 
 def main(argv: list[str] | None = None) -> int:

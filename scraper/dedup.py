@@ -236,7 +236,8 @@ class Deduplicator:
                               [article_id])
             if known is not None and known == row["content_hash"]:
                 return self.result(article_id)
-            self._detach(article_id)
+            if known is not None or row["duplicate_of"] or row["cluster_id"]:
+                self._detach(article_id)  # a new article has no state: 7 queries saved
             self._place(row, hashes)
             later = self.db.execute(
                 "select id from articles where content_hash = ? and id > ? order by id",
