@@ -23,7 +23,6 @@ import json
 import os
 import sqlite3
 import sys
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import NewsarchiveError
-from .store import Archive, utcnow
+from .store import Archive, page_body, utcnow
 
 __all__ = ["FORMATS", "ExportError", "ExportFilters", "export_articles"]
 
@@ -266,9 +265,7 @@ def _write_warc(fh: IO[bytes], cursor: sqlite3.Cursor, filters: ExportFilters) -
          "newsarchive-filters": json.dumps(filters.describe(), default=str)}))
     count = 0
     for record in _records(cursor):
-        body = record["body"] or b""
-        if record["compression"] == "zlib":
-            body = zlib.decompress(body)
+        body = page_body(record["body"], record["compression"])
         headers = []
         for name, value in json.loads(record["headers"] or "{}").items():
             if name.lower() in TRANSFER_HEADERS:

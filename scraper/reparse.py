@@ -16,7 +16,6 @@ now, and pages the current adapter no longer sees as an article.
 from __future__ import annotations
 
 import json
-import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from .config import SiteConfig, load_sites
 from .decode import decode_body
 from .errors import ConfigError
 from .extract import extract_tree
-from .store import Archive, PageOutcome
+from .store import Archive, PageOutcome, page_body
 
 __all__ = ["ReparseReport", "reparse"]
 
@@ -121,7 +120,7 @@ def _outcome(archive: Archive, article_id: int, site: SiteConfig, counts: Counte
     if page["continuation"]:
         counts["multi_page_kept"] += 1
         return None
-    body = zlib.decompress(page["body"]) if page["compression"] == "zlib" else page["body"]
+    body = page_body(page["body"], page["compression"])
     headers = json.loads(page["headers"] or "{}")
     try:
         text, _ = decode_body(body, headers.get("content-type"))

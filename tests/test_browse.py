@@ -15,7 +15,6 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
-import zlib
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,7 @@ from scraper.cli import ARCHIVE_TEMPLATE, datasette_command
 from scraper.config import load_site
 from scraper.demorun import SITE_FILE, run_demo
 from scraper.extract import extract
-from scraper.store import Archive, PageOutcome
+from scraper.store import Archive, PageOutcome, page_body
 
 FERRY = "Ferry Strike Called Off After Overnight Talks"
 CORRECTION = "Correction: an earlier version of this article misnamed the operator."
@@ -52,7 +51,7 @@ def build_browse_archive(out: Path) -> Path:
         db = archive.db
         ferry = next(db["articles"].rows_where("title = ?", [FERRY]))
         page = next(db.query("select * from pages where id = ?", [ferry["page_id"]]))
-        body = zlib.decompress(page["body"])
+        body = page_body(page["body"], page["compression"])
         article = extract(body, page["final_url"], site)
         article.text += "\n\n" + CORRECTION
         crawl_id = archive.start_crawl([site.name])

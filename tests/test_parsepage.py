@@ -1,16 +1,18 @@
-"""The crawl's parse step: nesting bombs are refused unparsed, real pages never are, and
-parsing happens off the event loop."""
+"""The crawl's parse step: nesting bombs are refused unparsed, real pages never are,
+parsing happens off the event loop, and pages are packed for storage."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import zlib
 
 import pytest
 from conftest import SEED_ARTICLE
 
 from scraper.config import site_from_dict
 from scraper.parsepage import MAX_NESTING, PageParser, TooDeepError, nesting_depth, parse_page
+from scraper.store import PAGE_COMPRESSION, compress_page, page_body
 
 SITE = site_from_dict({"name": "t", "extends": "wordpress-tagdiv",
                        "start_urls": ["http://news.test/"]})
@@ -68,3 +70,14 @@ def test_pages_are_parsed_on_worker_threads_not_the_event_loop():
 
     asyncio.run(main())
     assert seen and seen[0].startswith("newsarchive-parse")
+
+
+def test_pages_are_stored_with_zstd_and_older_zlib_pages_still_read():
+    page = b"<html><body>" + b"<p>council budget</p>" * 500 + b"</body></html>"
+    stored = compress_page(page)
+    assert PAGE_COMPRESSION == "zstd" and len(stored) < len(page) / 10
+    assert page_body(stored, "zstd") == page
+    assert page_body(zlib.compress(page, 6), "zlib") == page  # what earlier versions wrote
+    assert page_body(page, None) == page
+    with pytest.raises(ValueError, match="unknown page compression 'brotli'"):
+        page_body(page, "brotli")
