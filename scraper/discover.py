@@ -126,9 +126,9 @@ def next_page(tree: LexborHTMLParser, base: str) -> str | None:
 
 def page_links(tree: LexborHTMLParser, base: str) -> list[str]:
     """Every http(s) link of a page, pagination (``rel=next``) first, in document order."""
-    urls: list[str] = []
-    for node in tree.css('link[rel="next"][href], a[rel="next"][href]'):
-        urls.append(absolute_url(node.attributes.get("href"), base) or "")
-    for node in tree.css("a[href]"):
-        urls.append(absolute_url(node.attributes.get("href"), base) or "")
+    hrefs = [node.attributes.get("href") for node in
+             tree.css('link[rel="next"][href], a[rel="next"][href]')]
+    hrefs += [node.attributes.get("href") for node in tree.css("a[href]")]
+    # A news page repeats its menus and widgets: resolve each distinct href once.
+    urls = (absolute_url(href, base) for href in dict.fromkeys(hrefs))
     return [u for u in dict.fromkeys(urls) if u]

@@ -225,7 +225,8 @@ class SiteCrawl:
         self.report.articles += 1
         if any(w.startswith(LAYOUT_ALARM_WARNINGS) for w in article.warnings):
             self.report.selector_misses += 1
-        outcome.article, outcome.aliases, outcome.body = article, aliases, result.body
+        outcome.article, outcome.aliases = article, aliases
+        # Packed, the raw page waits for its batch compressed: 25 x ~100 KB less memory.
         outcome.packed = await self.parser.pack(result.body, article.text)
 
     async def _more_pages(self, article: Article, following: str | None, first: str,

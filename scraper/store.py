@@ -83,11 +83,12 @@ class Packed:
     fetch's deadline runs on."""
 
     body: bytes
+    size: int  # of the page as fetched
     shingles: Any  # numpy uint64 array, as dedup.shingles() returns
 
 
 def pack(body: bytes, text: str) -> Packed:
-    return Packed(compress_page(body), shingles(text))
+    return Packed(compress_page(body), len(body), shingles(text))
 
 
 @dataclass
@@ -320,7 +321,7 @@ class Archive:
             {"fetch_id": fetch_id, "site": o.site, "url": o.url, "final_url": o.final_url,
              "status": o.status, "headers": json.dumps(o.headers),
              "body": o.packed.body if o.packed else compress_page(o.body or b""),
-             "body_size": len(o.body or b""),
+             "body_size": o.packed.size if o.packed else len(o.body or b""),
              "compression": PAGE_COMPRESSION, "fetched_at": utcnow()}
         ).last_pk
 

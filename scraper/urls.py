@@ -275,6 +275,9 @@ def absolute_url(href: str | None, base: str) -> str | None:
     href = href.strip()
     if href.startswith("#"):
         return None
+    if href.startswith(("https://", "http://")) and href.isprintable() and not any(
+            c in href for c in ("/.", "\\", "[", "]")):
+        return href  # already absolute, nothing for urljoin to resolve: most links of a page
     try:
         url = urljoin(base, href)
     except ValueError:  # an unbalanced IPv6 bracket in the link

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from urllib.parse import quote
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from hypothesis import assume, given, settings
@@ -278,3 +278,14 @@ def test_property_every_variant_folds_to_one_key(a, tracking, policy):
         variants.append(_build(host + ":443", path, query, slash))
     for variant in variants:
         assert canonical_url(variant, trailing_slash=policy) == key, variant
+
+
+@given(st.from_regex(r"https?://[a-z0-9.\[\]:-]{1,12}(/[ -~]{0,30})?", fullmatch=True))
+def test_absolute_links_resolve_as_urljoin_resolves_them(href: str) -> None:
+    base = "https://www.news.example/story-slug/"
+    try:
+        joined = urljoin(base, href.strip())
+        expected = joined if urlsplit(joined).scheme in ("http", "https") else None
+    except ValueError:
+        expected = None
+    assert absolute_url(href, base) == expected
