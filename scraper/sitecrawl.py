@@ -46,6 +46,8 @@ MAX_ARTICLE_PAGES = 20  # pages of one multi-page article (rel=next) joined into
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 # The selectors whose failure means the site changed its layout (not just a missing tag).
 LAYOUT_ALARM_WARNINGS = ("selector title=", "selector body=")
+
+
 @dataclass
 class SiteReport:
     """What one site's crawl did, for the crawl record and the command's summary."""
