@@ -36,13 +36,15 @@ import json
 import multiprocessing
 import os
 import random
-import sqlite3
 import sys
 import tempfile
 import time
 from collections import deque
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import yaml
+from sqlite_utils.utils import sqlite3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import TextModel, machine, median, percentile  # noqa: E402
@@ -293,12 +295,9 @@ def real_path(db_path: Path, first: int, count: int, batch: int = 25) -> dict[st
 
 # -- queries --------------------------------------------------------------------------------------
 
-CANNED_SEARCH = (
-    "select articles.id, articles.site, articles.published, articles.title, "
-    "snippet(articles_fts, 1, '[', ']', ' … ', 20) as snippet, "
-    "round(bm25(articles_fts, 10.0, 1.0), 3) as score "
-    "from articles_fts join articles on articles.id = articles_fts.rowid "
-    "where articles_fts match :q order by bm25(articles_fts, 10.0, 1.0) limit 50")
+# The canned search exactly as the archive's Datasette runs it.
+CANNED_SEARCH = yaml.safe_load((Path(__file__).resolve().parents[1] / "archive" / "metadata.yml"
+                                ).read_text("utf-8"))["databases"]["news"]["queries"]["search"]["sql"]
 TABLE_SEARCH = ("select id, site, title, published from articles where rowid in "
                 "(select rowid from articles_fts where articles_fts match :q) "
                 "order by published desc limit 51")

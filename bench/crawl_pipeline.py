@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
+
+from sqlite_utils.utils import sqlite3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import machine, median, run_tree  # noqa: E402

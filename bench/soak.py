@@ -26,7 +26,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from sqlite_utils.utils import sqlite3
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the fault-injecting server lives with the tests

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+
+from sqlite_utils.utils import sqlite3
 
 from .config import SiteConfig, load_crawl_settings, load_sites
 from .errors import ArchiveError, ConfigError, SiteConfigError

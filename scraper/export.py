@@ -21,7 +21,6 @@ import csv
 import io
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +28,8 @@ from datetime import date, timedelta
 from http import HTTPStatus
 from pathlib import Path
 from typing import IO, Any
+
+from sqlite_utils.utils import sqlite3
 
 from .errors import NewsarchiveError
 from .store import Archive, page_body, utcnow

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from html import escape
 
 from click.testing import CliRunner
 from conftest import write_local_site, write_site
+from sqlite_utils.utils import sqlite3
 
 from scraper.cli import EXIT_CONFIG, EXIT_SITE_FAILED, main
 from scraper.crawl import crawl

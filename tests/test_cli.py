@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import SEED_ARTICLE, write_site
+from sqlite_utils.utils import sqlite3
 
 from scraper.cli import EXIT_CONFIG, main
 

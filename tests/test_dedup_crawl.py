@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from click.testing import CliRunner
 from conftest import RouteServer, write_local_site
+from sqlite_utils.utils import sqlite3
 from test_bad_input import HTML, PARAS, tagdiv_article
 
 from scraper.cli import main

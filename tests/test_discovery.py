@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
-import sqlite3
 from collections import Counter
 
 from conftest import write_local_site
+from sqlite_utils.utils import sqlite3
 from test_bad_input import HTML, PARAS, tagdiv_article
 
 from scraper.crawl import crawl

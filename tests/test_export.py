@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import gzip
 import json
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
+from sqlite_utils.utils import sqlite3
 
 from scraper.cli import main
 from scraper.config import load_site

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import write_site
 from faultserver import FaultServer
+from sqlite_utils.utils import sqlite3
 
 from scraper.config import load_site
 from scraper.crawl import crawl, crawl_sites, fetch_settings

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import write_site
+from sqlite_utils.utils import sqlite3
 
 from scraper.cli import EXIT_INTERRUPTED, EXIT_RUNNING, datasette_command, main
 from scraper.crawl import crawl

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 
 from conftest import write_site
+from sqlite_utils.utils import sqlite3
 
 from scraper.crawl import crawl
 from scraper.siteserver import serve_site

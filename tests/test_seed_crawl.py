@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import SEED_ARTICLE, write_site
+from sqlite_utils.utils import sqlite3
 
 from scraper.crawl import crawl
 from scraper.siteserver import serve_site
