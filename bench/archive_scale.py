@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import TextModel, machine, median, percentile  # noqa: E402
 
 from scraper.article import Article, Link  # noqa: E402
+from scraper.dedup import period  # noqa: E402
 from scraper.export import ExportFilters, export_articles  # noqa: E402
 from scraper.store import Archive, PageOutcome, pack  # noqa: E402
 
@@ -131,8 +132,9 @@ def _bulk_rows(args: tuple[int, int, int, int]) -> dict[str, list[tuple]]:
                                   target if target < n else None))
         rows["frontier"].append((url, site, "page", 1, "done", "sitemap", FETCHED_AT,
                                  FETCHED_AT, 200, f'"{n:x}"', None, None, n))
-        rows["minhashes"].append((n, chash, rng.randbytes(256)))
-        rows["lsh_bands"].extend((rng.getrandbits(63), n) for _ in range(BANDS))
+        month = period(f["published"], None)
+        rows["minhashes"].append((n, chash, rng.randbytes(256), month))
+        rows["lsh_bands"].extend((month, rng.getrandbits(63), n) for _ in range(BANDS))
     return rows
 
 
@@ -153,8 +155,9 @@ INSERTS = {
     "frontier": "insert into frontier (url, site, kind, depth, state, source, first_seen, "
                 "last_fetched, last_status, etag, last_modified, hint, article_id) values "
                 "(?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    "minhashes": "insert into minhashes (article_id, content_hash, signature) values (?,?,?)",
-    "lsh_bands": "insert or ignore into lsh_bands (bucket, article_id) values (?,?)",
+    "minhashes": "insert into minhashes (article_id, content_hash, signature, period) values "
+                 "(?,?,?,?)",
+    "lsh_bands": "insert or ignore into lsh_bands (period, bucket, article_id) values (?,?,?)",
 }
 
 

@@ -9,7 +9,8 @@ cannot see that; this module does, on the text:
   merges its URLs into it); on another site it is a *duplicate* (``duplicate_of``, both rows
   kept: each site's copy is part of the record).
 - **near**: Jaccard similarity of word 5-shingles of at least ``THRESHOLD``. Candidates come
-  from MinHash signatures banded into an LSH table in SQLite (``lsh_bands``); each candidate
+  from MinHash signatures banded into an LSH table in SQLite (``lsh_bands``), among the
+  articles of the same or an adjacent calendar month (``WINDOW_MONTHS``); each candidate
   is then checked with the *exact* Jaccard of the two texts (unless its signature agrees on
   fewer than ``PREFILTER`` of positions), so the MinHash estimate's noise never costs
   precision. Pairs above the threshold are edges
@@ -41,8 +42,9 @@ import numpy as np
 import sqlite_utils
 
 __all__ = [
-    "MIN_WORDS", "NUM_PERM", "SHINGLE_WORDS", "THRESHOLD", "DedupResult", "Deduplicator",
-    "MinHasher", "content_hash", "jaccard", "lsh_rows", "migrate_dedup", "shingles",
+    "MIN_WORDS", "NUM_PERM", "SHINGLE_WORDS", "THRESHOLD", "WINDOW_MONTHS", "DedupResult",
+    "Deduplicator", "MinHasher", "content_hash", "jaccard", "lsh_rows", "migrate_dedup",
+    "migrate_lsh_periods", "period", "shingles",
 ]
 
 
@@ -79,6 +81,15 @@ PREFILTER = 0.2
 # LSH banding is chosen so that a pair exactly at the threshold becomes a candidate with at
 # least this probability (see lsh_rows).
 LSH_RECALL = 0.99
+# Near-duplicates are looked for among articles published (first seen, when no date is known)
+# in the same calendar month or within WINDOW_MONTHS of it: two articles at most 28 days apart
+# are always compared, two over two months apart never. Copies of a wire story appear within
+# days of each other; a story re-run a year later is a new article. The bands are keyed by
+# that month first, so a write touches only the B-tree pages of recent months. Keyed by bucket
+# alone, each article put 32 random keys into a table of 32 million rows at a million
+# articles: ~115 MB of pages rewritten per 1,000 articles, and bulk inserts ran at 830
+# articles/s against 2,000 without the LSH table (bench/archive_scale.py).
+WINDOW_MONTHS = 1
 # Fixed: stored signatures must stay comparable across runs. Changing it (or any parameter
 # above) marks the archive for rebuild().
 SEED = 20220809
@@ -104,6 +115,18 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
         return 0.0
     common = np.intersect1d(a, b, assume_unique=True).size
     return common / (a.size + b.size - common)
+
+
+def period(published: str | None, first_seen: str | None) -> int:
+    """The calendar month an article is indexed under, as months since year 0: its
+    publication date, else the date it was first seen, else 0."""
+    for value in (published, first_seen):
+        try:
+            moment = datetime.fromisoformat(value or "")
+        except ValueError:
+            continue
+        return moment.year * 12 + moment.month - 1
+    return 0
 
 
 def lsh_rows(threshold: float, num_perm: int, recall: float = LSH_RECALL) -> int:
@@ -157,12 +180,9 @@ class DedupResult:
 def migrate_dedup(db: sqlite_utils.Database) -> None:
     """Create the dedup tables and the ``articles`` columns, if absent (idempotent)."""
     if "minhashes" not in db.table_names():
-        db["minhashes"].create({"article_id": int, "content_hash": str, "signature": bytes},
-                               pk="article_id")
-    # One B-tree, no rowid: NUM_PERM / rows entries per article (about 0.6 kB for 32 bands).
-    # An article's entries are found again from its stored signature, so no second index.
-    db.execute("create table if not exists lsh_bands (bucket integer not null, "
-               "article_id integer not null, primary key (bucket, article_id)) without rowid")
+        db["minhashes"].create({"article_id": int, "content_hash": str, "signature": bytes,
+                                "period": int}, pk="article_id")
+    _create_lsh_bands(db)
     if "near_duplicates" not in db.table_names():
         db["near_duplicates"].create(
             {"article_id": int, "other_id": int, "similarity": float},
@@ -184,6 +204,34 @@ def migrate_dedup(db: sqlite_utils.Database) -> None:
     for name in ("cluster_id", "duplicate_of"):
         if (name,) not in indexes:
             db["articles"].create_index([name])
+
+
+def _create_lsh_bands(db: sqlite_utils.Database) -> None:
+    # One B-tree, no rowid: NUM_PERM / rows entries per article (about 0.6 kB for 32 bands).
+    # An article's entries are found again from its stored signature and period, so no
+    # second index.
+    db.execute("create table if not exists lsh_bands (period integer not null, bucket integer "
+               "not null, article_id integer not null, primary key (period, bucket, "
+               "article_id)) without rowid")
+
+
+def migrate_lsh_periods(db: sqlite_utils.Database) -> None:
+    """Key an archive's LSH bands by month (``WINDOW_MONTHS``), as they are since 2026-11:
+    the periods are computed from the articles' dates and the bands copied over."""
+    if "period" in db["lsh_bands"].columns_dict:
+        return  # created with periods
+    if "period" not in db["minhashes"].columns_dict:
+        db["minhashes"].add_column("period", int)
+    rows = db.execute("select m.article_id, a.published, a.first_seen from minhashes m "
+                      "join articles a on a.id = m.article_id").fetchall()
+    db.conn.executemany("update minhashes set period = ? where article_id = ?",
+                        [(period(published, seen), key) for key, published, seen in rows])
+    db.execute("alter table lsh_bands rename to lsh_bands_by_bucket")
+    _create_lsh_bands(db)
+    db.execute("insert into lsh_bands (period, bucket, article_id) select m.period, o.bucket, "
+               "o.article_id from lsh_bands_by_bucket o join minhashes m using (article_id) "
+               "order by 1, 2, 3")
+    db.execute("drop table lsh_bands_by_bucket")
 
 
 def _utc(value: str | None) -> datetime:
@@ -305,14 +353,17 @@ class Deduplicator:
                 return  # an alias is not indexed: the caller merges it into its twin
         hashes = shingles(text) if hashes is None else hashes
         signature = self.hasher.signature(hashes)
-        self.db.execute("insert into minhashes (article_id, content_hash, signature) "
-                        "values (?, ?, ?)", [article_id, chash, signature.tobytes()])
+        month = period(row["published"], row["first_seen"])
+        self.db.execute("insert into minhashes (article_id, content_hash, signature, period) "
+                        "values (?, ?, ?, ?)", [article_id, chash, signature.tobytes(), month])
         buckets = self._buckets(signature)
-        marks = ",".join("?" * len(buckets))
+        months = list(range(month - WINDOW_MONTHS, month + WINDOW_MONTHS + 1))
+        # period in (...) rather than between: equality on both key columns, one seek each
         candidates = {other for (other,) in self.db.execute(
-            f"select article_id from lsh_bands where bucket in ({marks})", buckets)}
-        self.db.conn.executemany("insert or ignore into lsh_bands values (?, ?)",
-                                 [(bucket, article_id) for bucket in buckets])
+            f"select article_id from lsh_bands where period in ({','.join('?' * len(months))})"
+            f" and bucket in ({','.join('?' * len(buckets))})", [*months, *buckets])}
+        self.db.conn.executemany("insert or ignore into lsh_bands values (?, ?, ?)",
+                                 [(month, bucket, article_id) for bucket in buckets])
         matches = []
         for other in self._plausible(signature, sorted(candidates - {article_id})):
             similarity = round(jaccard(hashes, shingles(self._article(other)["text"] or "")), 4)
@@ -368,12 +419,14 @@ class Deduplicator:
             "select article_id from near_duplicates where other_id = ?",
             [article_id, article_id]).fetchall()
         cluster = self._one("select cluster_id from articles where id = ?", [article_id])
-        signature = self._one("select signature from minhashes where article_id = ?",
-                              [article_id])
-        if signature is not None:
+        indexed = self.db.execute("select signature, period from minhashes where article_id = ?",
+                                  [article_id]).fetchone()
+        if indexed is not None:
+            signature, month = indexed
             self.db.conn.executemany(
-                "delete from lsh_bands where bucket = ? and article_id = ?",
-                [(b, article_id) for b in self._buckets(np.frombuffer(signature, "<u4"))])
+                "delete from lsh_bands where period = ? and bucket = ? and article_id = ?",
+                [(month, b, article_id)
+                 for b in self._buckets(np.frombuffer(signature, "<u4"))])
             self.db.execute("delete from minhashes where article_id = ?", [article_id])
         self.db.execute("delete from near_duplicates where article_id = ? or other_id = ?",
                         [article_id, article_id])
@@ -445,8 +498,8 @@ class Deduplicator:
 
     def _article(self, article_id: int) -> dict | None:
         cursor = self.db.execute(
-            "select id, site, text, content_hash, duplicate_of, cluster_id, similarity "
-            "from articles where id = ?", [article_id])
+            "select id, site, text, content_hash, duplicate_of, cluster_id, similarity, "
+            "published, first_seen from articles where id = ?", [article_id])
         row = cursor.fetchone()
         return dict(zip([c[0] for c in cursor.description], row, strict=True)) if row else None
 

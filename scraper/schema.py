@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from .dedup import migrate_dedup
+from .dedup import migrate_dedup, migrate_lsh_periods
 from .urls import canonical_url
 
 __all__ = ["MIGRATIONS"]
@@ -131,3 +131,10 @@ def m005_exports(db: sqlite_utils.Database) -> None:
         "create table if not exists exports (name text primary key, last_article_id integer "
         "not null, last_version_id integer not null, format text, path text, articles integer,"
         " exported_at text)")
+
+
+@MIGRATIONS()
+def m006_lsh_periods(db: sqlite_utils.Database) -> None:
+    """Near-duplicate candidates are looked up by month (``dedup.WINDOW_MONTHS``): the LSH
+    bands get the month first in their key, so that writes stay local at a million articles."""
+    migrate_lsh_periods(db)
