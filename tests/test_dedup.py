@@ -252,32 +252,31 @@ def test_migration_is_idempotent_and_parameters_are_guarded(archive):
     assert not Deduplicator(db, threshold=0.6).needs_rebuild
 
 
-def edited_copy(text: str) -> str:
-    """The wire story as another site runs it: its last paragraph dropped."""
-    return "\n\n".join(text.split("\n\n")[:-1])
+def wire_and_copy(db, published: str, copy_published: str) -> tuple[str, int, int]:
+    """The wire story on one site and, published later, on another with its last
+    paragraph dropped: the wire text and both ids."""
+    wire = load_fixture()[0]["text"]
+    first = insert(db, "metro-ledger", "https://m.example/a", wire, published=published)
+    copy = insert(db, "northern-echo", "https://n.example/a",
+                  "\n\n".join(wire.split("\n\n")[:-1]), published=copy_published)
+    return wire, first, copy
 
 
 def test_copies_published_within_28_days_cluster_across_a_month_boundary(archive):
-    wire = load_fixture()[0]["text"]
+    _, first, copy = wire_and_copy(archive.db, "2024-01-31T23:00:00+00:00",
+                                   "2024-02-28T08:00:00+00:00")
     dedup = Deduplicator(archive.db)
-    first = insert(archive.db, "metro-ledger", "https://m.example/a", wire,
-                   published="2024-01-31T23:00:00+00:00")
-    copy = insert(archive.db, "northern-echo", "https://n.example/a", edited_copy(wire),
-                  published="2024-02-28T08:00:00+00:00")
     dedup.add(first)
     result = dedup.add(copy)
     assert result.kind == "near_duplicate" and [m[0] for m in result.matches] == [first]
 
 
 def test_copies_published_months_apart_are_not_compared_but_exact_copies_are(archive):
-    wire = load_fixture()[0]["text"]
-    dedup = Deduplicator(archive.db)
-    first = insert(archive.db, "metro-ledger", "https://m.example/a", wire,
-                   published="2024-01-10T09:00:00+00:00")
-    rerun = insert(archive.db, "northern-echo", "https://n.example/a", edited_copy(wire),
-                   published=f"2024-{2 + WINDOW_MONTHS:02d}-10T09:00:00+00:00")
+    wire, first, rerun = wire_and_copy(archive.db, "2024-01-10T09:00:00+00:00",
+                                       f"2024-{2 + WINDOW_MONTHS:02d}-10T09:00:00+00:00")
     exact = insert(archive.db, "valley-gazette", "https://v.example/a", wire,
                    published="2025-06-01T09:00:00+00:00")
+    dedup = Deduplicator(archive.db)
     dedup.add(first)
     assert dedup.add(rerun).kind == "unique"
     assert (dedup.add(exact).kind, dedup.result(exact).duplicate_of) == ("duplicate", first)
@@ -296,15 +295,13 @@ def test_archive_with_lsh_bands_keyed_by_bucket_alone_upgrades_on_open(tmp_path)
     """An archive written before m006 (bands keyed by bucket, no period) opens, is migrated,
     and keeps finding copies of the articles it already held."""
     path = tmp_path / "news.db"
-    wire = load_fixture()[0]["text"]
     with Archive(path) as archive:
         db = archive.db
         for site in SITES:
             db["sites"].insert({"name": site})
-        dedup = Deduplicator(db)
-        first = insert(db, "metro-ledger", "https://m.example/a", wire,
-                       published="2024-03-05T10:00:00+00:00")
-        dedup.add(first)
+        _, first, copy = wire_and_copy(db, "2024-03-05T10:00:00+00:00",
+                                       "2024-03-06T10:00:00+00:00")
+        Deduplicator(db).add(first)
         bands = db.execute("select count(*) from lsh_bands").fetchone()[0]
         # Back to the layout m003 created in archives of that time.
         db.execute("create table old_bands (bucket integer not null, article_id integer not "
@@ -320,7 +317,5 @@ def test_archive_with_lsh_bands_keyed_by_bucket_alone_upgrades_on_open(tmp_path)
         assert "period" in db["lsh_bands"].columns_dict
         assert db.execute("select count(*), min(period), max(period) from lsh_bands"
                           ).fetchone() == (bands, 2024 * 12 + 2, 2024 * 12 + 2)
-        copy = insert(db, "northern-echo", "https://n.example/a", edited_copy(wire),
-                      published="2024-03-06T10:00:00+00:00")
         result = Deduplicator(db).add(copy)
         assert result.kind == "near_duplicate" and result.matches[0][0] == first
