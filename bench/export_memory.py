@@ -5,7 +5,9 @@
 Builds two synthetic archives (``--small`` and ``--articles`` articles, each with 5 links,
 2 URLs and a stored raw page) directly with sqlite-utils inserts, then runs every export
 format on each in a fresh process and prints that process's peak RSS (ru_maxrss) beside the
-archive's size. A streaming export shows about the same peak for both sizes.
+archive's size. A streaming export shows about the same peak for both sizes. One more row,
+``jsonl (dated)``, exports half of the articles by site and date range: the rows a filter selects
+come out in id order, which must not mean sorting the rows themselves in memory.
 """
 
 from __future__ import annotations
@@ -78,12 +80,17 @@ def build(path: Path, count: int) -> None:
                 db["article_urls"].insert_all(urls)
 
 
-def measure(db_path: Path, fmt: str, out_dir: Path) -> tuple[float, float, int]:
+DATED = ("ExportFilters(sites=(\"bench\",), date_from=date(2026, 1, 1), "
+         "date_to=date(2026, 6, 30))")
+
+
+def measure(db_path: Path, fmt: str, out_dir: Path,
+            filters: str = "None") -> tuple[float, float, int]:
     """(seconds, peak RSS in MB, output bytes) of one export in a fresh process."""
     out = out_dir / f"export.{fmt}"
-    code = ("import resource, sys\n"
-            "from scraper.export import export_articles\n"
-            f"n = export_articles({str(db_path)!r}, {str(out)!r}, {fmt!r})\n"
+    code = ("import resource, sys\nfrom datetime import date\n"
+            "from scraper.export import ExportFilters, export_articles\n"
+            f"n = export_articles({str(db_path)!r}, {str(out)!r}, {fmt!r}, {filters})\n"
             "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -114,7 +121,7 @@ def main() -> None:
         print(f"baseline peak RSS, imports only: exporter + warcio "
               f"{baseline('scraper.export, warcio.warcwriter'):.0f} MB, + pyarrow "
               f"{baseline('scraper.export, pyarrow.parquet'):.0f} MB")
-        print(f"{'articles':>9} {'archive':>9} {'format':>8} {'output':>9} {'seconds':>8} "
+        print(f"{'articles':>9} {'archive':>9} {'format':>14} {'output':>9} {'seconds':>8} "
               f"{'peak RSS':>9}")
         for count in (args.small, args.articles):
             db_path = Path(tmp) / f"news-{count}.db"
@@ -123,9 +130,10 @@ def main() -> None:
             built = time.perf_counter() - started
             archive_mib = db_path.stat().st_size / 2**20
             print(f"# built {count} articles in {built:.0f} s")
-            for fmt in args.formats.split(","):
-                seconds, peak, size = measure(db_path, fmt, Path(tmp))
-                print(f"{count:>9} {archive_mib:>7.0f}MB {fmt:>8} {size / 2**20:>7.0f}MB "
+            runs = [(fmt, fmt, "None") for fmt in args.formats.split(",")]
+            for name, fmt, filters in [*runs, ("jsonl (dated)", "jsonl", DATED)]:
+                seconds, peak, size = measure(db_path, fmt, Path(tmp), filters)
+                print(f"{count:>9} {archive_mib:>7.0f}MB {name:>14} {size / 2**20:>7.0f}MB "
                       f"{seconds:>8.1f} {peak:>7.0f}MB", flush=True)
             db_path.unlink()
 
