@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import sqlite3
 import sys
 import time
 import zlib
@@ -29,6 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import machine, median  # noqa: E402
 
+from scraper.pages import PageDictionary, PageReader, compress_page, train_dictionary  # noqa: E402
+
 Codec = tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]
 
 
@@ -36,7 +39,7 @@ def codecs(train: list[bytes]) -> tuple[dict[str, Codec], int]:
     import zstandard as zstd
 
     out: dict[str, Codec] = {
-        "zlib-6 (current)": (lambda b: zlib.compress(b, 6), zlib.decompress),
+        "zlib-6": (lambda b: zlib.compress(b, 6), zlib.decompress),
         "zlib-9": (lambda b: zlib.compress(b, 9), zlib.decompress),
     }
     for level in (3, 9, 19):
@@ -49,6 +52,16 @@ def codecs(train: list[bytes]) -> tuple[dict[str, Codec], int]:
         c = zstd.ZstdCompressor(level=level, dict_data=dictionary)
         d = zstd.ZstdDecompressor(dict_data=dictionary)
         out[f"zstd-{level} + dict"] = (c.compress, d.decompress)
+    # What the archive does (scraper/pages.py): its own training parameters
+    trained = train_dictionary([compress_page(p) for p in train])
+    if trained is not None:
+        archive = sqlite3.connect(":memory:")
+        archive.execute("create table page_dictionaries (id integer primary key, dictionary)")
+        archive.execute("insert into page_dictionaries values (1, ?)", [trained])
+        reader = PageReader(archive)
+        site_dictionary = PageDictionary(1, trained)
+        out["newsarchive (default)"] = (lambda b: compress_page(b, site_dictionary),
+                                        lambda b: reader.body(b, "zstd", 1))
     return out, len(dictionary.as_bytes())
 
 

@@ -32,7 +32,8 @@ from typing import IO, Any
 from sqlite_utils.utils import sqlite3
 
 from .errors import NewsarchiveError
-from .store import Archive, page_body, utcnow
+from .pages import PageReader
+from .store import Archive, utcnow
 
 __all__ = ["FORMATS", "ExportError", "ExportFilters", "export_articles"]
 
@@ -103,7 +104,8 @@ def export_articles(db_path: Path, output: str, fmt: str,
             where = f"a.id in (select a.id from articles a where {where})"
         if fmt == "warc":
             sql = ("select a.id, a.url, p.url as page_url, p.final_url, p.status, p.headers, "
-                   "p.body, p.compression, p.fetched_at from articles a join pages p "
+                   "p.body, p.compression, p.dictionary_id, p.fetched_at from articles a "
+                   "join pages p "
                    f"on p.id = a.page_id where {where} order by a.id")
         else:
             sql = f"select a.*{_NESTED if fmt != 'csv' else ''} from articles a " \
@@ -271,8 +273,9 @@ def _write_warc(fh: IO[bytes], cursor: sqlite3.Cursor, filters: ExportFilters) -
                         "transfer encodings removed)",
          "newsarchive-filters": json.dumps(filters.describe(), default=str)}))
     count = 0
+    pages = PageReader(cursor.connection)
     for record in _records(cursor):
-        body = page_body(record["body"], record["compression"])
+        body = pages.body(record["body"], record["compression"], record["dictionary_id"])
         headers = []
         for name, value in json.loads(record["headers"] or "{}").items():
             if name.lower() in TRANSFER_HEADERS:

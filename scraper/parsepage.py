@@ -27,6 +27,7 @@ from .config import SiteConfig
 from .decode import decode_body
 from .discover import feed_links, next_page, page_links
 from .extract import extract_tree
+from .pages import PageDictionary, train_dictionary
 from .store import Packed, pack
 
 __all__ = ["MAX_NESTING", "PARSE_THREADS", "PageParser", "ParsedPage", "TooDeepError",
@@ -148,6 +149,11 @@ class PageParser:
         return await loop.run_in_executor(self._pool, parse_page, body, content_type, url,
                                           site, follow_links)
 
-    async def pack(self, body: bytes, text: str) -> Packed:
+    async def pack(self, body: bytes, text: str,
+                   dictionary: PageDictionary | None = None) -> Packed:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, pack, body, text)
+        return await loop.run_in_executor(self._pool, pack, body, text, dictionary)
+
+    async def train_dictionary(self, stored: list[bytes]) -> bytes | None:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, train_dictionary, stored)

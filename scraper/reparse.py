@@ -29,7 +29,8 @@ from .config import SiteConfig, load_sites
 from .decode import decode_body
 from .errors import ConfigError
 from .extract import extract_tree
-from .store import Archive, PageOutcome, page_body
+from .pages import PageReader
+from .store import Archive, PageOutcome
 
 __all__ = ["ReparseReport", "reparse"]
 
@@ -107,7 +108,8 @@ def _outcome(archive: Archive, article_id: int, site: SiteConfig, counts: Counte
              log: Callable[[str], None]) -> PageOutcome | None:
     """A PageOutcome re-extracted from the article's stored page, or None (counted why)."""
     cursor = archive.db.execute(
-        "select p.id, p.url, p.final_url, p.status, p.headers, p.body, p.compression, f.depth, "
+        "select p.id, p.url, p.final_url, p.status, p.headers, p.body, p.compression, "
+        "p.dictionary_id, f.depth, "
         "(select count(*) from article_urls u where u.article_id = a.id "
         "and u.source = 'next-page') as continuation "
         "from articles a join pages p on p.id = a.page_id "
@@ -120,7 +122,8 @@ def _outcome(archive: Archive, article_id: int, site: SiteConfig, counts: Counte
     if page["continuation"]:
         counts["multi_page_kept"] += 1
         return None
-    body = page_body(page["body"], page["compression"])
+    body = PageReader(archive.db.conn).body(page["body"], page["compression"],
+                                            page["dictionary_id"])
     headers = json.loads(page["headers"] or "{}")
     try:
         text, _ = decode_body(body, headers.get("content-type"))

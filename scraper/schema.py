@@ -146,3 +146,14 @@ def m007_fts_automerge(db: sqlite_utils.Database) -> None:
     inserted article at a million articles (0.23 ms against 0.31 in bench/archive_scale.py,
     medians of 3 runs), for at most 15 segments per level for a query to read."""
     db.execute("insert into articles_fts (articles_fts, rank) values ('automerge', 16)")
+
+
+@MIGRATIONS()
+def m008_page_dictionaries(db: sqlite_utils.Database) -> None:
+    """Raw pages compressed with a zstd dictionary trained per site (scraper/pages.py)."""
+    db["page_dictionaries"].create(
+        {"id": int, "site": str, "samples": int, "size": int, "created": str,
+         "dictionary": bytes},
+        pk="id", foreign_keys=[("site", "sites", "name")])
+    db["page_dictionaries"].create_index(["site"])
+    db["pages"].add_column("dictionary_id", int)

@@ -16,8 +16,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import threading
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,18 +23,17 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-import zstandard
 
 from .article import Article
 from .config import SiteConfig
 from .dedup import Deduplicator, content_hash, shingles
 from .errors import ArchiveError, CrawlLockedError
 from .fetchtypes import TRANSIENT_OUTCOMES
+from .pages import PAGE_COMPRESSION, PageDictionary, compress_page
 from .schema import MIGRATIONS
 from .urls import canonical_url
 
-__all__ = ["Archive", "PageOutcome", "Packed", "compress_page", "content_hash", "pack",
-           "page_body", "utcnow"]
+__all__ = ["Archive", "PageOutcome", "Packed", "content_hash", "pack", "utcnow"]
 
 # Beyond WAL, foreign keys and synchronous=NORMAL (set in Archive.__init__): a 4 MiB page
 # cache instead of SQLite's 2 MiB default. The cache is most of what a crawl's memory can
@@ -51,34 +48,6 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-# Raw pages are stored zstd-compressed at level 3: on the fixture site's pages 16.6 KB a page
-# against zlib-6's 17.5 KB, in a sixth of the CPU and decoded 4x faster (bench/storage.py).
-# A dictionary trained per site would halve the size again (8.4 KB); not done yet, as it
-# needs a training step and the dictionaries kept in the archive. Pages that an older
-# version stored with zlib stay readable (page_body).
-PAGE_COMPRESSION = "zstd"
-_codecs = threading.local()  # a zstd context is not thread-safe: one per parse thread
-
-
-def compress_page(body: bytes) -> bytes:
-    """A raw page as stored in ``pages.body`` (``compression = PAGE_COMPRESSION``)."""
-    compressor = getattr(_codecs, "compressor", None)
-    if compressor is None:
-        compressor = _codecs.compressor = zstandard.ZstdCompressor(level=3)
-    return compressor.compress(body)
-
-
-def page_body(blob: bytes | None, compression: str | None) -> bytes:
-    """A stored raw page as fetched, whichever codec the archive's version stored it with."""
-    if compression == "zstd":
-        return zstandard.ZstdDecompressor().decompress(blob or b"")
-    if compression == "zlib":
-        return zlib.decompress(blob or b"")
-    if compression:
-        raise ValueError(f"unknown page compression {compression!r}")
-    return blob or b""
-
-
 @dataclass
 class Packed:
     """What storing an article costs in CPU before any SQL: the compressed page and the
@@ -90,10 +59,12 @@ class Packed:
     body: bytes
     size: int  # of the page as fetched
     shingles: Any  # numpy uint64 array, as dedup.shingles() returns
+    dictionary_id: int | None = None  # the site dictionary ``body`` was compressed with
 
 
-def pack(body: bytes, text: str) -> Packed:
-    return Packed(compress_page(body), len(body), shingles(text))
+def pack(body: bytes, text: str, dictionary: PageDictionary | None = None) -> Packed:
+    return Packed(compress_page(body, dictionary), len(body), shingles(text),
+                  dictionary.id if dictionary else None)
 
 
 @dataclass
@@ -211,6 +182,21 @@ class Archive:
             {"finished": utcnow(), "status": status, "notes": json.dumps(notes), **counts},
         )
 
+    def page_dictionary(self, site: str) -> PageDictionary | None:
+        """The site's newest page dictionary (scraper/pages.py), if one was trained."""
+        row = self.db.execute("select id, dictionary from page_dictionaries where site = ? "
+                              "order by id desc limit 1", [site]).fetchone()
+        return PageDictionary(row[0], row[1]) if row else None
+
+    def add_page_dictionary(self, site: str, data: bytes, samples: int) -> PageDictionary:
+        """Store a dictionary trained on ``samples`` pages of ``site``; committed at once,
+        before any page compressed with it."""
+        with self.db.atomic():
+            key = self.db["page_dictionaries"].insert(
+                {"site": site, "samples": samples, "size": len(data), "created": utcnow(),
+                 "dictionary": data}).last_pk
+        return PageDictionary(key, data)
+
     def recent_crawls(self, limit: int = 10) -> list[dict[str, Any]]:
         return list(self.db["crawls"].rows_where(order_by="id desc", limit=limit))
 
@@ -327,7 +313,8 @@ class Archive:
              "status": o.status, "headers": json.dumps(o.headers),
              "body": o.packed.body if o.packed else compress_page(o.body or b""),
              "body_size": o.packed.size if o.packed else len(o.body or b""),
-             "compression": PAGE_COMPRESSION, "fetched_at": utcnow()}
+             "compression": PAGE_COMPRESSION, "fetched_at": utcnow(),
+             "dictionary_id": o.packed.dictionary_id if o.packed else None}
         ).last_pk
 
     def _store_article(self, o: PageOutcome, page_id: int | None,

@@ -46,9 +46,10 @@ def write_site(config_dir: Path, name: str, body: str) -> Path:
     return path
 
 
-def write_local_site(config_dir: Path, name: str, base_url: str, extra: str = "") -> Path:
+def write_local_site(config_dir: Path, name: str, base_url: str, extra: str = "",
+                     politeness: str = "") -> Path:
     """A tagDiv site file for a test server on 127.0.0.1, politeness off (``extra``: more
-    top-level TOML lines)."""
+    top-level TOML lines; ``politeness``: more lines of that table)."""
     return write_site(config_dir, name, f"""
         name = "{name}"
         extends = "wordpress-tagdiv"
@@ -56,6 +57,7 @@ def write_local_site(config_dir: Path, name: str, base_url: str, extra: str = ""
         {extra}
         [politeness]
         delay = 0
+        {politeness}
     """)
 
 

@@ -26,7 +26,8 @@ from scraper.cli import ARCHIVE_TEMPLATE, datasette_command
 from scraper.config import load_site
 from scraper.demorun import SITE_FILE, run_demo
 from scraper.extract import extract
-from scraper.store import Archive, PageOutcome, page_body
+from scraper.pages import PageReader
+from scraper.store import Archive, PageOutcome
 
 FERRY = "Ferry Strike Called Off After Overnight Talks"
 CORRECTION = "Correction: an earlier version of this article misnamed the operator."
@@ -51,7 +52,8 @@ def build_browse_archive(out: Path) -> Path:
         db = archive.db
         ferry = next(db["articles"].rows_where("title = ?", [FERRY]))
         page = next(db.query("select * from pages where id = ?", [ferry["page_id"]]))
-        body = page_body(page["body"], page["compression"])
+        body = PageReader(db.conn).body(page["body"], page["compression"],
+                                        page["dictionary_id"])
         article = extract(body, page["final_url"], site)
         article.text += "\n\n" + CORRECTION
         crawl_id = archive.start_crawl([site.name])

@@ -11,8 +11,8 @@ import pytest
 from conftest import SEED_ARTICLE
 
 from scraper.config import site_from_dict
+from scraper.pages import PAGE_COMPRESSION, compress_page, page_body
 from scraper.parsepage import MAX_NESTING, PageParser, TooDeepError, nesting_depth, parse_page
-from scraper.store import PAGE_COMPRESSION, compress_page, page_body
 
 SITE = site_from_dict({"name": "t", "extends": "wordpress-tagdiv",
                        "start_urls": ["http://news.test/"]})
