@@ -52,7 +52,7 @@ from benchlib import TextModel, machine, median, percentile  # noqa: E402
 from scraper.article import Article, Link  # noqa: E402
 from scraper.dedup import period  # noqa: E402
 from scraper.export import ExportFilters, export_articles  # noqa: E402
-from scraper.store import Archive, PageOutcome, pack  # noqa: E402
+from scraper.store import PRAGMAS, Archive, PageOutcome, pack  # noqa: E402
 
 SITES = [f"site{n:02d}" for n in range(20)]
 SECTIONS = ["Politics", "Business", "Sport", "Culture", "World", "Local", "Science", "Opinion"]
@@ -215,14 +215,8 @@ def bulk_build(db_path: Path, count: int, page_bytes: int, first: int = 1,
 
 def _pragmas(conn: sqlite3.Connection) -> None:
     """What Archive() sets (store.py), so bulk and real writes see the same database."""
-    for pragma in ("busy_timeout = 5000", "journal_mode = wal", "foreign_keys = ON",
-                   "synchronous = NORMAL", *STORE_EXTRA_PRAGMAS):
+    for pragma in (*PRAGMAS, "journal_mode = wal"):
         conn.execute(f"PRAGMA {pragma}")
-
-
-# Pragmas store.py sets beyond the four above (read from the module, so the bench follows it)
-STORE_EXTRA_PRAGMAS: tuple[str, ...] = tuple(getattr(
-    __import__("scraper.store", fromlist=["PRAGMAS"]), "EXTRA_PRAGMAS", ()))
 
 
 # -- the real store path ------------------------------------------------------------------------

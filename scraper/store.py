@@ -35,13 +35,13 @@ from .urls import canonical_url
 
 __all__ = ["Archive", "PageOutcome", "Packed", "content_hash", "pack", "utcnow"]
 
-# Beyond WAL, foreign keys and synchronous=NORMAL (set in Archive.__init__): a 4 MiB page
-# cache instead of SQLite's 2 MiB default. The cache is most of what a crawl's memory can
-# be traded for: on the 5,000-article crawl benchmark (bench/crawl_pipeline.py) peak RSS
-# was 159 MiB with 64 MiB of cache, 96 with 8, 93 with 4 and 90 with 2, at the same pages/s
-# (80-86). What a smaller cache costs a big archive, whose B-trees (FTS segments, links by
-# target, LSH bands) outgrow it, is measured by bench/archive_scale.py.
-EXTRA_PRAGMAS = ("cache_size = -4096",)
+# Set on every connection, before WAL. The page cache stays at SQLite's 2 MiB default: it is
+# most of what a crawl's memory can be traded for. On the 5,000-article crawl benchmark
+# (bench/crawl_pipeline.py) peak RSS was 159 MiB with 64 MiB of cache, 96 with 8, 93 with 4
+# and 90 with 2, at the same pages/s (80-86). At a million articles a bigger cache did not
+# speed inserts up (appending 6,000 articles: 1,719/s with 4 MiB, 596/s with 64 MiB, noisy);
+# bench/archive_scale.py measures the whole archive with this setting.
+PRAGMAS = ("busy_timeout = 5000", "foreign_keys = ON", "synchronous = NORMAL")
 
 
 def utcnow() -> str:
@@ -110,12 +110,9 @@ class Archive:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
-            self.db.execute("PRAGMA busy_timeout = 5000")
-            self.db.enable_wal()
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            for pragma in EXTRA_PRAGMAS:
+            for pragma in PRAGMAS:  # busy_timeout first: switching to WAL may wait
                 self.db.execute(f"PRAGMA {pragma}")
+            self.db.enable_wal()
             MIGRATIONS.apply(self.db)
             self.dedup = Deduplicator(self.db)
         except Exception as exc:  # sqlite3.DatabaseError, OSError: say which file
