@@ -30,7 +30,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import machine, median  # noqa: E402
 
-from scraper.pages import PageDictionary, PageReader, compress_page, train_dictionary  # noqa: E402
+from scraper.pages import (  # noqa: E402
+    DICT_SAMPLES,
+    PageDictionary,
+    PageReader,
+    compress_page,
+    train_dictionary,
+)
 
 Codec = tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]
 
@@ -52,8 +58,8 @@ def codecs(train: list[bytes]) -> tuple[dict[str, Codec], int]:
         c = zstd.ZstdCompressor(level=level, dict_data=dictionary)
         d = zstd.ZstdDecompressor(dict_data=dictionary)
         out[f"zstd-{level} + dict"] = (c.compress, d.decompress)
-    # What the archive does (scraper/pages.py): its own training parameters
-    trained = train_dictionary([compress_page(p) for p in train])
+    # What the archive does (scraper/pages.py): its training parameters, on its first pages
+    trained = train_dictionary([compress_page(p) for p in train[:DICT_SAMPLES]])
     if trained is not None:
         archive = sqlite3.connect(":memory:")
         archive.execute("create table page_dictionaries (id integer primary key, dictionary)")

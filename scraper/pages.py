@@ -5,9 +5,10 @@ working one page at a time cannot see. So once a site has ``DICT_SAMPLES`` pages
 dictionary is trained on them and stored in ``page_dictionaries``; later pages of the site
 are compressed with it and name it in ``pages.dictionary_id``. Measured on the fixture
 site's pages, each ~100 KB (bench/storage.py, dictionary trained on other pages than those
-measured): zlib-6 17.5 KB a page, zstd-3 16.6 KB, zstd-3 with the site's dictionary 9.9 KB,
-all at about the same CPU (0.13 ms a page). Across unrelated sites (the scrapinghub pages) a
-dictionary gains nothing, which is why there is one per site.
+measured): zlib-6 17.5 KB a page, zstd-3 16.6 KB, zstd-3 with the site's dictionary as
+trained here 10.1 KB, the zstd ones at about the same CPU (0.13 ms a page). Across
+unrelated sites (the scrapinghub pages) a dictionary gains ~4 %, which is why there is one
+per site.
 
 Pages that older versions stored (zlib, or zstd without a dictionary) stay readable.
 """
