@@ -78,6 +78,7 @@ def reparse(db_path: Path, config_dir: Path, site_names: list[str] | None = None
                     names):
                 report.sites[site_name] = Counter({"no_site_file_kept": count})
         totals: Counter = Counter()
+        pages = PageReader(archive.db.conn)  # one per run: each dictionary is loaded once
         status = "interrupted"
         try:
             for site_name, rows in groupby(ids, key=lambda row: row[0]):
@@ -85,7 +86,7 @@ def reparse(db_path: Path, config_dir: Path, site_names: list[str] | None = None
                 counts = report.sites[site_name]
                 for start in range(0, len(site_ids), BATCH_SIZE):
                     outcomes = [outcome for article_id in site_ids[start:start + BATCH_SIZE]
-                                if (outcome := _outcome(archive, article_id,
+                                if (outcome := _outcome(archive, pages, article_id,
                                                         by_name[site_name], counts, log))]
                     written = archive.write_batch(report.crawl_id, outcomes)
                     counts.update({k.removeprefix("articles_"): v for k, v in written.items()
@@ -104,8 +105,8 @@ def reparse(db_path: Path, config_dir: Path, site_names: list[str] | None = None
     return report
 
 
-def _outcome(archive: Archive, article_id: int, site: SiteConfig, counts: Counter,
-             log: Callable[[str], None]) -> PageOutcome | None:
+def _outcome(archive: Archive, pages: PageReader, article_id: int, site: SiteConfig,
+             counts: Counter, log: Callable[[str], None]) -> PageOutcome | None:
     """A PageOutcome re-extracted from the article's stored page, or None (counted why)."""
     cursor = archive.db.execute(
         "select p.id, p.url, p.final_url, p.status, p.headers, p.body, p.compression, "
@@ -122,8 +123,7 @@ def _outcome(archive: Archive, article_id: int, site: SiteConfig, counts: Counte
     if page["continuation"]:
         counts["multi_page_kept"] += 1
         return None
-    body = PageReader(archive.db.conn).body(page["body"], page["compression"],
-                                            page["dictionary_id"])
+    body = pages.body(page["body"], page["compression"], page["dictionary_id"])
     headers = json.loads(page["headers"] or "{}")
     try:
         text, _ = decode_body(body, headers.get("content-type"))

@@ -93,8 +93,11 @@ class SiteCrawl:
         self.report = SiteReport(site.name, skipped=self.frontier.skipped)
         self.not_found_pages: set[str] = set()  # fingerprints of this site's 404 pages
         self.page_dictionary = archive.page_dictionary(site.name)
-        # The site's first pages, as packed, until its page dictionary is trained on them
-        self._samples: list[bytes] | None = [] if self.page_dictionary is None else None
+        # The site's pages, as packed, until its page dictionary is trained on them: those
+        # stored by earlier runs first, so that a site with a few articles a night gets one
+        self._samples: list[bytes] | None = (
+            archive.page_samples(site.name, DICT_SAMPLES) if self.page_dictionary is None
+            else None)
 
     async def run(self) -> SiteReport:
         site, frontier = self.site, self.frontier

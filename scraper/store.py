@@ -185,6 +185,13 @@ class Archive:
                               "order by id desc limit 1", [site]).fetchone()
         return PageDictionary(row[0], row[1]) if row else None
 
+    def page_samples(self, site: str, limit: int) -> list[bytes]:
+        """The site's newest pages stored without a dictionary (zstd), as stored: what its
+        dictionary is trained on, across runs when one run brings too few pages."""
+        return [body for (body,) in self.db.execute(
+            "select body from pages where site = ? and compression = 'zstd' and "
+            "dictionary_id is null order by id desc limit ?", [site, limit])]
+
     def add_page_dictionary(self, site: str, data: bytes, samples: int) -> PageDictionary:
         """Store a dictionary trained on ``samples`` pages of ``site``; committed at once,
         before any page compressed with it."""

@@ -57,6 +57,26 @@ def test_pages_after_a_sites_first_ones_use_its_dictionary_and_read_back_as_serv
     assert export_articles(db_path, str(tmp_path / "all.warc"), "warc") == len(first) + 3
 
 
+def test_a_site_with_few_articles_a_night_gets_its_dictionary_from_several_runs(
+        tmp_path, config_dir):
+    data = synthetic_data(DICT_SAMPLES // 2)
+    site_dir = render_demo_site(tmp_path / "site", data)
+    db_path = tmp_path / "news.db"
+    with serve_site(site_dir) as server:
+        write_local_site(config_dir, "herald", server.base_url, politeness="concurrency = 1")
+        crawl(config_dir, db_path)
+        first = stored_pages_as_served(db_path)
+        add_articles(data, DICT_SAMPLES // 2 + 10)
+        render_demo_site(site_dir, data)
+        crawl(config_dir, db_path)
+        second = stored_pages_as_served(db_path, first[-1][0])
+    assert {d for _, _, d in first} == {None}  # too few pages to train on in one run
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("select samples from page_dictionaries").fetchall() == [
+            (DICT_SAMPLES,)]
+    assert [d is not None for _, _, d in second][-10:] == [True] * 10
+
+
 def test_a_page_compressed_with_a_dictionary_needs_it_to_be_read(tmp_path):
     pages = [f"<html><nav>{'menu ' * 400}</nav><p>story {n}</p></html>".encode() * 3
              for n in range(DICT_SAMPLES)]
