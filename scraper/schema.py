@@ -157,3 +157,6 @@ def m008_page_dictionaries(db: sqlite_utils.Database) -> None:
         pk="id", foreign_keys=[("site", "sites", "name")])
     db["page_dictionaries"].create_index(["site"])
     db["pages"].add_column("dictionary_id", int)
+    # A crawl of a site without a dictionary starts from its stored pages without one
+    # (Archive.page_samples): found by this index, not by scanning every page of the archive.
+    db["pages"].create_index(["site", "dictionary_id"])
