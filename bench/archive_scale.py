@@ -49,10 +49,16 @@ from sqlite_utils.utils import sqlite3
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import TextModel, machine, median, percentile  # noqa: E402
 
-from scraper.article import Article, Link  # noqa: E402
-from scraper.dedup import period  # noqa: E402
-from scraper.export import ExportFilters, export_articles  # noqa: E402
-from scraper.store import PRAGMAS, Archive, PageOutcome, pack  # noqa: E402
+from scraper import (  # noqa: E402
+    Archive,  # noqa: E402
+    Article,
+    ExportFilters,
+    Link,
+    export_articles,
+)
+from scraper.store.archive import PRAGMAS, PageOutcome  # noqa: E402
+from scraper.store.dedup import period  # noqa: E402
+from scraper.store.pages import pack  # noqa: E402
 
 SITES = [f"site{n:02d}" for n in range(20)]
 SECTIONS = ["Politics", "Business", "Sport", "Culture", "World", "Local", "Science", "Opinion"]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scraper.store import Archive  # noqa: E402
+from scraper import Archive  # noqa: E402
 
 WORDS = ["council", "harbour", "ferry", "budget", "library", "tram", "festival", "stadium",
          "plan", "vote", "delay", "deal", "review", "residents", "traders", "museum", "river",

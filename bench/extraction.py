@@ -39,7 +39,7 @@ def _newsarchive() -> Extractor:
 
 
 def _newsarchive_text() -> Extractor:
-    from scraper.extract import extract_text
+    from scraper.extraction.page import extract_text
 
     return lambda html, url: extract_text(html)  # the same text, nothing else (as trafilatura)
 

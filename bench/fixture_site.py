@@ -77,8 +77,7 @@ _AMP = re.compile(r'<link rel="amphtml"[^>]*>\s*')
 
 def build_site(dest: Path, articles: int = 5000) -> Path:
     """Render and pad the site under ``dest`` (reused when ``dest/BUILT`` says so)."""
-    from scraper.demo import render_demo_site
-    from scraper.demo.synthetic import synthetic_data
+    from scraper.demo import render_demo_site, synthetic_data
 
     marker = dest / "BUILT"
     if marker.is_file() and marker.read_text() == f"{articles} v2":

@@ -16,10 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from scraper.crawl import crawl
-from scraper.demo import render_demo_site
-from scraper.demo.synthetic import synthetic_data
-from scraper.siteserver import serve_site
+from scraper import crawl
+from scraper.demo import render_demo_site, serve_site, synthetic_data
 
 
 def _wire(server, start: int) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
     python bench/profile_crawl.py [--pages 1500] [--site-dir DIR] [--sample 300]
 
-1. **Profile**: the real ``scraper.crawl.crawl`` under cProfile on the crawl benchmark's
+1. **Profile**: the real ``scraper.crawl`` under cProfile on the crawl benchmark's
    fixture site (bench/fixture_site.py, served from another process on 127.0.0.1), limited
    to ``--pages`` pages. Stages are the cumulative CPU time of the functions that do them
    (coroutines count only while they run, not while they wait): fetch
@@ -35,12 +35,13 @@ from crawl_pipeline import site_file  # noqa: E402
 from fixture_site import Served, build_site  # noqa: E402
 
 STAGES = {  # stage -> (file suffix, function name) whose cumulative time is the stage
-    "fetch": [("scraper/fetch.py", "fetch")],
-    "decode": [("scraper/decode.py", "decode_body")],
-    "links": [("scraper/discover.py", "page_links"), ("scraper/frontier.py", "offer")],
-    "extract": [("scraper/extract.py", "extract_tree")],
-    "dedup": [("scraper/dedup.py", "add")],
-    "store": [("scraper/store.py", "write_batch")],
+    "fetch": [("scraper/fetch/fetcher.py", "fetch")],
+    "decode": [("scraper/fetch/decode.py", "decode_body")],
+    "links": [("scraper/crawler/discover.py", "page_links"),
+              ("scraper/crawler/frontier.py", "offer")],
+    "extract": [("scraper/extraction/page.py", "extract_tree")],
+    "dedup": [("scraper/store/dedup.py", "add")],
+    "store": [("scraper/store/archive.py", "write_batch")],
 }
 
 
@@ -50,8 +51,8 @@ def _cum(stats: pstats.Stats, suffix: str, name: str) -> float:
 
 
 def profile(base: str, work: Path, pages: int) -> None:
-    from scraper.crawl import crawl
-    from scraper.parsepage import PageParser, parse_page
+    from scraper import crawl
+    from scraper.crawler.parsepage import PageParser, parse_page
 
     config = work / "config"
     (config / "sites").mkdir(parents=True)
@@ -73,12 +74,13 @@ def profile(base: str, work: Path, pages: int) -> None:
     fetched = report.counts["fetched"]
     stage = {k: sum(_cum(stats, f, n) for f, n in v) for k, v in STAGES.items()}
     stage["store"] -= stage["dedup"]
-    html = _cum(stats, "scraper/parsepage.py", "parse_page")
-    inside = (stage["decode"] + stage["extract"] + _cum(stats, "scraper/discover.py", "page_links")
-              + sum(_cum(stats, "scraper/parsepage.py", name)
+    html = _cum(stats, "scraper/crawler/parsepage.py", "parse_page")
+    inside = (stage["decode"] + stage["extract"]
+              + _cum(stats, "scraper/crawler/discover.py", "page_links")
+              + sum(_cum(stats, "scraper/crawler/parsepage.py", name)
                     for name in ("_soft_404", "fingerprint", "nesting_depth"))
-              + _cum(stats, "scraper/discover.py", "feed_links")
-              + _cum(stats, "scraper/discover.py", "next_page"))
+              + _cum(stats, "scraper/crawler/discover.py", "feed_links")
+              + _cum(stats, "scraper/crawler/discover.py", "next_page"))
     stage["parse"] = max(0.0, html - inside)
     stage["other"] = total - sum(stage.values())
     print(f"\ncProfile of one crawl: {fetched} URLs, {report.counts['articles_new']} articles, "
@@ -99,7 +101,7 @@ _SITE = None
 def _site():
     global _SITE
     if _SITE is None:
-        from scraper.config import load_site
+        from scraper import load_site
 
         path = Path(tempfile.mkdtemp()) / "herald.toml"
         path.write_text(site_file("http://127.0.0.1:1", 8))
@@ -108,8 +110,8 @@ def _site():
 
 
 def process_page(args: tuple[bytes, str, str]):
-    """What the crawl does with a page's CPU: scraper.parsepage.parse_page."""
-    from scraper.parsepage import parse_page
+    """What the crawl does with a page's CPU: scraper.crawler.parsepage.parse_page."""
+    from scraper.crawler.parsepage import parse_page
 
     body, content_type, url = args
     return parse_page(body, content_type, url, _site())

@@ -43,13 +43,18 @@ sys.path.insert(0, str(ROOT / "tests"))  # the fault-injecting server lives with
 
 from faultserver import FaultServer  # noqa: E402
 
+from scraper import (  # noqa: E402
+    Archive,
+    crawl_sites,
+    load_sites,
+)
 from scraper.cli import datasette_command  # noqa: E402
-from scraper.config import load_sites  # noqa: E402
-from scraper.crawl import crawl_sites, fetch_settings  # noqa: E402
-from scraper.demo import render_demo_site  # noqa: E402
-from scraper.demo.synthetic import synthetic_data  # noqa: E402
-from scraper.siteserver import serve_site  # noqa: E402
-from scraper.store import Archive  # noqa: E402
+from scraper.crawler.run import fetch_settings  # noqa: E402
+from scraper.demo import (  # noqa: E402
+    render_demo_site,
+    serve_site,
+    synthetic_data,
+)
 
 FAULT_SETTINGS = """[fetch]
 total_timeout = 2.0

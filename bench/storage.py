@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import machine, median  # noqa: E402
 
-from scraper.pages import (  # noqa: E402
+from scraper.store.pages import (  # noqa: E402
     DICT_SAMPLES,
     PageDictionary,
     PageReader,
@@ -58,7 +58,7 @@ def codecs(train: list[bytes]) -> tuple[dict[str, Codec], int]:
         c = zstd.ZstdCompressor(level=level, dict_data=dictionary)
         d = zstd.ZstdDecompressor(dict_data=dictionary)
         out[f"zstd-{level} + dict"] = (c.compress, d.decompress)
-    # What the archive does (scraper/pages.py): its training parameters, on its first pages
+    # What the archive does (scraper/store/pages.py): its training parameters, on its first pages
     trained = train_dictionary([compress_page(p) for p in train[:DICT_SAMPLES]])
     if trained is not None:
         archive = sqlite3.connect(":memory:")

@@ -1,37 +1,117 @@
 """newsarchive: crawl configured news sites into one SQLite archive browsable with Datasette.
 
-The pipeline runs one way, one module per step: discover (``scraper.discover``) -> fetch
-(``scraper.fetch``) -> parse (``scraper.extract``: site adapter, then generic fallback) ->
-normalise and store (``scraper.urls``, ``scraper.store``). ``Article`` is the contract
-between the steps.
+The package is laid out as the pipeline. Each stage is a subpackage; an arrow is an import,
+and imports only run down this map (``extraction`` and ``store`` are peers that never
+import each other)::
+
+    cli.py                  the ``newsarchive`` command: a thin mirror of this API
+    demo/                   the bundled demo site, its server and ``newsarchive demo``
+      │
+    crawler/                the orchestrators: one run (run.py), one site (sitecrawl.py),
+      │                     what to fetch (frontier.py), sitemaps/feeds/links
+      │                     (discover.py), parsing on threads (parsepage.py), reparse.py
+      ├──────────────┐
+    extraction/    store/   page -> Article (page.py: selectors, then metadata.py, dates.py,
+      │              │      language.py, body.py, boilerplate.py, widgets.py)
+      │              │      | the archive (archive.py, schema.py: migrations, pages.py:
+      │              │      raw pages, dedup.py, export.py)
+    fetch/           │      polite bounded HTTP (fetcher.py, types.py), the address guard
+      │              │      (netguard.py), body decoding (decode.py)
+      ├──────────────┘
+    config.py  article.py  urls.py  vocab.py  errors.py
+                            what every stage shares: site files, the Article record,
+                            URL identity, the outcome and widget vocabulary, the errors
+
+``Article`` is the contract between the stages. Everything a user of the library needs is
+exported here, and imported on first use (PEP 562): ``from scraper import extract`` loads
+the extraction stage only, not the HTTP client, numpy or SQLite layers the crawl needs (an
+extraction-only process stays at ~22 MiB instead of ~51). The stage packages are named
+``crawler`` and ``extraction``, not ``crawl`` and ``extract``, so that they never shadow
+the functions of those names exported here.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .article import Article, Link
-from .config import SiteConfig, load_site, load_sites
 from .errors import (
     ArchiveError,
     ConfigError,
     CrawlLockedError,
+    ExportError,
     ExtractionError,
     NewsarchiveError,
     SiteConfigError,
+    TooDeepError,
 )
-from .extract import extract
+
+if TYPE_CHECKING:
+    from .config import SiteConfig, WidgetConfig, load_site, load_sites
+    from .crawler.reparse import ReparseReport, reparse
+    from .crawler.run import CrawlReport, crawl, crawl_sites
+    from .crawler.sitecrawl import SiteReport
+    from .extraction.page import extract
+    from .fetch.fetcher import Fetcher
+    from .fetch.types import FetchResult, FetchSettings
+    from .store.archive import Archive
+    from .store.export import ExportFilters, export_articles
 
 __version__ = "0.1.0"
 
+# Public name -> the module that defines it, imported when the name is first used.
+_LAZY = {
+    "SiteConfig": "config", "WidgetConfig": "config", "load_site": "config",
+    "load_sites": "config",
+    "crawl": "crawler.run", "crawl_sites": "crawler.run", "CrawlReport": "crawler.run",
+    "SiteReport": "crawler.sitecrawl", "reparse": "crawler.reparse",
+    "ReparseReport": "crawler.reparse",
+    "extract": "extraction.page",
+    "Fetcher": "fetch.fetcher", "FetchResult": "fetch.types", "FetchSettings": "fetch.types",
+    "Archive": "store.archive", "ExportFilters": "store.export",
+    "export_articles": "store.export",
+}
+
 __all__ = [
+    "Archive",
     "Article",
+    "CrawlReport",
+    "ExportFilters",
+    "FetchResult",
+    "FetchSettings",
+    "Fetcher",
     "Link",
+    "ReparseReport",
     "SiteConfig",
+    "SiteReport",
+    "WidgetConfig",
+    "crawl",
+    "crawl_sites",
+    "export_articles",
     "extract",
     "load_site",
     "load_sites",
+    "reparse",
     "NewsarchiveError",
     "ConfigError",
     "SiteConfigError",
     "ArchiveError",
     "CrawlLockedError",
+    "ExportError",
     "ExtractionError",
+    "TooDeepError",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -21,15 +21,15 @@ from pathlib import Path
 import click
 
 from .config import load_site, load_sites
-from .crawl import crawl as run_crawl
-from .crawl import fetch_settings
-from .errors import ArchiveError, ConfigError, CrawlLockedError, SiteConfigError
-from .export import FORMATS, ExportError, ExportFilters, export_articles
-from .extract import extract
-from .fetch import Fetcher
-from .reparse import reparse as run_reparse
-from .sitecrawl import OK_OUTCOMES
-from .store import Archive
+from .crawler.reparse import reparse as run_reparse
+from .crawler.run import crawl as run_crawl
+from .crawler.run import fetch_settings
+from .crawler.sitecrawl import OK_OUTCOMES
+from .errors import ArchiveError, ConfigError, CrawlLockedError, ExportError, SiteConfigError
+from .extraction.page import extract
+from .fetch.fetcher import Fetcher
+from .store.archive import Archive
+from .store.export import FORMATS, ExportFilters, export_articles
 
 EXIT_OK, EXIT_SITE_FAILED, EXIT_CONFIG, EXIT_RUNNING, EXIT_ARCHIVE, EXIT_INTERRUPTED = (
     0, 1, 3, 4, 5, 6)
@@ -269,7 +269,7 @@ def serve(db_path: Path, port: int) -> None:
 @click.option("--serve", "then_serve", is_flag=True, help="Start Datasette on it afterwards.")
 def demo(out_dir: Path, then_serve: bool) -> None:
     """Crawl the bundled demo site (served on 127.0.0.1) into a demo archive."""
-    from .demorun import run_demo
+    from .demo.run import run_demo
 
     db_path = run_demo(out_dir, ARCHIVE_TEMPLATE, log=click.echo)
     click.echo(f"\nBrowse it:  datasette {out_dir}/   (or: newsarchive serve --db {db_path})")

@@ -1,16 +1,19 @@
-"""Exceptions raised by newsarchive.
+"""Exceptions raised by newsarchive: every error the package raises on purpose is one of these.
 
 Hierarchy::
 
     NewsarchiveError            base of everything this package raises on purpose
-    ├── ConfigError             a site file or the crawl defaults are wrong
+    ├── ConfigError             a site file, the crawl defaults or an argument is wrong
     │   └── SiteConfigError     one site file is wrong; carries file, line and reason
-    ├── ArchiveError            the SQLite archive cannot be opened or written
+    ├── ArchiveError            the SQLite archive cannot be opened, read or written
     │   └── CrawlLockedError    another crawl holds the archive
-    └── ExtractionError         a page cannot be parsed at all (not: "matched nothing")
+    ├── ExportError             an export cannot run as asked (bad filter, missing extra)
+    └── ExtractionError         a document cannot be parsed at all (not: "matched nothing")
+        └── TooDeepError        it nests elements deeper than the parser is allowed to go
 
-Network faults are not exceptions here: the fetcher turns every failure into a
-recorded outcome (see ``scraper.fetch.OUTCOMES``) so that one bad URL never aborts a crawl.
+Network faults are not exceptions here: the fetcher turns every failure into a recorded
+outcome (``scraper.fetch.types.OUTCOMES``) so that one bad URL never aborts a crawl, and the
+crawl records a page it cannot parse as ``parse_error`` with the reason.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ __all__ = [
     "SiteConfigError",
     "ArchiveError",
     "CrawlLockedError",
+    "ExportError",
     "ExtractionError",
+    "TooDeepError",
 ]
 
 
@@ -45,12 +50,20 @@ class SiteConfigError(ConfigError):
 
 
 class ArchiveError(NewsarchiveError):
-    """The archive database cannot be opened, migrated or written."""
+    """The archive database cannot be opened, migrated, read or written."""
 
 
 class CrawlLockedError(ArchiveError):
     """Another ``newsarchive crawl`` is running on the same archive."""
 
 
+class ExportError(NewsarchiveError):
+    """An export that cannot run as asked (bad filter, missing extra, missing columns)."""
+
+
 class ExtractionError(NewsarchiveError):
-    """The document is not parseable HTML at all."""
+    """The document cannot be parsed at all."""
+
+
+class TooDeepError(ExtractionError):
+    """The document nests elements deeper than ``MAX_NESTING`` (refused unparsed)."""

@@ -36,6 +36,8 @@ import string
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
+from .errors import ConfigError
+
 __all__ = [
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
@@ -44,6 +46,8 @@ __all__ = [
     "canonical_evidence",
     "canonical_url",
     "host_equivalents",
+    "is_article_path",
+    "looks_like_article_url",
     "same_host",
 ]
 
@@ -85,6 +89,13 @@ _HEX = frozenset(string.hexdigits)
 _VARIANT_HOST = re.compile(r"^(?:www|m|mobile|amp)\.")
 _PAGE_PARAMS = frozenset({"page", "paged", "pg"})
 _PAGE_SUFFIX = re.compile(r"^(?:page/)?\d{1,4}/?$")
+# Path segments of listing and service pages, never of one article (see is_article_path).
+_NOT_ARTICLE_PATH = re.compile(
+    r"/(?:category|categories|tag|tags|topics?|authors?|section|page|search|about|about-us|"
+    r"contact|privacy|privacy-policy|terms|login|register|subscribe|feed|wp-content)(?:/|$)",
+    re.I,
+)
+_LONG_NUMBER = re.compile(r"\d{5,}")
 
 
 def _normalise_escapes(part: str, safe: frozenset[str]) -> str:
@@ -159,7 +170,7 @@ def canonical_url(url: str, *, equivalent_hosts: Mapping[str, str] | None = None
     ``trailing_slash`` is the site's policy, one of ``TRAILING_SLASH_POLICIES``.
     """
     if trailing_slash not in TRAILING_SLASH_POLICIES:
-        raise ValueError(f"trailing_slash must be one of {TRAILING_SLASH_POLICIES}")
+        raise ConfigError(f"trailing_slash must be one of {TRAILING_SLASH_POLICIES}")
     text = url.strip()
     try:
         parts = urlsplit(text)
@@ -287,3 +298,24 @@ def absolute_url(href: str | None, base: str) -> str | None:
 
 def same_host(a: str, b: str) -> bool:
     return urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()
+
+
+def is_article_path(path: str) -> bool:
+    """A URL path that names one article: a slug of 3+ words, a long id or a .html page."""
+    if path in ("", "/") or _NOT_ARTICLE_PATH.search(path):
+        return False
+    slug = [s for s in path.split("/") if s][-1]
+    return slug.count("-") >= 2 or bool(_LONG_NUMBER.search(path)) or slug.endswith(".html")
+
+
+def looks_like_article_url(url: str, page_url: str | None = None) -> bool:
+    """A link that points at an article of the same site, not at a section, tag or page.
+
+    Shared by the frontier (articles are fetched first) and the widget finder (a block of
+    such links is a widget)."""
+    parts = urlsplit(url)
+    if page_url and parts.netloc.lower() != urlsplit(page_url).netloc.lower():
+        return False
+    if page_url and canonical_url(url) == canonical_url(page_url):
+        return False
+    return is_article_path(parts.path)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.siteserver import SiteServer, serve_site
+from scraper.demo import SiteServer, serve_site
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_SITE = SHARED / "seed" / "site"

@@ -7,7 +7,7 @@ fault injected, so tests can count attempts, measure spacing and reconcile the l
 archive's ``fetches`` table. The robots.txt variant is chosen per server instance.
 
 It also serves fixture sites: ``pages`` (path -> (status, content type, body)) and/or an
-``upstream`` server it proxies (e.g. a ``scraper.siteserver`` demo site, its origin rewritten
+``upstream`` server it proxies (e.g. a ``scraper.demo`` site server, its origin rewritten
 to ours), and then injects faults at a rate: each site request is, with probability
 ``fault_rate``, answered by one of ``RATE_FAULTS`` instead. The server binds 127.0.0.1 only,
 and every hanging or dripping answer ends when the server stops.

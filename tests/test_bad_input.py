@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from conftest import write_local_site, write_site
 from sqlite_utils.utils import sqlite3
 
+from scraper import crawl
 from scraper.cli import EXIT_CONFIG, EXIT_SITE_FAILED, main
-from scraper.crawl import crawl
 
 HTML = "text/html; charset=utf-8"
 

@@ -22,12 +22,11 @@ import sqlite_utils
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper import Archive, extract, load_site
 from scraper.cli import ARCHIVE_TEMPLATE, datasette_command
-from scraper.config import load_site
-from scraper.demorun import SITE_FILE, run_demo
-from scraper.extract import extract
-from scraper.pages import PageReader
-from scraper.store import Archive, PageOutcome
+from scraper.demo import SITE_FILE, run_demo
+from scraper.store.archive import PageOutcome
+from scraper.store.pages import PageReader
 
 FERRY = "Ferry Strike Called Off After Overnight Talks"
 CORRECTION = "Correction: an earlier version of this article misnamed the operator."

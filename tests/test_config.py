@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import write_site
 
-from scraper.config import load_site, load_sites, preset_names
-from scraper.errors import SiteConfigError
+from scraper import SiteConfigError, load_site, load_sites
+from scraper.config import preset_names
 
 
 def test_a_site_file_with_only_name_extends_and_start_urls_is_valid(tmp_path: Path):

@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 
 from scraper.cli import ARCHIVE_TEMPLATE, datasette_command
-from scraper.demorun import run_demo
+from scraper.demo import run_demo
 
 
 def _free_port() -> int:

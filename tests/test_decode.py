@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from scraper.decode import BodyDecoder, charset_from_content_type, decode_body
+from scraper.fetch.decode import BodyDecoder, charset_from_content_type, decode_body
 
 ARABIC = (
     "<html><body><h1>أخبار اليوم</h1><p>قالت الحكومة إن الاقتصاد سينمو هذا العام بعد "

@@ -1,4 +1,4 @@
-"""Content identity (scraper/dedup.py) on real SQLite archives and the syndication fixture.
+"""Content identity (scraper/store/dedup.py) on real SQLite archives and the syndication fixture.
 
 tests/fixtures/syndication/ holds one AFP-style wire story as three sites' copies (other
 headline, dateline, boilerplate, one sentence changed, one copy without its last paragraph),
@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scraper.dedup import (
+from scraper import Archive, ArchiveError
+from scraper.store.dedup import (
     MIN_WORDS,
     THRESHOLD,
     WINDOW_MONTHS,
@@ -29,8 +30,7 @@ from scraper.dedup import (
     period,
     shingles,
 )
-from scraper.schema import MIGRATIONS
-from scraper.store import Archive
+from scraper.store.schema import MIGRATIONS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "syndication"
 SITES = ("valley-gazette", "metro-ledger", "northern-echo")
@@ -246,7 +246,7 @@ def test_migration_is_idempotent_and_parameters_are_guarded(archive):
     Deduplicator(db).add(article_id)
     other = Deduplicator(db, threshold=0.6)
     assert other.needs_rebuild
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ArchiveError):
         other.add(article_id)
     other.rebuild()
     assert not Deduplicator(db, threshold=0.6).needs_rebuild

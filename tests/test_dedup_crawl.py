@@ -12,8 +12,8 @@ from conftest import RouteServer, write_local_site
 from sqlite_utils.utils import sqlite3
 from test_bad_input import HTML, PARAS, tagdiv_article
 
+from scraper import crawl
 from scraper.cli import main
-from scraper.crawl import crawl
 
 FIXTURES = Path(__file__).parent / "fixtures" / "syndication"
 

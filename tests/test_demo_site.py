@@ -14,8 +14,14 @@ import httpx
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from scraper.demo import DEMO_ORIGIN, POSTS_PER_PAGE, load_demo_articles, render_demo_site
-from scraper.siteserver import SiteServer, serve_site
+from scraper.demo import (
+    DEMO_ORIGIN,
+    POSTS_PER_PAGE,
+    SiteServer,
+    load_demo_articles,
+    render_demo_site,
+    serve_site,
+)
 
 ARTICLES = load_demo_articles()
 SECTIONS = sorted({article["section"] for article in ARTICLES})

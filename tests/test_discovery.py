@@ -10,8 +10,8 @@ from conftest import write_local_site
 from sqlite_utils.utils import sqlite3
 from test_bad_input import HTML, PARAS, tagdiv_article
 
-from scraper.crawl import crawl
-from scraper.frontier import trap_reason
+from scraper import crawl
+from scraper.crawler.frontier import trap_reason
 
 NEWS_SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -18,12 +18,9 @@ import sqlite_utils
 from click.testing import CliRunner
 from sqlite_utils.utils import sqlite3
 
+from scraper import ExportError, ExportFilters, export_articles, extract, load_site, reparse
 from scraper.cli import main
-from scraper.config import load_site
-from scraper.demorun import SITE_FILE, run_demo
-from scraper.export import ExportError, ExportFilters, export_articles
-from scraper.extract import extract
-from scraper.reparse import reparse
+from scraper.demo import SITE_FILE, run_demo
 
 JSON_COLUMNS = ("authors", "tags", "extraction", "discovery")
 

@@ -18,13 +18,12 @@ from conftest import write_site
 from faultserver import FaultServer
 from sqlite_utils.utils import sqlite3
 
-from scraper.config import load_site
-from scraper.crawl import crawl, crawl_sites, fetch_settings
-from scraper.errors import ArchiveError
-from scraper.fetch import OUTCOMES
-from scraper.parsepage import _NOT_FOUND
-from scraper.sitecrawl import CRAWL_OUTCOMES
-from scraper.store import Archive
+from scraper import Archive, ArchiveError, crawl, crawl_sites, load_site
+from scraper.config import site_from_dict
+from scraper.crawler.parsepage import parse_page
+from scraper.crawler.run import fetch_settings
+from scraper.crawler.sitecrawl import CRAWL_OUTCOMES
+from scraper.fetch.types import OUTCOMES
 
 HTML = "text/html; charset=utf-8"
 FAST_CRAWL = """[fetch]
@@ -314,4 +313,7 @@ def test_a_full_disk_rolls_back_the_batch_and_stops_with_an_archive_error(
     ("404 Media investigation finds leaks", False), ("Missing hiker not found after storm", False),
 ])
 def test_not_found_titles_are_told_from_headlines(title: str, soft: bool) -> None:
-    assert bool(_NOT_FOUND.search(title)) is soft
+    site = site_from_dict({"name": "daily", "start_urls": ["http://daily.example/"]})
+    page = parse_page(f"<html><head><title>{title}</title></head><body><p>Text.</p></body>"
+                      "</html>".encode(), "text/html", "http://daily.example/a-b-c/", site)
+    assert (page.soft_404 is not None) is soft

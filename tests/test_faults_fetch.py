@@ -16,9 +16,9 @@ import pytest
 from faultserver import ARABIC, FaultServer
 from test_fetch import FAST, NO_DELAY, fetch
 
-from scraper.decode import decode_body
-from scraper.fetch import Fetcher, FetchResult
-from scraper.netguard import AddressGuard
+from scraper import Fetcher, FetchResult
+from scraper.fetch.decode import decode_body
+from scraper.fetch.netguard import AddressGuard
 
 
 def guarded_fetch(server: FaultServer, path: str, allowed: tuple[str, ...] = ()) -> FetchResult:

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 from faultserver import COMPRESSED_TEXT, OK_BODY, FaultServer
 
-from scraper.fetch import OUTCOMES, Fetcher, FetchResult, FetchSettings, HostPolicy, RobotsInfo
+from scraper import Fetcher, FetchResult, FetchSettings
+from scraper.fetch.types import OUTCOMES, HostPolicy, RobotsInfo
 
 FAST = FetchSettings(
     total_timeout=3.0,

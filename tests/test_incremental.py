@@ -17,11 +17,16 @@ from click.testing import CliRunner
 from conftest import write_site
 from sqlite_utils.utils import sqlite3
 
+from scraper import crawl
 from scraper.cli import EXIT_INTERRUPTED, EXIT_RUNNING, datasette_command, main
-from scraper.crawl import crawl
-from scraper.demo import render_demo_site
-from scraper.demo.synthetic import add_articles, edit_articles, synthetic_data
-from scraper.siteserver import SiteServer, serve_site
+from scraper.demo import (
+    SiteServer,
+    add_articles,
+    edit_articles,
+    render_demo_site,
+    serve_site,
+    synthetic_data,
+)
 
 
 def _site_file(config_dir: Path, server: SiteServer, delay: float = 0, concurrency: int = 4):

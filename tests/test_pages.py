@@ -9,12 +9,15 @@ import pytest
 from conftest import write_local_site
 from sqlite_utils.utils import sqlite3
 
-from scraper.crawl import crawl
-from scraper.demo import render_demo_site
-from scraper.demo.synthetic import add_articles, synthetic_data
-from scraper.export import export_articles
-from scraper.pages import DICT_SAMPLES, PageDictionary, PageReader, compress_page, train_dictionary
-from scraper.siteserver import serve_site
+from scraper import ArchiveError, crawl, export_articles
+from scraper.demo import add_articles, render_demo_site, serve_site, synthetic_data
+from scraper.store.pages import (
+    DICT_SAMPLES,
+    PageDictionary,
+    PageReader,
+    compress_page,
+    train_dictionary,
+)
 
 
 def stored_pages_as_served(db_path: Path, after_id: int = 0) -> list[tuple]:
@@ -87,7 +90,7 @@ def test_a_page_compressed_with_a_dictionary_needs_it_to_be_read(tmp_path):
     db.execute("insert into page_dictionaries values (7, ?)", [data])
     blob = compress_page(pages[0], PageDictionary(7, data))
     assert PageReader(db).body(blob, "zstd", 7) == pages[0]
-    with pytest.raises(ValueError, match="dictionary 8 is not in the archive"):
+    with pytest.raises(ArchiveError, match="dictionary 8 is not in the archive"):
         PageReader(db).body(blob, "zstd", 8)
 
 

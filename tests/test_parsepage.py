@@ -10,9 +10,10 @@ import zlib
 import pytest
 from conftest import SEED_ARTICLE
 
+from scraper import ArchiveError, TooDeepError
 from scraper.config import site_from_dict
-from scraper.pages import PAGE_COMPRESSION, compress_page, page_body
-from scraper.parsepage import MAX_NESTING, PageParser, TooDeepError, nesting_depth, parse_page
+from scraper.crawler.parsepage import MAX_NESTING, PageParser, nesting_depth, parse_page
+from scraper.store.pages import PAGE_COMPRESSION, compress_page, page_body
 
 SITE = site_from_dict({"name": "t", "extends": "wordpress-tagdiv",
                        "start_urls": ["http://news.test/"]})
@@ -79,5 +80,5 @@ def test_pages_are_stored_with_zstd_and_older_zlib_pages_still_read():
     assert page_body(stored, "zstd") == page
     assert page_body(zlib.compress(page, 6), "zlib") == page  # what earlier versions wrote
     assert page_body(page, None) == page
-    with pytest.raises(ValueError, match="unknown page compression 'brotli'"):
+    with pytest.raises(ArchiveError, match="unknown page compression 'brotli'"):
         page_body(page, "brotli")

@@ -7,8 +7,8 @@ import time
 from conftest import write_site
 from sqlite_utils.utils import sqlite3
 
-from scraper.crawl import crawl
-from scraper.siteserver import serve_site
+from scraper import crawl
+from scraper.demo import serve_site
 
 
 def test_a_site_file_with_only_the_three_fixed_keys_crawls_politely(tmp_path, seed_dir):

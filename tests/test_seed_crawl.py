@@ -10,8 +10,8 @@ import pytest
 from conftest import SEED_ARTICLE, write_site
 from sqlite_utils.utils import sqlite3
 
-from scraper.crawl import crawl
-from scraper.siteserver import serve_site
+from scraper import crawl
+from scraper.demo import serve_site
 
 UTM = "?utm_source=twitter&utm_medium=social&utm_campaign=share"
 

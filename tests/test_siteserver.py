@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.siteserver import SiteServer, serve_site
+from scraper.demo import SiteServer, serve_site
 
 SEED_SITE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "site"
 ORIGIN = "https://www.iran-news-desk.example"

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from scraper import ConfigError
 from scraper.urls import (
     TRACKING_PARAMS,
     TRACKING_PREFIXES,
@@ -101,7 +102,7 @@ def test_trailing_slash_policy(policy, url, expected):
 
 
 def test_unknown_trailing_slash_policy_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError):
         canonical_url(BASE, trailing_slash="sometimes")
 
 

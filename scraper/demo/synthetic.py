@@ -13,7 +13,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from scraper.demo import load_demo_data
+from .site import load_demo_data
 
 __all__ = ["synthetic_data", "add_articles", "edit_articles"]
 

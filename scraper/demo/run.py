@@ -12,8 +12,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .crawl import crawl
-from .demo import render_demo_site
+from ..crawler.run import crawl
+from .site import render_demo_site
 from .siteserver import serve_site
 
 __all__ = ["run_demo"]

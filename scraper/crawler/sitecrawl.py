@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from .article import Article
-from .config import SiteConfig
+from ..article import Article
+from ..config import SiteConfig
+from ..fetch.fetcher import Fetcher, FetchResult, HostPolicy
+from ..store.archive import Archive, PageOutcome
+from ..store.pages import DICT_SAMPLES, Packed
+from ..urls import canonical_evidence
 from .discover import looks_like_xml_feed, parse_feed, parse_sitemap
-from .fetch import Fetcher, FetchResult, HostPolicy
 from .frontier import Entry, Frontier
-from .pages import DICT_SAMPLES
 from .parsepage import PageParser, fingerprint
-from .store import Archive, Packed, PageOutcome
-from .urls import canonical_evidence
 
 __all__ = ["CRAWL_OUTCOMES", "OK_OUTCOMES", "SiteReport", "SiteCrawl"]
 

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .article import Link
-from .config import WidgetConfig
-from .urls import absolute_url, canonical_url
+from ..article import Link
+from ..config import WidgetConfig
+from ..urls import absolute_url, is_article_path, looks_like_article_url
 
-__all__ = ["classify_heading", "configured_widgets", "detect_widgets", "looks_like_article_url"]
+__all__ = ["classify_heading", "configured_widgets", "detect_widgets"]
 
 # Heading words per kind, English first, then German, French, Spanish, Italian. Order
 # matters: "Recommended for you" is recommended before "for you"; "Must read" before "read".
@@ -48,14 +48,9 @@ _BOX_HEADING_SELECTOR = ":is(h2, h3, h4, h5, h6, [class*=title], [class*=heading
 _CLASS_KIND = re.compile(
     r"related|latest|most-?popular|popular|recommend|must-?read|trending|more-articles|"
     r"more-stories|widget", re.I)
-# Only hrefs with two hyphens, a long number or .html can be articles (see _article_path):
+# Only hrefs with two hyphens, a long number or .html can be articles (urls.is_article_path):
 # this rejects menu, tag and home links before any parsing.
 _DIGITS = re.compile(r"\d{5}")
-_NOT_ARTICLE_PATH = re.compile(
-    r"/(?:category|categories|tag|tags|topics?|authors?|section|page|search|about|about-us|"
-    r"contact|privacy|privacy-policy|terms|login|register|subscribe|feed|wp-content)(?:/|$)",
-    re.I,
-)
 _TEASER_CLASS = re.compile(r"excerpt|teaser|summary|dek|standfirst|desc", re.I)
 # A block under an unknown heading whose links carry less than this share of its text is
 # prose with inline links (an article body under a subheading), not a link widget: on the
@@ -74,24 +69,6 @@ def classify_heading(text: str | None) -> str:
             if pattern.search(text):
                 return kind
     return "other"
-
-
-def _article_path(path: str) -> bool:
-    """A URL path that names one article: a slug of 3+ words, a long id or a .html page."""
-    if path in ("", "/") or _NOT_ARTICLE_PATH.search(path):
-        return False
-    slug = [s for s in path.split("/") if s][-1]
-    return slug.count("-") >= 2 or bool(re.search(r"\d{5,}", path)) or slug.endswith(".html")
-
-
-def looks_like_article_url(url: str, page_url: str | None = None) -> bool:
-    """A link that points at an article of the same site, not at a section, tag or page."""
-    parts = urlsplit(url)
-    if page_url and parts.netloc.lower() != urlsplit(page_url).netloc.lower():
-        return False
-    if page_url and canonical_url(url) == canonical_url(page_url):
-        return False
-    return _article_path(parts.path)
 
 
 class _LinkIndex:
@@ -147,7 +124,7 @@ class _LinkIndex:
                 return None
             href = "/" + path
         path = href.split("?", 1)[0]
-        if path.rstrip("/") == self.own_path or not _article_path(path):
+        if path.rstrip("/") == self.own_path or not is_article_path(path):
             return None
         return self.origin + href
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from ..urls import canonical_url
 from .dedup import migrate_dedup, migrate_lsh_periods
-from .urls import canonical_url
 
 __all__ = ["MIGRATIONS"]
 
@@ -99,7 +99,7 @@ def m002_frontier_and_versions(db: sqlite_utils.Database) -> None:
 
 @MIGRATIONS()
 def m003_dedup(db: sqlite_utils.Database) -> None:
-    """Near-duplicate clustering (scraper/dedup.py) and a view of each article's copies."""
+    """Near-duplicate clustering (scraper/store/dedup.py) and a view of each article's copies."""
     migrate_dedup(db)
     db.execute("""
         create view if not exists copies as
@@ -150,7 +150,7 @@ def m007_fts_automerge(db: sqlite_utils.Database) -> None:
 
 @MIGRATIONS()
 def m008_page_dictionaries(db: sqlite_utils.Database) -> None:
-    """Raw pages compressed with a zstd dictionary trained per site (scraper/pages.py)."""
+    """Raw pages compressed with a zstd dictionary trained per site (scraper/store/pages.py)."""
     db["page_dictionaries"].create(
         {"id": int, "site": str, "samples": int, "size": int, "created": str,
          "dictionary": bytes},

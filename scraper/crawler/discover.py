@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .urls import absolute_url
+from ..urls import absolute_url
 
 __all__ = [
     "Hint", "parse_sitemap", "parse_feed", "page_links", "feed_links", "next_page",

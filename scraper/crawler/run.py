@@ -21,13 +21,13 @@ from typing import Any
 
 from sqlite_utils.utils import sqlite3
 
-from .config import SiteConfig, load_crawl_settings, load_sites
-from .errors import ArchiveError, ConfigError, SiteConfigError
-from .fetch import Fetcher, FetchSettings
-from .netguard import AddressGuard
+from ..config import SiteConfig, load_crawl_settings, load_sites
+from ..errors import ArchiveError, ConfigError, SiteConfigError
+from ..fetch.fetcher import Fetcher, FetchSettings
+from ..fetch.netguard import AddressGuard
+from ..store.archive import Archive, PageOutcome
 from .parsepage import PageParser
 from .sitecrawl import OK_OUTCOMES, SiteCrawl, SiteReport
-from .store import Archive, PageOutcome
 
 __all__ = ["CrawlReport", "SiteReport", "crawl", "crawl_sites", "fetch_settings"]
 

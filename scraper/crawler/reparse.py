@@ -25,12 +25,12 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .config import SiteConfig, load_sites
-from .decode import decode_body
-from .errors import ConfigError
-from .extract import extract_tree
-from .pages import PageReader
-from .store import Archive, PageOutcome
+from ..config import SiteConfig, load_sites
+from ..errors import ConfigError
+from ..extraction.page import extract_tree
+from ..fetch.decode import decode_body
+from ..store.archive import Archive, PageOutcome
+from ..store.pages import PageReader
 
 __all__ = ["ReparseReport", "reparse"]
 

@@ -31,11 +31,11 @@ from typing import IO, Any
 
 from sqlite_utils.utils import sqlite3
 
-from .errors import NewsarchiveError
+from ..errors import ExportError
+from .archive import Archive, utcnow
 from .pages import PageReader
-from .store import Archive, utcnow
 
-__all__ = ["FORMATS", "ExportError", "ExportFilters", "export_articles"]
+__all__ = ["FORMATS", "ExportFilters", "export_articles"]
 
 FORMATS = ("jsonl", "csv", "parquet", "warc")
 JSON_COLUMNS = ("authors", "tags", "extraction", "discovery")
@@ -53,10 +53,6 @@ _NESTED = """,
     (select json_group_array(json_object('url', u.url, 'source', u.source,
         'first_seen', u.first_seen))
      from article_urls u where u.article_id = a.id) as urls"""
-
-
-class ExportError(NewsarchiveError):
-    """An export that cannot run as asked (bad filter, missing extra, missing columns)."""
 
 
 @dataclass

@@ -24,16 +24,16 @@ from typing import Any
 
 import sqlite_utils
 
-from .article import Article
-from .config import SiteConfig
-from .dedup import Deduplicator, content_hash, shingles
-from .errors import ArchiveError, CrawlLockedError
-from .fetchtypes import TRANSIENT_OUTCOMES
-from .pages import PAGE_COMPRESSION, PageDictionary, compress_page
+from ..article import Article
+from ..config import SiteConfig
+from ..errors import ArchiveError, CrawlLockedError
+from ..fetch.types import TRANSIENT_OUTCOMES
+from ..urls import canonical_url
+from .dedup import Deduplicator, content_hash
+from .pages import PAGE_COMPRESSION, Packed, PageDictionary, compress_page
 from .schema import MIGRATIONS
-from .urls import canonical_url
 
-__all__ = ["Archive", "PageOutcome", "Packed", "content_hash", "pack", "utcnow"]
+__all__ = ["Archive", "PageOutcome", "utcnow"]
 
 # Set on every connection, before WAL. The page cache stays at SQLite's 2 MiB default: it is
 # most of what a crawl's memory can be traded for. On the 5,000-article crawl benchmark
@@ -46,25 +46,6 @@ PRAGMAS = ("busy_timeout = 5000", "foreign_keys = ON", "synchronous = NORMAL")
 
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass
-class Packed:
-    """What storing an article costs in CPU before any SQL: the compressed page and the
-    text's shingles. The crawl makes it on a worker thread (``pack``) so that the write on
-    the event loop is SQL only; measured on 6,000-word articles, that halves the time a
-    batch holds the loop (0.58 s -> 0.25 s for 25 of them), time in which every in-flight
-    fetch's deadline runs on."""
-
-    body: bytes
-    size: int  # of the page as fetched
-    shingles: Any  # numpy uint64 array, as dedup.shingles() returns
-    dictionary_id: int | None = None  # the site dictionary ``body`` was compressed with
-
-
-def pack(body: bytes, text: str, dictionary: PageDictionary | None = None) -> Packed:
-    return Packed(compress_page(body, dictionary), len(body), shingles(text),
-                  dictionary.id if dictionary else None)
 
 
 @dataclass
@@ -180,7 +161,7 @@ class Archive:
         )
 
     def page_dictionary(self, site: str) -> PageDictionary | None:
-        """The site's newest page dictionary (scraper/pages.py), if one was trained."""
+        """The site's newest page dictionary (scraper/store/pages.py), if one was trained."""
         row = self.db.execute("select id, dictionary from page_dictionaries where site = ? "
                               "order by id desc limit 1", [site]).fetchone()
         return PageDictionary(row[0], row[1]) if row else None

@@ -28,9 +28,9 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from .config import SiteConfig
-from .store import Archive
-from .widgets import looks_like_article_url
+from ..config import SiteConfig
+from ..store.archive import Archive
+from ..urls import looks_like_article_url
 
 __all__ = ["Entry", "Frontier", "TRAP_REASONS", "trap_reason"]
 

@@ -41,6 +41,8 @@ from datetime import UTC, datetime
 import numpy as np
 import sqlite_utils
 
+from ..errors import ArchiveError
+
 __all__ = [
     "MIN_WORDS", "NUM_PERM", "SHINGLE_WORDS", "THRESHOLD", "WINDOW_MONTHS", "DedupResult",
     "Deduplicator", "MinHasher", "content_hash", "jaccard", "lsh_rows", "migrate_dedup",
@@ -274,7 +276,7 @@ class Deduplicator:
         (the crawl does, off its event loop).
         """
         if self.needs_rebuild:
-            raise RuntimeError("dedup parameters changed since the archive was indexed: "
+            raise ArchiveError("dedup parameters changed since the archive was indexed: "
                                "call Deduplicator.rebuild() first")
         row = self._article(article_id)
         if row is None:

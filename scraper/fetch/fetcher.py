@@ -5,7 +5,7 @@ three promises: we never hammer a host (robots.txt, Crawl-delay, per-host spacin
 concurrency), no single response can exhaust time or memory (one deadline per attempt, byte caps
 enforced while streaming, including after decompression), and no URL can abort the crawl
 (``Fetcher.fetch`` returns a :class:`FetchResult` with an outcome instead of raising).
-Its settings, results and outcome vocabulary (``OUTCOMES``) are in ``scraper.fetchtypes``
+Its settings, results and outcome vocabulary (``OUTCOMES``) are in ``scraper.fetch.types``
 and re-exported here. A host that keeps failing is paused for the run, a Retry-After holds
 back the whole host, and with an ``AddressGuard`` no hop reaches a non-public address.
 """
@@ -34,7 +34,8 @@ from tenacity import (
 )
 
 from .decode import BodyDecoder
-from .fetchtypes import (
+from .netguard import AddressGuard
+from .types import (
     OUTCOMES,
     TRANSIENT_OUTCOMES,
     FetchResult,
@@ -42,7 +43,6 @@ from .fetchtypes import (
     HostPolicy,
     RobotsInfo,
 )
-from .netguard import AddressGuard
 
 __all__ = ["OUTCOMES", "TRANSIENT_OUTCOMES", "FetchSettings", "HostPolicy", "FetchResult",
            "RobotsInfo", "Fetcher"]

@@ -14,14 +14,14 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .article import Article
+from ..article import Article
+from ..config import SiteConfig
+from ..fetch.decode import decode_body
+from ..urls import absolute_url
 from .body import BOILERPLATE_TAGS, main_text, remove_nodes, text_blocks
-from .config import SiteConfig
 from .dates import date_in_url, normalise_date
-from .decode import decode_body
 from .language import detect_language, normalise_language
 from .metadata import clean_authors, clean_title, dateline, jsonld_article_body, page_metadata
-from .urls import absolute_url
 from .widgets import configured_widgets, detect_widgets
 
 __all__ = ["extract", "extract_text", "extract_tree"]

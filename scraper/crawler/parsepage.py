@@ -22,16 +22,15 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .article import Article
-from .config import SiteConfig
-from .decode import decode_body
+from ..article import Article
+from ..config import SiteConfig
+from ..errors import TooDeepError
+from ..extraction.page import extract_tree
+from ..fetch.decode import decode_body
+from ..store.pages import Packed, PageDictionary, pack, train_dictionary
 from .discover import feed_links, next_page, page_links
-from .extract import extract_tree
-from .pages import PageDictionary, train_dictionary
-from .store import Packed, pack
 
-__all__ = ["MAX_NESTING", "PARSE_THREADS", "PageParser", "ParsedPage", "TooDeepError",
-           "parse_page"]
+__all__ = ["MAX_NESTING", "PARSE_THREADS", "PageParser", "ParsedPage", "parse_page"]
 
 # Far deeper than any real page: by nesting_depth's count, the 181 benchmark news pages
 # nest at most 292 deep (median under 40), so this refuses only pathological documents,
@@ -57,10 +56,6 @@ _NOT_FOUND = re.compile(
     r"\bpage\s+(?:does\s?n.?t|does not|no longer)\s+exists?",
     re.IGNORECASE,
 )
-
-
-class TooDeepError(ValueError):
-    """The document nests elements deeper than MAX_NESTING (refused unparsed)."""
 
 
 @dataclass
