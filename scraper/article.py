@@ -16,9 +16,9 @@ __all__ = ["Article", "Link"]
 class Link:
     """One item of a link widget ("Latest news", "Related", ...) found on an article page.
 
-    ``kind`` is a normalised type (``latest``, ``related``, ``must_read``, ``recommended``,
-    ``popular``, ``inline_related``, ``other``); ``heading`` keeps the widget's own words so
-    that an unknown widget (kind ``other``) is still recognisable in the archive.
+    ``kind`` is a normalised type, one of ``scraper.vocab.WIDGET_KINDS``; ``heading`` keeps
+    the widget's own words so that an unknown widget (kind ``other``) is still recognisable
+    in the archive.
     """
 
     kind: str
@@ -39,8 +39,12 @@ class Article:
     ``text`` holds paragraphs and subheadings separated by one blank line. ``sources``
     maps each field name to where its value came from (``selector``, ``json-ld``,
     ``opengraph``, ``meta``, ``microdata``, ``time``, ``heuristic``, ...), so an analyst can
-    tell a configured selector from a guess. ``is_article`` is False for listing pages,
-    home pages and error pages: the crawler follows their links but does not archive them.
+    tell a configured selector from a guess (the names are ``scraper.vocab.FIELD_SOURCES``).
+    ``selector_misses`` names the fields whose configured selector matched nothing where
+    every article has the field (``title`` and ``body`` among them raise the crawl's layout
+    alarm, ``vocab.LAYOUT_FIELDS``); ``warnings`` says the same and more in words.
+    ``is_article`` is False for listing pages, home pages and error pages: the crawler
+    follows their links but does not archive them.
     """
 
     url: str | None = None
@@ -60,6 +64,7 @@ class Article:
     is_article: bool = False
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    selector_misses: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict whose keys are the field names (``links`` as a list of dicts)."""

@@ -24,12 +24,12 @@ from .config import load_site, load_sites
 from .crawler.reparse import reparse as run_reparse
 from .crawler.run import crawl as run_crawl
 from .crawler.run import fetch_settings
-from .crawler.sitecrawl import OK_OUTCOMES
 from .errors import ArchiveError, ConfigError, CrawlLockedError, ExportError, SiteConfigError
 from .extraction.page import extract
 from .fetch.fetcher import Fetcher
 from .store.archive import Archive
 from .store.export import FORMATS, ExportFilters, export_articles
+from .vocab import OK_OUTCOMES
 
 EXIT_OK, EXIT_SITE_FAILED, EXIT_CONFIG, EXIT_RUNNING, EXIT_ARCHIVE, EXIT_INTERRUPTED = (
     0, 1, 3, 4, 5, 6)

@@ -12,7 +12,7 @@ Hierarchy::
         └── TooDeepError        it nests elements deeper than the parser is allowed to go
 
 Network faults are not exceptions here: the fetcher turns every failure into a recorded
-outcome (``scraper.fetch.types.OUTCOMES``) so that one bad URL never aborts a crawl, and the
+outcome (``scraper.vocab.OUTCOMES``) so that one bad URL never aborts a crawl, and the
 crawl records a page it cannot parse as ``parse_error`` with the reason.
 """
 

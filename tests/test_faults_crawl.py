@@ -22,8 +22,7 @@ from scraper import Archive, ArchiveError, crawl, crawl_sites, load_site
 from scraper.config import site_from_dict
 from scraper.crawler.parsepage import parse_page
 from scraper.crawler.run import fetch_settings
-from scraper.crawler.sitecrawl import CRAWL_OUTCOMES
-from scraper.fetch.types import OUTCOMES
+from scraper.vocab import OUTCOMES
 
 HTML = "text/html; charset=utf-8"
 FAST_CRAWL = """[fetch]
@@ -170,7 +169,7 @@ def test_every_fault_gets_one_documented_outcome_and_the_log_reconciles(
     assert found["hang"]["attempts"] == 1  # a deadline is not retried in the same run
     assert found["events/2999/06/"]["error"] == "calendar" and found["events/2999/06/"][
         "attempts"] == 0
-    assert {row["outcome"] for row in found.values()} <= OUTCOMES | set(CRAWL_OUTCOMES)
+    assert {row["outcome"] for row in found.values()} <= set(OUTCOMES)
     assert_one_outcome_per_url(tmp_path / "news.db")
     assert missing == set() and unseen == set()
     assert report.sites["faulty"].outcomes["trap"] == 2

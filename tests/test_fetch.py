@@ -16,7 +16,8 @@ import pytest
 from faultserver import COMPRESSED_TEXT, OK_BODY, FaultServer
 
 from scraper import Fetcher, FetchResult, FetchSettings
-from scraper.fetch.types import OUTCOMES, HostPolicy, RobotsInfo
+from scraper.fetch.types import HostPolicy, RobotsInfo
+from scraper.vocab import FETCH_OUTCOMES
 
 FAST = FetchSettings(
     total_timeout=3.0,
@@ -81,7 +82,7 @@ def test_ok_page_returns_body_headers_and_identifies_us(server: FaultServer) -> 
 def test_every_outcome_is_in_the_documented_vocabulary(server: FaultServer) -> None:
     paths = ["/ok", "/status/404", "/to-file", "/loop", "/corrupt-gzip", "/huge?size=2000000"]
     results = asyncio.run(_fetch_all(server, paths))
-    assert {r.outcome for r in results} <= OUTCOMES
+    assert {r.outcome for r in results} <= set(FETCH_OUTCOMES)
 
 
 def test_not_found_is_http_error_and_not_retried(server: FaultServer) -> None:

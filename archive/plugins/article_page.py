@@ -17,12 +17,8 @@ from urllib.parse import urlencode, urlsplit
 from datasette import hookimpl
 from datasette.utils import tilde_decode, urlsafe_components
 
-# Widget kinds in reading order; any other kind follows, then "other".
-KIND_ORDER = ["latest", "related", "must_read", "recommended", "popular", "featured",
-              "inline_related"]
-KIND_LABELS = {"latest": "Latest news", "related": "Related", "must_read": "Must read",
-               "recommended": "Recommended", "popular": "Popular", "featured": "Featured",
-               "inline_related": "Read also", "other": "Other links"}
+from scraper.vocab import WIDGET_KINDS
+
 # Dedup columns another part of newsarchive may add; shown when present.
 DEDUP_COLUMNS = ("cluster_id", "duplicate_of")
 
@@ -126,14 +122,15 @@ def group_links(links: list[dict[str, Any]], article_url: Any) -> list[dict[str,
     for link in links:
         kind = link["kind"] or "other"
         group = groups.setdefault(kind, {"kind": kind, "heading": link["heading"]
-                                         or KIND_LABELS.get(kind, kind.replace("_", " ")),
+                                         or WIDGET_KINDS.get(kind, kind.replace("_", " ")),
                                          "items": []})
         target = link["target_article_id"]
         group["items"].append({
             **link, "href": safe_href(link["url"]),
             "archived_href": article_url(target) if target is not None else None,
         })
-    rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
+    # Widget kinds in reading order (vocab.WIDGET_KINDS); an unknown kind follows, then "other".
+    rank = {kind: i for i, kind in enumerate(WIDGET_KINDS) if kind != "other"}
     ordered = sorted(groups.values(),
                      key=lambda g: (g["kind"] == "other", rank.get(g["kind"], len(rank))))
     for group in ordered:

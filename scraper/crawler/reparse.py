@@ -6,7 +6,7 @@ network. The results go through the archive's own ``write_batch`` inside a crawl
 the stored page re-used, not copied, and the frontier untouched), so
 a changed title or text keeps the old one in ``article_versions`` exactly as a crawl would,
 and links are rewritten from the new extraction. The fetch rows it writes have the outcome
-``reparsed`` and zero attempts and bytes: no request was made.
+``reparsed`` (``vocab.REPARSED``) and zero attempts and bytes: no request was made.
 
 Not re-extracted (counted and left as they are): multi-page articles (only their first page
 is stored, so the text would lose its continuation), articles whose site has no site file
@@ -31,6 +31,7 @@ from ..extraction.page import extract_tree
 from ..fetch.decode import decode_body
 from ..store.archive import Archive, PageOutcome
 from ..store.pages import PageReader
+from ..vocab import REPARSED
 
 __all__ = ["ReparseReport", "reparse"]
 
@@ -137,6 +138,6 @@ def _outcome(archive: Archive, pages: PageReader, article_id: int, site: SiteCon
         return None
     return PageOutcome(
         site=site.name, url=page["url"], final_url=page["final_url"], kind="page",
-        status=page["status"], outcome="reparsed", content_type=headers.get("content-type"),
+        status=page["status"], outcome=REPARSED, content_type=headers.get("content-type"),
         bytes=0, elapsed=0.0, attempts=0, depth=page["depth"] or 0, headers=headers,
         body=body, article=article, page_id=page["id"])

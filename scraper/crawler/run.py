@@ -26,8 +26,9 @@ from ..errors import ArchiveError, ConfigError, SiteConfigError
 from ..fetch.fetcher import Fetcher, FetchSettings
 from ..fetch.netguard import AddressGuard
 from ..store.archive import Archive, PageOutcome
+from ..vocab import OK_OUTCOMES
 from .parsepage import PageParser
-from .sitecrawl import OK_OUTCOMES, SiteCrawl, SiteReport
+from .sitecrawl import SiteCrawl, SiteReport
 
 __all__ = ["CrawlReport", "SiteReport", "crawl", "crawl_sites", "fetch_settings"]
 

@@ -3,7 +3,7 @@
 Every URL the workers deal with ends as exactly one ``PageOutcome`` handed to the run's sink
 (and so one row in ``fetches``): pages, sitemaps and feeds they fetched, the continuation
 pages of multi-page articles, and the trap URLs the frontier refused without a request.
-The outcome vocabulary is ``scraper.fetch.OUTCOMES`` plus ``CRAWL_OUTCOMES`` below.
+The outcome vocabulary is ``scraper.vocab.OUTCOMES``.
 """
 
 from __future__ import annotations
@@ -21,32 +21,16 @@ from ..fetch.fetcher import Fetcher, FetchResult, HostPolicy
 from ..store.archive import Archive, PageOutcome
 from ..store.pages import DICT_SAMPLES, Packed
 from ..urls import canonical_evidence
+from ..vocab import LAYOUT_FIELDS, OK_OUTCOMES
 from .discover import looks_like_xml_feed, parse_feed, parse_sitemap
 from .frontier import Entry, Frontier
 from .parsepage import PageParser, fingerprint
 
-__all__ = ["CRAWL_OUTCOMES", "OK_OUTCOMES", "SiteReport", "SiteCrawl"]
+__all__ = ["SiteReport", "SiteCrawl"]
 
-# What the crawl decides about a document the fetcher delivered (or never requested).
-CRAWL_OUTCOMES: dict[str, str] = {
-    "not_article": "an HTML page that is not an article (listing, section, home page)",
-    "not_html": "a 200 response that is neither HTML nor a sitemap/feed",
-    "parse_error": "the document could not be parsed (the error names the exception), or"
-                   " nests elements deeper than parsepage.MAX_NESTING (refused unparsed)",
-    "soft_404": "a 200 page that is really 'not found': its title or h1 says so, the theme"
-                " marks it, or it equals a 404 page of the same site; not archived",
-    "empty": "a 200 response with an empty body",
-    "continuation": "a later page of a multi-page article: its text is in that article",
-    "trap": "refused as a crawler trap before any request (the error gives the reason)",
-}
-# Outcomes that are not failures of the site (the others count towards `broken`).
-OK_OUTCOMES = frozenset({"ok", "not_article", "not_modified", "robots_disallowed", "soft_404",
-                         "continuation", "trap"})
 STOP_GRACE_SECONDS = 5.0  # in-flight requests get this long after SIGTERM, then are dropped
 MAX_ARTICLE_PAGES = 20  # pages of one multi-page article (rel=next) joined into one text
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-# The selectors whose failure means the site changed its layout (not just a missing tag).
-LAYOUT_ALARM_WARNINGS = ("selector title=", "selector body=")
 
 
 @dataclass
@@ -232,7 +216,7 @@ class SiteCrawl:
             aliases.setdefault(article.amphtml_url, "amphtml")
             frontier.offer(article.amphtml_url, "page", entry.depth + 1, "amphtml")
         self.report.articles += 1
-        if any(w.startswith(LAYOUT_ALARM_WARNINGS) for w in article.warnings):
+        if LAYOUT_FIELDS.intersection(article.selector_misses):
             self.report.selector_misses += 1
         outcome.article, outcome.aliases = article, aliases
         # Packed, the raw page waits for its batch compressed: 25 x ~100 KB less memory.

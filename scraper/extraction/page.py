@@ -96,6 +96,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
                 sources[field] = "selector"
                 return selected
             if field in _EXPECTED_ON_EVERY_ARTICLE:
+                article.selector_misses.append(field)
                 article.warnings.append(f"selector {field}={selectors[field]!r} matched nothing")
         value, source = _first(fallback)
         if value:
@@ -140,6 +141,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
 
     body = tree.css_first(selectors["body"]) if selectors.get("body") else None
     if selectors.get("body") and body is None:
+        article.selector_misses.append("body")
         article.warnings.append(f"selector body={selectors['body']!r} matched nothing")
 
     base = url or ""

@@ -5,7 +5,7 @@ three promises: we never hammer a host (robots.txt, Crawl-delay, per-host spacin
 concurrency), no single response can exhaust time or memory (one deadline per attempt, byte caps
 enforced while streaming, including after decompression), and no URL can abort the crawl
 (``Fetcher.fetch`` returns a :class:`FetchResult` with an outcome instead of raising).
-Its settings, results and outcome vocabulary (``OUTCOMES``) are in ``scraper.fetch.types``
+Its settings and results are in ``scraper.fetch.types``, its outcomes in ``scraper.vocab``
 and re-exported here. A host that keeps failing is paused for the run, a Retry-After holds
 back the whole host, and with an ``AddressGuard`` no hop reaches a non-public address.
 """
@@ -35,17 +35,9 @@ from tenacity import (
 
 from .decode import BodyDecoder
 from .netguard import AddressGuard
-from .types import (
-    OUTCOMES,
-    TRANSIENT_OUTCOMES,
-    FetchResult,
-    FetchSettings,
-    HostPolicy,
-    RobotsInfo,
-)
+from .types import FetchResult, FetchSettings, HostPolicy, RobotsInfo
 
-__all__ = ["OUTCOMES", "TRANSIENT_OUTCOMES", "FetchSettings", "HostPolicy", "FetchResult",
-           "RobotsInfo", "Fetcher"]
+__all__ = ["Fetcher"]
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -64,7 +56,7 @@ _NOT_FOUND_PAGE_BYTES = 256 * 1024
 class _Exchange:
     """The outcome of one attempt at one URL, before retries and redirects are applied."""
 
-    outcome: str  # one of OUTCOMES, or _REDIRECT
+    outcome: str  # one of vocab.FETCH_OUTCOMES, or _REDIRECT
     status: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""

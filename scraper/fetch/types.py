@@ -1,8 +1,7 @@
-"""The fetcher's vocabulary: its settings, what it returns, and the outcomes it records.
+"""The fetcher's contract: its settings, what it returns, and robots.txt as it read it.
 
-Kept apart from ``scraper.fetch`` (which re-exports all of it) so that the contract can be
-read in one place: ``OUTCOMES`` is the list of fetch-level outcomes a ``fetches`` row may
-hold; the crawl adds its own (``scraper.sitecrawl.CRAWL_OUTCOMES``).
+Kept apart from ``scraper.fetch.fetcher`` so that the contract can be read in one place.
+The outcomes a ``FetchResult`` may carry are ``scraper.vocab.FETCH_OUTCOMES``.
 """
 
 from __future__ import annotations
@@ -11,29 +10,7 @@ from dataclasses import dataclass, field
 
 from protego import Protego
 
-__all__ = ["OUTCOMES", "TRANSIENT_OUTCOMES", "FetchSettings", "HostPolicy", "FetchResult",
-           "RobotsInfo"]
-
-OUTCOMES: frozenset[str] = frozenset(
-    {
-        "ok",  # 2xx, body read completely within the caps
-        "not_modified",  # 304 to a conditional request
-        "http_error",  # 4xx/5xx (after retries), a stray 3xx, or a Retry-After we will not wait
-        "robots_disallowed",  # robots.txt forbids the URL (or could not be fetched: RFC 9309)
-        "too_large",  # body over max_body_bytes on the wire or max_decoded_bytes decompressed
-        "timeout",  # the per-attempt deadline (or the connect timeout) expired
-        "redirect_loop",  # a redirect target repeated, or more than max_redirects hops
-        "blocked_scheme",  # the URL or a redirect target is not http(s)
-        "blocked_address",  # the URL or a redirect target is a non-public address (netguard)
-        "network_error",  # DNS, refused or dropped connections, protocol errors
-        "decode_error",  # the Content-Encoding stream is corrupt
-        "host_paused",  # no request: the host failed host_failure_limit times in a row
-    }
-)
-# Failures worth another try in the next run (the frontier keeps these URLs "failed"):
-# the server or the network was unwell, not the URL. A 5xx http_error is transient too.
-TRANSIENT_OUTCOMES: frozenset[str] = frozenset({"timeout", "network_error", "host_paused"})
-
+__all__ = ["FetchSettings", "HostPolicy", "FetchResult", "RobotsInfo"]
 
 @dataclass(frozen=True)
 class FetchSettings:
@@ -80,7 +57,7 @@ class FetchResult:
     url: str  # as requested
     final_url: str  # after redirects
     status: int | None  # of the final response; None when no response was received
-    outcome: str  # one of OUTCOMES
+    outcome: str  # one of vocab.FETCH_OUTCOMES
     error: str | None  # human-readable reason when the outcome is not "ok"
     headers: dict[str, str]  # final response headers, lower-case keys
     body: bytes  # content-decoded body; b"" unless "ok" (or the page of a 404/410, kept

@@ -27,8 +27,8 @@ import sqlite_utils
 from ..article import Article
 from ..config import SiteConfig
 from ..errors import ArchiveError, CrawlLockedError
-from ..fetch.types import TRANSIENT_OUTCOMES
 from ..urls import canonical_url
+from ..vocab import TRANSIENT_OUTCOMES
 from .dedup import Deduplicator, content_hash
 from .pages import PAGE_COMPRESSION, Packed, PageDictionary, compress_page
 from .schema import MIGRATIONS
@@ -322,7 +322,8 @@ class Archive:
             "lead": article.lead, "image": article.image, "text": article.text,
             "word_count": len(article.text.split()), "content_hash": content_hash(article.text),
             "extraction": json.dumps({"sources": article.sources,
-                                      "warnings": article.warnings}),
+                                      "warnings": article.warnings,
+                                      "selector_misses": article.selector_misses}),
             "last_seen": now, "page_id": page_id,
         }
         if o.hint:

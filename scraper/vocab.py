@@ -1,0 +1,96 @@
+"""The archive's vocabulary: every name a row may hold in an enumerated column, kept once.
+
+The fetcher, the crawl, reparse, the store, the Datasette plugin and ``archive/metadata.yml``
+all read these (tests/test_vocab.py fails when the YAML or the plugin drifts from them):
+
+- ``FETCH_OUTCOMES``: what the fetcher makes of one request; ``CRAWL_OUTCOMES``: what the
+  crawl decides about a document the fetcher delivered (or never requested); ``REPARSED``:
+  re-extracted from the stored page. ``OUTCOMES`` is their union, the values of
+  ``fetches.outcome``.
+- ``OK_OUTCOMES``: outcomes that are not failures of the site; ``TRANSIENT_OUTCOMES``:
+  failures worth another try next run.
+- ``WIDGET_KINDS``: the values of ``links.kind``, in the order an article page shows them,
+  each with the heading shown when the page gave none.
+- ``FIELD_SOURCES``: where an extracted field came from (``articles.extraction``).
+- ``LAYOUT_FIELDS``: the fields whose configured selector missing on most article pages of
+  a run means the site changed its layout.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CRAWL_OUTCOMES", "FETCH_OUTCOMES", "FIELD_SOURCES", "LAYOUT_FIELDS", "OK_OUTCOMES",
+    "OUTCOMES", "REPARSED", "TRANSIENT_OUTCOMES", "WIDGET_KINDS",
+]
+
+FETCH_OUTCOMES: dict[str, str] = {
+    "ok": "2xx, body read completely within the caps",
+    "not_modified": "304 to a conditional request",
+    "http_error": "4xx/5xx (after retries), a stray 3xx, or a Retry-After we will not wait",
+    "robots_disallowed": "robots.txt forbids the URL (or could not be fetched: RFC 9309)",
+    "too_large": "body over max_body_bytes on the wire or max_decoded_bytes decompressed",
+    "timeout": "the per-attempt deadline (or the connect timeout) expired",
+    "redirect_loop": "a redirect target repeated, or more than max_redirects hops",
+    "blocked_scheme": "the URL or a redirect target is not http(s)",
+    "blocked_address": "the URL or a redirect target is a non-public address (netguard)",
+    "network_error": "DNS, refused or dropped connections, protocol errors",
+    "decode_error": "the Content-Encoding stream is corrupt",
+    "host_paused": "no request: the host failed host_failure_limit times in a row",
+}
+CRAWL_OUTCOMES: dict[str, str] = {
+    "not_article": "an HTML page that is not an article (listing, section, home page)",
+    "not_html": "a 200 response that is neither HTML nor a sitemap/feed",
+    "parse_error": "the document could not be parsed (the error names the exception), or"
+                   " nests elements deeper than parsepage.MAX_NESTING (refused unparsed)",
+    "soft_404": "a 200 page that is really 'not found': its title or h1 says so, the theme"
+                " marks it, or it equals a 404 page of the same site; not archived",
+    "empty": "a 200 response with an empty body",
+    "continuation": "a later page of a multi-page article: its text is in that article",
+    "trap": "refused as a crawler trap before any request (the error gives the reason)",
+}
+REPARSED = "reparsed"
+OUTCOMES: dict[str, str] = {
+    **FETCH_OUTCOMES, **CRAWL_OUTCOMES,
+    REPARSED: "re-extracted from the stored page by newsarchive reparse: no request",
+}
+OK_OUTCOMES: frozenset[str] = frozenset({
+    "ok", "not_article", "not_modified", "robots_disallowed", "soft_404", "continuation",
+    "trap", REPARSED})
+# The server or the network was unwell, not the URL (the frontier keeps these "failed" and
+# tries them next run). A 5xx http_error is transient too (PageOutcome.retry_next_run).
+TRANSIENT_OUTCOMES: frozenset[str] = frozenset({"timeout", "network_error", "host_paused"})
+
+WIDGET_KINDS: dict[str, str] = {
+    "latest": "Latest news",
+    "related": "Related",
+    "must_read": "Must read",
+    "recommended": "Recommended",
+    "popular": "Popular",
+    "featured": "Featured",
+    "inline_related": "Read also",
+    "other": "Other links",  # a widget whose heading names no kind above; always last
+}
+
+FIELD_SOURCES: dict[str, str] = {
+    "selector": "the site file's CSS selector",
+    "json-ld": "JSON-LD (schema.org, Yoast/Rank Math @graph included)",
+    "json-ld-breadcrumb": "the section named by a JSON-LD BreadcrumbList",
+    "opengraph": "OpenGraph <meta property=og:...> and article:...",
+    "meta": "another <meta> tag (author, description, keywords, dates, language)",
+    "microdata": "schema.org microdata (itemprop)",
+    "time": "a <time datetime> element",
+    "byline": "the page's byline element",
+    "dateline": "a date in the dateline text near the headline",
+    "url": "a date written in the URL",
+    "h1": "the page's <h1>",
+    "title": "the <title> element",
+    "link-canonical": "<link rel=canonical>",
+    "link-amphtml": "<link rel=amphtml>",
+    "html-lang": "the <html lang> attribute",
+    "site": "the site file's language key",
+    "detected": "detected from the text",
+    "marker": "a content container named by its class or id (post-content, article-body)",
+    "heuristic": "the content heuristic (text density), or link widgets found by headings",
+}
+
+LAYOUT_FIELDS: frozenset[str] = frozenset({"title", "body"})
