@@ -48,7 +48,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .config import SiteConfig, WidgetConfig, load_site, load_sites
+    from .config import SiteConfig, WidgetConfig, load_site, load_sites, site_from_dict
     from .crawler.reparse import ReparseReport, reparse
     from .crawler.run import CrawlReport, crawl, crawl_sites
     from .crawler.sitecrawl import SiteReport
@@ -63,7 +63,7 @@ __version__ = "0.1.0"
 # Public name -> the module that defines it, imported when the name is first used.
 _LAZY = {
     "SiteConfig": "config", "WidgetConfig": "config", "load_site": "config",
-    "load_sites": "config",
+    "load_sites": "config", "site_from_dict": "config",
     "crawl": "crawler.run", "crawl_sites": "crawler.run", "CrawlReport": "crawler.run",
     "SiteReport": "crawler.sitecrawl", "reparse": "crawler.reparse",
     "ReparseReport": "crawler.reparse",
@@ -93,6 +93,7 @@ __all__ = [
     "load_site",
     "load_sites",
     "reparse",
+    "site_from_dict",
     "NewsarchiveError",
     "ConfigError",
     "SiteConfigError",

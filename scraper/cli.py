@@ -14,17 +14,18 @@ import json
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
-from .config import load_site, load_sites
+from .config import load_sites, select_sites
 from .crawler.reparse import reparse as run_reparse
 from .crawler.run import crawl as run_crawl
 from .crawler.run import fetch_settings
-from .errors import ArchiveError, ConfigError, CrawlLockedError, ExportError, SiteConfigError
+from .errors import ArchiveError, ConfigError, CrawlLockedError, ExportError
 from .extraction.page import extract
 from .fetch.fetcher import Fetcher
 from .store.archive import Archive
@@ -38,20 +39,55 @@ DEFAULT_CONFIG = Path("config")
 ARCHIVE_TEMPLATE = Path(__file__).resolve().parents[1] / "archive"
 
 
+class CommandError(click.ClickException):
+    """A user-facing failure: ``error: ...`` on stderr (as every message here starts) and
+    exit code 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def _error(message: Any, code: int) -> NoReturn:
+    for line in str(message).splitlines():
+        click.echo(f"error: {line}", err=True)
+    sys.exit(code)
+
+
 @contextmanager
 def _exit_on_error() -> Iterator[None]:
-    """The package's errors as one line on stderr and the documented exit code."""
+    """The package's errors as ``error:`` lines on stderr and the documented exit code."""
     try:
         yield
     except CrawlLockedError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_RUNNING)
+        _error(exc, EXIT_RUNNING)
     except ArchiveError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_ARCHIVE)
+        _error(exc, EXIT_ARCHIVE)
     except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
+        _error(exc, EXIT_CONFIG)
+    except ExportError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _existing(ctx: click.Context, param: click.Parameter, path: Path) -> Path:
+    if not path.exists():
+        raise CommandError(f"{path} does not exist: run `newsarchive crawl` first")
+    return path
+
+
+def db_option(must_exist: bool = True) -> Callable[[Callable], Callable]:
+    """--db: the archive; every command but ``crawl`` needs it to exist already."""
+    return click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
+                        default=DEFAULT_DB, show_default=True,
+                        callback=_existing if must_exist else None,
+                        help="The archive database.")
+
+
+def config_option(command: Callable) -> Callable:
+    """--config: the directory holding sites/*.toml and crawl.toml."""
+    return click.option("--config", "config_dir",
+                        type=click.Path(path_type=Path, file_okay=False),
+                        default=DEFAULT_CONFIG, show_default=True,
+                        help="Directory holding sites/*.toml.")(command)
 
 
 @click.group()
@@ -62,10 +98,8 @@ def main() -> None:
 
 @main.command()
 @click.option("--site", "site_names", multiple=True, help="Crawl only this site (repeatable).")
-@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB,
-              show_default=True, help="The archive database.")
-@click.option("--config", "config_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=DEFAULT_CONFIG, show_default=True, help="Directory holding sites/*.toml.")
+@db_option(must_exist=False)
+@config_option
 @click.option("--max-pages", type=int, default=None, help="At most this many pages per site.")
 @click.option("-v", "--verbose", is_flag=True, help="Log one line per fetched URL.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors (for cron).")
@@ -81,7 +115,8 @@ def crawl(site_names: tuple[str, ...], db_path: Path, config_dir: Path, max_page
     finally:
         log({"event": "done"})
     for error in report.config_errors:
-        click.echo(f"error: site file refused: {error}", err=True)
+        for line in str(error).splitlines():
+            click.echo(f"error: site file refused: {line}", err=True)
     if log_format == "json":
         click.echo(json.dumps({"event": "summary", "crawl": report.crawl_id,
                                "status": report.status, **report.counts,
@@ -144,14 +179,11 @@ def _event_logger(verbose: bool, quiet: bool, log_format: str):
 
 
 @main.command()
-@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=DEFAULT_DB, show_default=True)
+@db_option()
 @click.option("-n", "--limit", type=int, default=10, show_default=True, help="Runs to show.")
 def runs(db_path: Path, limit: int) -> None:
     """Recent crawls and the health of each site in them."""
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path} does not exist: run `newsarchive crawl` first")
-    with Archive(db_path) as archive:
+    with _exit_on_error(), Archive(db_path) as archive:
         for crawl_row in archive.recent_crawls(limit):
             click.echo(f"crawl {crawl_row['id']} {crawl_row['status']:<11} "
                        f"{crawl_row['started']} -> {crawl_row['finished'] or '...'}  "
@@ -166,30 +198,24 @@ def runs(db_path: Path, limit: int) -> None:
 @main.command("extract")
 @click.argument("source")
 @click.option("--site", "site_name", help="Use this configured site's adapter.")
-@click.option("--config", "config_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=DEFAULT_CONFIG, show_default=True)
+@config_option
 def extract_command(source: str, site_name: str | None, config_dir: Path) -> None:
     """Print one page's extraction as JSON (SOURCE is a file path or an http(s) URL)."""
     site = None
     if site_name:
-        path = config_dir / "sites" / f"{site_name}.toml"
-        sites, _ = load_sites(config_dir)
-        site = next((s for s in sites if s.name == site_name), None)
-        if site is None:
-            try:
-                site = load_site(path)
-            except SiteConfigError as exc:
-                raise click.ClickException(str(exc)) from exc
+        with _exit_on_error():
+            (site,), _ = select_sites(config_dir, [site_name], refuse_invalid=True)
     if source.startswith(("http://", "https://")):
-        result = asyncio.run(_fetch_one(source, config_dir))
+        with _exit_on_error():
+            result = asyncio.run(_fetch_one(source, config_dir))
         if not result.ok:
-            raise click.ClickException(f"{source}: {result.outcome} ({result.error})")
+            raise CommandError(f"{source}: {result.outcome} ({result.error})")
         article = extract(result.body, result.final_url, site, result.content_type)
     else:
         try:
             body = Path(source).read_bytes()
         except OSError as exc:
-            raise click.ClickException(f"cannot read {source}: {exc}") from exc
+            raise CommandError(f"cannot read {source}: {exc}") from exc
         article = extract(body, None, site)
     click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
 
@@ -200,8 +226,7 @@ async def _fetch_one(url: str, config_dir: Path):
 
 
 @main.command()
-@click.option("--config", "config_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=DEFAULT_CONFIG, show_default=True)
+@config_option
 @click.option("--check", is_flag=True, help="Validate every site file; exit 3 on any error.")
 def sites(config_dir: Path, check: bool) -> None:
     """List the configured sites."""
@@ -209,7 +234,8 @@ def sites(config_dir: Path, check: bool) -> None:
     for site in good:
         click.echo(f"{site.name}\t{site.extends}\t{' '.join(site.start_urls)}\t{site.path}")
     for error in errors:
-        click.echo(f"error: {error}", err=True)
+        for line in str(error).splitlines():
+            click.echo(f"error: {line}", err=True)
     if check:
         click.echo(f"{len(good)} site file(s) valid, {len(errors)} invalid", err=True)
         if errors:
@@ -231,34 +257,25 @@ def datasette_command(db_path: Path, port: int | None = None) -> list[str]:
 
 
 @main.command()
-@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=DEFAULT_DB, show_default=True)
+@db_option()
 @click.option("--rebuild", is_flag=True, help="Recompute every cluster from the stored texts.")
 def dedup(db_path: Path, rebuild: bool) -> None:
     """Duplicate clusters of the archive (kept up to date by every crawl)."""
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path} does not exist: run `newsarchive crawl` first")
     with _exit_on_error(), Archive(db_path) as archive:
         archive.lock_for_crawl()
         if rebuild:
             archive.dedup.rebuild()
-        clusters, in_clusters, sites = archive.db.execute(
-            "select count(*), coalesce(sum(size), 0), coalesce(sum(sites > 1), 0) "
-            "from clusters").fetchone()
-        exact = archive.db.execute(
-            "select count(*) from articles where duplicate_of is not null").fetchone()[0]
-    click.echo(f"{clusters} clusters holding {in_clusters} articles ({sites} spanning several "
-               f"sites); {exact} exact copies of an article on another site")
+        found = archive.duplicate_summary()
+    click.echo(f"{found['clusters']} clusters holding {found['in_clusters']} articles "
+               f"({found['multi_site']} spanning several sites); {found['exact_copies']} "
+               "exact copies of an article on another site")
 
 
 @main.command()
-@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=DEFAULT_DB, show_default=True)
+@db_option()
 @click.option("--port", type=int, default=8001, show_default=True)
 def serve(db_path: Path, port: int) -> None:
     """Browse the archive with Datasette."""
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path} does not exist: run `newsarchive crawl` first")
     sys.exit(subprocess.call(datasette_command(db_path, port)))
 
 
@@ -286,8 +303,7 @@ _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": 
               help="File to write (- for stdout with jsonl or csv); .warc.gz is gzipped.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Default: from the output's extension (.jsonl .csv .parquet .warc[.gz]).")
-@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=DEFAULT_DB, show_default=True)
+@db_option()
 @click.option("--site", "sites", multiple=True, help="Only this site (repeatable).")
 @click.option("--section", "sections", multiple=True, help="Only this section (repeatable).")
 @click.option("--language", "languages", multiple=True,
@@ -309,8 +325,6 @@ def export_command(output: str, fmt: str | None, db_path: Path, sites: tuple[str
                    date_field: str, query: str | None, dedup: bool, since_last_export: bool,
                    name: str) -> None:
     """Export articles as JSON Lines, CSV, Parquet or WARC (raw responses)."""
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path} does not exist: run `newsarchive crawl` first")
     fmt = fmt or ("jsonl" if output == "-" else _EXTENSIONS.get(Path(output).suffix.lower()))
     if fmt is None:
         raise click.UsageError(f"cannot tell the format of {output}: give --format")
@@ -319,26 +333,17 @@ def export_command(output: str, fmt: str | None, db_path: Path, sites: tuple[str
         date_from=date_from.date() if date_from else None,
         date_to=date_to.date() if date_to else None, query=query, dedup=dedup,
         since_last_export=since_last_export, name=name)
-    try:
+    with _exit_on_error():
         count = export_articles(db_path, output, fmt, filters)
-    except ExportError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except ArchiveError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_ARCHIVE)
     click.echo(f"exported {count} articles to {output} ({fmt})", err=True)
 
 
 @main.command("reparse")
 @click.option("--site", "site_names", multiple=True, help="Only this site (repeatable).")
-@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=DEFAULT_DB, show_default=True)
-@click.option("--config", "config_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=DEFAULT_CONFIG, show_default=True, help="Directory holding sites/*.toml.")
+@db_option()
+@config_option
 def reparse_command(site_names: tuple[str, ...], db_path: Path, config_dir: Path) -> None:
     """Re-extract stored raw pages with the current site files (no network)."""
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path} does not exist: run `newsarchive crawl` first")
     with _exit_on_error():
         report = run_reparse(db_path, config_dir, list(site_names) or None, log=click.echo)
     totals = report.totals

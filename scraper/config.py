@@ -1,16 +1,20 @@
 """Site files: one declarative TOML file per site, validated before anything is fetched.
 
-This module is the one place where every site key is documented (``SITE_KEYS`` below) and
-where built-in presets (``scraper/presets/*.toml``) are merged under a site file through
-``extends``. A site file with a typo is refused with its path, the line where the bad key
-or value stands, and what is wrong; ``load_sites`` returns the good sites and the errors of
-the bad ones side by side, so one broken file never stops the other sites from running.
+Every key a site file may hold is a field of ``SiteConfig`` (or ``WidgetConfig`` for a
+``[[widgets]]`` entry) declared with ``knobs.knob``: its TOML key, default, meaning and
+allowed values, once; ``SELECTOR_KEYS`` names the CSS selectors of ``[selectors]``. Built-in
+presets (``scraper/presets/*.toml``) are merged under a site file through ``extends``. A
+site file with mistakes is refused with its path and, for each mistake, the line where the
+bad key or value stands and what is wrong; ``load_sites`` returns the good sites and the
+errors of the bad ones side by side, so one broken file never stops the other sites.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -20,129 +24,96 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
-from .errors import SiteConfigError
-from .urls import canonical_url, host_equivalents
+from .errors import ConfigError, SiteConfigError
+from .knobs import Knob, check, knob, knobs
+from .urls import TRAILING_SLASH_POLICIES, canonical_url, host_equivalents
 
 __all__ = [
+    "SELECTOR_KEYS",
     "SiteConfig",
     "WidgetConfig",
     "load_site",
     "load_sites",
     "load_crawl_settings",
     "preset_names",
+    "select_sites",
+    "site_from_dict",
 ]
 
-# Every key a site file may hold, with its type. Nested tables are dicts of the same form.
-# name        : str   unique site name (also the `site` column in the archive)           [fixed]
-# extends     : str   a built-in preset: "generic" or "wordpress-tagdiv"                   [fixed]
-# start_urls  : list  URLs the crawl starts from; their hosts are always fetchable        [fixed]
-# hosts       : list  other host names (netloc) that belong to the site
-# allow_private_hosts : list  hosts (netloc, or a name for any port) that may resolve to
-#               loopback, private or link-local addresses; others are refused with
-#               "blocked_address" (the start URLs' hosts are always allowed)
-# feeds       : list  RSS/Atom feed URLs
-# sitemaps    : list  sitemap URLs (robots.txt `Sitemap:` lines are added when use_robots_sitemaps)
-# use_robots_sitemaps : bool
-# allow       : list  regexes; when given, a discovered URL must match one to be followed
-# deny        : list  regexes; a discovered URL matching one is never followed
-# article_urls: list  regexes; a page whose URL matches is taken as an article candidate
-# language    : str   language to record when a page declares none
-# trailing_slash : str  "keep" (default), "add" or "strip": the site's URL identity policy
-#              (hosts listed in `hosts` that are www./m./amp./bare variants of the first
-#              start URL's host are folded onto it)
-# [politeness] delay (seconds between requests to a host), concurrency (requests in flight)
-# [limits]     max_pages (HTML pages fetched per site per run; sitemaps and feeds are free),
-#              max_depth (link hops from a start URL), max_pagination (highest /page/N/)
-# [recrawl]    recheck_days (known articles younger than this are re-checked every run
-#              with a conditional GET; older ones only when a sitemap/feed hint changes)
-# [selectors]  CSS selectors: title, section, authors, published, modified, tags, lead, body,
-#              drop (list: removed inside the body), is_article (page is an article if it matches)
-# [[widgets]]  kind (free text; "auto" classifies by heading), selector or heading,
-#              heading_selector, item, title, teaser (CSS, all optional but one of selector/heading)
-SITE_KEYS: dict[str, Any] = {
-    "name": str,
-    "extends": str,
-    "start_urls": list,
-    "hosts": list,
-    "allow_private_hosts": list,
-    "feeds": list,
-    "sitemaps": list,
-    "use_robots_sitemaps": bool,
-    "allow": list,
-    "deny": list,
-    "article_urls": list,
-    "language": str,
-    "trailing_slash": str,
-    "politeness": {"delay": (int, float), "concurrency": int},
-    "limits": {"max_pages": int, "max_depth": int, "max_pagination": int},
-    "recrawl": {"recheck_days": (int, float)},
-    "selectors": {
-        "title": str,
-        "section": str,
-        "authors": str,
-        "published": str,
-        "modified": str,
-        "tags": str,
-        "lead": str,
-        "body": str,
-        "drop": list,
-        "is_article": str,
-    },
-    "widgets": list,
+# The CSS selectors of [selectors] (selectolax/Lexbor syntax; a date selector reads the
+# datetime/content attribute first, then the text).
+SELECTOR_KEYS: dict[str, str] = {
+    "title": "the headline",
+    "section": "the section or category",
+    "authors": "each author's name (every match)",
+    "published": "the publication date",
+    "modified": "the date of the last update",
+    "tags": "each tag (every match)",
+    "lead": "the standfirst or summary",
+    "body": "the element holding the article text",
 }
-WIDGET_KEYS: dict[str, Any] = {
-    "kind": str,
-    "selector": str,
-    "heading": str,
-    "heading_selector": str,
-    "item": str,
-    "title": str,
-    "teaser": str,
-}
-_SELECTOR_KEYS = {"title", "section", "authors", "published", "modified", "tags", "lead", "body"}
 
 
 @dataclass(frozen=True)
 class WidgetConfig:
     """How to find one link widget: a block by CSS ``selector`` or by its ``heading`` text."""
 
-    kind: str
-    selector: str | None = None
-    heading: str | None = None
-    heading_selector: str | None = None
-    item: str | None = None
-    title: str | None = None
-    teaser: str | None = None
+    kind: str = knob(doc="`latest`, `related`, `must_read`, ... (scraper/vocab.py "
+                         "`WIDGET_KINDS`), or `auto` to classify the block by its heading")
+    selector: str | None = knob(None, "CSS: the widget's block")
+    heading: str | None = knob(None, "or the text of the widget's heading, to find the block "
+                                     "under it")
+    heading_selector: str | None = knob(None, "CSS inside the block: its heading")
+    item: str | None = knob(None, "CSS inside the block: one item per match (else one per "
+                                  "distinct link)")
+    title: str | None = knob(None, "CSS inside an item: the link and its title")
+    teaser: str | None = knob(None, "CSS inside an item: its excerpt")
 
 
 @dataclass(frozen=True)
 class SiteConfig:
     """A validated site: what the crawler and the site adapter read."""
 
-    name: str
-    start_urls: tuple[str, ...]
-    extends: str = "generic"
-    path: str | None = None
-    hosts: tuple[str, ...] = ()
-    allow_private_hosts: tuple[str, ...] = ()
-    feeds: tuple[str, ...] = ()
-    sitemaps: tuple[str, ...] = ()
-    use_robots_sitemaps: bool = True
-    allow: tuple[str, ...] = ()
-    deny: tuple[str, ...] = ()
-    article_urls: tuple[str, ...] = ()
-    language: str | None = None
-    trailing_slash: str = "keep"
-    delay: float = 1.0
-    concurrency: int = 2
-    max_pages: int = 500
-    max_depth: int = 4
-    max_pagination: int = 50
-    recheck_days: float = 3.0
-    selectors: dict[str, str] = field(default_factory=dict)
-    drop: tuple[str, ...] = ()
-    is_article: str | None = None
-    widgets: tuple[WidgetConfig, ...] = ()
+    name: str = knob(doc="unique site name (also the `site` column in the archive)")
+    start_urls: tuple[str, ...] = knob(doc="URLs the crawl starts from; their hosts are "
+                                           "always fetchable")
+    extends: str = knob("generic", "the built-in preset merged under this file")
+    path: str | None = None  # the site file it was read from
+    hosts: tuple[str, ...] = knob((), "other hosts (netloc) of the same site; www./m./amp./"
+                                      "bare variants of the first start URL's host fold onto it")
+    allow_private_hosts: tuple[str, ...] = knob(
+        (), "hosts (netloc, or a name for any port) that may resolve to loopback, private or "
+            "link-local addresses; others are refused as `blocked_address`")
+    feeds: tuple[str, ...] = knob((), "RSS/Atom feed URLs")
+    sitemaps: tuple[str, ...] = knob((), "sitemap URLs")
+    use_robots_sitemaps: bool = knob(True, "also read robots.txt `Sitemap:` lines")
+    allow: tuple[str, ...] = knob((), "regexes: when given, a followed URL must match one")
+    deny: tuple[str, ...] = knob((), "regexes: a URL matching one is never followed")
+    article_urls: tuple[str, ...] = knob((), "regexes: a page whose URL matches is an article "
+                                             "candidate")
+    language: str | None = knob(None, "the language to record when a page declares none")
+    trailing_slash: str = knob("keep", "URL identity: keep, add or strip the final `/`",
+                               choices=TRAILING_SLASH_POLICIES)
+    delay: float = knob(1.0, "seconds between requests to one host (robots.txt "
+                             "`Crawl-delay` raises it)", key="politeness.delay", minimum=0)
+    concurrency: int = knob(2, "requests in flight per host", key="politeness.concurrency",
+                            minimum=1)
+    max_pages: int = knob(500, "HTML pages fetched per site per run (sitemaps and feeds not "
+                               "counted)", key="limits.max_pages", minimum=1)
+    max_depth: int = knob(4, "link hops from a start URL", key="limits.max_depth", minimum=0)
+    max_pagination: int = knob(50, "highest `/page/N/` or `?page=N` followed (crawler-trap "
+                                   "defence)", key="limits.max_pagination", minimum=1)
+    recheck_days: float = knob(3.0, "known articles younger than this are re-checked every "
+                                    "run (conditional GET); older ones only when a sitemap "
+                                    "lastmod or feed date changes", key="recrawl.recheck_days",
+                               minimum=0)
+    selectors: dict[str, str] = field(default_factory=dict)  # SELECTOR_KEYS -> CSS
+    drop: tuple[str, ...] = knob((), "CSS: elements removed inside the body",
+                                 key="selectors.drop")
+    is_article: str | None = knob(None, "CSS: a page is an article if this matches",
+                                  key="selectors.is_article")
+    widgets: tuple[WidgetConfig, ...] = knob((), "one `[[widgets]]` table per link widget "
+                                                 "(keys below)")
 
     @property
     def site_hosts(self) -> frozenset[str]:
@@ -175,6 +146,8 @@ class SiteConfig:
         return not self.allow or any(re.search(p, url) for p in self.allow)
 
 
+
+
 def preset_names() -> list[str]:
     """The built-in presets a site file may name in ``extends``."""
     files = resources.files("scraper").joinpath("presets").iterdir()
@@ -204,103 +177,130 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _check_table(data: dict[str, Any], schema: dict[str, Any], fail, prefix: str = "") -> None:
+def _schema(entries: list[Knob]) -> dict[str, Any]:
+    """Dotted knob keys as nested tables: {"politeness": {"delay": knob}, ...}."""
+    tree: dict[str, Any] = {}
+    for k in entries:
+        *tables, leaf = k.key.split(".")
+        node = tree
+        for table in tables:
+            node = node.setdefault(table, {})
+        node[leaf] = k
+    return tree
+
+
+SITE_KNOBS = knobs(SiteConfig)
+WIDGET_KNOBS = knobs(WidgetConfig)
+_SITE_SCHEMA = _schema(SITE_KNOBS)
+_SITE_SCHEMA["selectors"].update(dict.fromkeys(SELECTOR_KEYS, Knob(
+    key="selectors.*", attr="selectors", kind=str, default=None, doc="")))
+_WIDGET_SCHEMA = _schema(WIDGET_KNOBS)
+
+
+def _check_table(data: dict[str, Any], schema: dict[str, Any],
+                 fail: Callable[[str, str], None], prefix: str = "") -> None:
+    """Unknown keys and wrong types, each reported once through ``fail``."""
     for key, value in data.items():
         dotted = f"{prefix}{key}"
-        if key not in schema:
+        expected = schema.get(key)
+        if expected is None:
             close = [k for k in schema if k[:3] == key[:3]]
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             fail(key, f"unknown key {dotted!r}{hint}")
-        expected = schema[key]
-        if isinstance(expected, dict):
-            if not isinstance(value, dict):
+        elif isinstance(expected, dict):
+            if isinstance(value, dict):
+                _check_table(value, expected, fail, prefix=f"{dotted}.")
+            else:
                 fail(key, f"{dotted!r} must be a table, got {type(value).__name__}")
-            _check_table(value, expected, fail, prefix=f"{dotted}.")
-        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            names = expected.__name__ if isinstance(expected, type) else "number"
-            fail(key, f"{dotted!r} must be a {names}, got {type(value).__name__}")
-        elif expected is list and not all(isinstance(v, str | dict) for v in value):
-            fail(key, f"{dotted!r} must be a list of strings")
+        elif expected.key == "widgets":
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                fail(key, "each [[widgets]] entry must be a table")
+        elif reason := check(Knob(dotted, expected.attr, expected.kind, expected.default, "",
+                                  expected.minimum, expected.choices), value):
+            fail(key, reason)
 
 
-def _check_selector(selector: str, key: str, fail) -> None:
+def _check_selector(selector: str, key: str, fail: Callable[[str, str], None]) -> None:
     try:
         LexborHTMLParser("<p></p>").css(selector)
     except SelectolaxError:
         fail(key, f"invalid CSS selector {selector!r} in {key!r}")
 
 
-def _check_regex(pattern: str, key: str, fail) -> None:
+def _check_regex(pattern: str, key: str, fail: Callable[[str, str], None]) -> None:
     try:
         re.compile(pattern)
     except re.error as exc:
         fail(key, f"invalid regular expression {pattern!r} in {key!r}: {exc}")
 
 
-def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
-    def fail(key: str, reason: str) -> None:
-        raise SiteConfigError(path, reason, _line_of(text, key))
+def _lookup(data: dict[str, Any], dotted: str) -> Any:
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
 
-    _check_table(data, SITE_KEYS, fail)
+
+def _values(data: dict[str, Any], entries: list[Knob]) -> dict[str, Any]:
+    """The dataclass arguments the file gives (lists as tuples); the rest keep defaults."""
+    values = {}
+    for k in entries:
+        value = _lookup(data, k.key)
+        if value is not None:
+            values[k.attr] = (tuple(value) if k.kind is list else
+                              float(value) if k.kind is float else value)
+    return values
+
+
+def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
+    problems: list[tuple[int | None, str]] = []
+
+    def fail(key: str, reason: str) -> None:
+        problems.append((_line_of(text, key), reason))
+
+    _check_table(data, _SITE_SCHEMA, fail)
     for key in ("name", "start_urls"):
         if not data.get(key):
             fail(key, f"missing required key {key!r}")
-    for url in data["start_urls"]:
+    for url in data["start_urls"] if isinstance(data.get("start_urls"), list) else []:
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
             fail("start_urls", f"start URL {url!r} is not an http(s) URL")
-    if data.get("trailing_slash", "keep") not in ("keep", "add", "strip"):
-        fail("trailing_slash", "'trailing_slash' must be \"keep\", \"add\" or \"strip\"")
     for key in ("allow", "deny", "article_urls"):
-        for pattern in data.get(key, []):
+        for pattern in _strings(data.get(key)):
             _check_regex(pattern, key, fail)
-    selectors = dict(data.get("selectors", {}))
-    drop = selectors.pop("drop", [])
-    is_article = selectors.pop("is_article", None)
-    for key, selector in [*selectors.items(), *(("drop", d) for d in drop)]:
-        _check_selector(selector, key, fail)
-    if is_article:
-        _check_selector(is_article, "is_article", fail)
+    selectors = data.get("selectors") if isinstance(data.get("selectors"), dict) else {}
+    for key, selector in selectors.items():
+        for css in [selector] if isinstance(selector, str) else _strings(selector):
+            _check_selector(css, key, fail)
     widgets = []
-    for raw in data.get("widgets", []):
+    for raw in data.get("widgets") or []:
         if not isinstance(raw, dict):
-            fail("widgets", "each [[widgets]] entry must be a table")
-        _check_table(raw, WIDGET_KEYS, fail, prefix="widgets.")
+            continue  # reported by _check_table
+        _check_table(raw, _WIDGET_SCHEMA, fail, prefix="widgets.")
         if not raw.get("kind"):
             fail("widgets", "a [[widgets]] entry needs a 'kind'")
-        if not (raw.get("selector") or raw.get("heading")):
+        elif not (raw.get("selector") or raw.get("heading")):
             fail("widgets", f"widget {raw['kind']!r} needs a 'selector' or a 'heading'")
         for key in ("selector", "heading_selector", "item", "title", "teaser"):
-            if raw.get(key):
+            if isinstance(raw.get(key), str):
                 _check_selector(raw[key], key, fail)
-        widgets.append(WidgetConfig(**raw))
-    politeness = data.get("politeness", {})
-    limits = data.get("limits", {})
-    return SiteConfig(
-        name=data["name"],
-        start_urls=tuple(data["start_urls"]),
-        extends=data.get("extends", "generic"),
-        path=path,
-        hosts=tuple(h.lower() for h in data.get("hosts", [])),
-        allow_private_hosts=tuple(h.lower() for h in data.get("allow_private_hosts", [])),
-        feeds=tuple(data.get("feeds", [])),
-        sitemaps=tuple(data.get("sitemaps", [])),
-        use_robots_sitemaps=data.get("use_robots_sitemaps", True),
-        allow=tuple(data.get("allow", [])),
-        deny=tuple(data.get("deny", [])),
-        article_urls=tuple(data.get("article_urls", [])),
-        language=data.get("language"),
-        trailing_slash=data.get("trailing_slash", "keep"),
-        delay=float(politeness.get("delay", 1.0)),
-        concurrency=int(politeness.get("concurrency", 2)),
-        max_pages=int(limits.get("max_pages", 500)),
-        max_depth=int(limits.get("max_depth", 4)),
-        max_pagination=int(limits.get("max_pagination", 50)),
-        recheck_days=float(data.get("recrawl", {}).get("recheck_days", 3.0)),
-        selectors=selectors,
-        drop=tuple(drop),
-        is_article=is_article,
-        widgets=tuple(widgets),
-    )
+        widgets.append(raw)
+    if problems:
+        (line, reason), *more = problems
+        raise SiteConfigError(path, reason, line, more)
+    values = _values(data, SITE_KNOBS)
+    values["hosts"] = tuple(h.lower() for h in values.get("hosts", ()))
+    values["allow_private_hosts"] = tuple(h.lower() for h in values.get("allow_private_hosts",
+                                                                        ()))
+    values["widgets"] = tuple(WidgetConfig(**_values(w, WIDGET_KNOBS)) for w in widgets)
+    values["selectors"] = {k: v for k, v in selectors.items() if k in SELECTOR_KEYS}
+    return SiteConfig(path=path, **values)
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def site_from_dict(data: dict[str, Any], path: str = "<dict>", text: str = "") -> SiteConfig:
@@ -353,6 +353,33 @@ def load_sites(config_dir: Path) -> tuple[list[SiteConfig], list[SiteConfigError
         names[site.name] = str(path)
         sites.append(site)
     return sites, errors
+
+
+def select_sites(config_dir: Path, names: list[str] | None = None, *,
+                 refuse_invalid: bool = False) -> tuple[list[SiteConfig], list[SiteConfigError]]:
+    """The valid sites of ``config_dir`` (only those ``names`` when given) and the errors of
+    the refused site files.
+
+    Raises ConfigError for a name that has no valid site file, saying which names exist
+    (and the closest one): always when no file has that name, and also when its file was
+    refused if ``refuse_invalid`` (a crawl instead runs the other sites and reports it).
+    """
+    sites, errors = load_sites(config_dir)
+    if not names:
+        return sites, errors
+    valid = {site.name for site in sites}
+    refused = {Path(e.path).stem: e for e in errors}
+    missing = [n for n in names if n not in valid and (refuse_invalid or n not in refused)]
+    if missing:
+        known = sorted(valid | set(refused))
+        close = [m for n in missing for m in difflib.get_close_matches(n, known, 1)]
+        why = [str(refused[n]) for n in missing if n in refused]
+        raise ConfigError(
+            f"no valid site file for {', '.join(missing)} in {config_dir}/sites"
+            + (f": {'; '.join(why)}" if why else "")
+            + (f" (did you mean {', '.join(close)}?)" if close else "")
+            + (f"; known sites: {', '.join(known)}" if known else "; it has no site files"))
+    return [site for site in sites if site.name in names], errors
 
 
 def load_crawl_settings(config_dir: Path) -> dict[str, Any]:

@@ -18,6 +18,8 @@ crawl records a page it cannot parse as ``parse_error`` with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 __all__ = [
     "NewsarchiveError",
     "ConfigError",
@@ -39,14 +41,19 @@ class ConfigError(NewsarchiveError):
 
 
 class SiteConfigError(ConfigError):
-    """One site file is invalid; the message names the file, the line and what is wrong."""
+    """One site file is invalid; the message names the file, the line and what is wrong.
 
-    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+    ``reason`` and ``line`` are the first mistake; ``problems`` lists every one found as
+    ``(line, reason)`` pairs, and the message has a line for each."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None,
+                 more: Iterable[tuple[int | None, str]] = ()) -> None:
         self.path = path
         self.reason = reason
         self.line = line
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {reason}")
+        self.problems = [(line, reason), *more]
+        super().__init__("\n".join(f"{path}:{n}: {why}" if n else f"{path}: {why}"
+                                   for n, why in self.problems))
 
 
 class ArchiveError(NewsarchiveError):

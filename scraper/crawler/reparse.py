@@ -21,16 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
-from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..config import SiteConfig, load_sites
-from ..errors import ConfigError
+from ..config import SiteConfig, select_sites
 from ..extraction.page import extract_tree
 from ..fetch.decode import decode_body
 from ..store.archive import Archive, PageOutcome
-from ..store.pages import PageReader
 from ..vocab import REPARSED
 
 __all__ = ["ReparseReport", "reparse"]
@@ -57,29 +54,17 @@ def reparse(db_path: Path, config_dir: Path, site_names: list[str] | None = None
     Takes the crawl lock (raises CrawlLockedError while a crawl runs) and ConfigError for a
     site name that has no valid site file.
     """
-    sites, errors = load_sites(config_dir)
+    sites, _ = select_sites(config_dir, site_names, refuse_invalid=True)
     by_name = {site.name: site for site in sites}
-    if site_names:
-        unknown = set(site_names) - set(by_name)
-        if unknown:
-            refused = [str(e) for e in errors if Path(e.path).stem in unknown]
-            raise ConfigError(f"no valid site file for {', '.join(sorted(unknown))} in "
-                              f"{config_dir}/sites" + (f": {'; '.join(refused)}" if refused
-                                                       else ""))
     names = list(site_names or by_name)
     with Archive(db_path) as archive:
         archive.lock_for_crawl()
-        where = f"site in ({', '.join('?' * len(names))})" if names else "0"
-        ids = archive.db.execute(
-            f"select site, id from articles where {where} order by site, id", names).fetchall()
+        ids = archive.article_ids(names)
         report = ReparseReport(archive.start_crawl(names), {n: Counter() for n in names})
         if not site_names:
-            for site_name, count in archive.db.execute(
-                    f"select site, count(*) from articles where not ({where}) group by site",
-                    names):
+            for site_name, count in archive.article_counts(exclude=names).items():
                 report.sites[site_name] = Counter({"no_site_file_kept": count})
         totals: Counter = Counter()
-        pages = PageReader(archive.db.conn)  # one per run: each dictionary is loaded once
         status = "interrupted"
         try:
             for site_name, rows in groupby(ids, key=lambda row: row[0]):
@@ -87,7 +72,7 @@ def reparse(db_path: Path, config_dir: Path, site_names: list[str] | None = None
                 counts = report.sites[site_name]
                 for start in range(0, len(site_ids), BATCH_SIZE):
                     outcomes = [outcome for article_id in site_ids[start:start + BATCH_SIZE]
-                                if (outcome := _outcome(archive, pages, article_id,
+                                if (outcome := _outcome(archive, article_id,
                                                         by_name[site_name], counts, log))]
                     written = archive.write_batch(report.crawl_id, outcomes)
                     counts.update({k.removeprefix("articles_"): v for k, v in written.items()
@@ -106,25 +91,17 @@ def reparse(db_path: Path, config_dir: Path, site_names: list[str] | None = None
     return report
 
 
-def _outcome(archive: Archive, pages: PageReader, article_id: int, site: SiteConfig,
-             counts: Counter, log: Callable[[str], None]) -> PageOutcome | None:
+def _outcome(archive: Archive, article_id: int, site: SiteConfig, counts: Counter,
+             log: Callable[[str], None]) -> PageOutcome | None:
     """A PageOutcome re-extracted from the article's stored page, or None (counted why)."""
-    cursor = archive.db.execute(
-        "select p.id, p.url, p.final_url, p.status, p.headers, p.body, p.compression, "
-        "p.dictionary_id, f.depth, "
-        "(select count(*) from article_urls u where u.article_id = a.id "
-        "and u.source = 'next-page') as continuation "
-        "from articles a join pages p on p.id = a.page_id "
-        "left join frontier f on f.url = p.url where a.id = ?", [article_id])
-    row = cursor.fetchone()
-    if row is None:
+    page = archive.stored_page(article_id)
+    if page is None:
         counts["no_stored_page"] += 1
         return None
-    page: dict[str, Any] = dict(zip([c[0] for c in cursor.description], row, strict=True))
     if page["continuation"]:
         counts["multi_page_kept"] += 1
         return None
-    body = pages.body(page["body"], page["compression"], page["dictionary_id"])
+    body = page["body"]
     headers = json.loads(page["headers"] or "{}")
     try:
         text, _ = decode_body(body, headers.get("content-type"))

@@ -15,16 +15,17 @@ import signal
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils.utils import sqlite3
 
-from ..config import SiteConfig, load_crawl_settings, load_sites
+from ..config import SiteConfig, load_crawl_settings, select_sites
 from ..errors import ArchiveError, ConfigError, SiteConfigError
 from ..fetch.fetcher import Fetcher, FetchSettings
 from ..fetch.netguard import AddressGuard
+from ..knobs import check, knobs
 from ..store.archive import Archive, PageOutcome
 from ..vocab import OK_OUTCOMES
 from .parsepage import PageParser
@@ -46,13 +47,16 @@ class CrawlReport:
 
 
 def fetch_settings(config_dir: Path | None) -> FetchSettings:
-    """FetchSettings with the ``[fetch]`` overrides of ``config_dir/crawl.toml``."""
+    """FetchSettings with the ``[fetch]`` overrides of ``config_dir/crawl.toml``, each checked
+    against its knob (type, range); ConfigError names the file and every bad key."""
     overrides = load_crawl_settings(config_dir).get("fetch", {}) if config_dir else {}
-    known = {f.name for f in fields(FetchSettings)}
-    unknown = set(overrides) - known
-    if unknown:
-        raise ConfigError(f"{config_dir}/crawl.toml: unknown [fetch] keys: {sorted(unknown)}")
-    return FetchSettings(**overrides)
+    declared = {k.key: k for k in knobs(FetchSettings)}
+    problems = [f"unknown [fetch] key {key!r}" if key not in declared
+                else check(declared[key], value) for key, value in overrides.items()]
+    if problems := [p for p in problems if p]:
+        raise ConfigError(f"{config_dir}/crawl.toml: " + "; ".join(problems))
+    return FetchSettings(**{key: float(value) if declared[key].kind is float else value
+                            for key, value in overrides.items()})
 
 
 def _write_error(archive: Archive, what: str, exc: Exception) -> ArchiveError:
@@ -155,13 +159,7 @@ def crawl(config_dir: Path, db_path: Path, site_names: list[str] | None = None,
     Bad site files are reported in ``CrawlReport.config_errors`` and skipped; the others run.
     Raises CrawlLockedError when another crawl holds the archive.
     """
-    sites, errors = load_sites(config_dir)
-    if site_names:
-        unknown = set(site_names) - {s.name for s in sites} - {
-            Path(e.path).stem for e in errors}
-        if unknown:
-            raise ConfigError(f"no site named {', '.join(sorted(unknown))} in {config_dir}/sites")
-        sites = [s for s in sites if s.name in site_names]
+    sites, errors = select_sites(config_dir, site_names)
     settings = fetch_settings(config_dir)
     with Archive(db_path) as archive:
         archive.lock_for_crawl()

@@ -39,6 +39,8 @@ from .types import FetchResult, FetchSettings, HostPolicy, RobotsInfo
 
 __all__ = ["Fetcher"]
 
+# A host no site configured (``newsarchive extract URL``): one request at a time, a second apart.
+UNCONFIGURED_HOST = HostPolicy(delay=1.0, concurrency=1)
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Internal marker for a redirect response; fetch() follows it, so it never reaches a caller.
@@ -420,7 +422,7 @@ class Fetcher:
         key = urlsplit(url).netloc.lower()
         host = self._hosts.get(key)
         if host is None:
-            policy = self._policies.get(key, HostPolicy())
+            policy = self._policies.get(key, UNCONFIGURED_HOST)
             host = _Host(policy, asyncio.Semaphore(policy.concurrency), asyncio.Lock())
             self._hosts[key] = host
         return host

@@ -10,46 +10,53 @@ from dataclasses import dataclass, field
 
 from protego import Protego
 
+from ..knobs import knob
+
 __all__ = ["FetchSettings", "HostPolicy", "FetchResult", "RobotsInfo"]
 
 @dataclass(frozen=True)
 class FetchSettings:
+    """Crawl-wide fetch settings: the ``[fetch]`` table of ``config/crawl.toml``."""
+
     # Sent on every request so site operators can identify and contact us.
-    user_agent: str = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)"
-    # Product token matched against robots.txt User-agent groups.
-    robots_agent: str = "newsarchive"
+    user_agent: str = knob("newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)",
+                           "the User-Agent header of every request")
+    robots_agent: str = knob("newsarchive", "the product token matched against robots.txt "
+                                            "`User-agent` groups")
     # One deadline per attempt covering connect, headers and the whole body, so a server
     # dripping bytes cannot hold a worker.
-    total_timeout: float = 30.0
+    total_timeout: float = knob(30.0, "seconds: one deadline per attempt, body included",
+                                minimum=0.1)
     # Unreachable hosts should fail fast, well before the overall deadline.
-    connect_timeout: float = 10.0
-    # Cap on bytes received on the wire (before Content-Encoding is undone).
-    max_body_bytes: int = 10 * 1024 * 1024
-    # Cap on bytes after gzip/deflate decoding: stops decompression bombs.
-    max_decoded_bytes: int = 20 * 1024 * 1024
-    # Redirect hops followed before giving up with "redirect_loop".
-    max_redirects: int = 10
-    # Tries per request (first one included) on connection failures and 429/500/502/503/504.
-    max_attempts: int = 3
-    # Backoff before retry n is about backoff_base * 2**(n-1) seconds plus up to backoff_base
-    # of random jitter, so that many workers do not retry in lockstep.
-    backoff_base: float = 1.0
-    # Ceiling of the exponential part of the backoff.
-    backoff_max: float = 30.0
-    # A Retry-After longer than this means "come back much later": give up on the URL now.
-    max_retry_after: float = 120.0
-    # robots.txt is parsed up to this many bytes; RFC 9309 requires at least 500 KiB.
-    max_robots_bytes: int = 512 * 1024
-    # A host whose requests failed this many times in a row (timeouts, network errors,
-    # 429/5xx after retries) is paused for the rest of the run: its remaining URLs are
-    # recorded as "host_paused" without a request and tried again in the next run.
-    host_failure_limit: int = 10
+    connect_timeout: float = knob(10.0, "seconds to connect", minimum=0.1)
+    max_body_bytes: int = knob(10 * 1024 * 1024, "cap on body bytes on the wire (before "
+                                                 "Content-Encoding is undone)", minimum=1)
+    # Stops decompression bombs.
+    max_decoded_bytes: int = knob(20 * 1024 * 1024, "cap on body bytes after gzip/deflate "
+                                                    "decoding", minimum=1)
+    max_redirects: int = knob(10, "redirect hops followed before `redirect_loop`", minimum=0)
+    max_attempts: int = knob(3, "tries per request, the first included, on connection "
+                                "failures and 429/500/502/503/504", minimum=1)
+    # Random jitter keeps many workers from retrying in lockstep.
+    backoff_base: float = knob(1.0, "seconds: retry n waits about backoff_base * 2^(n-1) "
+                                    "plus up to backoff_base of jitter", minimum=0)
+    backoff_max: float = knob(30.0, "seconds: ceiling of the exponential part of the "
+                                    "backoff", minimum=0)
+    max_retry_after: float = knob(120.0, "seconds: a longer `Retry-After` means come back "
+                                         "much later: the URL is given up now", minimum=0)
+    # RFC 9309 requires at least 500 KiB.
+    max_robots_bytes: int = knob(512 * 1024, "robots.txt is parsed up to this many bytes",
+                                 minimum=500 * 1024)
+    host_failure_limit: int = knob(10, "a host failing this many requests in a row "
+                                       "(timeouts, network errors, 429/5xx after retries) "
+                                       "is paused for the run (`host_paused`) and tried next "
+                                       "run", minimum=1)
 
 
 @dataclass
 class HostPolicy:
-    delay: float = 1.0  # minimum seconds between request starts on one host
-    concurrency: int = 2  # requests in flight per host
+    delay: float  # minimum seconds between request starts on one host
+    concurrency: int  # requests in flight per host
 
 
 @dataclass

@@ -30,7 +30,7 @@ from ..errors import ArchiveError, CrawlLockedError
 from ..urls import canonical_url
 from ..vocab import TRANSIENT_OUTCOMES
 from .dedup import Deduplicator, content_hash
-from .pages import PAGE_COMPRESSION, Packed, PageDictionary, compress_page
+from .pages import PAGE_COMPRESSION, Packed, PageDictionary, PageReader, compress_page
 from .schema import MIGRATIONS
 
 __all__ = ["Archive", "PageOutcome", "utcnow"]
@@ -88,6 +88,7 @@ class Archive:
         self.path = Path(path)
         self._lock_file: Any = None
         self._url_keys: dict[str, Callable[[str], str]] = {}
+        self._pages: PageReader | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
@@ -196,6 +197,49 @@ class Archive:
             "select article_id from article_urls where canonical = ? limit 1",
             [self.url_key(site)(url)]).fetchone()
         return row[0] if row else None
+
+    def article_ids(self, sites: list[str]) -> list[tuple[str, int]]:
+        """(site, id) of every article of ``sites``, by site then id."""
+        marks = ", ".join("?" * len(sites))
+        return [tuple(row) for row in self.db.execute(
+            f"select site, id from articles where site in ({marks}) order by site, id", sites)]
+
+    def article_counts(self, exclude: list[str] = ()) -> dict[str, int]:
+        """Articles per site, for every site not in ``exclude``."""
+        marks = ", ".join("?" * len(exclude))
+        return dict(self.db.execute(f"select site, count(*) from articles where site not in "
+                                    f"({marks}) group by site", list(exclude)).fetchall())
+
+    def stored_page(self, article_id: int) -> dict[str, Any] | None:
+        """The raw page an article was extracted from, as fetched (``body`` decompressed),
+        with the frontier depth it was found at and whether later pages were joined to it
+        (``continuation``: their count), or None when no page is stored."""
+        cursor = self.db.execute(
+            "select p.id, p.url, p.final_url, p.status, p.headers, p.body, p.compression, "
+            "p.dictionary_id, f.depth, "
+            "(select count(*) from article_urls u where u.article_id = a.id "
+            "and u.source = 'next-page') as continuation "
+            "from articles a join pages p on p.id = a.page_id "
+            "left join frontier f on f.url = p.url where a.id = ?", [article_id])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        page = dict(zip([c[0] for c in cursor.description], row, strict=True))
+        if self._pages is None:  # one reader per archive: each dictionary is loaded once
+            self._pages = PageReader(self.db.conn)
+        page["body"] = self._pages.body(page.pop("body"), page.pop("compression"),
+                                        page.pop("dictionary_id"))
+        return page
+
+    def duplicate_summary(self) -> dict[str, int]:
+        """Clusters, the articles in them, those spanning several sites, exact copies."""
+        clusters, in_clusters, sites = self.db.execute(
+            "select count(*), coalesce(sum(size), 0), coalesce(sum(sites > 1), 0) "
+            "from clusters").fetchone()
+        exact = self.db.execute(
+            "select count(*) from articles where duplicate_of is not null").fetchone()[0]
+        return {"clusters": clusters, "in_clusters": in_clusters, "multi_site": sites,
+                "exact_copies": exact}
 
     def frontier_get(self, url: str) -> dict[str, Any] | None:
         """The frontier row of a canonical URL, if it was ever discovered."""
