@@ -9,6 +9,8 @@ all read these (tests/test_vocab.py fails when the YAML or the plugin drifts fro
   ``fetches.outcome``.
 - ``OK_OUTCOMES``: outcomes that are not failures of the site; ``TRANSIENT_OUTCOMES``:
   failures worth another try next run.
+- ``SKIP_REASONS``: why the frontier did not queue a discovered URL (a run's ``skipped``
+  counts); ``TRAP_REASONS`` are those also recorded in ``fetches`` as ``trap``.
 - ``WIDGET_KINDS``: the values of ``links.kind``, in the order an article page shows them,
   each with the heading shown when the page gave none.
 - ``FIELD_SOURCES``: where an extracted field came from (``articles.extraction``).
@@ -20,7 +22,8 @@ from __future__ import annotations
 
 __all__ = [
     "CRAWL_OUTCOMES", "FETCH_OUTCOMES", "FIELD_SOURCES", "LAYOUT_FIELDS", "OK_OUTCOMES",
-    "OUTCOMES", "REPARSED", "TRANSIENT_OUTCOMES", "WIDGET_KINDS",
+    "OUTCOMES", "REPARSED", "SKIP_REASONS", "TRANSIENT_OUTCOMES", "TRAP_REASONS",
+    "WIDGET_KINDS",
 ]
 
 FETCH_OUTCOMES: dict[str, str] = {
@@ -59,6 +62,22 @@ OK_OUTCOMES: frozenset[str] = frozenset({
 # The server or the network was unwell, not the URL (the frontier keeps these "failed" and
 # tries them next run). A 5xx http_error is transient too (PageOutcome.retry_next_run).
 TRANSIENT_OUTCOMES: frozenset[str] = frozenset({"timeout", "network_error", "host_paused"})
+
+SKIP_REASONS: dict[str, str] = {
+    "known": "an archived article no sitemap or feed says has changed",
+    "denied": "matches a deny pattern, or none of the allow patterns",
+    "offsite": "on a host that is not the site's",
+    "max_pages": "the run's page budget (limits.max_pages) was spent",
+    "max_depth": "more link hops from a start URL than limits.max_depth",
+    "deep_pagination": "a page number above limits.max_pagination",
+    "calendar": "a calendar archive page (a date query, or a year no news site has)",
+    "repeated_segments": "a path repeating a segment (a relative-link loop)",
+    "query_explosion": "one path under more query strings than frontier.MAX_QUERY_VARIANTS",
+    "url_too_long": "longer than frontier.MAX_URL_LENGTH",
+    "frontier_full": "the run knows as many URLs as its frontier may hold",
+}
+TRAP_REASONS: frozenset[str] = frozenset(
+    {"url_too_long", "repeated_segments", "deep_pagination", "calendar", "query_explosion"})
 
 WIDGET_KINDS: dict[str, str] = {
     "latest": "Latest news",

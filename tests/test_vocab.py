@@ -16,7 +16,9 @@ from scraper.vocab import (
     LAYOUT_FIELDS,
     OK_OUTCOMES,
     OUTCOMES,
+    SKIP_REASONS,
     TRANSIENT_OUTCOMES,
+    TRAP_REASONS,
     WIDGET_KINDS,
 )
 
@@ -79,3 +81,11 @@ def test_every_source_the_extractor_records_is_documented(tmp_path: Path) -> Non
             recorded |= set(article.sources.values())
     assert recorded <= set(FIELD_SOURCES)
     assert {"title", "section", "authors", "published", "body"} >= LAYOUT_FIELDS
+
+
+def test_readme_lists_every_skip_reason() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    start = readme.index("skipped URLs by\nreason")
+    listed = re.findall(r"`([a-z_]+)`", readme[start:readme.index(")", start)])
+    assert listed == list(SKIP_REASONS)
+    assert set(SKIP_REASONS) >= TRAP_REASONS

@@ -31,8 +31,9 @@ from urllib.parse import urlsplit
 from ..config import SiteConfig
 from ..store.archive import Archive
 from ..urls import looks_like_article_url
+from ..vocab import TRAP_REASONS
 
-__all__ = ["Entry", "Frontier", "TRAP_REASONS", "trap_reason"]
+__all__ = ["Entry", "Frontier", "trap_reason"]
 
 # Trap limits. Calibrated on real news sites: the deepest legitimate WordPress section
 # pagination seen on the seed's theme is a few hundred pages, but nightly crawls only need
@@ -42,13 +43,10 @@ MAX_SEGMENT_REPEATS = 2  # /a/b/a/b/a/: a relative-link loop repeats segments
 MAX_QUERY_VARIANTS = 20  # distinct query strings per path (facets, sort orders, sessions)
 _PAGE_NUMBER = re.compile(r"/page/(\d+)/?$|[?&](?:page|paged|p|pg)=(\d+)(?:&|$)")
 _CALENDAR = re.compile(r"/(\d{4})/(\d{1,2})(?:/(\d{1,2}))?/?$|[?&](?:date|day|month|year)=")
-# The reasons trap_reason gives; other refusals (offsite, denied, max_depth, ...) are policy.
-TRAP_REASONS = frozenset(
-    {"url_too_long", "repeated_segments", "deep_pagination", "calendar", "query_explosion"})
 
 
 def trap_reason(url: str, max_pagination: int, query_variants: Counter) -> str | None:
-    """Why ``url`` looks like a crawler trap, or None."""
+    """Why ``url`` looks like a crawler trap (one of ``vocab.TRAP_REASONS``), or None."""
     if len(url) > MAX_URL_LENGTH:
         return "url_too_long"
     parts = urlsplit(url)
