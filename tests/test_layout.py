@@ -1,0 +1,58 @@
+"""The package is laid out as the pipeline: imports only run down the map drawn in
+scraper/__init__.py, and extraction and store never import each other."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "scraper"
+SHARED = {"article", "config", "errors", "knobs", "urls", "vocab"}
+# What each part may import besides itself and the shared modules.
+ALLOWED = {
+    "shared": set(),
+    "fetch": set(),
+    "extraction": {"fetch"},
+    "store": set(),
+    "crawler": {"fetch", "extraction", "store"},
+    "demo": {"crawler", "fetch", "extraction", "store"},
+    "cli": {"crawler", "demo", "fetch", "extraction", "store"},
+    "__init__": {"crawler", "fetch", "extraction", "store"},
+    "__main__": {"cli"},
+}
+
+
+def _part(module: str) -> str:
+    top = module.split(".")[0]
+    return "shared" if top in SHARED else top
+
+
+def _imports(path: Path) -> set[str]:
+    """The scraper modules ``path`` imports, as dotted names under scraper."""
+    here = path.relative_to(PACKAGE).with_suffix("").parts
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = list(here[:len(here) - node.level])
+            target = ".".join(base + ([node.module] if node.module else []))
+            found.add(target or node.names[0].name)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("scraper."):
+            found.add(node.module.removeprefix("scraper."))
+    return found
+
+
+def test_imports_only_run_down_the_pipeline() -> None:
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        part = _part(".".join(path.relative_to(PACKAGE).with_suffix("").parts))
+        for target in _imports(path):
+            other = _part(target)
+            if other not in ("shared", part) and other not in ALLOWED[part]:
+                wrong.append(f"{path.relative_to(PACKAGE)} -> {target}")
+    assert wrong == []
+
+
+def test_every_module_is_readable_in_one_sitting() -> None:
+    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text("utf-8").splitlines())) > 520}
+    assert long == {}
