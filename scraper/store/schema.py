@@ -160,3 +160,11 @@ def m008_page_dictionaries(db: sqlite_utils.Database) -> None:
     # A crawl of a site without a dictionary starts from its stored pages without one
     # (Archive.page_samples): found by this index, not by scanning every page of the archive.
     db["pages"].create_index(["site", "dictionary_id"])
+
+
+@MIGRATIONS()
+def m009_body_blocks(db: sqlite_utils.Database) -> None:
+    """``articles.blocks``: the kind of each block of ``text`` (``vocab.BLOCK_KINDS``), so
+    that subheadings read as subheadings; empty for articles archived before (``newsarchive
+    reparse`` fills it in from the stored pages)."""
+    db["articles"].add_column("blocks", str)
