@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b",
            "#9d755d", "#bab0ac", "#ff9da6"]
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 760, 260, 40, 40, 10
+LABEL_WIDTH = 70  # a YYYY-MM-DD tick label at font-size 11, with a little room
 
 
 CHART_TEMPLATE = "query-news-articles_per_day.html"
@@ -122,7 +123,8 @@ def per_day_chart(rows: list[Any]) -> Markup:
                          f'{escape(site)}: {n}</title></rect>')
     every = max(len(days) // 6, 1)
     ticks = list(range(0, len(days), every))
-    if len(days) - 1 - ticks[-1] >= every / 2:  # the newest day, unless it would overlap
+    # The newest day too, unless its label would overlap the last one (~70 px wide at 11 px).
+    if (len(days) - 1 - ticks[-1]) * step >= LABEL_WIDTH:
         ticks.append(len(days) - 1)
     for i in ticks:
         x = LEFT + i * step + step / 2
