@@ -55,6 +55,7 @@ from scraper import (  # noqa: E402
     ExportFilters,
     Link,
     export_articles,
+    fts_query,
 )
 from scraper.store.archive import PRAGMAS, PageOutcome  # noqa: E402
 from scraper.store.dedup import period  # noqa: E402
@@ -301,11 +302,13 @@ def real_path(db_path: Path, first: int, count: int, batch: int = 25) -> dict[st
 # The canned search exactly as the archive's Datasette runs it.
 CANNED_SEARCH = yaml.safe_load((Path(__file__).resolve().parents[1] / "archive" / "metadata.yml"
                                 ).read_text("utf-8"))["databases"]["news"]["queries"]["search"]["sql"]
+# Datasette's table search runs escape_fts(:search), which the archive's plugin makes
+# scraper.search.fts_query, as the canned search's fts_query(:q, :advanced) is.
 TABLE_SEARCH = ("select id, site, title, published from articles where rowid in "
-                "(select rowid from articles_fts where articles_fts match :q) "
+                "(select rowid from articles_fts where articles_fts match escape_fts(:q)) "
                 "order by published desc limit 51")
 TABLE_SEARCH_COUNT = ("select count(*) from articles where rowid in "
-                      "(select rowid from articles_fts where articles_fts match :q)")
+                      "(select rowid from articles_fts where articles_fts match escape_fts(:q))")
 
 FILTER = "site = :site and published >= :lo and published < :hi"
 FACETS = {
@@ -346,12 +349,15 @@ def _timed(conn: sqlite3.Connection, sql: str, params: dict, repeat: int) -> lis
 def query_latency(db_path: Path, count: int, repeat: int) -> None:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     conn.execute("PRAGMA cache_size = -65536")  # what Datasette gets: its own connection
+    conn.create_function("escape_fts", 1, fts_query)  # as archive/plugins/search_query.py
+    conn.create_function("fts_query", 2, lambda q, advanced: fts_query(q, bool(advanced)))
     print(f"\nFTS queries ({repeat} timed runs each, warm cache; ms)")
     print(f"{'query':<24}{'matches':>9}{'df':>7}{'canned p50':>12}{'p95':>8}"
           f"{'table p50':>11}{'p95':>8}{'count p50':>11}{'p95':>8}")
     canned_all, table_all = [], []
     for q in QUERIES:
-        params = {"q": q}
+        # The queries with operators are written in FTS5 syntax: the advanced switch.
+        params = {"q": q, "advanced": "1" if {"OR", "NOT", "AND"} & set(q.split()) else ""}
         matches = conn.execute(TABLE_SEARCH_COUNT, params).fetchone()[0]
         canned = _timed(conn, CANNED_SEARCH, params, repeat)
         table = _timed(conn, TABLE_SEARCH, params, repeat)

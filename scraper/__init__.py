@@ -18,9 +18,10 @@ import each other)::
     fetch/           │      polite bounded HTTP (fetcher.py, types.py), the address guard
       │              │      (netguard.py), body decoding (decode.py)
       ├──────────────┘
-    config.py  article.py  urls.py  vocab.py  errors.py
+    config.py  article.py  urls.py  vocab.py  search.py  errors.py
                             what every stage shares: site files, the Article record,
-                            URL identity, the outcome and widget vocabulary, the errors
+                            URL identity, the outcome and widget vocabulary, what a
+                            search box means in FTS5, the errors
 
 ``Article`` is the contract between the stages. Everything a user of the library needs is
 exported here, and imported on first use (PEP 562): ``from scraper import extract`` loads
@@ -43,6 +44,7 @@ from .errors import (
     ExportError,
     ExtractionError,
     NewsarchiveError,
+    QuerySyntaxError,
     SiteConfigError,
     TooDeepError,
 )
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
     from .extraction.page import extract
     from .fetch.fetcher import Fetcher
     from .fetch.types import FetchResult, FetchSettings
+    from .search import fts_query
     from .store.archive import Archive
     from .store.export import ExportFilters, export_articles
 
@@ -70,7 +73,7 @@ _LAZY = {
     "extract": "extraction.page",
     "Fetcher": "fetch.fetcher", "FetchResult": "fetch.types", "FetchSettings": "fetch.types",
     "Archive": "store.archive", "ExportFilters": "store.export",
-    "export_articles": "store.export",
+    "export_articles": "store.export", "fts_query": "search",
 }
 
 __all__ = [
@@ -90,6 +93,7 @@ __all__ = [
     "crawl_sites",
     "export_articles",
     "extract",
+    "fts_query",
     "load_site",
     "load_sites",
     "reparse",
@@ -100,6 +104,7 @@ __all__ = [
     "ArchiveError",
     "CrawlLockedError",
     "ExportError",
+    "QuerySyntaxError",
     "ExtractionError",
     "TooDeepError",
     "__version__",

@@ -36,7 +36,9 @@ class Link:
 class Article:
     """What one page says, as clean fields.
 
-    ``text`` holds paragraphs and subheadings separated by one blank line. ``sources``
+    ``text`` holds paragraphs and subheadings separated by one blank line; ``blocks`` gives
+    the kind of each of them, in order (``scraper.vocab.BLOCK_KINDS``: ``heading`` for a
+    subheading; empty when the extractor could not tell). ``sources``
     maps each field name to where its value came from (``selector``, ``json-ld``,
     ``opengraph``, ``meta``, ``microdata``, ``time``, ``heuristic``, ...), so an analyst can
     tell a configured selector from a guess (the names are ``scraper.vocab.FIELD_SOURCES``).
@@ -58,6 +60,7 @@ class Article:
     tags: list[str] = field(default_factory=list)
     lead: str | None = None
     text: str = ""
+    blocks: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     image: str | None = None
     amphtml_url: str | None = None

@@ -13,7 +13,6 @@ import asyncio
 import json
 import subprocess
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any, NoReturn
 import click
 
 from .config import load_sites, select_sites
+from .crawler.progress import CrawlProgress
 from .crawler.reparse import reparse as run_reparse
 from .crawler.run import crawl as run_crawl
 from .crawler.run import fetch_settings
@@ -29,6 +29,7 @@ from .errors import ArchiveError, ConfigError, CrawlLockedError, ExportError
 from .extraction.page import extract
 from .fetch.fetcher import Fetcher
 from .store.archive import Archive
+from .store.browsing import ARCHIVE_CONFIG, copy_datasette_config, datasette_command
 from .store.export import FORMATS, ExportFilters, export_articles
 from .vocab import OK_OUTCOMES
 
@@ -36,7 +37,8 @@ EXIT_OK, EXIT_SITE_FAILED, EXIT_CONFIG, EXIT_RUNNING, EXIT_ARCHIVE, EXIT_INTERRU
     0, 1, 3, 4, 5, 6)
 DEFAULT_DB = Path("archive/news.db")
 DEFAULT_CONFIG = Path("config")
-ARCHIVE_TEMPLATE = Path(__file__).resolve().parents[1] / "archive"
+ARCHIVE_TEMPLATE = ARCHIVE_CONFIG  # the Datasette configuration directory (archive/)
+__all__ = ["ARCHIVE_TEMPLATE", "datasette_command", "main"]
 
 
 class CommandError(click.ClickException):
@@ -44,7 +46,40 @@ class CommandError(click.ClickException):
     exit code 1."""
 
     def show(self, file: Any = None) -> None:
+        for line in self.format_message().splitlines():
+            click.echo(f"error: {line}", err=True)
+
+
+class _UsageError(click.UsageError):
+    """Click's usage errors, with the ``error:`` every other message starts with."""
+
+    def show(self, file: Any = None) -> None:
+        if self.ctx is not None:
+            click.echo(f"{self.ctx.get_usage()}\nTry '{self.ctx.command_path} --help' for "
+                       "help.\n", err=True)
         click.echo(f"error: {self.format_message()}", err=True)
+
+
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except _UsageError:
+        raise
+    except click.UsageError as exc:
+        raise _UsageError(exc.format_message(), exc.ctx) from exc
+
+
+class _Group(click.Group):
+    """The command group: usage errors of every command read as ``error: ...``."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _usage_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _usage_errors():
+            return super().invoke(ctx)
 
 
 def _error(message: Any, code: int) -> NoReturn:
@@ -90,7 +125,7 @@ def config_option(command: Callable) -> Callable:
                         help="Directory holding sites/*.toml.")(command)
 
 
-@click.group()
+@click.group(cls=_Group)
 @click.version_option(package_name="newsarchive")
 def main() -> None:
     """Crawl configured news sites into one SQLite archive and browse it with Datasette."""
@@ -109,11 +144,16 @@ def crawl(site_names: tuple[str, ...], db_path: Path, config_dir: Path, max_page
           verbose: bool, quiet: bool, log_format: str) -> None:
     """Crawl the configured sites into the archive."""
     log = _event_logger(verbose, quiet, log_format)
+    # A directory made for this archive gets the Datasette configuration, so that
+    # ``datasette DIR/`` browses it as it does the demo (an existing one is left alone).
+    new_dir = not db_path.parent.exists() or not any(db_path.parent.iterdir())
     try:
         with _exit_on_error():
             report = run_crawl(config_dir, db_path, list(site_names) or None, max_pages, log)
     finally:
         log({"event": "done"})
+    if new_dir and db_path.exists():
+        copy_datasette_config(db_path.parent)
     for error in report.config_errors:
         for line in str(error).splitlines():
             click.echo(f"error: site file refused: {line}", err=True)
@@ -155,25 +195,23 @@ def _site_line(name: str, site) -> str:
 
 
 def _event_logger(verbose: bool, quiet: bool, log_format: str):
-    """Crawl events to stderr: JSON lines, text lines (-v), or a progress line on a terminal."""
+    """Crawl events to stderr: JSON lines, text lines (-v), or live per-site lines on a
+    terminal (nothing otherwise: cron gets the summary only)."""
     stderr = sys.stderr
-    progress = not quiet and not verbose and log_format == "text" and stderr.isatty()
-    fetched = Counter()
+    progress = (CrawlProgress(stderr) if not quiet and not verbose and log_format == "text"
+                and stderr.isatty() else None)
 
     def log(event: dict) -> None:
         if event["event"] == "done":
-            if progress and fetched:
-                stderr.write("\n")
+            if progress is not None:
+                progress.close()
             return
         if log_format == "json":
             stderr.write(json.dumps(event) + "\n")
         elif verbose:
             stderr.write(f"{event['site']}: {event['outcome']:<18} {event['url']}\n")
-        elif progress:
-            fetched[event["site"]] += 1
-            line = "  ".join(f"{site}: {n}" for site, n in sorted(fetched.items()))
-            stderr.write(f"\rfetched  {line}")
-            stderr.flush()
+        elif progress is not None:
+            progress.update(event)
 
     return log
 
@@ -230,7 +268,8 @@ async def _fetch_one(url: str, config_dir: Path):
 @click.option("--check", is_flag=True, help="Validate every site file; exit 3 on any error.")
 def sites(config_dir: Path, check: bool) -> None:
     """List the configured sites."""
-    good, errors = load_sites(config_dir)
+    with _exit_on_error():
+        good, errors = load_sites(config_dir)
     for site in good:
         click.echo(f"{site.name}\t{site.extends}\t{' '.join(site.start_urls)}\t{site.path}")
     for error in errors:
@@ -240,20 +279,6 @@ def sites(config_dir: Path, check: bool) -> None:
         click.echo(f"{len(good)} site file(s) valid, {len(errors)} invalid", err=True)
         if errors:
             sys.exit(EXIT_CONFIG)
-
-
-def datasette_command(db_path: Path, port: int | None = None) -> list[str]:
-    """The Datasette invocation for an archive: its directory if it is a configuration
-    directory (metadata.yml beside the database), else the file alone."""
-    command = [sys.executable, "-m", "datasette"]
-    folder = db_path.parent
-    if (folder / "metadata.yml").exists() and db_path.name == "news.db":
-        command.append(str(folder))
-    else:
-        command.append(str(db_path))
-    if port is not None:
-        command += ["--port", str(port)]
-    return command
 
 
 @main.command()
@@ -299,13 +324,18 @@ _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": 
 
 
 @main.command("export")
-@click.option("-o", "--output", required=True,
-              help="File to write (- for stdout with jsonl or csv); .warc.gz is gzipped.")
+@click.option("-o", "--output", default="-", show_default=True,
+              help="File to write; - is standard output (jsonl or csv); .warc.gz is gzipped.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Default: from the output's extension (.jsonl .csv .parquet .warc[.gz]).")
 @db_option()
 @click.option("--site", "sites", multiple=True, help="Only this site (repeatable).")
-@click.option("--section", "sections", multiple=True, help="Only this section (repeatable).")
+@click.option("--section", "sections", multiple=True,
+              help="Only this section, in any case (repeatable).")
+@click.option("--author", "authors", multiple=True,
+              help="Only articles by this author, in any case (repeatable).")
+@click.option("--tag", "tags", multiple=True,
+              help="Only articles with this tag, in any case (repeatable).")
 @click.option("--language", "languages", multiple=True,
               help="Only this language; 'en' also matches 'en-US' (repeatable).")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]),
@@ -314,28 +344,36 @@ _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": 
               help="Up to this day (YYYY-MM-DD, inclusive).")
 @click.option("--by", "date_field", type=click.Choice(["published", "first_seen"]),
               default="published", show_default=True, help="The date --from/--to filter on.")
-@click.option("-q", "--query", help="Full-text query over title and text (FTS5 syntax).")
+@click.option("-q", "--query",
+              help="Full-text query over title and text: the words as written, \"a phrase\", "
+                   "prefix*.")
+@click.option("--advanced", is_flag=True,
+              help="Read -q as FTS5 syntax (AND, OR, NOT, NEAR(), title:word, ...).")
+@click.option("--bom", is_flag=True,
+              help="CSV: start with a UTF-8 byte-order mark, so that Excel reads the text.")
 @click.option("--dedup", is_flag=True, help="One article per duplicate cluster.")
 @click.option("--since-last-export", is_flag=True,
               help="Only articles new or changed since the last export of this --name.")
 @click.option("--name", default="default", show_default=True,
               help="The export stream --since-last-export keeps its state under.")
 def export_command(output: str, fmt: str | None, db_path: Path, sites: tuple[str, ...],
-                   sections: tuple[str, ...], languages: tuple[str, ...], date_from, date_to,
-                   date_field: str, query: str | None, dedup: bool, since_last_export: bool,
-                   name: str) -> None:
+                   sections: tuple[str, ...], authors: tuple[str, ...], tags: tuple[str, ...],
+                   languages: tuple[str, ...], date_from, date_to, date_field: str,
+                   query: str | None, advanced: bool, bom: bool, dedup: bool,
+                   since_last_export: bool, name: str) -> None:
     """Export articles as JSON Lines, CSV, Parquet or WARC (raw responses)."""
     fmt = fmt or ("jsonl" if output == "-" else _EXTENSIONS.get(Path(output).suffix.lower()))
     if fmt is None:
         raise click.UsageError(f"cannot tell the format of {output}: give --format")
     filters = ExportFilters(
-        sites=sites, sections=sections, languages=languages, date_field=date_field,
-        date_from=date_from.date() if date_from else None,
-        date_to=date_to.date() if date_to else None, query=query, dedup=dedup,
-        since_last_export=since_last_export, name=name)
+        sites=sites, sections=sections, authors=authors, tags=tags, languages=languages,
+        date_field=date_field, date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None, query=query, advanced=advanced,
+        dedup=dedup, since_last_export=since_last_export, name=name)
     with _exit_on_error():
-        count = export_articles(db_path, output, fmt, filters)
-    click.echo(f"exported {count} articles to {output} ({fmt})", err=True)
+        count = export_articles(db_path, output, fmt, filters, csv_bom=bom)
+    where = "standard output" if output == "-" else output
+    click.echo(f"exported {count} articles to {where} ({fmt})", err=True)
 
 
 @main.command("reparse")

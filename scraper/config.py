@@ -331,11 +331,21 @@ def load_site(path: Path) -> SiteConfig:
 
 
 def load_sites(config_dir: Path) -> tuple[list[SiteConfig], list[SiteConfigError]]:
-    """All site files of ``config_dir/sites``: the valid ones and the errors of the others."""
+    """All site files of ``config_dir/sites``: the valid ones and the errors of the others.
+
+    Raises ConfigError, saying where it looked, when there is no site file at all: a crawl
+    of nothing that reports success is a wrong directory nobody notices.
+    """
     sites: list[SiteConfig] = []
     errors: list[SiteConfigError] = []
     names: dict[str, str] = {}
-    for path in sorted((config_dir / "sites").glob("*.toml")):
+    paths = sorted((config_dir / "sites").glob("*.toml"))
+    if not paths:
+        where = (config_dir / "sites").absolute()
+        raise ConfigError(f"no site files: looked for {config_dir / 'sites'}/*.toml ({where}"
+                          f"{'' if where.parent.is_dir() else ': no such directory'}); add "
+                          "a site file there (README: Adding a site) or give --config DIR")
+    for path in paths:
         try:
             site = load_site(path)
         except SiteConfigError as exc:
@@ -378,7 +388,7 @@ def select_sites(config_dir: Path, names: list[str] | None = None, *,
             f"no valid site file for {', '.join(missing)} in {config_dir}/sites"
             + (f": {'; '.join(why)}" if why else "")
             + (f" (did you mean {', '.join(close)}?)" if close else "")
-            + (f"; known sites: {', '.join(known)}" if known else "; it has no site files"))
+            + f"; known sites: {', '.join(known)}")
     return [site for site in sites if site.name in names], errors
 
 

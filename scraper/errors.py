@@ -8,6 +8,7 @@ Hierarchy::
     ├── ArchiveError            the SQLite archive cannot be opened, read or written
     │   └── CrawlLockedError    another crawl holds the archive
     ├── ExportError             an export cannot run as asked (bad filter, missing extra)
+    ├── QuerySyntaxError        an advanced search query is not valid FTS5 syntax
     └── ExtractionError         a document cannot be parsed at all (not: "matched nothing")
         └── TooDeepError        it nests elements deeper than the parser is allowed to go
 
@@ -27,6 +28,7 @@ __all__ = [
     "ArchiveError",
     "CrawlLockedError",
     "ExportError",
+    "QuerySyntaxError",
     "ExtractionError",
     "TooDeepError",
 ]
@@ -66,6 +68,10 @@ class CrawlLockedError(ArchiveError):
 
 class ExportError(NewsarchiveError):
     """An export that cannot run as asked (bad filter, missing extra, missing columns)."""
+
+
+class QuerySyntaxError(NewsarchiveError):
+    """A search query given as FTS5 syntax (the advanced switch) that FTS5 refuses."""
 
 
 class ExtractionError(NewsarchiveError):

@@ -14,6 +14,8 @@ all read these (tests/test_vocab.py fails when the YAML or the plugin drifts fro
 - ``WIDGET_KINDS``: the values of ``links.kind``, in the order an article page shows them,
   each with the heading shown when the page gave none.
 - ``FIELD_SOURCES``: where an extracted field came from (``articles.extraction``).
+- ``BLOCK_KINDS``: what each block of an article's text is (``articles.blocks``, one kind
+  per paragraph of ``text``), so that subheadings and quotes read as such.
 - ``LAYOUT_FIELDS``: the fields whose configured selector missing on most article pages of
   a run means the site changed its layout.
 """
@@ -21,8 +23,8 @@ all read these (tests/test_vocab.py fails when the YAML or the plugin drifts fro
 from __future__ import annotations
 
 __all__ = [
-    "CRAWL_OUTCOMES", "FETCH_OUTCOMES", "FIELD_SOURCES", "LAYOUT_FIELDS", "OK_OUTCOMES",
-    "OUTCOMES", "REPARSED", "SKIP_REASONS", "TRANSIENT_OUTCOMES", "TRAP_REASONS",
+    "BLOCK_KINDS", "CRAWL_OUTCOMES", "FETCH_OUTCOMES", "FIELD_SOURCES", "LAYOUT_FIELDS",
+    "OK_OUTCOMES", "OUTCOMES", "REPARSED", "SKIP_REASONS", "TRANSIENT_OUTCOMES", "TRAP_REASONS",
     "WIDGET_KINDS",
 ]
 
@@ -113,3 +115,14 @@ FIELD_SOURCES: dict[str, str] = {
 }
 
 LAYOUT_FIELDS: frozenset[str] = frozenset({"title", "body"})
+
+BLOCK_KINDS: dict[str, str] = {
+    "paragraph": "a paragraph (<p>)",
+    "heading": "a subheading (<h1>-<h6> inside the body)",
+    "item": "a list item (<li>, <dt>, <dd>)",
+    "quote": "a block quotation (<blockquote>)",
+    "pre": "preformatted text (<pre>)",
+    "row": "a table row (<tr>), its cells separated by spaces",
+    "caption": "a figure or table caption",
+    "text": "text directly inside another element (a <div>, a <td>, ...)",
+}

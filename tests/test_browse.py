@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import sys
 import time
 import urllib.parse
 import urllib.request
@@ -31,6 +32,22 @@ from scraper.store.pages import PageReader
 FERRY = "Ferry Strike Called Off After Overnight Talks"
 CORRECTION = "Correction: an earlier version of this article misnamed the operator."
 HOSTILE_TITLE = "<script>alert('title')</script> Hostile headline"
+# A site whose articles are all older than the demo site's last 90 days, with the words
+# that broke every search path: a hyphen, an apostrophe, dotted initials.
+OLD_SITE = "old-gazette"
+QAEDA = "Al-Qaeda Cell Disrupted, U.S. Officials Say"
+OLD_ARTICLES = [
+    {"title": QAEDA, "section": "Iran Terrorism", "authors": ["Reza Kamali"],
+     "tags": ["Al Qaeda"], "published": "2025-06-02T11:32:18+02:00",
+     "text": "U.S. officials said on Tuesday that an Al-Qaeda cell had been disrupted.\n\n"
+             "What the officials said\n\nIran's foreign ministry denied any link.",
+     "blocks": ["paragraph", "heading", "paragraph"],
+     "discovery": {"source": "sitemap", "found_in": "https://old.example/sitemap.xml",
+                   "title": "Al-Qaeda cell disrupted ’ update"}},
+    {"title": "Harbour Board Publishes Its Annual Report", "section": "Business",
+     "authors": ["Ana Ruiz"], "tags": ["Harbour"], "published": "2025-05-20T09:00:00+00:00",
+     "text": "The harbour board published its annual report on Monday.", "blocks": ["paragraph"]},
+]
 
 
 def _free_port() -> int:
@@ -72,12 +89,23 @@ def build_browse_archive(out: Path) -> Path:
             "first_seen": "2026-03-01T10:00:00+00:00", "version": 1}).last_pk
         db["links"].insert({"article_id": hostile, "kind": "related", "position": 1,
                             "title": "<em>bad link</em>", "url": "javascript:alert(1)"})
+        db["sites"].insert({"name": OLD_SITE, "extends": "generic"})
+        for n, old in enumerate(OLD_ARTICLES):
+            db["articles"].insert({
+                **old, "site": OLD_SITE, "url": f"https://old.example/{n}/",
+                **{k: json.dumps(old[k]) for k in ("authors", "tags", "blocks", "discovery")
+                   if k in old},
+                "word_count": len(old["text"].split()), "first_seen": "2025-06-03T00:00:00+00:00",
+                "version": 1})
     return db_path
 
 
-def start_datasette(db_path: Path) -> tuple[subprocess.Popen, str]:
+def start_datasette(db_path: Path, directory: bool = False) -> tuple[subprocess.Popen, str]:
+    """Datasette as ``newsarchive serve`` starts it, or (``directory``) as ``datasette DIR/``."""
     port = _free_port()
-    process = subprocess.Popen([*datasette_command(db_path, port), "--host", "127.0.0.1"],
+    command = ([sys.executable, "-m", "datasette", str(db_path.parent), "--port", str(port)]
+               if directory else datasette_command(db_path, port))
+    process = subprocess.Popen([*command, "--host", "127.0.0.1"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -163,8 +191,9 @@ def test_search_ranks_title_matches_above_text_matches(server, browse_archive):
     in_title = ["ferry" in row["title"].lower() for row in rows]
     assert in_title[:2] == [True, True] and not any(in_title[2:]), rows
     assert len(rows) > 2, "expected articles that mention ferry only in their text"
-    scores = [row["score"] for row in rows]
-    assert scores == sorted(scores)
+    relevance = [row["relevance"] for row in rows]
+    assert relevance == sorted(relevance, reverse=True) and relevance[0] == 100
+    assert all(0 <= r <= 100 for r in relevance)
     assert "[ferry" in rows[0]["snippet"].lower()
 
 
@@ -195,12 +224,15 @@ def test_every_canned_query_answers_with_rows(server, browse_archive):
 
 def test_canned_queries_answer_what_they_promise(server, browse_archive):
     db = sqlite_utils.Database(browse_archive)
-    per_day = get_json(server, "/news/articles_per_day.json")
+    per_day = get_json(server, "/news/articles_per_day.json", days="3650")
     assert sum(row["articles"] for row in per_day) == db["articles"].count
     assert {tuple(sorted(row)) for row in per_day} == {("articles", "day", "site")}
     assert get_json(server, "/news/new_since.json", since="2999-01-01") == []
+    old = sum(1 for row in db["articles"].rows if row["site"] == OLD_SITE)
     assert len(get_json(server, "/news/new_since.json", since="2000-01-01")) == \
         db["articles"].count
+    assert len(get_json(server, "/news/new_since.json", since="2026-01-01")) == \
+        db["articles"].count - old
     changed = get_json(server, "/news/changed_articles.json")
     assert [row["title"] for row in changed] == [FERRY] and changed[0]["version"] == 2
     graph = get_json(server, "/news/link_graph.json", site="harbourton-herald")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from scraper import ExportError, ExportFilters, export_articles, extract, load_s
 from scraper.cli import main
 from scraper.demo import SITE_FILE, run_demo
 
-JSON_COLUMNS = ("authors", "tags", "extraction", "discovery")
+JSON_COLUMNS = ("authors", "tags", "extraction", "discovery", "blocks")
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +103,71 @@ def test_parquet_opens_with_pyarrow_with_lists_and_nested_links(demo_db, tmp_pat
     assert [link["url"] for link in records[0]["links"]] == [link["url"] for link in first_links]
 
 
+def _with_local_times(db: Path) -> dict:
+    """One article published at 09:30 in Berlin (+01:00), one with a date only."""
+    archive = sqlite_utils.Database(db)
+    first, second = [r["id"] for r in archive.query("select id from articles order by id")][:2]
+    archive["articles"].update(first, {"published": "2026-01-12T09:30:00+01:00",
+                                       "modified": "2026-01-13T14:02:00-05:00"})
+    archive["articles"].update(second, {"published": "2026-01-19", "modified": None})
+    return {"first": first, "second": second}
+
+
+def test_parquet_has_tz_aware_timestamps_the_page_offset_and_nested_json(db, tmp_path):
+    pa = pytest.importorskip("pyarrow", reason="pyarrow (the parquet extra) missing")
+    pq = pytest.importorskip("pyarrow.parquet")
+
+    ids = _with_local_times(db)
+    out = tmp_path / "corpus.parquet"
+    export_articles(db, str(out), "parquet")
+    schema = pq.read_schema(out)
+    for name in ("published", "modified", "first_seen", "last_seen"):
+        assert schema.field(name).type == pa.timestamp("us", tz="UTC"), name
+    assert schema.field("published_offset").type == pa.int32()
+    assert pa.types.is_struct(schema.field("extraction").type)
+    assert pa.types.is_struct(schema.field("discovery").type)
+    assert str(schema.field("blocks").type) == "list<element: string>"
+    records = {r["id"]: r for r in pq.read_table(out).to_pylist()}
+    first, second = records[ids["first"]], records[ids["second"]]
+    assert first["published"] == datetime(2026, 1, 12, 8, 30, tzinfo=UTC)
+    assert first["published_offset"] == 60 and first["modified_offset"] == -300
+    assert second["published"] == datetime(2026, 1, 19, tzinfo=UTC)
+    assert second["published_offset"] is None and second["modified"] is None
+    assert first["extraction"]["sources"]  # a map: field -> where it came from
+    assert dict(first["extraction"]["sources"])["title"] == "selector"
+    assert "heading" in {kind for r in records.values() for kind in r["blocks"]}
+    assert isinstance(first["urls"][0]["first_seen"], datetime)
+
+
+def test_pandas_and_duckdb_read_the_parquet_without_casts(db, tmp_path):
+    pd = pytest.importorskip("pandas", reason="pandas not installed")
+    duckdb = pytest.importorskip("duckdb", reason="duckdb not installed")
+    ids = _with_local_times(db)
+    out = tmp_path / "corpus.parquet"
+    export_articles(db, str(out), "parquet")
+    frame = pd.read_parquet(out)
+    assert str(frame["published"].dtype).startswith("datetime64") and \
+        str(frame["published"].dt.tz) == "UTC"
+    row = frame.set_index("id").loc[ids["first"]]
+    local = row["published"] + pd.Timedelta(minutes=int(row["published_offset"]))
+    assert local.strftime("%H:%M") == "09:30"
+    stored = rows(db, "select authors from articles where id = ?", [ids["first"]])[0]
+    assert list(row["authors"]) == json.loads(stored["authors"])  # a list, not JSON text
+    con = duckdb.connect()
+    types = dict(con.execute(f"select column_name, column_type from (describe select * from "
+                             f"read_parquet('{out}'))").fetchall())
+    assert types["published"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["authors"] == "VARCHAR[]"
+    assert types["extraction"].startswith("STRUCT(sources MAP(VARCHAR, VARCHAR)")
+    per_month = con.execute(f"select count(*) from read_parquet('{out}') where "
+                            "published >= timestamptz '2026-03-01 00:00:00+00'").fetchone()[0]
+    march = rows(db, "select count(*) as n from articles where published >= '2026-03-01'")
+    assert per_month == march[0]["n"]
+    titles = con.execute(f"select extraction.sources['title'] from read_parquet('{out}') "
+                         "limit 1").fetchone()[0]
+    assert titles in ("selector", ["selector"])
+
+
 def test_warc_replays_to_the_stored_extraction(demo_db, tmp_path, config):
     warcio = pytest.importorskip("warcio.archiveiterator", reason="warcio (the warc extra) missing")
     out = tmp_path / "corpus.warc.gz"
@@ -143,7 +208,11 @@ def test_filters_select_by_site_section_language_dates_and_text(demo_db, tmp_pat
     assert exported(sections=("City Hall",)) == titles("section = ?", ["City Hall"])
     assert len(exported(sections=("City Hall",))) == 5
     assert exported(sites=("harbourton-herald",)) == titles("1", [])
-    assert exported(sites=("elsewhere",)) == set()
+    assert exported(sections=("city hall",)) == exported(sections=("City Hall",))  # any case
+    assert exported(authors=("daniel okafor",)) == titles(
+        "authors like '%Daniel Okafor%'", [])
+    assert exported(tags=("Ferry",), sections=("Transport",)) <= titles(
+        "section = 'Transport'", [])
     assert exported(languages=("en",)) == titles("1", [])  # en matches en-US
     assert exported(languages=("fr",)) == set()
     march = exported(date_from=date(2026, 3, 1), date_to=date(2026, 3, 9))
@@ -152,6 +221,26 @@ def test_filters_select_by_site_section_language_dates_and_text(demo_db, tmp_pat
     ferry = exported(query="ferry")
     assert "Ferry Strike Called Off After Overnight Talks" in ferry and len(ferry) == 4
     assert exported(query="ferry", sections=("Transport",)) < ferry
+    # What a person types: punctuation, apostrophes, a dangling operator.
+    assert exported(query="Night-Time") == titles("text like '%night-time%' or "
+                                                  "title like '%night-time%'", [])
+    assert exported(query="ferry AND") <= ferry
+    assert exported(query="ferry OR tram", advanced=True) > ferry
+
+
+def test_a_filter_naming_nothing_in_the_archive_is_refused_with_the_known_names(demo_db,
+                                                                                tmp_path):
+    out = tmp_path / "none.jsonl"
+    with pytest.raises(ExportError, match=r"no site named 'elsewhere'.*harbourton-herald"):
+        export_articles(demo_db, str(out), "jsonl", ExportFilters(sites=("elsewhere",)))
+    with pytest.raises(ExportError, match=r"no section named 'Trasnport' in the archive "
+                                          r"\(did you mean 'Transport'\?\); sections: City"):
+        export_articles(demo_db, str(out), "jsonl", ExportFilters(sections=("Trasnport",)))
+    with pytest.raises(ExportError, match="no author named 'Nobody'"):
+        export_articles(demo_db, str(out), "jsonl", ExportFilters(authors=("Nobody",)))
+    with pytest.raises(ExportError, match="no tag named"):
+        export_articles(demo_db, str(out), "jsonl", ExportFilters(tags=("no such tag",)))
+    assert not out.exists()
 
 
 def test_since_last_export_emits_only_new_and_changed_articles(db, tmp_path, config):
@@ -195,9 +284,9 @@ def test_dedup_keeps_one_article_per_cluster(db, tmp_path):
 
 def test_a_failed_export_leaves_no_file_and_no_state(db, tmp_path):
     out = tmp_path / "broken.jsonl"
-    with pytest.raises(ExportError, match="export query failed"):
-        export_articles(db, str(out), "jsonl",
-                        ExportFilters(query='"unterminated', since_last_export=True))
+    with pytest.raises(ExportError, match="not a valid FTS5 query"):
+        export_articles(db, str(out), "jsonl", ExportFilters(
+            query='"unterminated', advanced=True, since_last_export=True))
     assert not out.exists() and not list(tmp_path.glob("*.part"))
     assert rows(db, "select * from exports") == []
 

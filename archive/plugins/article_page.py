@@ -68,7 +68,7 @@ async def article_context(db: Any, datasette: Any, database: str,
             ("Published", row.get("published")), ("Updated", row.get("modified")),
             ("First archived", row.get("first_seen")), ("Last checked", row.get("last_seen")))
             if value],
-        "paragraphs": [p.strip() for p in (row.get("text") or "").split("\n\n") if p.strip()],
+        "blocks": text_blocks(row.get("text"), row.get("blocks")),
         "aliases": await _rows(
             db, "select url, source, first_seen from article_urls where article_id = ? "
             "order by first_seen, url", [row["id"]]),
@@ -114,6 +114,17 @@ async def _duplicates(db: Any, row: dict[str, Any], article_url: Any) -> dict[st
     return {"cluster_id": cluster, "duplicate_of": original,
             "duplicate_of_href": article_url(original) if original is not None else None,
             "members": [m for m in members if m["id"] != original]}
+
+
+def text_blocks(text: str | None, kinds: str | None) -> list[tuple[str, str]]:
+    """(kind, text) of each block of the article's text: its subheadings as headings, when
+    the archive knows the kinds (``articles.blocks``; every block is a paragraph else)."""
+    parts = (text or "").split("\n\n")
+    listed = _json_list(kinds)
+    if len(listed) != len(parts):  # an article archived before blocks were recorded
+        listed = ["paragraph"] * len(parts)
+    return [(kind, part.strip()) for kind, part in zip(listed, parts, strict=True)
+            if part.strip()]
 
 
 def group_links(links: list[dict[str, Any]], article_url: Any) -> list[dict[str, Any]]:

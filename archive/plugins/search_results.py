@@ -2,9 +2,9 @@
 
 The plugin shows every column of each matching row, which for articles means whole texts
 stretching each result over a screen. This script keeps the columns a reader scans (title,
-site, section, published) and turns the id into a link to the article page. It acts only
-on result tables that have a ``text`` column, builds DOM nodes (no HTML strings), and the
-page works as the plugin made it when JavaScript is off.
+site, section, published) and turns the id and the title into links to the article page. It
+acts only on result tables that have a ``text`` column, builds DOM nodes (no HTML strings),
+and the page works as the plugin made it when JavaScript is off.
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ SCRIPT = """
     if (heads.indexOf("text") < 0 || table.dataset.trimmed) { return; }
     table.dataset.trimmed = "1";
     var base = table.parentNode.parentNode.querySelector("h2 a").getAttribute("href").split("?")[0];
+    var idAt = heads.indexOf("id");
     Array.prototype.forEach.call(table.rows, function (row, r) {
+      var id = r > 0 && idAt >= 0 ? row.cells[idAt].textContent.trim() : null;
       Array.prototype.forEach.call(row.cells, function (cell, i) {
         if (keep.indexOf(heads[i]) < 0) { cell.style.display = "none"; }
-        if (r > 0 && heads[i] === "id") {
+        if (id && (heads[i] === "id" || heads[i] === "title")) {
           var link = document.createElement("a");
-          link.href = base + "/" + encodeURIComponent(cell.textContent.trim());
+          link.href = base + "/" + encodeURIComponent(id);
           link.textContent = cell.textContent.trim();
           cell.textContent = "";
           cell.appendChild(link);

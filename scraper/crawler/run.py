@@ -96,9 +96,12 @@ async def crawl_sites(sites: list[SiteConfig], archive: Archive, settings: Fetch
     def sink(outcome: PageOutcome) -> None:
         counts["fetched"] += 1
         counts["failed"] += outcome.outcome not in OK_OUTCOMES
+        queue = queues.get(outcome.site)
         log({"event": "fetch", "site": outcome.site, "url": outcome.url,
              "outcome": outcome.outcome, "status": outcome.status,
-             "elapsed": round(outcome.elapsed, 3), "error": outcome.error})
+             "elapsed": round(outcome.elapsed, 3), "error": outcome.error,
+             "article": outcome.article is not None and outcome.outcome == "ok",
+             "queued": queue.qsize() if queue is not None else 0})
         pending.append(outcome)
         if len(pending) >= BATCH_SIZE or time.monotonic() - last_flush > BATCH_SECONDS:
             flush()
@@ -113,11 +116,13 @@ async def crawl_sites(sites: list[SiteConfig], archive: Archive, settings: Fetch
             pass
     status = "interrupted"
     runs: list[SiteCrawl] = []
+    queues: dict[str, asyncio.Queue] = {}  # per site: URLs waiting, for the progress display
     guard = AddressGuard(host for site in sites for host in site.private_ok)
     try:
         async with Fetcher(settings, guard) as fetcher, PageParser() as parser:
             runs = [SiteCrawl(site, fetcher, parser, archive, sink, stop, max_pages)
                     for site in sites]
+            queues.update((run.site.name, run.frontier.queue) for run in runs)
             results = await asyncio.gather(*(run.run() for run in runs), return_exceptions=True)
         for result in results:
             if isinstance(result, sqlite3.Error):

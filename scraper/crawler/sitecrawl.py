@@ -267,6 +267,7 @@ class SiteCrawl:
             part = page.article
             if part and part.text:
                 article.text = f"{article.text}\n\n{part.text}" if article.text else part.text
+                article.blocks += part.blocks
             fetched.append(following)
             following = page.following
         return fetched

@@ -7,12 +7,12 @@ names the preset and the start URL, and archived into a Datasette configuration 
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from ..crawler.run import crawl
+from ..store.browsing import copy_datasette_config
 from .site import render_demo_site
 from .siteserver import serve_site
 
@@ -32,11 +32,8 @@ def run_demo(out_dir: Path, archive_template: Path | None,
              log: Callable[[str], None] = print) -> Path:
     """Crawl the demo site into ``out_dir/news.db``; returns the database path."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    if archive_template is not None and (archive_template / "metadata.yml").exists():
-        shutil.copy(archive_template / "metadata.yml", out_dir / "metadata.yml")
-        for folder in ("templates", "plugins", "static"):
-            if (archive_template / folder).is_dir():
-                shutil.copytree(archive_template / folder, out_dir / folder, dirs_exist_ok=True)
+    if archive_template is not None:
+        copy_datasette_config(out_dir, archive_template, replace=True)
     db_path = out_dir / "news.db"
     with tempfile.TemporaryDirectory(prefix="newsarchive-demo-") as tmp:
         site_dir = render_demo_site(Path(tmp) / "site")

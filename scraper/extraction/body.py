@@ -24,7 +24,7 @@ from .boilerplate import (
     marker_kind,
 )
 
-__all__ = ["BOILERPLATE_TAGS", "main_text", "remove_nodes", "text_blocks"]
+__all__ = ["BOILERPLATE_TAGS", "TextBlock", "main_text", "remove_nodes", "text_blocks"]
 
 BLOCK_TAGS = frozenset(
     {
@@ -61,17 +61,39 @@ _MARK = "data-newsarchive-drop"
 # container is chosen by paragraph text, which scripts and styles do not touch.
 _JUNK_SELECTOR = f":is({', '.join(JUNK_TAGS)})"
 _LIST_BLOCKS = frozenset({"ul", "ol", "dl", "table", "div", "section", "p"})
+# The kind of block each element opens (scraper.vocab.BLOCK_KINDS); other blocks are "text".
+_KINDS = {
+    "p": "paragraph", "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading",
+    "h5": "heading", "h6": "heading", "li": "item", "dd": "item", "dt": "item",
+    "blockquote": "quote", "pre": "pre", "tr": "row", "caption": "caption",
+    "figcaption": "caption",
+}
 
 
-def text_blocks(node: LexborNode, skip: frozenset[str] = frozenset(BOILERPLATE_TAGS)) -> list[str]:
+class TextBlock(str):
+    """A block's text, and ``kind``: the element that opened it (``vocab.BLOCK_KINDS``).
+
+    A ``str``, so that everything that joins, compares or measures blocks keeps working."""
+
+    kind: str
+
+    def __new__(cls, text: str, kind: str = "paragraph") -> TextBlock:
+        block = super().__new__(cls, text)
+        block.kind = kind
+        return block
+
+
+def text_blocks(node: LexborNode,
+                skip: frozenset[str] = frozenset(BOILERPLATE_TAGS)) -> list[TextBlock]:
     """The block-level texts of ``node``, whitespace folded, empty blocks dropped."""
-    blocks: list[str] = []
+    blocks: list[TextBlock] = []
     buffer: list[str] = []
+    kinds = ["text"]  # the innermost open block's kind
 
     def flush() -> None:
         text = " ".join("".join(buffer).split())
         if text:
-            blocks.append(text)
+            blocks.append(TextBlock(text, kinds[-1]))
         buffer.clear()
 
     stack: list[LexborNode | None] = [node]
@@ -79,6 +101,7 @@ def text_blocks(node: LexborNode, skip: frozenset[str] = frozenset(BOILERPLATE_T
         current = stack.pop()
         if current is None:  # end marker of a block element
             flush()
+            kinds.pop()
             continue
         tag = current.tag
         if tag == "-text":
@@ -92,6 +115,7 @@ def text_blocks(node: LexborNode, skip: frozenset[str] = frozenset(BOILERPLATE_T
         block = tag in BLOCK_TAGS
         if block:
             flush()
+            kinds.append(_KINDS.get(tag, kinds[-1] if tag in ("ul", "ol") else "text"))
             stack.append(None)
         children = list(current.iter(include_text=True))
         stack.extend(reversed(children))
@@ -265,7 +289,7 @@ def _link_lists(container: LexborNode, total: int) -> list[LexborNode]:
             if chars > _MAX_LINK_DENSITY * (n := _size(node)) and n < total / 2]
 
 
-def main_text(tree: LexborHTMLParser) -> tuple[list[str], str]:
+def main_text(tree: LexborHTMLParser) -> tuple[list[TextBlock], str]:
     """The article's paragraphs and how their container was found ("marker", "heuristic").
 
     The headline (the page's ``<h1>``) is left out wherever it sits. The tree is modified

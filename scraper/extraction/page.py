@@ -161,6 +161,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     if not blocks and (complete := _complete_jsonld_body(_first(meta.get("text", []))[0])):
         blocks, body_source = complete, "json-ld"
     article.text = "\n\n".join(blocks)
+    article.blocks = [getattr(block, "kind", "paragraph") for block in blocks]
     if blocks:
         sources["text"] = body_source
     if not article.language and (language := detect_language(article.text)):

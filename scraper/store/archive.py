@@ -364,6 +364,7 @@ class Archive:
             "published": article.published, "modified": article.modified,
             "language": article.language, "tags": json.dumps(article.tags),
             "lead": article.lead, "image": article.image, "text": article.text,
+            "blocks": json.dumps(article.blocks),
             "word_count": len(article.text.split()), "content_hash": content_hash(article.text),
             "extraction": json.dumps({"sources": article.sources,
                                       "warnings": article.warnings,
@@ -390,7 +391,8 @@ class Archive:
                 row["version"] = (old["version"] or 1) + 1
                 self.db["articles"].update(article_id, row)
             else:
-                self.db["articles"].update(article_id, {"last_seen": now, "page_id": page_id})
+                self.db["articles"].update(article_id, {"last_seen": now, "page_id": page_id,
+                                                        "blocks": row["blocks"]})
             state = "articles_updated" if changed else "articles_unchanged"
         for url, source in variants.items():
             self._add_url(url, article_id, source, now, o.site)

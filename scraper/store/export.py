@@ -1,9 +1,16 @@
 """``newsarchive export``: take a corpus out of the archive into an analyst's own tools.
 
 Formats: JSON Lines (one article per line, every column, JSON columns decoded, its links and
-URLs nested), CSV (the article columns as stored), Parquet (typed columns, links as a list of
-structs; needs the ``parquet`` extra) and WARC (the stored raw responses, so that any
-web-archive tool can re-process the corpus; needs the ``warc`` extra).
+URLs nested), CSV (the article columns as stored; a UTF-8 BOM on request, for Excel), Parquet
+(typed columns: tz-aware timestamps with the page's own UTC offset beside them, lists and
+structs for the JSON columns, so pandas and DuckDB read it without casts; needs the
+``parquet`` extra) and WARC (the stored raw responses, so that any web-archive tool can
+re-process the corpus; needs the ``warc`` extra).
+
+A filter naming a site, section, author or tag the archive does not hold is refused with
+the names it does hold (an empty corpus written with success is a typo nobody notices).
+Sections, authors and tags match whatever their case; the full-text query means what
+``scraper.search.fts_query`` makes of it, as in every search box of the archive.
 
 Exports stream: one SQL cursor is read row by row (links and URLs are aggregated per row by
 SQLite), and Parquet is written in bounded row groups, so memory stays flat whatever the size
@@ -18,6 +25,7 @@ in commit order, so an article committed by a crawl while an export runs is neve
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import os
@@ -31,14 +39,15 @@ from typing import IO, Any
 
 from sqlite_utils.utils import sqlite3
 
-from ..errors import ExportError
+from ..errors import ExportError, QuerySyntaxError
+from ..search import fts_query
 from .archive import Archive, utcnow
 from .pages import PageReader
+from .schema import JSON_COLUMNS
 
 __all__ = ["FORMATS", "ExportFilters", "export_articles"]
 
 FORMATS = ("jsonl", "csv", "parquet", "warc")
-JSON_COLUMNS = ("authors", "tags", "extraction", "discovery")
 PARQUET_BATCH = 1000  # rows per Parquet row group: bounds memory, keeps files scannable
 # Headers describing the transfer, not the stored (already decoded) body: replaying them
 # would make WARC readers decompress or cut the body again. Kept as X-Archive-Orig-*.
@@ -60,12 +69,15 @@ class ExportFilters:
     """Which articles to export; every given filter must hold (lists: any of their values)."""
 
     sites: tuple[str, ...] = ()
-    sections: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()  # any case
+    authors: tuple[str, ...] = ()  # any case
+    tags: tuple[str, ...] = ()  # any case
     languages: tuple[str, ...] = ()  # "en" also matches "en-US"
     date_from: date | None = None  # inclusive, on ``date_field``
     date_to: date | None = None  # inclusive
     date_field: str = "published"  # or first_seen
-    query: str | None = None  # FTS5 query over title and text
+    query: str | None = None  # full-text query over title and text (scraper.search)
+    advanced: bool = False  # ``query`` is FTS5 syntax
     dedup: bool = False  # one article per duplicate cluster
     since_last_export: bool = False
     name: str = "default"  # the export stream whose state --since-last-export uses
@@ -77,10 +89,12 @@ class ExportFilters:
 
 
 def export_articles(db_path: Path, output: str, fmt: str,
-                    filters: ExportFilters | None = None) -> int:
-    """Write the selected articles to ``output`` (``-`` is stdout for jsonl and csv).
+                    filters: ExportFilters | None = None, *, csv_bom: bool = False) -> int:
+    """Write the selected articles to ``output`` (``-`` is stdout for jsonl and csv);
+    ``csv_bom`` starts a CSV with a UTF-8 byte-order mark (Excel reads UTF-8 only then).
 
     Returns the number of articles written; records the stream's state on success.
+    Raises ExportError for a filter naming what the archive does not hold.
     """
     filters = filters or ExportFilters()
     if fmt not in FORMATS:
@@ -91,6 +105,8 @@ def export_articles(db_path: Path, output: str, fmt: str,
               "warc": _write_warc}[fmt]
     with Archive(db_path) as archive:
         conn = archive.db.conn
+        conn.create_function("casefold", 1, _casefold, deterministic=True)
+        _check_names(conn, filters)
         where, params, marks = _selection(conn, filters)
         if where != "1":
             # The ids first, then the rows in id order: sorting the selected rows themselves
@@ -108,7 +124,8 @@ def export_articles(db_path: Path, output: str, fmt: str,
                   f"where {where} order by a.id"
         try:
             cursor = conn.execute(sql, params)
-            count = _to_output(output, fmt, lambda fh: writer(fh, cursor, filters))
+            count = _to_output(output, fmt, lambda fh: writer(fh, cursor, filters),
+                               bom=csv_bom and fmt == "csv")
         except sqlite3.OperationalError as exc:
             raise ExportError(f"the export query failed: {exc}") from exc
         if marks is not None:
@@ -132,7 +149,12 @@ def _selection(conn: sqlite3.Connection,
     if f.sites:
         any_of("a.site", f.sites)
     if f.sections:
-        any_of("a.section", f.sections)
+        any_of("casefold(a.section)", tuple(map(_casefold, f.sections)))
+    for column, values in (("authors", f.authors), ("tags", f.tags)):
+        if values:
+            clauses.append(f"exists (select 1 from json_each(a.{column}) where "
+                           f"casefold(value) in ({', '.join('?' * len(values))}))")
+            params.extend(map(_casefold, values))
     if f.languages:
         clauses.append("(" + " or ".join(
             "lower(a.language) = lower(?) or lower(a.language) like lower(?) || '-%'"
@@ -147,8 +169,12 @@ def _selection(conn: sqlite3.Connection,
         clauses.append(f"a.{f.date_field} < ?")
         params.append((f.date_to + timedelta(days=1)).isoformat())
     if f.query:
+        try:
+            match = fts_query(f.query, advanced=f.advanced)
+        except QuerySyntaxError as exc:
+            raise ExportError(str(exc)) from exc
         clauses.append("a.id in (select rowid from articles_fts where articles_fts match ?)")
-        params.append(f.query)
+        params.append(match)
     if f.dedup:  # drop exact copies; of each near-duplicate cluster keep its first non-copy
         clauses.append("a.duplicate_of is null and (a.cluster_id is null or a.id = (select "
                        "min(b.id) from articles b where b.cluster_id = a.cluster_id and "
@@ -167,16 +193,50 @@ def _selection(conn: sqlite3.Connection,
     return " and ".join(clauses), params, marks
 
 
-def _to_output(output: str, fmt: str, write: Any) -> int:
+def _casefold(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _check_names(conn: sqlite3.Connection, f: ExportFilters) -> None:
+    """ExportError for a site, section, author or tag no article has, naming those that do."""
+    lists = {"site": (f.sites, "select distinct site from articles"),
+             "section": (f.sections, "select distinct section from articles"),
+             "author": (f.authors, "select distinct j.value from articles, "
+                                   "json_each(articles.authors) j"),
+             "tag": (f.tags, "select distinct j.value from articles, json_each(articles.tags) j")}
+    problems = []
+    for label, (wanted, sql) in lists.items():
+        if not wanted:
+            continue
+        known = sorted({str(v) for (v,) in conn.execute(sql) if v is not None}, key=str.casefold)
+        folded = {_casefold(name) for name in known} if label != "site" else set(known)
+        for name in wanted:
+            if (_casefold(name) if label != "site" else name) in folded:
+                continue
+            close = difflib.get_close_matches(name, known, 3, 0.6) or difflib.get_close_matches(
+                _casefold(name), [_casefold(k) for k in known], 1, 0.6)
+            shown = ", ".join(known[:20]) + (f", ... ({len(known)} in all)"
+                                             if len(known) > 20 else "")
+            problems.append(f"no {label} named {name!r} in the archive"
+                            + (f" (did you mean {', '.join(map(repr, close))}?)" if close else "")
+                            + f"; {label}s: {shown or 'none'}")
+    if problems:
+        raise ExportError("\n".join(problems))
+
+
+def _to_output(output: str, fmt: str, write: Any, bom: bool = False) -> int:
     """Run ``write(file)`` on stdout or on ``output``.part, renamed to ``output`` when done."""
     binary = fmt in ("parquet", "warc")
     if output == "-":
+        if bom:
+            sys.stdout.write("\ufeff")
         return write(sys.stdout)
     target = Path(output)
     partial = target.with_name(target.name + ".part")
     try:
         with (open(partial, "wb") if binary
-              else open(partial, "w", encoding="utf-8", newline="")) as fh:
+              else open(partial, "w", encoding="utf-8-sig" if bom else "utf-8",
+                        newline="")) as fh:
             count = write(fh)
         os.replace(partial, target)
     finally:
@@ -192,7 +252,7 @@ def _records(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
 
 def _decoded(record: dict[str, Any]) -> dict[str, Any]:
     """JSON columns as JSON values (authors and tags as lists, links as objects, ...)."""
-    for name in (*JSON_COLUMNS, "links", "urls"):
+    for name in (*JSON_COLUMNS["articles"], "links", "urls"):
         if isinstance(record.get(name), str):
             record[name] = json.loads(record[name])
     return record
@@ -217,42 +277,9 @@ def _write_csv(fh: IO[str], cursor: sqlite3.Cursor, _: ExportFilters) -> int:
 
 
 def _write_parquet(fh: IO[bytes], cursor: sqlite3.Cursor, _: ExportFilters) -> int:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as exc:
-        raise ExportError("Parquet needs pyarrow: pip install 'newsarchive[parquet]'") from exc
-    strings = pa.list_(pa.string())
-    special = {
-        "authors": strings, "tags": strings,
-        "links": pa.list_(pa.struct([
-            ("kind", pa.string()), ("position", pa.int64()), ("title", pa.string()),
-            ("url", pa.string()), ("teaser", pa.string()), ("heading", pa.string()),
-            ("target_url", pa.string()), ("target_article_id", pa.int64())])),
-        "urls": pa.list_(pa.struct([("url", pa.string()), ("source", pa.string()),
-                                    ("first_seen", pa.string())])),
-    }
-    declared = {row[1]: (row[2] or "").upper() for row in
-                cursor.connection.execute("pragma table_info(articles)")}
-    types = {"INTEGER": pa.int64(), "REAL": pa.float64(), "FLOAT": pa.float64()}
-    schema = pa.schema([(name, special.get(name) or types.get(declared.get(name, ""),
-                                                              pa.string()))
-                        for name in (c[0] for c in cursor.description)])
-    count = 0
-    with pq.ParquetWriter(fh, schema, compression="zstd") as writer:
-        batch: list[dict[str, Any]] = []
-        for record in _records(cursor):
-            for name in ("authors", "tags", "links", "urls"):
-                record[name] = json.loads(record[name] or "[]")
-            batch.append(record)
-            if len(batch) >= PARQUET_BATCH:
-                writer.write_table(pa.Table.from_pylist(batch, schema))
-                count += len(batch)
-                batch.clear()
-        if batch:
-            writer.write_table(pa.Table.from_pylist(batch, schema))
-            count += len(batch)
-    return count
+    from .parquet import write_parquet  # pyarrow is an extra: imported only when asked for
+
+    return write_parquet(fh, cursor, _records(cursor), PARQUET_BATCH)
 
 
 def _write_warc(fh: IO[bytes], cursor: sqlite3.Cursor, filters: ExportFilters) -> int:

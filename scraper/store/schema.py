@@ -12,9 +12,19 @@ from sqlite_utils import Migrations
 from ..urls import canonical_url
 from .dedup import migrate_dedup, migrate_lsh_periods
 
-__all__ = ["MIGRATIONS"]
+__all__ = ["JSON_COLUMNS", "MIGRATIONS"]
 
 MIGRATIONS = Migrations("newsarchive")
+# Columns holding JSON text, per table: exports decode them, the Datasette plugin shows them
+# as values (names, objects) rather than as escaped JSON.
+JSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": ("authors", "tags", "extraction", "discovery", "blocks"),
+    "article_versions": ("changed",),
+    "crawls": ("sites", "notes"),
+    "sites": ("start_urls",),
+    "frontier": ("hint",),
+    "pages": ("headers",),
+}
 
 
 @MIGRATIONS()
@@ -160,3 +170,30 @@ def m008_page_dictionaries(db: sqlite_utils.Database) -> None:
     # A crawl of a site without a dictionary starts from its stored pages without one
     # (Archive.page_samples): found by this index, not by scanning every page of the archive.
     db["pages"].create_index(["site", "dictionary_id"])
+
+
+@MIGRATIONS()
+def m009_body_blocks(db: sqlite_utils.Database) -> None:
+    """``articles.blocks``: the kind of each block of ``text`` (``vocab.BLOCK_KINDS``), so
+    that subheadings read as subheadings; empty for articles archived before (``newsarchive
+    reparse`` fills it in from the stored pages)."""
+    db["articles"].add_column("blocks", str)
+
+
+@MIGRATIONS()
+def m010_copies_once(db: sqlite_utils.Database) -> None:
+    """The ``copies`` view lists each pair of copies once (the earlier archived article
+    first) instead of once from each side; one article's copies are the canned query
+    ``copies_of_article`` and its page."""
+    db.execute("drop view if exists copies")
+    db.execute("""
+        create view copies as
+        select a.id as article_id, a.site as article_site, a.title as article_title,
+               b.id as copy_id, b.site, b.title, b.url, b.published, b.first_seen,
+               case when b.duplicate_of = a.id or a.duplicate_of = b.id
+                    or b.content_hash = a.content_hash then 'exact' else 'near' end as kind,
+               (select n.similarity from near_duplicates n
+                where (n.article_id = a.id and n.other_id = b.id)
+                   or (n.article_id = b.id and n.other_id = a.id)) as similarity
+        from articles a join articles b on b.cluster_id = a.cluster_id and b.id > a.id
+        where a.cluster_id is not null""")
