@@ -51,7 +51,7 @@ class SiteReport:
         """robots.txt unreachable, all fetches failed, or the layout alarm."""
         if self.robots == "unreachable":
             return True
-        if self.fetched and self.failed == self.fetched:
+        if self.failed and self.failed >= self.fetched:  # refusals before a request count too
             return True
         return self.articles >= 3 and self.selector_misses > self.articles / 2
 
@@ -143,7 +143,7 @@ class SiteCrawl:
         )
 
     def _count(self, outcome: PageOutcome) -> None:
-        self.report.fetched += 1
+        self.report.fetched += outcome.requested
         self.report.outcomes[outcome.outcome] += 1
         self.report.failed += outcome.outcome not in OK_OUTCOMES
 

@@ -75,6 +75,12 @@ class PageOutcome:
     page_id: int | None = None  # set by reparse: the stored page was re-read, nothing fetched
 
     @property
+    def requested(self) -> bool:
+        """Whether a request went out: not for a trap, a robots.txt refusal or a paused host
+        (no attempt, no redirect followed), which are recorded but never counted as fetched."""
+        return self.attempts > 0 or self.final_url != self.url
+
+    @property
     def retry_next_run(self) -> bool:
         """Transient failures stay in the frontier as ``failed`` and are tried again."""
         return self.outcome in TRANSIENT_OUTCOMES or (
@@ -89,6 +95,9 @@ class Archive:
         self._lock_file: Any = None
         self._url_keys: dict[str, Callable[[str], str]] = {}
         self._pages: PageReader | None = None
+        # Articles this crawl created: found again in the same run (another URL, its
+        # rel=canonical) they are neither new again nor "unchanged" (crawl id, article ids).
+        self._created: tuple[int | None, set[int]] = (None, set())
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
@@ -278,6 +287,8 @@ class Archive:
     def write_batch(self, crawl_id: int, outcomes: list[PageOutcome]) -> dict[str, int]:
         """Write a batch in one transaction; returns counts (new, updated, unchanged)."""
         counts = {"articles_new": 0, "articles_updated": 0, "articles_unchanged": 0}
+        if crawl_id != self._created[0]:
+            self._created = (crawl_id, set())
         with self.db.atomic():
             for outcome in outcomes:
                 fetch_id = self._insert_fetch(crawl_id, outcome)
@@ -285,7 +296,8 @@ class Archive:
                 if outcome.article is not None:
                     page_id = outcome.page_id or self._insert_page(fetch_id, outcome)
                     article_id, state = self._store_article(outcome, page_id, crawl_id)
-                    counts[state] += 1
+                    if state:
+                        counts[state] += 1
                 elif outcome.outcome == "not_modified":
                     row = self.frontier_get(outcome.url)
                     if row and row["article_id"]:
@@ -347,7 +359,7 @@ class Archive:
         ).last_pk
 
     def _store_article(self, o: PageOutcome, page_id: int | None,
-                       crawl_id: int) -> tuple[int, str]:
+                       crawl_id: int) -> tuple[int, str | None]:
         article = o.article
         assert article is not None
         key = self.url_key(o.site)(o.article_url or o.final_url)
@@ -377,6 +389,7 @@ class Archive:
                 {**row, "url": key, "first_seen": now, "version": 1}
             ).last_pk
             state = "articles_new"
+            self._created[1].add(article_id)
         else:
             article_id = existing
             old = self.db["articles"].get(article_id)
@@ -391,7 +404,8 @@ class Archive:
                 self.db["articles"].update(article_id, row)
             else:
                 self.db["articles"].update(article_id, {"last_seen": now, "page_id": page_id})
-            state = "articles_updated" if changed else "articles_unchanged"
+            state = "articles_updated" if changed else (
+                None if article_id in self._created[1] else "articles_unchanged")
         for url, source in variants.items():
             self._add_url(url, article_id, source, now, o.site)
         self._store_links(article_id, article, o.site)
@@ -410,7 +424,8 @@ class Archive:
         if found.kind == "alias" and found.alias_of not in (None, article_id):
             # The same text under another URL of the same site: one article, more URLs.
             self._merge_into(article_id, found.alias_of)
-            return found.alias_of, "articles_unchanged"
+            return found.alias_of, (None if found.alias_of in self._created[1]
+                                    else "articles_unchanged")
         return article_id, state
 
     def _merge_into(self, alias: int, article_id: int) -> None:
