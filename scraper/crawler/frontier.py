@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from ..config import SiteConfig
 from ..store.archive import Archive
-from ..urls import looks_like_article_url
+from ..urls import looks_like_article_url, view_of, without_anchor
 from ..vocab import TRAP_REASONS
 
 __all__ = ["Entry", "Frontier", "trap_reason"]
@@ -118,8 +118,9 @@ class Frontier:
     def offer(self, url: str, kind: str, depth: int, source: str,
               hint: dict[str, Any] | None = None, force: bool = False) -> None:
         """Queue ``url`` if it should be fetched in this run; otherwise count why not."""
-        url = url.split("#")[0]
         key = self.key(url)
+        if "#" in url:  # an anchor is no part of the URL, a fragment route is (urls.py)
+            url = without_anchor(url, self.key)
         if key in self.seen:
             if url != key:
                 self.seen[key].setdefault(url, source)
@@ -135,6 +136,13 @@ class Frontier:
                     self.traps.append((key, depth, reason))
                 return
         known = self.archive.frontier_get(key)
+        if known is None and kind == "page" and view_of(key) and \
+                self.archive.article_id(key, self.site.name) is not None:
+            # An /amp or /print URL an article page named as its own view (rel=amphtml, a
+            # canonical): recorded with that article, never fetched for itself.
+            self.skipped["known"] += 1
+            self.seen[key] = {}
+            return
         conditional = _validators(known) if known else None
         if (known and not force and kind == "page" and known["state"] == "done"
                 and known["article_id"] and not _hint_changed(known, hint)):
@@ -150,8 +158,9 @@ class Frontier:
                                     conditional))
 
     def claim(self, url: str) -> None:
-        """Mark ``url`` as handled in this run without queueing it (an article's next page)."""
-        self.seen.setdefault(self.key(url.split("#")[0]), {})
+        """Mark ``url`` as handled in this run without queueing it (an article's next page,
+        the AMP view it names)."""
+        self.seen.setdefault(self.key(url), {})
 
     def _refusal(self, key: str, depth: int) -> str | None:
         site = self.site

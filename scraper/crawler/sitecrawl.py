@@ -204,9 +204,8 @@ class SiteCrawl:
         aliases = dict(frontier.seen.get(entry.url, {}))
         for url in await self._more_pages(article, following, result.final_url, entry.depth):
             aliases.setdefault(url, "next-page")
-        key, ignored = canonical_evidence(
-            result.final_url, article.canonical_url, article.amphtml_url,
-            equivalent_hosts=site.equivalent_hosts, trailing_slash=site.trailing_slash)
+        key, ignored = canonical_evidence(result.final_url, article.canonical_url,
+                                          article.amphtml_url, key=frontier.key)
         if ignored:  # recorded with the article: evidence was weighed and set aside
             article.warnings.append(f"url evidence ignored: {ignored}")
         if article.canonical_url and key == site.url_key(article.canonical_url):
@@ -214,7 +213,7 @@ class SiteCrawl:
             outcome.article_url = article.canonical_url
         if article.amphtml_url and not (ignored and "amphtml-" in ignored):
             aliases.setdefault(article.amphtml_url, "amphtml")
-            frontier.offer(article.amphtml_url, "page", entry.depth + 1, "amphtml")
+            frontier.claim(article.amphtml_url)  # the page says it is its view: not fetched
         self.report.articles += 1
         if LAYOUT_FIELDS.intersection(article.selector_misses):
             self.report.selector_misses += 1

@@ -27,7 +27,7 @@ import sqlite_utils
 from ..article import Article
 from ..config import SiteConfig
 from ..errors import ArchiveError, CrawlLockedError
-from ..urls import canonical_url
+from ..urls import canonical_url, without_anchor
 from ..vocab import TRANSIENT_OUTCOMES
 from .dedup import Deduplicator, content_hash
 from .pages import PAGE_COMPRESSION, Packed, PageDictionary, PageReader, compress_page
@@ -366,7 +366,7 @@ class Archive:
         variants: dict[str, str] = {}
         for url, source in [(key, "article"), (o.final_url, "fetched"), (o.url, "requested"),
                             *o.aliases.items()]:
-            variants.setdefault(url.split("#")[0], source)
+            variants.setdefault(without_anchor(url, self.url_key(o.site)), source)
         existing = next((aid for url in variants if (aid := self.article_id(url, o.site))),
                         None)
         now = utcnow()
@@ -446,7 +446,8 @@ class Archive:
         self.db.execute(
             "insert or ignore into article_urls (url, canonical, article_id, source, first_seen)"
             " values (?, ?, ?, ?, ?)",
-            [url.split("#")[0], self.url_key(site)(url), article_id, source, now],
+            [without_anchor(url, self.url_key(site)), self.url_key(site)(url), article_id,
+             source, now],
         )
 
     def _store_links(self, article_id: int, article: Article, site: str) -> None:

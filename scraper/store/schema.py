@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from ..urls import canonical_url
+from ..urls import canonical_url, view_of
 from .dedup import migrate_dedup, migrate_lsh_periods
 
 __all__ = ["MIGRATIONS"]
@@ -160,3 +160,25 @@ def m008_page_dictionaries(db: sqlite_utils.Database) -> None:
     # A crawl of a site without a dictionary starts from its stored pages without one
     # (Archive.page_samples): found by this index, not by scanning every page of the archive.
     db["pages"].create_index(["site", "dictionary_id"])
+
+
+@MIGRATIONS()
+def m009_url_rules_of_peers(db: sqlite_utils.Database) -> None:
+    """The URL rules changed (``scraper/urls.py``): query names and values read as a form
+    reads them (``+`` is ``%20``, ``%28`` is ``(``), sub-delimiters decoded in paths, ``//``
+    folded, more tracking parameters, ``/amp`` and ``/print`` removed only after an article's
+    URL. Stored lookup keys are recomputed from the key itself (so that a site's own host and
+    trailing-slash policies stay applied), or from the URL where the old rules removed a
+    view suffix the new ones keep; keys none of these rules touch are not read."""
+    for table, column, pk in (("article_urls", "canonical", "url"), ("links", "target_url", "id")):
+        rows = db.execute(
+            f"select {pk}, url, {column} from {table} where {column} like '%?%' "
+            f"or {column} like '%\\%%' escape '\\' or instr(substr({column}, 9), '//') > 0 "
+            f"or url like '%/amp%' or url like '%/print%'").fetchall()
+        updates = []
+        for key, url, old in rows:
+            fresh = canonical_url(url or "")
+            new = fresh if view_of(fresh) else canonical_url(old or "")
+            if new != old:
+                updates.append((new, key))
+        db.conn.executemany(f"update {table} set {column} = ? where {pk} = ?", updates)
