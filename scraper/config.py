@@ -111,6 +111,12 @@ class SiteConfig:
                                     "run (conditional GET); older ones only when a sitemap "
                                     "lastmod or feed date changes", key="recrawl.recheck_days",
                                minimum=0)
+    hub_depth: int = knob(1, "hub pages (listings fetched before: home, sections, "
+                             "categories) re-checked every run with a conditional GET, up to "
+                             "this many link hops from a start URL (README: hub re-check)",
+                          key="recrawl.hub_depth", minimum=0)
+    max_hubs: int = knob(50, "at most this many hub pages re-checked per run (each one page of "
+                             "`limits.max_pages`)", key="recrawl.max_hubs", minimum=0)
     selectors: dict[str, str] = field(default_factory=dict)  # SELECTOR_KEYS -> CSS
     drop: tuple[str, ...] = knob((), "CSS: elements removed inside the body",
                                  key="selectors.drop")

@@ -6,7 +6,9 @@ URL is marked there with its validators (ETag, Last-Modified). So a killed crawl
 with what it had discovered, and the nightly run re-fetches only what may have changed:
 
 - sitemaps, feeds and start URLs: every run, with a conditional GET (a 304 costs no parse);
-- listing pages: when a page fetched in this run links to them (again conditional);
+- hub pages (listings fetched before, up to ``recrawl.hub_depth`` hops: ``hubs.py``): every
+  run, conditional, within the page budget;
+- other listing pages: when a page fetched in this run links to them (again conditional);
 - known articles: when a sitemap or feed hint says they changed (``lastmod``, feed date),
   or when they are younger than ``recheck_days`` (conditional GET);
 - everything else already fetched is skipped and counted as ``known``.
@@ -32,6 +34,7 @@ from ..config import SiteConfig
 from ..store.archive import Archive
 from ..urls import looks_like_article_url, view_of, without_anchor
 from ..vocab import TRAP_REASONS
+from .hubs import due_hubs
 
 __all__ = ["Entry", "Frontier", "trap_reason"]
 
@@ -114,6 +117,8 @@ class Frontier:
         for row in self.archive.frontier_due(self.site.name, since):
             self.offer(row["url"], row["kind"], row["depth"] or 0, row["source"] or "frontier",
                        force=True)
+        for url, depth in due_hubs(self.site, self.archive):  # crawler/hubs.py: the policy
+            self.offer(url, "page", depth, "hub")
 
     def offer(self, url: str, kind: str, depth: int, source: str,
               hint: dict[str, Any] | None = None, force: bool = False) -> None:
@@ -153,7 +158,8 @@ class Frontier:
         hint = self.hints[key] = dict(hint or {})  # later sources of the same URL add to it
         if known is None:
             self.new.append((key, kind, depth, source, hint))
-        priority = 0 if kind != "page" else 1 if looks_like_article_url(key) else 2
+        priority = 0 if kind != "page" else \
+            1 if source in ("start_url", "hub") or looks_like_article_url(key) else 2
         self.queue.put_nowait(Entry(priority, len(self.seen), key, kind, depth, hint,
                                     conditional))
 

@@ -268,6 +268,17 @@ class Archive:
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def frontier_listings(self, site: str, max_depth: int, limit: int) -> list[tuple[str, int]]:
+        """(url, depth) of pages of ``site`` once fetched as listings (``not_article``) at
+        depth 1 to ``max_depth`` that answered 200 or 304 last time: its hub candidates
+        (scraper/crawler/hubs.py), shallowest and oldest first."""
+        return [tuple(row) for row in self.db.execute(
+            "select f.url, f.depth from frontier f where f.site = ? and f.kind = 'page' "
+            "and f.article_id is null and f.state = 'done' and f.depth between 1 and ? "
+            "and f.last_status in (200, 304) and exists (select 1 from fetches x "
+            "where x.url = f.url and x.outcome = 'not_article') order by f.depth, f.rowid "
+            "limit ?", [site, max_depth, limit])]
+
     def frontier_add(self, site: str, entries: list[tuple]) -> None:
         """Persist newly discovered URLs (outside a batch: the seeds of a run)."""
         with self.db.atomic():
