@@ -46,13 +46,32 @@ def test_an_article_on_a_section_page_only_is_found_by_the_next_crawl(tmp_path, 
         again = server.requests[mark:]
 
     assert _paths(db_path) >= set(new)
-    # robots.txt, the home page (304), the four sections (news 200, the others 304), the
-    # news section's second page (its items moved), the three new articles: nothing else.
+    # robots.txt, the home page (304), the four sections (news 200, the others 304) and the
+    # three new articles: nothing else. The news section's second page changed too (its
+    # items moved down), but the first one still lists 17 known articles: nothing new below.
     by_path = {path: status for _, path, status in again}
     assert by_path["/"] == 304 and by_path["/news/"] == 200
     assert {by_path[f"/{name}/"] for name in ("sport", "culture", "business")} == {304}
     assert sorted(p for p in by_path if p not in ("/robots.txt", "/")) == sorted(
-        ["/news/", "/sport/", "/culture/", "/business/", "/news/page/2/", *new])
+        ["/news/", "/sport/", "/culture/", "/business/", *new])
+
+
+def test_a_page_full_of_new_articles_is_followed_to_the_next_listing_page(tmp_path,
+                                                                         config_dir):
+    data = section_data(30)
+    site = render_section_site(tmp_path / "site", data)
+    db_path = tmp_path / "news.db"
+    with serve_site(site) as server:
+        _site_file(config_dir, server.base_url)
+        crawl(config_dir, db_path)
+        mark = len(server.requests)
+        new = add_section_articles(data, "sport", 26)  # a page of 20 and six more
+        render_section_site(site, data)
+        report = crawl(config_dir, db_path)
+        listings = [p for _, p, _ in server.requests[mark:] if p.startswith("/sport/page/")]
+    assert _paths(db_path) >= set(new)
+    assert listings == ["/sport/page/2/"]  # page 2 still had 6 new of 20: page 3 was not read
+    assert report.sites["courier"].skipped["older_pages"] >= 1
 
 
 def test_without_hub_re_checks_the_article_is_missed(tmp_path, config_dir):

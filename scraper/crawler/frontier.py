@@ -34,7 +34,7 @@ from ..config import SiteConfig
 from ..store.archive import Archive
 from ..urls import looks_like_article_url, view_of, without_anchor
 from ..vocab import TRAP_REASONS
-from .hubs import due_hubs
+from .hubs import due_hubs, is_pagination
 
 __all__ = ["Entry", "Frontier", "trap_reason"]
 
@@ -120,9 +120,25 @@ class Frontier:
         for url, depth in due_hubs(self.site, self.archive):  # crawler/hubs.py: the policy
             self.offer(url, "page", depth, "hub")
 
+    def offer_links(self, links: list[str], depth: int) -> None:
+        """Offer a fetched page's links; its numbered pagination links only while the page
+        led to more new articles than to articles earlier runs archived (``hubs.py``)."""
+        pages, new, known = [], 0, self.skipped["known"]
+        for link in links:
+            if is_pagination(link):
+                pages.append(link)
+            elif self.offer(link, "page", depth, "link") and looks_like_article_url(link):
+                new += 1
+        if pages and new < self.skipped["known"] - known:
+            self.skipped["older_pages"] += len(pages)
+            return
+        for link in pages:
+            self.offer(link, "page", depth, "link")
+
     def offer(self, url: str, kind: str, depth: int, source: str,
-              hint: dict[str, Any] | None = None, force: bool = False) -> None:
-        """Queue ``url`` if it should be fetched in this run; otherwise count why not."""
+              hint: dict[str, Any] | None = None, force: bool = False) -> bool:
+        """Queue ``url`` if it should be fetched in this run (and say so); otherwise count
+        why not."""
         key = self.key(url)
         if "#" in url:  # an anchor is no part of the URL, a fragment route is (urls.py)
             url = without_anchor(url, self.key)
@@ -131,7 +147,7 @@ class Frontier:
                 self.seen[key].setdefault(url, source)
             if hint and key in self.hints:
                 _merge_hint(self.hints[key], hint)
-            return
+            return False
         if kind == "page" and not force:
             reason = self._refusal(key, depth)
             if reason:
@@ -139,7 +155,7 @@ class Frontier:
                 if reason in TRAP_REASONS:  # recorded once per run, never fetched
                     self.seen[key] = {}
                     self.traps.append((key, depth, reason))
-                return
+                return False
         known = self.archive.frontier_get(key)
         if known is None and kind == "page" and view_of(key) and \
                 self.archive.article_id(key, self.site.name) is not None:
@@ -147,13 +163,13 @@ class Frontier:
             # canonical): recorded with that article, never fetched for itself.
             self.skipped["known"] += 1
             self.seen[key] = {}
-            return
+            return False
         conditional = _validators(known) if known else None
         if (known and not force and kind == "page" and known["state"] == "done"
                 and known["article_id"] and not _hint_changed(known, hint)):
             self.skipped["known"] += 1
             self.seen[key] = {url: source} if url != key else {}
-            return
+            return False
         self.seen[key] = {url: source} if url != key else {}
         hint = self.hints[key] = dict(hint or {})  # later sources of the same URL add to it
         if known is None:
@@ -162,6 +178,7 @@ class Frontier:
             1 if source in ("start_url", "hub") or looks_like_article_url(key) else 2
         self.queue.put_nowait(Entry(priority, len(self.seen), key, kind, depth, hint,
                                     conditional))
+        return True
 
     def claim(self, url: str) -> None:
         """Mark ``url`` as handled in this run without queueing it (an article's next page,

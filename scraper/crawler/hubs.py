@@ -16,6 +16,12 @@ followed). The policy:
 - **how often**: every run, shallowest first, at most ``recrawl.max_hubs`` of them (default
   50), and within the run's page budget (``limits.max_pages``): a hub costs one page of it,
   and hubs are queued with the articles, ahead of other listing pages.
+- **how far down**: listings are newest first, so a page that changed shows what is new at
+  its top. Its numbered pagination links (``/page/2/``) are followed only while the page led
+  to at least as many new articles as to articles earlier runs archived (skip reason
+  ``older_pages``): a section with three new stories costs its first page, not all of them;
+  one with a page-full of new stories is followed to the page where they end. A first crawl
+  knows no article, so it follows every page.
 """
 
 from __future__ import annotations

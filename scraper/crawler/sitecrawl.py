@@ -196,8 +196,7 @@ class SiteCrawl:
             following = None
         elif following and _continues(following, result.final_url):
             frontier.claim(following)  # a later page of this article, not a page of its own
-        for link in links:
-            frontier.offer(link, "page", entry.depth + 1, "link")
+        frontier.offer_links(links, entry.depth + 1)
         if not article.is_article:
             outcome.outcome = "not_article"
             return
