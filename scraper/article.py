@@ -66,6 +66,12 @@ class Article:
     warnings: list[str] = field(default_factory=list)
     selector_misses: list[str] = field(default_factory=list)
 
+    def append_page(self, text: str) -> None:
+        """The text of a later page of a multi-page article follows, one blank line apart
+        (the crawl and ``reparse`` join the pages alike)."""
+        if text:
+            self.text = f"{self.text}\n\n{text}" if self.text else text
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict whose keys are the field names (``links`` as a list of dicts)."""
         data = asdict(self)

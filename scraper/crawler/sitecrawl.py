@@ -201,8 +201,10 @@ class SiteCrawl:
             outcome.outcome = "not_article"
             return
         aliases = dict(frontier.seen.get(entry.url, {}))
-        for url in await self._more_pages(article, following, result.final_url, entry.depth):
-            aliases.setdefault(url, "next-page")
+        outcome.parts = await self._more_pages(article, following, result.final_url,
+                                               entry.depth)
+        for part in outcome.parts:
+            aliases.setdefault(part.url, "next-page")
         key, ignored = canonical_evidence(result.final_url, article.canonical_url,
                                           article.amphtml_url, key=frontier.key)
         if ignored:  # recorded with the article: evidence was weighed and set aside
@@ -236,13 +238,15 @@ class SiteCrawl:
                                                                     len(samples))
 
     async def _more_pages(self, article: Article, following: str | None, first: str,
-                          depth: int) -> list[str]:
-        """Fetch the continuation pages of a multi-page article and append their text.
+                          depth: int) -> list[PageOutcome]:
+        """Fetch the continuation pages of a multi-page article and append their text; returns
+        their outcomes, raw pages packed, for the archive to store with the article's first
+        page (so that ``reparse`` can rebuild the whole text).
 
         Each page fetched gets its own outcome (``continuation``, or why it failed), written
         before the article's: the article row then follows in the same or a later batch.
         """
-        fetched: list[str] = []
+        fetched: list[PageOutcome] = []
         seen = {first}
         while following and following not in seen and _continues(following, first):
             if len(fetched) >= MAX_ARTICLE_PAGES - 1:
@@ -262,10 +266,10 @@ class SiteCrawl:
                 break
             page = await self.parser.parse(result.body, result.content_type,
                                            result.final_url, self.site, follow_links=False)
-            part = page.article
-            if part and part.text:
-                article.text = f"{article.text}\n\n{part.text}" if article.text else part.text
-            fetched.append(following)
+            if page.article:
+                article.append_page(page.article.text)
+            outcome.packed = await self.parser.pack(result.body, "", self.page_dictionary)
+            fetched.append(outcome)
             following = page.following
         return fetched
 

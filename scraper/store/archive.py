@@ -73,6 +73,7 @@ class PageOutcome:
     hint: dict[str, Any] | None = None  # what a sitemap or feed said about this URL
     discovered: list[tuple] = field(default_factory=list)  # (url, kind, depth, source, hint)
     page_id: int | None = None  # set by reparse: the stored page was re-read, nothing fetched
+    parts: list[PageOutcome] = field(default_factory=list)  # later pages of the article
 
     @property
     def requested(self) -> bool:
@@ -240,6 +241,18 @@ class Archive:
                                         page.pop("dictionary_id"))
         return page
 
+    def stored_parts(self, page_id: int) -> list[dict[str, Any]]:
+        """The later pages stored with an article's first page ``page_id``, in order, each
+        with ``url``, ``final_url``, ``headers`` and ``body`` (decompressed); none in
+        archives from before migration m010."""
+        if self._pages is None:
+            self._pages = PageReader(self.db.conn)
+        return [{"url": url, "final_url": final_url, "headers": headers,
+                 "body": self._pages.body(body, compression, dictionary_id)}
+                for url, final_url, headers, body, compression, dictionary_id in self.db.execute(
+                    "select url, final_url, headers, body, compression, dictionary_id from pages "
+                    "where part_of = ? order by part", [page_id])]
+
     def duplicate_summary(self) -> dict[str, int]:
         """Clusters, the articles in them, those spanning several sites, exact copies."""
         clusters, in_clusters, sites = self.db.execute(
@@ -306,6 +319,8 @@ class Archive:
                 article_id = None
                 if outcome.article is not None:
                     page_id = outcome.page_id or self._insert_page(fetch_id, outcome)
+                    if outcome.parts and outcome.page_id is None:
+                        self._insert_parts(crawl_id, page_id, outcome.parts)
                     article_id, state = self._store_article(outcome, page_id, crawl_id)
                     if state:
                         counts[state] += 1
@@ -368,6 +383,16 @@ class Archive:
              "compression": PAGE_COMPRESSION, "fetched_at": utcnow(),
              "dictionary_id": o.packed.dictionary_id if o.packed else None}
         ).last_pk
+
+    def _insert_parts(self, crawl_id: int, page_id: int, parts: list[PageOutcome]) -> None:
+        """The later pages of a multi-page article, numbered from 2, beside its first page
+        (``part_of``): what ``stored_parts`` gives ``reparse``."""
+        for number, part in enumerate(parts, start=2):
+            fetch = self.db.execute("select id from fetches where crawl_id = ? and url = ? "
+                                    "order by id desc limit 1", [crawl_id, part.url]).fetchone()
+            part_id = self._insert_page(fetch[0] if fetch else None, part)
+            self.db.execute("update pages set part_of = ?, part = ? where id = ?",
+                            [page_id, number, part_id])
 
     def _store_article(self, o: PageOutcome, page_id: int | None,
                        crawl_id: int) -> tuple[int, str | None]:

@@ -182,3 +182,12 @@ def m009_url_rules_of_peers(db: sqlite_utils.Database) -> None:
             if new != old:
                 updates.append((new, key))
         db.conn.executemany(f"update {table} set {column} = ? where {pk} = ?", updates)
+
+
+@MIGRATIONS()
+def m010_article_page_parts(db: sqlite_utils.Database) -> None:
+    """Every page of a multi-page article is stored: later pages name the article's first
+    page (``part_of``) and their number (``part``), so ``reparse`` rebuilds the whole text."""
+    db["pages"].add_column("part_of", int)
+    db["pages"].add_column("part", int)
+    db["pages"].create_index(["part_of"])
