@@ -3,6 +3,7 @@ an article that appears on a section page only is found by the next nightly craw
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import write_site
@@ -25,19 +26,27 @@ def _site_file(config_dir: Path, base: str, extra: str = "") -> None:
     """)
 
 
+@contextmanager
+def _served(tmp_path: Path, config_dir: Path, per_section: int, extra: str = ""):
+    """The section site served, its site file written and crawled once: (data, site
+    directory, server, archive path)."""
+    data = section_data(per_section)
+    site = render_section_site(tmp_path / "site", data)
+    db_path = tmp_path / "news.db"
+    with serve_site(site) as server:
+        _site_file(config_dir, server.base_url, extra)
+        crawl(config_dir, db_path)
+        yield data, site, server, db_path
+
+
 def _paths(db_path: Path) -> set[str]:
     with sqlite3.connect(db_path) as db:
         return {"/" + u.split("/", 3)[3] for (u,) in db.execute("select url from articles")}
 
 
 def test_an_article_on_a_section_page_only_is_found_by_the_next_crawl(tmp_path, config_dir):
-    data = section_data(30)
-    site = render_section_site(tmp_path / "site", data)
-    db_path = tmp_path / "news.db"
-    with serve_site(site) as server:
-        _site_file(config_dir, server.base_url)
-        first = crawl(config_dir, db_path)
-        assert first.status == "ok" and len(_paths(db_path)) == 120
+    with _served(tmp_path, config_dir, 30) as (data, site, server, db_path):
+        assert len(_paths(db_path)) == 120
         mark = len(server.requests)
 
         new = add_section_articles(data, "news", 3)
@@ -58,12 +67,7 @@ def test_an_article_on_a_section_page_only_is_found_by_the_next_crawl(tmp_path, 
 
 def test_a_page_full_of_new_articles_is_followed_to_the_next_listing_page(tmp_path,
                                                                          config_dir):
-    data = section_data(30)
-    site = render_section_site(tmp_path / "site", data)
-    db_path = tmp_path / "news.db"
-    with serve_site(site) as server:
-        _site_file(config_dir, server.base_url)
-        crawl(config_dir, db_path)
+    with _served(tmp_path, config_dir, 30) as (data, site, server, db_path):
         mark = len(server.requests)
         new = add_section_articles(data, "sport", 26)  # a page of 20 and six more
         render_section_site(site, data)
@@ -75,12 +79,8 @@ def test_a_page_full_of_new_articles_is_followed_to_the_next_listing_page(tmp_pa
 
 
 def test_without_hub_re_checks_the_article_is_missed(tmp_path, config_dir):
-    data = section_data(5)
-    site = render_section_site(tmp_path / "site", data)
-    db_path = tmp_path / "news.db"
-    with serve_site(site) as server:
-        _site_file(config_dir, server.base_url, "[recrawl]\nhub_depth = 0")
-        crawl(config_dir, db_path)
+    with _served(tmp_path, config_dir, 5, "[recrawl]\nhub_depth = 0") as (data, site, _,
+                                                                         db_path):
         new = add_section_articles(data, "news", 1)
         render_section_site(site, data)
         crawl(config_dir, db_path)
@@ -88,12 +88,7 @@ def test_without_hub_re_checks_the_article_is_missed(tmp_path, config_dir):
 
 
 def test_hub_re_checks_stay_within_the_page_budget_and_max_hubs(tmp_path, config_dir):
-    data = section_data(5)
-    site = render_section_site(tmp_path / "site", data)
-    db_path = tmp_path / "news.db"
-    with serve_site(site) as server:
-        _site_file(config_dir, server.base_url)
-        crawl(config_dir, db_path)
+    with _served(tmp_path, config_dir, 5) as (_, _, server, db_path):
         _site_file(config_dir, server.base_url, "[recrawl]\nmax_hubs = 2")
         mark = len(server.requests)
         crawl(config_dir, db_path)

@@ -16,6 +16,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from .site import write_site_files
+
 __all__ = ["SECTION_NAMES", "add_section_articles", "render_section_site", "section_data"]
 
 SECTION_NAMES = ("news", "sport", "culture", "business")
@@ -94,10 +96,4 @@ def render_section_site(dest: Path, data: dict[str, list[dict[str, Any]]]) -> Pa
             files[name] = _listing(section, items, page, pages)
         for item in articles:
             files[f"{item['path'].strip('/')}/index.html"] = _article(item, section)
-    for name, text in files.items():
-        path = dest / name
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return dest
+    return write_site_files(dest, files)

@@ -24,6 +24,7 @@ from . import templates
 
 __all__ = [
     "DEMO_ORIGIN", "POSTS_PER_PAGE", "load_demo_articles", "load_demo_data", "render_demo_site",
+    "write_site_files",
 ]
 
 DEMO_ORIGIN = "https://www.harbourton-herald.example"
@@ -124,6 +125,12 @@ def render_demo_site(dest: Path, data: dict[str, Any] | None = None) -> Path:
         files.update(_listing(site, f"/author/{author['slug']}/", author["name"],
                               f"{author['name']}, Author at", members, "archive author",
                               sidebar, per_page))
+    return write_site_files(dest, files)
+
+
+def write_site_files(dest: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (path under ``dest`` -> text), each only when its content changed: a
+    re-render keeps the validators (ETag, Last-Modified) of untouched pages."""
     for name, text in files.items():
         path = dest / name
         if path.exists() and path.read_text(encoding="utf-8") == text:
