@@ -69,6 +69,13 @@ class Article:
     warnings: list[str] = field(default_factory=list)
     selector_misses: list[str] = field(default_factory=list)
 
+    def append_page(self, part: Article) -> None:
+        """The text (and its block kinds) of a later page of a multi-page article follows,
+        one blank line apart (the crawl and ``reparse`` join the pages alike)."""
+        if part.text:
+            self.text = f"{self.text}\n\n{part.text}" if self.text else part.text
+            self.blocks += part.blocks
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict whose keys are the field names (``links`` as a list of dicts)."""
         data = asdict(self)

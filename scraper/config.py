@@ -90,7 +90,11 @@ class SiteConfig:
     allow: tuple[str, ...] = knob((), "regexes: when given, a followed URL must match one")
     deny: tuple[str, ...] = knob((), "regexes: a URL matching one is never followed")
     article_urls: tuple[str, ...] = knob((), "regexes: a page whose URL matches is an article "
-                                             "candidate")
+                                             "candidate (and its URL + `/amp` or `/print` a "
+                                             "view of it)")
+    fragment_routes: tuple[str, ...] = knob(
+        (), "regexes: a URL fragment matching one names a page of its own (`'^page\\d+$'` for "
+            "`/#page2`), fetched as `?_escaped_fragment_=`; a hash-bang `#!` always does")
     language: str | None = knob(None, "the language to record when a page declares none")
     trailing_slash: str = knob("keep", "URL identity: keep, add or strip the final `/`",
                                choices=TRAILING_SLASH_POLICIES)
@@ -107,6 +111,12 @@ class SiteConfig:
                                     "run (conditional GET); older ones only when a sitemap "
                                     "lastmod or feed date changes", key="recrawl.recheck_days",
                                minimum=0)
+    hub_depth: int = knob(1, "hub pages (listings fetched before: home, sections, "
+                             "categories) re-checked every run with a conditional GET, up to "
+                             "this many link hops from a start URL (README: hub re-check)",
+                          key="recrawl.hub_depth", minimum=0)
+    max_hubs: int = knob(50, "at most this many hub pages re-checked per run (each one page of "
+                             "`limits.max_pages`)", key="recrawl.max_hubs", minimum=0)
     selectors: dict[str, str] = field(default_factory=dict)  # SELECTOR_KEYS -> CSS
     drop: tuple[str, ...] = knob((), "CSS: elements removed inside the body",
                                  key="selectors.drop")
@@ -132,10 +142,18 @@ class SiteConfig:
         primary = urlsplit(self.start_urls[0]).netloc.lower()
         return host_equivalents([primary, *sorted(self.site_hosts - {primary})], primary)
 
+    @cached_property
+    def _url_patterns(self) -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+        return (tuple(re.compile(p) for p in self.article_urls),
+                tuple(re.compile(p) for p in self.fragment_routes))
+
     def url_key(self, url: str) -> str:
-        """The identity key of a URL as this site declares it (host variants, trailing slash)."""
+        """The identity key of a URL as this site declares it (host variants, trailing slash,
+        article URLs and fragment routes)."""
+        articles, routes = self._url_patterns
         return canonical_url(url, equivalent_hosts=self.equivalent_hosts,
-                             trailing_slash=self.trailing_slash)
+                             trailing_slash=self.trailing_slash, article_urls=articles,
+                             fragment_routes=routes)
 
     def follows(self, url: str) -> bool:
         """Whether a discovered URL is on this site and passes the allow/deny patterns."""
@@ -267,7 +285,7 @@ def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
     for url in data["start_urls"] if isinstance(data.get("start_urls"), list) else []:
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
             fail("start_urls", f"start URL {url!r} is not an http(s) URL")
-    for key in ("allow", "deny", "article_urls"):
+    for key in ("allow", "deny", "article_urls", "fragment_routes"):
         for pattern in _strings(data.get(key)):
             _check_regex(pattern, key, fail)
     selectors = data.get("selectors") if isinstance(data.get("selectors"), dict) else {}

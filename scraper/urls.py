@@ -3,24 +3,39 @@
 News sites serve one article under many URLs (tracking parameters, ``/amp/`` and
 ``/print/`` views, fragments, default ports, upper-case hosts, mobile hosts). ``canonical_url``
 folds those variants onto one key; the archive keeps every variant it saw in ``article_urls``,
-and the frontier fetches the key. Rules (each tested in tests/test_urls.py):
+and the frontier fetches the key. Rules (each tested in tests/test_urls.py; the peers'
+own equivalence cases in tests/test_url_peers.py):
 
 - scheme and host lower-cased, a trailing dot and the default port dropped, IDN hosts in
-  their ASCII (``xn--``) form, user info and fragment dropped;
+  their ASCII (``xn--``) form, user info dropped;
 - hosts folded only when the site declares them equivalent (``equivalent_hosts``, built by
   ``host_equivalents`` from the site's own host list): ``m.``, ``amp.`` and ``www.`` are
   separate sites on some publishers, so nothing is folded by guesswork;
-- percent-encoding normalised: escapes of unreserved characters (``A-Z a-z 0-9 - . _ ~``)
-  decoded, other escapes upper-cased, characters that must be escaped (spaces, non-ASCII as
-  UTF-8) escaped; reserved characters are never decoded (``%2F`` is not ``/``);
-- dot segments (``/./``, ``/../``) resolved; an empty path becomes ``/``;
-- ``/amp`` and ``/print`` as the last path segment(s) removed, keeping the site's
-  trailing-slash style; ``trailing_slash`` then applies the site's policy: ``"keep"``
-  (default: ``/a`` and ``/a/`` stay two keys), ``"add"`` (except after a file name such as
-  ``story.html``) or ``"strip"``;
-- query: tracking parameters removed (``TRACKING_PARAMS``, ``TRACKING_PREFIXES``), view
-  flags removed (``VIEW_PARAMS``: ``?amp=1``, ``?print=1``, ...), the rest kept byte for byte
-  (only escapes normalised, as above) and sorted.
+- percent-encoding normalised. In the path: escapes of unreserved characters
+  (``A-Z a-z 0-9 - . _ ~``) and of sub-delimiters other than ``;`` (``! $ & ' ( ) * + , =``
+  and ``: @``) decoded, since servers decode them before routing (``price(%C2%A3)`` is
+  ``price%28%C2%A3%29``, ``ab'c`` is ``ab%27c``); ``%2F``, ``%3F``, ``%23``, ``%25`` and
+  ``%3B`` never (``%2F`` is not ``/``); other escapes upper-cased, characters that must be
+  escaped (spaces, non-ASCII as UTF-8) escaped. In the query, each name and value as a
+  form decodes it: ``+`` is a space (``a+space`` is ``a%20space``), every escape but
+  ``%3B`` decoded and then re-escaped one way;
+- dot segments (``/./``, ``/../``) resolved, runs of ``/`` folded to one (``//404.html``),
+  an empty path becomes ``/``;
+- ``/amp`` and ``/print`` as the last path segment(s) removed only where what remains is an
+  article's URL (``is_article_path``, or a match of the site's ``article_urls`` patterns):
+  ``/a-story-slug/amp/`` is ``/a-story-slug/``, but ``/print``, ``/topics/print/`` and
+  ``/category/amp/`` are pages of their own. A page that says it is a view of an article
+  (its ``rel=canonical`` is its URL without the suffix, or the article's ``rel=amphtml``
+  names it) is folded by ``canonical_evidence`` and the crawl;
+- ``trailing_slash`` then applies the site's policy: ``"keep"`` (default: ``/a`` and ``/a/``
+  stay two keys), ``"add"`` (except after a file name such as ``story.html``) or ``"strip"``;
+- query: tracking parameters removed (``TRACKING_PARAMS``, ``TRACKING_PREFIXES``,
+  ``TRACKING_FAMILIES``), view flags removed (``VIEW_PARAMS``: ``?amp=1``, ``?print=1``,
+  ...), a name without ``=`` given one (``?c`` is ``?c=``), the rest sorted;
+- the fragment dropped, except a route: a hash-bang (``#!page2``, Google's AJAX crawling
+  scheme) and, on a site whose ``fragment_routes`` patterns match it, any fragment
+  (``/#page2``). A route becomes the scheme's crawlable query ``?_escaped_fragment_=page2``,
+  which is also what the crawler requests.
 
 What the usual libraries get wrong for an archive (measured on w3lib 2.5, courlan 1.4):
 w3lib's ``canonicalize_url`` keeps ``utm_*``, ``fbclid``, ``/amp/``, ``?amp=1`` and the
@@ -33,12 +48,14 @@ from __future__ import annotations
 import contextlib
 import re
 import string
-from collections.abc import Iterable, Mapping
-from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from urllib.parse import quote, unquote, unquote_to_bytes, urljoin, urlsplit, urlunsplit
 
 from .errors import ConfigError
 
 __all__ = [
+    "ESCAPED_FRAGMENT",
+    "TRACKING_FAMILIES",
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
     "VIEW_PARAMS",
@@ -49,6 +66,8 @@ __all__ = [
     "is_article_path",
     "looks_like_article_url",
     "same_host",
+    "view_of",
+    "without_anchor",
 ]
 
 # Click identifiers and campaign tags that never select content (matched case-insensitively).
@@ -61,7 +80,8 @@ __all__ = [
 # __hssc, __hstc, __hsfp, hsctatracking), Marketo (mkt_tok), Vero (vero_id, vero_conv),
 # Omeda (oly_anon_id, oly_enc_id), AT Internet (xtor, used by many French papers), Adobe
 # (s_cid, cmpid), Yahoo/Verizon/MSN (ncid, ocid, guccounter, guce_referrer), NYT (smid),
-# Drip (__s), Wicked Reports (wickedid), Alibaba (spm), and share buttons (share).
+# Drip (__s), Wicked Reports (wickedid), Alibaba (spm), Kochava (aftr_source), and share
+# buttons (share).
 # Review it when a site's URLs show a new one in article_urls.
 TRACKING_PARAMS = frozenset(
     {
@@ -72,19 +92,31 @@ TRACKING_PARAMS = frozenset(
         "__hsfp", "hsctatracking", "mkt_tok", "vero_id", "vero_conv", "oly_anon_id",
         "oly_enc_id", "rb_clickid", "xtor", "s_cid", "cmpid", "ncid", "ocid", "guccounter",
         "guce_referrer", "guce_referrer_sig", "smid", "__s", "wickedid", "spm", "share",
+        "aftr_source",
     }
 )
 # Whole families: Google Analytics (utm_), Matomo (mtm_, pk_), HubSpot ads (hsa_).
 TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "hsa_")
+# Families no list can keep up with (courlan's test cases name them): click ids (gclid,
+# yclid, a network's clickid or click_id) and affiliate tags (this_affiliate, affiliate_id).
+TRACKING_FAMILIES = re.compile(r"(?:^|_)click_?id$|clid$|(?:^|_)affiliate(?:_|$)")
+# The AJAX crawling scheme's query parameter for a hash-bang route (#!x).
+ESCAPED_FRAGMENT = "_escaped_fragment_"
 # Parameters that select another rendering of the same article, not another article.
 VIEW_PARAMS = frozenset({"amp", "print", "outputtype", "usqp", "amp_js_v", "amp_gsa"})
 
 TRAILING_SLASH_POLICIES = ("keep", "add", "strip")
 _VARIANT_SUFFIX = re.compile(r"(?:/(?:amp|print))+(/?)$")
+_SLASHES = re.compile(r"(?<!:)//+")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
 _PATH_SAFE = frozenset("/:@!$&'()*+,;=")
-_QUERY_SAFE = frozenset("/?:@!$'()*+,;=")  # '&' separates pairs, so it is never raw inside
+# Escapes decoded in a path besides unreserved ones: sub-delimiters and ':' '@'; never '/',
+# '?', '#', '%', nor ';' (a path parameter to some servers: /page;jsessionid=...).
+_PATH_DECODED = frozenset("!$&'()*+,=:@")
+# Raw in a query name or value (the rest escaped): what needs no escape there and reads well.
+_QUERY_KEEP = "/?:@!$'()*,;"
+_ESCAPED_SEMICOLON = re.compile("%3B", re.I)  # ';' splits pairs for some servers: kept apart
 _HEX = frozenset(string.hexdigits)
 _VARIANT_HOST = re.compile(r"^(?:www|m|mobile|amp)\.")
 _PAGE_PARAMS = frozenset({"page", "paged", "pg"})
@@ -98,17 +130,19 @@ _NOT_ARTICLE_PATH = re.compile(
 _LONG_NUMBER = re.compile(r"\d{5,}")
 
 
-def _normalise_escapes(part: str, safe: frozenset[str]) -> str:
-    """Decode escapes of unreserved characters only, upper-case the rest, escape raw bytes
-    that must be escaped; never decodes a reserved character (that would change meaning)."""
+def _normalise_escapes(part: str, safe: frozenset[str],
+                       decoded: frozenset[str] = frozenset()) -> str:
+    """Decode escapes of unreserved characters (and of ``decoded``), upper-case the rest,
+    escape raw bytes that must be escaped; never decodes a character that changes meaning."""
     out: list[str] = []
     i = 0
     while i < len(part):
         char = part[i]
         digits = part[i + 1 : i + 3]
         if char == "%" and len(digits) == 2 and all(d in _HEX for d in digits):
-            decoded = chr(int(digits, 16))
-            out.append(decoded if decoded in _UNRESERVED else "%" + digits.upper())
+            char = chr(int(digits, 16))
+            out.append(char if char in _UNRESERVED or char in decoded
+                       else "%" + digits.upper())
             i += 3
             continue
         if char in _UNRESERVED or char in safe:
@@ -159,15 +193,75 @@ def _netloc(parts, equivalent_hosts: Mapping[str, str] | None) -> str:
 
 def _is_tracking(key: str) -> bool:
     name = unquote(key).lower()
-    return name in TRACKING_PARAMS or name in VIEW_PARAMS or name.startswith(TRACKING_PREFIXES)
+    return (name in TRACKING_PARAMS or name in VIEW_PARAMS
+            or name.startswith(TRACKING_PREFIXES) or bool(TRACKING_FAMILIES.search(name)))
+
+
+def _query_part(text: str, keep: str) -> str:
+    """One query name or value as a form reads it, escaped one way: ``+`` and ``%20`` are a
+    space, ``(`` and ``%28`` one character; ``%3B`` stays apart from ``;``."""
+    return "%3B".join(quote(unquote_to_bytes(piece.replace("+", "%20")), safe=keep)
+                      for piece in _ESCAPED_SEMICOLON.split(text))
+
+
+def _query(query: str, route: str | None) -> str:
+    pairs = []
+    for piece in query.split("&"):
+        if not piece:
+            continue
+        key, _, value = piece.partition("=")
+        if _is_tracking(key) or (route is not None and unquote(key) == ESCAPED_FRAGMENT):
+            continue
+        pairs.append(_query_part(key, _QUERY_KEEP) + "=" + _query_part(value, _QUERY_KEEP + "="))
+    if route is not None:  # the fragment route, as the AJAX crawling scheme escapes it
+        pairs.append(f"{ESCAPED_FRAGMENT}={_query_part(route, _QUERY_KEEP + '=')}")
+    return "&".join(sorted(pairs))
+
+
+def _route(parts, fragment_routes: Sequence[re.Pattern[str]]) -> str | None:
+    """The fragment of a fragment-routed page (a hash-bang, or what the site declares), or
+    the ``_escaped_fragment_`` a crawlable URL already carries; None for an anchor."""
+    fragment = parts.fragment
+    if fragment.startswith("!"):
+        return fragment[1:]
+    if fragment and any(p.search(fragment) for p in fragment_routes):
+        return fragment
+    for piece in parts.query.split("&"):
+        key, eq, value = piece.partition("=")
+        if eq and unquote(key) == ESCAPED_FRAGMENT:
+            return unquote(value.replace("+", "%20"))
+    return None
+
+
+def _is_article_url(scheme: str, netloc: str, path: str, query: str,
+                    article_urls: Sequence[re.Pattern[str]]) -> bool:
+    if is_article_path(path):
+        return True
+    url = urlunsplit((scheme, netloc, path, query, ""))
+    return any(p.search(url) for p in article_urls)
+
+
+def view_of(url: str) -> str | None:
+    """``url`` without a final ``/amp`` or ``/print`` (a view of the page that remains), or
+    None when its path has no such suffix."""
+    parts = urlsplit(url)
+    match = _VARIANT_SUFFIX.search(parts.path)
+    if not match:
+        return None
+    path = parts.path[:match.start()] + match.group(1) or "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
 def canonical_url(url: str, *, equivalent_hosts: Mapping[str, str] | None = None,
-                  trailing_slash: str = "keep") -> str:
+                  trailing_slash: str = "keep", article_urls: Sequence[re.Pattern[str]] = (),
+                  fragment_routes: Sequence[re.Pattern[str]] = ()) -> str:
     """The identity key of ``url`` (see the module docstring for the rules).
 
     ``equivalent_hosts`` maps a host (or host:port) to the host it is folded onto;
-    ``trailing_slash`` is the site's policy, one of ``TRAILING_SLASH_POLICIES``.
+    ``trailing_slash`` is the site's policy, one of ``TRAILING_SLASH_POLICIES``;
+    ``article_urls`` the site's patterns of article URLs (an ``/amp`` or ``/print`` after
+    one of them is a view of it); ``fragment_routes`` the site's patterns of fragments that
+    name pages of their own.
     """
     if trailing_slash not in TRAILING_SLASH_POLICIES:
         raise ConfigError(f"trailing_slash must be one of {TRAILING_SLASH_POLICIES}")
@@ -176,25 +270,30 @@ def canonical_url(url: str, *, equivalent_hosts: Mapping[str, str] | None = None
         parts = urlsplit(text)
     except ValueError:  # e.g. an unbalanced IPv6 bracket: nothing sensible to fold
         return text.split("#")[0]
-    path = _normalise_escapes(parts.path or "/", _PATH_SAFE)
+    scheme = parts.scheme.lower()
+    netloc = _netloc(parts, equivalent_hosts)
+    path = _normalise_escapes(parts.path or "/", _PATH_SAFE, _PATH_DECODED)
     path = _remove_dot_segments(path if path.startswith("/") else "/" + path)
-    path = _VARIANT_SUFFIX.sub(r"\1", path) or "/"
+    path = _SLASHES.sub("/", path)
+    query = _query(parts.query, _route(parts, fragment_routes))
+    variant = _VARIANT_SUFFIX.search(path)
+    if variant:
+        rest = path[:variant.start()] + variant.group(1)
+        if rest and _is_article_url(scheme, netloc, rest, query, article_urls):
+            path = rest
     if trailing_slash == "strip" and path != "/":
         path = path.rstrip("/") or "/"
     elif trailing_slash == "add" and not path.endswith("/") \
             and "." not in path.rsplit("/", 1)[-1]:
         path += "/"
-    pairs = []
-    for piece in parts.query.split("&"):
-        if not piece:
-            continue
-        key, eq, value = piece.partition("=")
-        if _is_tracking(key):
-            continue
-        pairs.append(_normalise_escapes(key, _QUERY_SAFE) + eq
-                     + _normalise_escapes(value, _QUERY_SAFE | {"="}))
-    netloc = _netloc(parts, equivalent_hosts)
-    return urlunsplit((parts.scheme.lower(), netloc, path, "&".join(sorted(pairs)), ""))
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def without_anchor(url: str, key: Callable[[str], str]) -> str:
+    """``url`` without its fragment, unless ``key`` (a site's ``url_key``) keeps it as a
+    route: how a URL variant is recorded."""
+    base = url.split("#", 1)[0]
+    return url if base != url and key(base) != key(url) else base
 
 
 def host_equivalents(hosts: Iterable[str], primary: str | None = None) -> dict[str, str]:
@@ -217,6 +316,9 @@ def _section_of(candidate: str, page: str) -> bool:
     """``candidate`` names a section or listing above ``page``: an ancestor path other than
     the same article without its page number, or the same path without the page's query."""
     c, p = urlsplit(candidate), urlsplit(page)
+    view = view_of(page)
+    if view is not None and urlsplit(view).path == c.path:
+        return False  # the page is the /amp or /print view of the candidate: it says so
     if c.path == p.path:
         if not p.query or c.query == p.query:
             return False
@@ -231,7 +333,8 @@ def _section_of(candidate: str, page: str) -> bool:
 
 def canonical_evidence(page_url: str, rel_canonical: str | None, amphtml: str | None, *,
                        equivalent_hosts: Mapping[str, str] | None = None,
-                       trailing_slash: str = "keep") -> tuple[str, str | None]:
+                       trailing_slash: str = "keep",
+                       key: Callable[[str], str] | None = None) -> tuple[str, str | None]:
     """The identity key of a fetched page and, when evidence was ignored, why.
 
     ``rel=canonical`` and ``rel=amphtml`` are evidence, not orders: templates get them wrong
@@ -243,11 +346,16 @@ def canonical_evidence(page_url: str, rel_canonical: str | None, amphtml: str | 
     ``canonical-not-http``, ``canonical-other-host``, ``canonical-home-page``,
     ``canonical-section``, ``canonical-contradicted-by-amphtml``, ``amphtml-not-http``,
     ``amphtml-other-host``, ``amphtml-home-page``. An amphtml link with a reason must not be
-    recorded as an alias of the article.
+    recorded as an alias of the article. ``key`` (a site's ``url_key``) replaces the
+    ``equivalent_hosts`` and ``trailing_slash`` rules when given.
+
+    A page at an article's ``/amp`` or ``/print`` view that names the article as its
+    canonical says it is that article: that link is used, not set aside as a section.
     """
-    def key(url: str) -> str:
-        return canonical_url(url, equivalent_hosts=equivalent_hosts,
-                             trailing_slash=trailing_slash)
+    if key is None:
+        def key(url: str) -> str:
+            return canonical_url(url, equivalent_hosts=equivalent_hosts,
+                                 trailing_slash=trailing_slash)
 
     page_key = key(page_url)
     reasons: list[str] = []
@@ -260,6 +368,8 @@ def canonical_evidence(page_url: str, rel_canonical: str | None, amphtml: str | 
             reasons.append(f"{kind}-not-http: {link.strip()[:200]}")
             return None
         link_key = key(resolved)
+        if kind == "amphtml" and (view := view_of(link_key)):
+            link_key = key(view)  # the page names it as its own AMP view: it says so
         if not _hosts_match(link_key, page_key):
             reasons.append(f"{kind}-other-host: {urlsplit(link_key).netloc}")
         elif urlsplit(link_key).path == "/" and not urlsplit(link_key).query \
@@ -284,10 +394,10 @@ def absolute_url(href: str | None, base: str) -> str | None:
     if not href:
         return None
     href = href.strip()
-    if href.startswith("#"):
+    if href.startswith("#") and not href.startswith("#!"):  # an anchor on the same page
         return None
     if href.startswith(("https://", "http://")) and href.isprintable() and not any(
-            c in href for c in ("/.", "\\", "[", "]")):
+            c in href for c in ("/.", "\\", "[", "]", ";")):
         return href  # already absolute, nothing for urljoin to resolve: most links of a page
     try:
         url = urljoin(base, href)
@@ -302,9 +412,10 @@ def same_host(a: str, b: str) -> bool:
 
 def is_article_path(path: str) -> bool:
     """A URL path that names one article: a slug of 3+ words, a long id or a .html page."""
-    if path in ("", "/") or _NOT_ARTICLE_PATH.search(path):
+    segments = [s for s in path.split("/") if s]
+    if not segments or _NOT_ARTICLE_PATH.search(path):
         return False
-    slug = [s for s in path.split("/") if s][-1]
+    slug = segments[-1]
     return slug.count("-") >= 2 or bool(_LONG_NUMBER.search(path)) or slug.endswith(".html")
 
 

@@ -77,6 +77,8 @@ SKIP_REASONS: dict[str, str] = {
     "query_explosion": "one path under more query strings than frontier.MAX_QUERY_VARIANTS",
     "url_too_long": "longer than frontier.MAX_URL_LENGTH",
     "frontier_full": "the run knows as many URLs as its frontier may hold",
+    "older_pages": "a numbered page of a listing whose page before it links mostly to articles"
+                   " archived by earlier runs: what is new is on that page (crawler/hubs.py)",
 }
 TRAP_REASONS: frozenset[str] = frozenset(
     {"url_too_long", "repeated_segments", "deep_pagination", "calendar", "query_explosion"})

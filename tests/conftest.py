@@ -90,8 +90,9 @@ class RouteServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - stdlib name
                 outer.requests.append(self.path)
-                status, ctype, body, *extra = outer.routes.get(
-                    self.path.split("?")[0], (404, "text/html", b"<h1>Not found</h1>"))
+                status, ctype, body, *extra = outer.routes.get(  # with its query first
+                    self.path, outer.routes.get(self.path.split("?")[0],
+                                                (404, "text/html", b"<h1>Not found</h1>")))
                 self.send_response(status)
                 for name, value in (extra[0] if extra else {}).items():
                     self.send_header(name, value)

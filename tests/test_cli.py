@@ -155,7 +155,7 @@ def test_crawl_progress_on_a_terminal_shows_each_site_with_queue_articles_errors
     last = shown.decode().replace("\r", "\n").split("\n")
     line = [x for x in last if x.startswith("herald: fetched")][-1]
     assert "crawl 1 ok: 14 new" in summary
-    fetched, failed = re.search(r"herald: (\d+) fetched.*failed http_error (\d+)",
+    fetched, failed = re.search(r"herald: (\d+) fetched.*failed (?:http_error )?(\d+)",
                                 summary).groups()
     assert line.startswith(f"herald: fetched {fetched} | queued 0 | articles 14 | errors "
                            f"{failed} | "), line

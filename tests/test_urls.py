@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from scraper import ConfigError
 from scraper.urls import (
+    TRACKING_FAMILIES,
     TRACKING_PARAMS,
     TRACKING_PREFIXES,
     VIEW_PARAMS,
@@ -18,24 +20,27 @@ from scraper.urls import (
     canonical_evidence,
     canonical_url,
     host_equivalents,
+    is_article_path,
 )
 
-BASE = "https://www.news.example/story-slug/"
+BASE = "https://www.news.example/a-story-slug/"
 
 
 @pytest.mark.parametrize(
     "variant",
     [
-        "https://www.news.example/story-slug/",
-        "HTTPS://WWW.News.Example/story-slug/",
-        "https://www.news.example:443/story-slug/",
-        "https://www.news.example/story-slug/#comments",
-        "https://www.news.example/story-slug/?utm_source=twitter&utm_medium=social",
-        "https://www.news.example/story-slug/?fbclid=abc&gclid=def",
-        "https://www.news.example/story-slug/amp/",
-        "https://www.news.example/story-slug/print/",
-        "https://www.news.example/story-slug/?amp=1",
-        "https://www.news.example/story-%73lug/",
+        "https://www.news.example/a-story-slug/",
+        "HTTPS://WWW.News.Example/a-story-slug/",
+        "https://www.news.example:443/a-story-slug/",
+        "https://www.news.example/a-story-slug/#comments",
+        "https://www.news.example/a-story-slug/?utm_source=twitter&utm_medium=social",
+        "https://www.news.example/a-story-slug/?fbclid=abc&gclid=def",
+        "https://www.news.example/a-story-slug/amp/",
+        "https://www.news.example/a-story-slug/print/",
+        "https://www.news.example/a-story-slug/?amp=1",
+        "https://www.news.example/a-story-%73lug/",
+        "https://www.news.example//a-story-slug/",
+        "https://www.news.example/a-story-slug/?clickid=7&this_affiliate=x&aftr_source=y",
     ],
 )
 def test_variants_of_one_article_share_one_key(variant):
@@ -47,6 +52,45 @@ def test_meaningful_query_parameters_are_kept_and_sorted():
         "https://a.example/list?cat=5&page=2")
 
 
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://www.printweek.example/print", "https://www.printweek.example/print"),
+        ("https://a.example/topics/print/", "https://a.example/topics/print/"),
+        ("https://a.example/category/amp/", "https://a.example/category/amp/"),
+        ("https://a.example/print/", "https://a.example/print/"),
+        ("https://a.example/news/2024/a-long-story-slug/amp/",
+         "https://a.example/news/2024/a-long-story-slug/"),
+        ("https://a.example/read/123456/print", "https://a.example/read/123456"),
+        ("https://a.example/story.html/amp", "https://a.example/story.html"),
+    ],
+)
+def test_amp_and_print_are_views_only_after_an_article_url(url, key):
+    assert canonical_url(url) == key
+
+
+def test_the_site_file_says_which_urls_are_articles_and_which_fragments_are_pages():
+    article = (re.compile(r"/story/\w+/$"),)
+    assert canonical_url("https://a.example/story/abc/amp/", article_urls=article) == (
+        "https://a.example/story/abc/")
+    assert canonical_url("https://a.example/story/abc/amp/") == (
+        "https://a.example/story/abc/amp/")
+    routes = (re.compile(r"^page\d+$"),)
+    assert canonical_url("https://a.example/#page2", fragment_routes=routes) == (
+        "https://a.example/?_escaped_fragment_=page2")
+    assert canonical_url("https://a.example/#top", fragment_routes=routes) == "https://a.example/"
+    assert canonical_url("https://a.example/#page2") == "https://a.example/"
+
+
+def test_a_hash_bang_is_a_page_of_its_own_fetched_as_the_ajax_scheme_says():
+    key = canonical_url("https://a.example/#!page2")
+    assert key == "https://a.example/?_escaped_fragment_=page2"
+    assert canonical_url("https://a.example/?_escaped_fragment_=page2#comments") == key
+    assert canonical_url("https://a.example/?x=1#!a b&c") == (
+        "https://a.example/?_escaped_fragment_=a%20b%26c&x=1")
+    assert absolute_url("#!page3", "https://a.example/") == "https://a.example/#!page3"
+
+
 def test_different_paths_stay_different():
     assert canonical_url("https://a.example/one-story/") != canonical_url(
         "https://a.example/other-story/")
@@ -54,7 +98,8 @@ def test_different_paths_stay_different():
 
 
 def test_canonicalisation_is_idempotent():
-    for url in ("https://a.example/x/amp/?utm_source=1&b=2#f", "http://A.example:80"):
+    for url in ("https://a.example/x-y-z/amp/?utm_source=1&b=2#f", "http://A.example:80",
+                "https://a.example/x/?q=a+b&r=%28#!route"):
         once = canonical_url(url)
         assert canonical_url(once) == once
 
@@ -76,11 +121,11 @@ def test_host_variants_fold_only_when_the_site_declares_them():
     assert SITE_HOSTS == {"m.news.example": "www.news.example",
                           "amp.news.example": "www.news.example",
                           "news.example": "www.news.example"}
-    assert canonical_url("https://m.news.example/story-slug/") == (
-        "https://m.news.example/story-slug/")
+    assert canonical_url("https://m.news.example/a-story-slug/") == (
+        "https://m.news.example/a-story-slug/")
     for host in ("m.news.example", "AMP.news.example", "news.example"):
-        assert canonical_url(f"https://{host}/story-slug/", equivalent_hosts=SITE_HOSTS) == BASE
-    assert canonical_url("https://cdn.news.example/story-slug/",
+        assert canonical_url(f"https://{host}/a-story-slug/", equivalent_hosts=SITE_HOSTS) == BASE
+    assert canonical_url("https://cdn.news.example/a-story-slug/",
                          equivalent_hosts=SITE_HOSTS).startswith("https://cdn.")
 
 
@@ -91,9 +136,11 @@ def test_host_variants_fold_only_when_the_site_declares_them():
         ("keep", "https://a.example/x/", "https://a.example/x/"),
         ("add", "https://a.example/x", "https://a.example/x/"),
         ("add", "https://a.example/x/story.html", "https://a.example/x/story.html"),
-        ("add", "https://a.example/x/amp", "https://a.example/x/"),
+        ("add", "https://a.example/x-y-z/amp", "https://a.example/x-y-z/"),
+        ("add", "https://a.example/x/amp", "https://a.example/x/amp/"),
         ("strip", "https://a.example/x/", "https://a.example/x"),
-        ("strip", "https://a.example/x/amp/", "https://a.example/x"),
+        ("strip", "https://a.example/x-y-z/amp/", "https://a.example/x-y-z"),
+        ("strip", "https://a.example/x/amp/", "https://a.example/x/amp"),
         ("strip", "https://a.example/", "https://a.example/"),
     ],
 )
@@ -118,13 +165,17 @@ def test_unknown_trailing_slash_policy_is_refused():
         ("https://a.example/a b/", "https://a.example/a%20b/"),
         ("https://a.example/100%/", "https://a.example/100%25/"),
         ("https://a.example/a/./b/../c", "https://a.example/a/c"),
-        ("https://a.example/x?q=%7e&r=a%2Bb&s=a+b", "https://a.example/x?q=~&r=a%2Bb&s=a+b"),
+        ("https://a.example/x?q=%7e&r=a%2Bb&s=a+b", "https://a.example/x?q=~&r=a%2Bb&s=a%20b"),
+        ("https://a.example/x?b=&c", "https://a.example/x?b=&c="),
+        ("https://a.example/x?p=(1)&q=%28&r=%3B&s=;", "https://a.example/x?p=(1)&q=(&r=%3B&s=;"),
+        ("https://a.example/price%28%C2%A3%29/ab%27c/", "https://a.example/price(%C2%A3)/ab'c/"),
+        ("https://a.example/a%3Bb/%3f/", "https://a.example/a%3Bb/%3F/"),
         ("https://a.example/x?q=%E9", "https://a.example/x?q=%E9"),  # latin-1 kept as is
         ("https://user:pw@A.example./x", "https://a.example/x"),
         ("http://[::1]:8080/x", "http://[::1]:8080/x"),
         ("http://b\u00fccher.example/", "http://xn--bcher-kva.example/"),
         ("https://a.example/x?MTM_source=n&pk_kwd=k&xtor=RSS-1&id=3", "https://a.example/x?id=3"),
-        ("https://a.example/x/amp/print/?outputType=amp", "https://a.example/x/"),
+        ("https://a.example/x-y-z/amp/print/?outputType=amp", "https://a.example/x-y-z/"),
     ],
 )
 def test_normalisation(url, expected):
@@ -194,7 +245,7 @@ segments = st.text(_segment_chars, min_size=1, max_size=8).filter(
     lambda s: s not in (".", "..", "amp", "print"))
 param_names = st.text(string.ascii_lowercase + "_-", min_size=1, max_size=6).filter(
     lambda k: k not in TRACKING_PARAMS and k not in VIEW_PARAMS
-    and not k.startswith(TRACKING_PREFIXES))
+    and not k.startswith(TRACKING_PREFIXES) and not TRACKING_FAMILIES.search(k))
 param_values = st.text(_segment_chars, max_size=6)
 hosts = st.sampled_from(["a.example", "www.news.example", "Sub.Paper.example", "127.0.0.1:8080"])
 
@@ -261,6 +312,8 @@ def test_property_never_merges_different_meaningful_parameters(a, name, value, o
 @given(a=article_urls(), tracking=st.sampled_from(sorted(TRACKING_PARAMS)), policy=any_policy)
 def test_property_every_variant_folds_to_one_key(a, tracking, policy):
     host, path, query, slash = a
+    path = [*path, "a-story-slug"]  # /amp and /print are views of an article's URL only
+    assume(is_article_path("/" + "/".join(path)))  # not under /tag/, /category/, ...
     key = canonical_url(_build(host, path, query, slash), trailing_slash=policy)
     upper = host.upper()
     variants = [
@@ -279,6 +332,16 @@ def test_property_every_variant_folds_to_one_key(a, tracking, policy):
         variants.append(_build(host + ":443", path, query, slash))
     for variant in variants:
         assert canonical_url(variant, trailing_slash=policy) == key, variant
+
+
+@settings(max_examples=200)
+@given(a=article_urls(), view=st.sampled_from(["amp", "print"]))
+def test_property_a_view_suffix_of_a_page_that_is_no_article_is_kept(a, view):
+    host, path, query, slash = a
+    assume(not is_article_path("/" + "/".join(path)))
+    plain = canonical_url(_build(host, path, query, slash))
+    assert canonical_url(_build(host, path, query, slash,
+                                suffix=f"{view}/" if slash else f"/{view}")) != plain
 
 
 @given(st.from_regex(r"https?://[a-z0-9.\[\]:-]{1,12}(/[ -~]{0,30})?", fullmatch=True))

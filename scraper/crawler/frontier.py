@@ -6,7 +6,9 @@ URL is marked there with its validators (ETag, Last-Modified). So a killed crawl
 with what it had discovered, and the nightly run re-fetches only what may have changed:
 
 - sitemaps, feeds and start URLs: every run, with a conditional GET (a 304 costs no parse);
-- listing pages: when a page fetched in this run links to them (again conditional);
+- hub pages (listings fetched before, up to ``recrawl.hub_depth`` hops: ``hubs.py``): every
+  run, conditional, within the page budget;
+- other listing pages: when a page fetched in this run links to them (again conditional);
 - known articles: when a sitemap or feed hint says they changed (``lastmod``, feed date),
   or when they are younger than ``recheck_days`` (conditional GET);
 - everything else already fetched is skipped and counted as ``known``.
@@ -30,8 +32,9 @@ from urllib.parse import urlsplit
 
 from ..config import SiteConfig
 from ..store.archive import Archive
-from ..urls import looks_like_article_url
+from ..urls import looks_like_article_url, view_of, without_anchor
 from ..vocab import TRAP_REASONS
+from .hubs import due_hubs, is_pagination
 
 __all__ = ["Entry", "Frontier", "trap_reason"]
 
@@ -114,18 +117,37 @@ class Frontier:
         for row in self.archive.frontier_due(self.site.name, since):
             self.offer(row["url"], row["kind"], row["depth"] or 0, row["source"] or "frontier",
                        force=True)
+        for url, depth in due_hubs(self.site, self.archive):  # crawler/hubs.py: the policy
+            self.offer(url, "page", depth, "hub")
+
+    def offer_links(self, links: list[str], depth: int) -> None:
+        """Offer a fetched page's links; its numbered pagination links only while the page
+        led to more new articles than to articles earlier runs archived (``hubs.py``)."""
+        pages, new, known = [], 0, self.skipped["known"]
+        for link in links:
+            if is_pagination(link):
+                pages.append(link)
+            elif self.offer(link, "page", depth, "link") and looks_like_article_url(link):
+                new += 1
+        if pages and new < self.skipped["known"] - known:
+            self.skipped["older_pages"] += len(pages)
+            return
+        for link in pages:
+            self.offer(link, "page", depth, "link")
 
     def offer(self, url: str, kind: str, depth: int, source: str,
-              hint: dict[str, Any] | None = None, force: bool = False) -> None:
-        """Queue ``url`` if it should be fetched in this run; otherwise count why not."""
-        url = url.split("#")[0]
+              hint: dict[str, Any] | None = None, force: bool = False) -> bool:
+        """Queue ``url`` if it should be fetched in this run (and say so); otherwise count
+        why not."""
         key = self.key(url)
+        if "#" in url:  # an anchor is no part of the URL, a fragment route is (urls.py)
+            url = without_anchor(url, self.key)
         if key in self.seen:
             if url != key:
                 self.seen[key].setdefault(url, source)
             if hint and key in self.hints:
                 _merge_hint(self.hints[key], hint)
-            return
+            return False
         if kind == "page" and not force:
             reason = self._refusal(key, depth)
             if reason:
@@ -133,25 +155,35 @@ class Frontier:
                 if reason in TRAP_REASONS:  # recorded once per run, never fetched
                     self.seen[key] = {}
                     self.traps.append((key, depth, reason))
-                return
+                return False
         known = self.archive.frontier_get(key)
+        if known is None and kind == "page" and view_of(key) and \
+                self.archive.article_id(key, self.site.name) is not None:
+            # An /amp or /print URL an article page named as its own view (rel=amphtml, a
+            # canonical): recorded with that article, never fetched for itself.
+            self.skipped["known"] += 1
+            self.seen[key] = {}
+            return False
         conditional = _validators(known) if known else None
         if (known and not force and kind == "page" and known["state"] == "done"
                 and known["article_id"] and not _hint_changed(known, hint)):
             self.skipped["known"] += 1
             self.seen[key] = {url: source} if url != key else {}
-            return
+            return False
         self.seen[key] = {url: source} if url != key else {}
         hint = self.hints[key] = dict(hint or {})  # later sources of the same URL add to it
         if known is None:
             self.new.append((key, kind, depth, source, hint))
-        priority = 0 if kind != "page" else 1 if looks_like_article_url(key) else 2
+        priority = 0 if kind != "page" else \
+            1 if source in ("start_url", "hub") or looks_like_article_url(key) else 2
         self.queue.put_nowait(Entry(priority, len(self.seen), key, kind, depth, hint,
                                     conditional))
+        return True
 
     def claim(self, url: str) -> None:
-        """Mark ``url`` as handled in this run without queueing it (an article's next page)."""
-        self.seen.setdefault(self.key(url.split("#")[0]), {})
+        """Mark ``url`` as handled in this run without queueing it (an article's next page,
+        the AMP view it names)."""
+        self.seen.setdefault(self.key(url), {})
 
     def _refusal(self, key: str, depth: int) -> str | None:
         site = self.site

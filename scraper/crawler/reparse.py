@@ -8,9 +8,12 @@ a changed title or text keeps the old one in ``article_versions`` exactly as a c
 and links are rewritten from the new extraction. The fetch rows it writes have the outcome
 ``reparsed`` (``vocab.REPARSED``) and zero attempts and bytes: no request was made.
 
-Not re-extracted (counted and left as they are): multi-page articles (only their first page
-is stored, so the text would lose its continuation), articles whose site has no site file
-now, and pages the current adapter no longer sees as an article.
+A multi-page article is rebuilt from all its stored pages, joined as the crawl joins them.
+Not re-extracted (counted and left as they are): ``multi_page_kept``, a multi-page article
+stored before every page was kept (migration m012: only its first page is there, so the
+text would lose its continuation); ``no_site_file_kept``, an article whose site has no
+site file now; ``not_article_kept``, a page the current adapter no longer sees as an
+article; ``no_stored_page``; ``parse_error``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ..article import Article
 from ..config import SiteConfig, select_sites
 from ..extraction.page import extract_tree
 from ..fetch.decode import decode_body
@@ -91,6 +95,11 @@ def reparse(db_path: Path, config_dir: Path, site_names: list[str] | None = None
     return report
 
 
+def _extract(body: bytes, headers: dict[str, str], url: str, site: SiteConfig) -> Article:
+    text, _ = decode_body(body, headers.get("content-type"))
+    return extract_tree(LexborHTMLParser(text), url, site)
+
+
 def _outcome(archive: Archive, article_id: int, site: SiteConfig, counts: Counter,
              log: Callable[[str], None]) -> PageOutcome | None:
     """A PageOutcome re-extracted from the article's stored page, or None (counted why)."""
@@ -98,14 +107,17 @@ def _outcome(archive: Archive, article_id: int, site: SiteConfig, counts: Counte
     if page is None:
         counts["no_stored_page"] += 1
         return None
-    if page["continuation"]:
+    parts = archive.stored_parts(page["id"]) if page["continuation"] else []
+    if page["continuation"] and not parts:
         counts["multi_page_kept"] += 1
         return None
     body = page["body"]
     headers = json.loads(page["headers"] or "{}")
     try:
-        text, _ = decode_body(body, headers.get("content-type"))
-        article = extract_tree(LexborHTMLParser(text), page["final_url"], site)
+        article = _extract(body, headers, page["final_url"], site)
+        for part in parts:
+            article.append_page(_extract(part["body"], json.loads(part["headers"] or "{}"),
+                                         part["final_url"], site))
     except Exception as exc:  # one broken page must not stop the others
         counts["parse_error"] += 1
         log(f"{site.name}: article {article_id}: {type(exc).__name__}: {exc}")

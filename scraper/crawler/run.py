@@ -94,7 +94,7 @@ async def crawl_sites(sites: list[SiteConfig], archive: Archive, settings: Fetch
         last_flush = time.monotonic()
 
     def sink(outcome: PageOutcome) -> None:
-        counts["fetched"] += 1
+        counts["fetched"] += outcome.requested
         counts["failed"] += outcome.outcome not in OK_OUTCOMES
         queue = queues.get(outcome.site)
         log({"event": "fetch", "site": outcome.site, "url": outcome.url,

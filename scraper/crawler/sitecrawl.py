@@ -51,7 +51,7 @@ class SiteReport:
         """robots.txt unreachable, all fetches failed, or the layout alarm."""
         if self.robots == "unreachable":
             return True
-        if self.fetched and self.failed == self.fetched:
+        if self.failed and self.failed >= self.fetched:  # refusals before a request count too
             return True
         return self.articles >= 3 and self.selector_misses > self.articles / 2
 
@@ -143,7 +143,7 @@ class SiteCrawl:
         )
 
     def _count(self, outcome: PageOutcome) -> None:
-        self.report.fetched += 1
+        self.report.fetched += outcome.requested
         self.report.outcomes[outcome.outcome] += 1
         self.report.failed += outcome.outcome not in OK_OUTCOMES
 
@@ -196,17 +196,17 @@ class SiteCrawl:
             following = None
         elif following and _continues(following, result.final_url):
             frontier.claim(following)  # a later page of this article, not a page of its own
-        for link in links:
-            frontier.offer(link, "page", entry.depth + 1, "link")
+        frontier.offer_links(links, entry.depth + 1)
         if not article.is_article:
             outcome.outcome = "not_article"
             return
         aliases = dict(frontier.seen.get(entry.url, {}))
-        for url in await self._more_pages(article, following, result.final_url, entry.depth):
-            aliases.setdefault(url, "next-page")
-        key, ignored = canonical_evidence(
-            result.final_url, article.canonical_url, article.amphtml_url,
-            equivalent_hosts=site.equivalent_hosts, trailing_slash=site.trailing_slash)
+        outcome.parts = await self._more_pages(article, following, result.final_url,
+                                               entry.depth)
+        for part in outcome.parts:
+            aliases.setdefault(part.url, "next-page")
+        key, ignored = canonical_evidence(result.final_url, article.canonical_url,
+                                          article.amphtml_url, key=frontier.key)
         if ignored:  # recorded with the article: evidence was weighed and set aside
             article.warnings.append(f"url evidence ignored: {ignored}")
         if article.canonical_url and key == site.url_key(article.canonical_url):
@@ -214,7 +214,7 @@ class SiteCrawl:
             outcome.article_url = article.canonical_url
         if article.amphtml_url and not (ignored and "amphtml-" in ignored):
             aliases.setdefault(article.amphtml_url, "amphtml")
-            frontier.offer(article.amphtml_url, "page", entry.depth + 1, "amphtml")
+            frontier.claim(article.amphtml_url)  # the page says it is its view: not fetched
         self.report.articles += 1
         if LAYOUT_FIELDS.intersection(article.selector_misses):
             self.report.selector_misses += 1
@@ -238,13 +238,15 @@ class SiteCrawl:
                                                                     len(samples))
 
     async def _more_pages(self, article: Article, following: str | None, first: str,
-                          depth: int) -> list[str]:
-        """Fetch the continuation pages of a multi-page article and append their text.
+                          depth: int) -> list[PageOutcome]:
+        """Fetch the continuation pages of a multi-page article and append their text; returns
+        their outcomes, raw pages packed, for the archive to store with the article's first
+        page (so that ``reparse`` can rebuild the whole text).
 
         Each page fetched gets its own outcome (``continuation``, or why it failed), written
         before the article's: the article row then follows in the same or a later batch.
         """
-        fetched: list[str] = []
+        fetched: list[PageOutcome] = []
         seen = {first}
         while following and following not in seen and _continues(following, first):
             if len(fetched) >= MAX_ARTICLE_PAGES - 1:
@@ -264,11 +266,10 @@ class SiteCrawl:
                 break
             page = await self.parser.parse(result.body, result.content_type,
                                            result.final_url, self.site, follow_links=False)
-            part = page.article
-            if part and part.text:
-                article.text = f"{article.text}\n\n{part.text}" if article.text else part.text
-                article.blocks += part.blocks
-            fetched.append(following)
+            if page.article:
+                article.append_page(page.article)
+            outcome.packed = await self.parser.pack(result.body, "", self.page_dictionary)
+            fetched.append(outcome)
             following = page.following
         return fetched
 

@@ -45,6 +45,7 @@ def run_demo(out_dir: Path, archive_template: Path | None,
                 SITE_FILE.format(base=server.base_url), encoding="utf-8")
             report = crawl(config, db_path)
     site = report.sites["harbourton-herald"]
-    log(f"Crawled {site.fetched} URLs: {site.articles} article pages, "
+    failed = f" ({site.failed} failed: see the fetches table)" if site.failed else ""
+    log(f"Crawled {site.fetched} URLs{failed}: {site.articles} article pages, "
         f"{report.counts['articles_new']} new articles archived in {db_path}")
     return db_path

@@ -24,6 +24,7 @@ from . import templates
 
 __all__ = [
     "DEMO_ORIGIN", "POSTS_PER_PAGE", "load_demo_articles", "load_demo_data", "render_demo_site",
+    "write_site_files",
 ]
 
 DEMO_ORIGIN = "https://www.harbourton-herald.example"
@@ -36,6 +37,19 @@ _GRID_COUNT = 4
 _TOP_STORIES_COUNT = 6
 _EXCERPT_WORDS = 20
 _NEWS_SITEMAP_COUNT = 10  # Google News sitemaps list only the newest articles
+# The pages every page's menus link to (header: About us, Contact; footer: Privacy Policy):
+# a site that links to pages it does not have makes every crawl of it report 404s.
+_STATIC_PAGES = {
+    "about-us": ("About us", [
+        "The {name} has covered the city by the estuary since 1887.",
+        "Our newsroom reports on the council, the harbour, transport, culture and sport."]),
+    "contact": ("Contact", [
+        "Write to the newsdesk at {email}.",
+        "Letters for publication should include a name and a postal address."]),
+    "privacy-policy": ("Privacy Policy", [
+        "This website uses cookies to remember your consent and to count visits.",
+        "We keep no personal data beyond what you send us; ask the newsdesk at {email}."]),
+}
 _STYLESHEET = """/* Theme Name: Newspaper (Harbourton Herald demo stub) */
 body{font-family:Georgia,serif;margin:0 auto;max-width:1068px}
 .td-post-content p{font-size:15px;line-height:26px}
@@ -92,6 +106,9 @@ def render_demo_site(dest: Path, data: dict[str, Any] | None = None) -> Path:
         "wp-content/themes/Newspaper/style.css": _STYLESHEET,
         "SITE.json": json.dumps({"origin": DEMO_ORIGIN, "not_found_page": "404.html"}, indent=2),
     }
+    for slug, (title, paragraphs) in _STATIC_PAGES.items():
+        files[f"{slug}/index.html"] = templates.static_page(
+            site, f"/{slug}/", title, [p.format(**site) for p in paragraphs], sidebar)
     for index, post in enumerate(posts):
         widgets = _widgets(post, posts, must_read)
         widgets["next"] = posts[index - 1] if index > 0 else None
@@ -108,6 +125,12 @@ def render_demo_site(dest: Path, data: dict[str, Any] | None = None) -> Path:
         files.update(_listing(site, f"/author/{author['slug']}/", author["name"],
                               f"{author['name']}, Author at", members, "archive author",
                               sidebar, per_page))
+    return write_site_files(dest, files)
+
+
+def write_site_files(dest: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (path under ``dest`` -> text), each only when its content changed: a
+    re-render keeps the validators (ETag, Last-Modified) of untouched pages."""
     for name, text in files.items():
         path = dest / name
         if path.exists() and path.read_text(encoding="utf-8") == text:

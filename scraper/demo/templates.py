@@ -410,6 +410,17 @@ td-pb-border-top td_block_template_1"><div class="td_block_inner"><div class="td
     return _page(site, head, "home page-template-default page td-full-layout", main, sidebar)
 
 
+def static_page(site: Site, path: str, title: str, paragraphs: list[str],
+                sidebar: Sidebar) -> str:
+    """A WordPress page (About us, Contact, Privacy Policy): linked from every page's menus."""
+    head = _head(site, f"{title} - {site['name']}", paragraphs[0][:150],
+                 f"{site['origin']}{path}", "")
+    text = "".join(f"<p>{e(p)}</p>\n" for p in paragraphs)
+    main = (f'<div class="td-page-header"><h1 class="entry-title td-page-title"><span>{e(title)}'
+            f'</span></h1></div>\n<div class="td-page-content">\n{text}</div>\n')
+    return _page(site, head, "page-template-default page td-full-layout", main, sidebar)
+
+
 def not_found_page(site: Site, sidebar: Sidebar) -> str:
     head = _head(site, f"Page not found - {site['name']}", "Page not found",
                  f"{site['origin']}/404/", "", robots="noindex, follow")

@@ -27,7 +27,7 @@ import sqlite_utils
 from ..article import Article
 from ..config import SiteConfig
 from ..errors import ArchiveError, CrawlLockedError
-from ..urls import canonical_url
+from ..urls import canonical_url, without_anchor
 from ..vocab import TRANSIENT_OUTCOMES
 from .dedup import Deduplicator, content_hash
 from .pages import PAGE_COMPRESSION, Packed, PageDictionary, PageReader, compress_page
@@ -73,6 +73,13 @@ class PageOutcome:
     hint: dict[str, Any] | None = None  # what a sitemap or feed said about this URL
     discovered: list[tuple] = field(default_factory=list)  # (url, kind, depth, source, hint)
     page_id: int | None = None  # set by reparse: the stored page was re-read, nothing fetched
+    parts: list[PageOutcome] = field(default_factory=list)  # later pages of the article
+
+    @property
+    def requested(self) -> bool:
+        """Whether a request went out: not for a trap, a robots.txt refusal or a paused host
+        (no attempt, no redirect followed), which are recorded but never counted as fetched."""
+        return self.attempts > 0 or self.final_url != self.url
 
     @property
     def retry_next_run(self) -> bool:
@@ -89,6 +96,9 @@ class Archive:
         self._lock_file: Any = None
         self._url_keys: dict[str, Callable[[str], str]] = {}
         self._pages: PageReader | None = None
+        # Articles this crawl created: found again in the same run (another URL, its
+        # rel=canonical) they are neither new again nor "unchanged" (crawl id, article ids).
+        self._created: tuple[int | None, set[int]] = (None, set())
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
@@ -231,6 +241,18 @@ class Archive:
                                         page.pop("dictionary_id"))
         return page
 
+    def stored_parts(self, page_id: int) -> list[dict[str, Any]]:
+        """The later pages stored with an article's first page ``page_id``, in order, each
+        with ``url``, ``final_url``, ``headers`` and ``body`` (decompressed); none in
+        archives from before migration m012."""
+        if self._pages is None:
+            self._pages = PageReader(self.db.conn)
+        return [{"url": url, "final_url": final_url, "headers": headers,
+                 "body": self._pages.body(body, compression, dictionary_id)}
+                for url, final_url, headers, body, compression, dictionary_id in self.db.execute(
+                    "select url, final_url, headers, body, compression, dictionary_id from pages "
+                    "where part_of = ? order by part", [page_id])]
+
     def duplicate_summary(self) -> dict[str, int]:
         """Clusters, the articles in them, those spanning several sites, exact copies."""
         clusters, in_clusters, sites = self.db.execute(
@@ -259,6 +281,17 @@ class Archive:
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def frontier_listings(self, site: str, max_depth: int, limit: int) -> list[tuple[str, int]]:
+        """(url, depth) of pages of ``site`` once fetched as listings (``not_article``) at
+        depth 1 to ``max_depth`` that answered 200 or 304 last time: its hub candidates
+        (scraper/crawler/hubs.py), shallowest and oldest first."""
+        return [tuple(row) for row in self.db.execute(
+            "select f.url, f.depth from frontier f where f.site = ? and f.kind = 'page' "
+            "and f.article_id is null and f.state = 'done' and f.depth between 1 and ? "
+            "and f.last_status in (200, 304) and exists (select 1 from fetches x "
+            "where x.url = f.url and x.outcome = 'not_article') order by f.depth, f.rowid "
+            "limit ?", [site, max_depth, limit])]
+
     def frontier_add(self, site: str, entries: list[tuple]) -> None:
         """Persist newly discovered URLs (outside a batch: the seeds of a run)."""
         with self.db.atomic():
@@ -278,14 +311,19 @@ class Archive:
     def write_batch(self, crawl_id: int, outcomes: list[PageOutcome]) -> dict[str, int]:
         """Write a batch in one transaction; returns counts (new, updated, unchanged)."""
         counts = {"articles_new": 0, "articles_updated": 0, "articles_unchanged": 0}
+        if crawl_id != self._created[0]:
+            self._created = (crawl_id, set())
         with self.db.atomic():
             for outcome in outcomes:
                 fetch_id = self._insert_fetch(crawl_id, outcome)
                 article_id = None
                 if outcome.article is not None:
                     page_id = outcome.page_id or self._insert_page(fetch_id, outcome)
+                    if outcome.parts and outcome.page_id is None:
+                        self._insert_parts(crawl_id, page_id, outcome.parts)
                     article_id, state = self._store_article(outcome, page_id, crawl_id)
-                    counts[state] += 1
+                    if state:
+                        counts[state] += 1
                 elif outcome.outcome == "not_modified":
                     row = self.frontier_get(outcome.url)
                     if row and row["article_id"]:
@@ -346,15 +384,25 @@ class Archive:
              "dictionary_id": o.packed.dictionary_id if o.packed else None}
         ).last_pk
 
+    def _insert_parts(self, crawl_id: int, page_id: int, parts: list[PageOutcome]) -> None:
+        """The later pages of a multi-page article, numbered from 2, beside its first page
+        (``part_of``): what ``stored_parts`` gives ``reparse``."""
+        for number, part in enumerate(parts, start=2):
+            fetch = self.db.execute("select id from fetches where crawl_id = ? and url = ? "
+                                    "order by id desc limit 1", [crawl_id, part.url]).fetchone()
+            part_id = self._insert_page(fetch[0] if fetch else None, part)
+            self.db.execute("update pages set part_of = ?, part = ? where id = ?",
+                            [page_id, number, part_id])
+
     def _store_article(self, o: PageOutcome, page_id: int | None,
-                       crawl_id: int) -> tuple[int, str]:
+                       crawl_id: int) -> tuple[int, str | None]:
         article = o.article
         assert article is not None
         key = self.url_key(o.site)(o.article_url or o.final_url)
         variants: dict[str, str] = {}
         for url, source in [(key, "article"), (o.final_url, "fetched"), (o.url, "requested"),
                             *o.aliases.items()]:
-            variants.setdefault(url.split("#")[0], source)
+            variants.setdefault(without_anchor(url, self.url_key(o.site)), source)
         existing = next((aid for url in variants if (aid := self.article_id(url, o.site))),
                         None)
         now = utcnow()
@@ -378,6 +426,7 @@ class Archive:
                 {**row, "url": key, "first_seen": now, "version": 1}
             ).last_pk
             state = "articles_new"
+            self._created[1].add(article_id)
         else:
             article_id = existing
             old = self.db["articles"].get(article_id)
@@ -393,7 +442,8 @@ class Archive:
             else:
                 self.db["articles"].update(article_id, {"last_seen": now, "page_id": page_id,
                                                         "blocks": row["blocks"]})
-            state = "articles_updated" if changed else "articles_unchanged"
+            state = "articles_updated" if changed else (
+                None if article_id in self._created[1] else "articles_unchanged")
         for url, source in variants.items():
             self._add_url(url, article_id, source, now, o.site)
         self._store_links(article_id, article, o.site)
@@ -412,7 +462,8 @@ class Archive:
         if found.kind == "alias" and found.alias_of not in (None, article_id):
             # The same text under another URL of the same site: one article, more URLs.
             self._merge_into(article_id, found.alias_of)
-            return found.alias_of, "articles_unchanged"
+            return found.alias_of, (None if found.alias_of in self._created[1]
+                                    else "articles_unchanged")
         return article_id, state
 
     def _merge_into(self, alias: int, article_id: int) -> None:
@@ -433,7 +484,8 @@ class Archive:
         self.db.execute(
             "insert or ignore into article_urls (url, canonical, article_id, source, first_seen)"
             " values (?, ?, ?, ?, ?)",
-            [url.split("#")[0], self.url_key(site)(url), article_id, source, now],
+            [without_anchor(url, self.url_key(site)), self.url_key(site)(url), article_id,
+             source, now],
         )
 
     def _store_links(self, article_id: int, article: Article, site: str) -> None:

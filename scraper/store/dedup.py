@@ -23,9 +23,8 @@ MinHash is our own, on numpy (multiply-shift hashing of 64-bit shingle hashes: 0
 datasketch was not used: its LSH index lives in memory, Redis or Cassandra, not in the
 archive's SQLite file, so only its MinHash class would be used, at the cost of scipy.
 
-Short texts (fewer than ``MIN_WORDS`` words: paywall stubs, live-blog placeholders, failed
-extractions) are never deduplicated: two different stubs with the same "subscribe to read"
-text must not be merged into one article.
+Short texts (under ``MIN_WORDS`` words: paywall stubs, placeholders, but also news briefs)
+get no near-duplicate search; they are exact copies when text and title agree (shortcopy.py).
 """
 
 from __future__ import annotations
@@ -42,6 +41,7 @@ import numpy as np
 import sqlite_utils
 
 from ..errors import ArchiveError
+from .shortcopy import place_short
 
 __all__ = [
     "MIN_WORDS", "NUM_PERM", "SHINGLE_WORDS", "THRESHOLD", "WINDOW_MONTHS", "DedupResult",
@@ -257,7 +257,7 @@ class Deduplicator:
         self.bands = num_perm // self.rows
         self.settings = json.dumps({"threshold": threshold, "num_perm": num_perm, "seed": SEED,
                                     "shingle_words": SHINGLE_WORDS, "min_words": MIN_WORDS,
-                                    "rows": self.rows})
+                                    "rows": self.rows, "short_copies": "same-title"})
         stored = self._one("select value from dedup_settings where key = 'params'")
         indexed = self._one("select count(*) from minhashes")
         if stored is None or not indexed:
@@ -343,7 +343,7 @@ class Deduplicator:
         """Index an article that has no dedup state yet, and link it to its matches."""
         article_id, text = row["id"], row["text"] or ""
         if len(_WORD.findall(text)) < MIN_WORDS:
-            return
+            return place_short(self, row)  # exact copies only, by text and title
         chash = row["content_hash"] or content_hash(text)
         twin = self.db.execute(
             "select id, site from articles where content_hash = ? and id < ? "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from ..urls import canonical_url
+from ..urls import canonical_url, view_of
 from .dedup import migrate_dedup, migrate_lsh_periods
 
 __all__ = ["JSON_COLUMNS", "MIGRATIONS"]
@@ -197,3 +197,34 @@ def m010_copies_once(db: sqlite_utils.Database) -> None:
                    or (n.article_id = b.id and n.other_id = a.id)) as similarity
         from articles a join articles b on b.cluster_id = a.cluster_id and b.id > a.id
         where a.cluster_id is not null""")
+
+
+@MIGRATIONS()
+def m011_url_rules_of_peers(db: sqlite_utils.Database) -> None:
+    """The URL rules changed (``scraper/urls.py``): query names and values read as a form
+    reads them (``+`` is ``%20``, ``%28`` is ``(``), sub-delimiters decoded in paths, ``//``
+    folded, more tracking parameters, ``/amp`` and ``/print`` removed only after an article's
+    URL. Stored lookup keys are recomputed from the key itself (so that a site's own host and
+    trailing-slash policies stay applied), or from the URL where the old rules removed a
+    view suffix the new ones keep; keys none of these rules touch are not read."""
+    for table, column, pk in (("article_urls", "canonical", "url"), ("links", "target_url", "id")):
+        rows = db.execute(
+            f"select {pk}, url, {column} from {table} where {column} like '%?%' "
+            f"or {column} like '%\\%%' escape '\\' or instr(substr({column}, 9), '//') > 0 "
+            f"or url like '%/amp%' or url like '%/print%'").fetchall()
+        updates = []
+        for key, url, old in rows:
+            fresh = canonical_url(url or "")
+            new = fresh if view_of(fresh) else canonical_url(old or "")
+            if new != old:
+                updates.append((new, key))
+        db.conn.executemany(f"update {table} set {column} = ? where {pk} = ?", updates)
+
+
+@MIGRATIONS()
+def m012_article_page_parts(db: sqlite_utils.Database) -> None:
+    """Every page of a multi-page article is stored: later pages name the article's first
+    page (``part_of``) and their number (``part``), so ``reparse`` rebuilds the whole text."""
+    db["pages"].add_column("part_of", int)
+    db["pages"].add_column("part", int)
+    db["pages"].create_index(["part_of"])
