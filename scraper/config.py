@@ -19,14 +19,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from re import _parser as re_parser  # the stdlib's own pattern parser: see _nested_repeat
 from typing import Any
 from urllib.parse import urlsplit
 
+import regex
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from .errors import ConfigError, SiteConfigError
 from .knobs import Knob, check, knob, knobs
-from .urls import TRAILING_SLASH_POLICIES, canonical_url, host_equivalents
+from .urls import TRAILING_SLASH_POLICIES, canonical_url, host_equivalents, split_userinfo
 
 __all__ = [
     "SELECTOR_KEYS",
@@ -52,6 +54,43 @@ SELECTOR_KEYS: dict[str, str] = {
     "lead": "the standfirst or summary",
     "body": "the element holding the article text",
 }
+# URL patterns (allow, deny, article_urls) run on every link of every page a site serves,
+# so one that backtracks catastrophically lets a page stall the crawl: under `re`,
+# `(a+)+$` took 35 s on one 26-character link, doubling per character. A repeated group
+# that itself repeats is refused when the site file is read; every match also runs under
+# the `regex` package's time bound, a URL whose match exceeds it counting as matched by a
+# deny pattern and unmatched by the others. Real URL patterns match in microseconds, so a
+# pattern that exceeded the bound once gets a far shorter one for the rest of the run:
+# a page of a thousand such links then costs seconds, not minutes.
+PATTERN_SECONDS = 0.1
+SLOW_PATTERN_SECONDS = 0.005
+
+
+class UrlPatterns:
+    """The patterns of one site key, matched with a time bound."""
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.compiled = [regex.compile(p) for p in patterns]
+        self.slow: list[str] = []  # patterns that exceeded PATTERN_SECONDS
+
+    def __bool__(self) -> bool:
+        return bool(self.compiled)
+
+    def search(self, url: str, *, on_timeout: bool) -> bool:
+        """Whether a pattern matches ``url``; one that runs out of time counts as
+        ``on_timeout``."""
+        for pattern in self.compiled:
+            slow = pattern.pattern in self.slow
+            try:
+                if pattern.search(url, timeout=SLOW_PATTERN_SECONDS if slow else
+                                  PATTERN_SECONDS):
+                    return True
+            except TimeoutError:
+                if not slow:
+                    self.slow.append(pattern.pattern)
+                if on_timeout:
+                    return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -101,6 +140,12 @@ class SiteConfig:
     max_pages: int = knob(500, "HTML pages fetched per site per run (sitemaps and feeds not "
                                "counted)", key="limits.max_pages", minimum=1)
     max_depth: int = knob(4, "link hops from a start URL", key="limits.max_depth", minimum=0)
+    # A WordPress site under Yoast lists one post sitemap per 1,000 posts: 200 covers a
+    # 150,000-post site with its page, category, tag and author sitemaps. A self-feeding
+    # index made 23,174 requests in 300 s without this budget.
+    max_sitemaps: int = knob(200, "sitemaps and feeds fetched per site per run, sitemap-index "
+                                  "children included (`max_sitemaps` once spent)",
+                             key="limits.max_sitemaps", minimum=1)
     max_pagination: int = knob(50, "highest `/page/N/` or `?page=N` followed (crawler-trap "
                                    "defence)", key="limits.max_pagination", minimum=1)
     recheck_days: float = knob(3.0, "known articles younger than this are re-checked every "
@@ -114,6 +159,10 @@ class SiteConfig:
                                   key="selectors.is_article")
     widgets: tuple[WidgetConfig, ...] = knob((), "one `[[widgets]]` table per link widget "
                                                  "(keys below)")
+    # netloc -> (user, password) of start URLs written as http://user:secret@host/: sent
+    # to that host only, and never stored or logged (start_urls holds the URLs without them)
+    credentials: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False,
+                                                    compare=False)
 
     @property
     def site_hosts(self) -> frozenset[str]:
@@ -137,13 +186,29 @@ class SiteConfig:
         return canonical_url(url, equivalent_hosts=self.equivalent_hosts,
                              trailing_slash=self.trailing_slash)
 
+    @cached_property
+    def patterns(self) -> dict[str, UrlPatterns]:
+        """``allow``, ``deny`` and ``article_urls`` compiled, each matched with a time bound."""
+        return {"allow": UrlPatterns(self.allow), "deny": UrlPatterns(self.deny),
+                "article_urls": UrlPatterns(self.article_urls)}
+
+    @property
+    def slow_patterns(self) -> list[str]:
+        """Patterns that exceeded their time bound in this process, as ``key 'pattern'``."""
+        return [f"{key} {p!r}" for key, found in self.patterns.items() for p in found.slow]
+
     def follows(self, url: str) -> bool:
         """Whether a discovered URL is on this site and passes the allow/deny patterns."""
         if urlsplit(url).netloc.lower() not in self.site_hosts:
             return False
-        if any(re.search(p, url) for p in self.deny):
+        if self.patterns["deny"].search(url, on_timeout=True):
             return False
-        return not self.allow or any(re.search(p, url) for p in self.allow)
+        allow = self.patterns["allow"]
+        return not allow or allow.search(url, on_timeout=False)
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether ``url`` matches one of ``article_urls``."""
+        return self.patterns["article_urls"].search(url, on_timeout=False)
 
 
 
@@ -227,11 +292,52 @@ def _check_selector(selector: str, key: str, fail: Callable[[str, str], None]) -
         fail(key, f"invalid CSS selector {selector!r} in {key!r}")
 
 
+def _nested_repeat(pattern: str) -> str | None:
+    """The first repeated group of ``pattern`` that itself holds a repeat (``(a+)+``,
+    ``(\\w*\\s?)*``), the shape behind catastrophic backtracking; None when there is none.
+
+    Read from the tree ``re`` itself parses the pattern into (re._parser: private, but the
+    one exact reading of the syntax), so escapes, classes and flags need no second parser."""
+    repeats = (re_parser.MAX_REPEAT, re_parser.MIN_REPEAT)
+
+    def has_repeat(items: Any) -> bool:
+        for op, arg in items:
+            if op in repeats and arg[1] > 1:
+                return True
+            if op is re_parser.SUBPATTERN and has_repeat(arg[3]):
+                return True
+            if op is re_parser.BRANCH and any(has_repeat(b) for b in arg[1]):
+                return True
+            if op in (re_parser.ASSERT, re_parser.ASSERT_NOT) and has_repeat(arg[1]):
+                return True
+        return False
+
+    def walk(items: Any) -> bool:
+        for op, arg in items:
+            if op in repeats and arg[1] > 1 and has_repeat(arg[2]):
+                return True
+            children = ([arg[2]] if op in repeats else [arg[3]] if op is re_parser.SUBPATTERN
+                        else arg[1] if op is re_parser.BRANCH
+                        else [arg[1]] if op in (re_parser.ASSERT, re_parser.ASSERT_NOT)
+                        else [])
+            if any(walk(child) for child in children):
+                return True
+        return False
+
+    return pattern if walk(re_parser.parse(pattern)) else None
+
+
 def _check_regex(pattern: str, key: str, fail: Callable[[str, str], None]) -> None:
     try:
         re.compile(pattern)
-    except re.error as exc:
+        regex.compile(pattern)
+    except (re.error, regex.error) as exc:
         fail(key, f"invalid regular expression {pattern!r} in {key!r}: {exc}")
+        return
+    if _nested_repeat(pattern):
+        fail(key, f"regular expression {pattern!r} in {key!r} repeats a group that itself "
+                  "repeats, which can take exponential time on a long URL; write it "
+                  "without the outer repeat (e.g. 'a+$' for '(a+)+$')")
 
 
 def _lookup(data: dict[str, Any], dotted: str) -> Any:
@@ -266,7 +372,8 @@ def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
             fail(key, f"missing required key {key!r}")
     for url in data["start_urls"] if isinstance(data.get("start_urls"), list) else []:
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-            fail("start_urls", f"start URL {url!r} is not an http(s) URL")
+            shown = split_userinfo(url)[0] if isinstance(url, str) else url
+            fail("start_urls", f"start URL {shown!r} is not an http(s) URL")
     for key in ("allow", "deny", "article_urls"):
         for pattern in _strings(data.get(key)):
             _check_regex(pattern, key, fail)
@@ -288,9 +395,13 @@ def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
                 _check_selector(raw[key], key, fail)
         widgets.append(raw)
     if problems:
+        problems.sort(key=lambda problem: problem[0] or 0)  # in the file's order
         (line, reason), *more = problems
         raise SiteConfigError(path, reason, line, more)
     values = _values(data, SITE_KNOBS)
+    starts = [split_userinfo(url) for url in values["start_urls"]]
+    values["start_urls"] = tuple(url for url, _ in starts)
+    values["credentials"] = {urlsplit(url).netloc.lower(): auth for url, auth in starts if auth}
     values["hosts"] = tuple(h.lower() for h in values.get("hosts", ()))
     values["allow_private_hosts"] = tuple(h.lower() for h in values.get("allow_private_hosts",
                                                                         ()))
