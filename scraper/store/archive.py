@@ -16,22 +16,25 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlite_utils
+from sqlite_utils.utils import sqlite3
 
 from ..article import Article
 from ..config import SiteConfig
-from ..errors import ArchiveError, CrawlLockedError
+from ..errors import ArchiveError, CrawlLockedError, NewerArchiveWarning
 from ..urls import canonical_url
 from ..vocab import TRANSIENT_OUTCOMES
 from .dedup import Deduplicator, content_hash
 from .pages import PAGE_COMPRESSION, Packed, PageDictionary, PageReader, compress_page
-from .schema import MIGRATIONS
+from .schema import MIGRATIONS, schema_state
 
 __all__ = ["Archive", "PageOutcome", "utcnow"]
 
@@ -46,6 +49,13 @@ PRAGMAS = ("busy_timeout = 5000", "foreign_keys = ON", "synchronous = NORMAL")
 
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _newer_message(path: Path, newer: list[str], action: str) -> str:
+    known = MIGRATIONS.pending(sqlite_utils.Database(memory=True))[-1].name
+    return (f"archive {path} was written by a newer newsarchive: its schema has "
+            f"{', '.join(newer)}, this version's ends at {known}; {action} (upgrade "
+            "newsarchive to use it)")
 
 
 @dataclass
@@ -82,23 +92,70 @@ class PageOutcome:
 
 
 class Archive:
-    """The archive database. Open it, write batches, close it."""
+    """The archive database. Open it, write batches, close it.
 
-    def __init__(self, path: str | Path) -> None:
+    ``readonly`` opens an existing archive without writing to it (``runs``, ``export``): it
+    works on a file and directory the user cannot write, unless the archive is older than
+    this version, since upgrading it is a write. An archive written by a newer version
+    (a migration this one does not know) is refused for writing, and read with a
+    ``NewerArchiveWarning``.
+    """
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        self.readonly = readonly
         self._lock_file: Any = None
         self._url_keys: dict[str, Callable[[str], str]] = {}
         self._pages: PageReader | None = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite_utils.Database(self.path)
-            for pragma in PRAGMAS:  # busy_timeout first: switching to WAL may wait
-                self.db.execute(f"PRAGMA {pragma}")
-            self.db.enable_wal()
-            MIGRATIONS.apply(self.db)
-            self.dedup = Deduplicator(self.db)
+            self.db = self._open_readonly() if readonly else self._open_writable()
+            if not readonly:
+                self.dedup = Deduplicator(self.db)
+        except ArchiveError:
+            raise
         except Exception as exc:  # sqlite3.DatabaseError, OSError: say which file
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
+
+    def _open_writable(self) -> sqlite_utils.Database:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(self.path)
+        for pragma in PRAGMAS:  # busy_timeout first: switching to WAL may wait
+            db.execute(f"PRAGMA {pragma}")
+        newer, _pending = schema_state(db)
+        if newer:
+            db.close()
+            raise ArchiveError(_newer_message(self.path, newer, "refusing to write to it"))
+        db.enable_wal()
+        MIGRATIONS.apply(db)
+        return db
+
+    def _open_readonly(self) -> sqlite_utils.Database:
+        if not self.path.is_file():
+            raise ArchiveError(f"cannot open archive {self.path}: no such file")
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        try:
+            db = sqlite_utils.Database(sqlite3.connect(uri, uri=True))
+            db.execute("PRAGMA busy_timeout = 5000")
+            newer, pending = schema_state(db)
+        except sqlite3.OperationalError:
+            # A WAL archive in a directory we cannot write, with no -shm file (no writer
+            # has it open): SQLite cannot set up shared memory, but nothing can change
+            # the file under us either, which is what immutable=1 declares.
+            db = sqlite_utils.Database(sqlite3.connect(uri + "&immutable=1", uri=True))
+            newer, pending = schema_state(db)
+        if newer:
+            warnings.warn(_newer_message(self.path, newer, "reading it anyway"),
+                          NewerArchiveWarning, stacklevel=3)
+        if pending:  # an older archive: upgraded once, through a writable open
+            db.close()
+            try:
+                Archive(self.path).close()
+            except ArchiveError as exc:
+                raise ArchiveError(
+                    f"archive {self.path} needs upgrading to this version's schema "
+                    f"({', '.join(pending)}), which needs write access: {exc}") from exc
+            return self._open_readonly()
+        return db
 
     def close(self) -> None:
         self.db.close()
@@ -115,11 +172,14 @@ class Archive:
     def lock_for_crawl(self) -> None:
         """Take the archive's crawl lock, or raise CrawlLockedError.
 
-        An flock on ``<db>.lock``: the kernel drops it when the process dies, even by
-        kill -9, so a crash never leaves a stale lock. Runs still marked ``running`` once
-        the lock is ours were killed: they are marked ``interrupted``.
+        An flock on ``<db>.lock`` beside the file the path resolves to, so that a symlink
+        to the same archive meets the same lock. The kernel drops it when the process
+        dies, even by kill -9, so a crash never leaves a stale lock. Runs still marked
+        ``running`` once the lock is ours were killed: they are marked ``interrupted``.
         """
-        lock_file = open(f"{self.path}.lock", "a+")  # noqa: SIM115 - held until close()
+        if self.readonly:
+            raise ArchiveError(f"archive {self.path} was opened read-only")
+        lock_file = open(f"{self.path.resolve()}.lock", "a+")  # noqa: SIM115 - until close()
         try:
             fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

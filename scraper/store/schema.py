@@ -12,9 +12,19 @@ from sqlite_utils import Migrations
 from ..urls import canonical_url
 from .dedup import migrate_dedup, migrate_lsh_periods
 
-__all__ = ["MIGRATIONS"]
+__all__ = ["MIGRATIONS", "schema_state"]
 
 MIGRATIONS = Migrations("newsarchive")
+
+
+def schema_state(db: sqlite_utils.Database) -> tuple[list[str], list[str]]:
+    """The migrations ``db`` records that this version does not know (a newer newsarchive
+    wrote it), and those it lacks (an older one did). Reads only; raises sqlite3's
+    DatabaseError for a file that is not a database."""
+    db.execute("select count(*) from sqlite_master").fetchone()
+    known = {m.name for m in MIGRATIONS.pending(sqlite_utils.Database(memory=True))}
+    applied = [m.name for m in MIGRATIONS.applied(db)]
+    return [n for n in applied if n not in known], [m.name for m in MIGRATIONS.pending(db)]
 
 
 @MIGRATIONS()
