@@ -27,26 +27,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["HostileServer", "Listener", "REAL_STORIES", "article"]
+from test_faults_crawl import article, listing
+
+__all__ = ["HostileServer", "Listener", "REAL_STORIES"]
 
 REAL_STORIES = [f"/real/story-{n}/" for n in range(5)]
-
-
-def article(title: str) -> bytes:
-    """A tagDiv single post (the wordpress-tagdiv preset's selectors match it)."""
-    paragraphs = "".join(f"<p>{title} paragraph {n}: the council met again on Tuesday to "
-                         "discuss the riverside plan and its costs.</p>" for n in range(4))
-    return (f"<!doctype html><html lang='en'><head><title>{title}</title></head>"
-            f"<body class='single single-post'><article class='post'>"
-            f"<h1 class='entry-title'>{title}</h1><div class='td-post-header'><span "
-            f"class='td-post-date'><time datetime='2024-03-01T10:00:00+00:00'>March 1</time>"
-            f"</span></div><div class='td-post-content'>{paragraphs}"
-            f"</div></article></body></html>").encode()
-
-
-def _links(paths: list[str]) -> bytes:
-    anchors = "".join(f'<a href="{path}">link {n}</a>' for n, path in enumerate(paths))
-    return f"<!doctype html><html><body><nav>{anchors}</nav></body></html>".encode()
 
 
 class Listener:
@@ -172,12 +157,12 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/story-one/" or path in REAL_STORIES:
             self._send(200, article(f"Story {path.strip('/').replace('/', ' ')}"))
         elif path == "/trap/":
-            self._send(200, _links([f"/trap/list?sort={n}" for n in range(site.trap_links)]))
+            self._send(200, listing([f"/trap/list?sort={n}" for n in range(site.trap_links)]))
         elif path == "/real/":
-            self._send(200, _links(REAL_STORIES))
+            self._send(200, listing(REAL_STORIES))
         elif path == "/redirect":
             self._send(302, headers={"Location": query.get("to", "/")})
         elif path.startswith("/trap/list"):
-            self._send(200, _links([]))
+            self._send(200, listing([]))
         else:
             self._send(404, b"not here")

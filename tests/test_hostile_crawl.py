@@ -15,8 +15,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import write_site
 from faultserver import FaultServer
-from hostileserver import REAL_STORIES, HostileServer, article
+from hostileserver import REAL_STORIES, HostileServer
 from sqlite_utils.utils import sqlite3
+from test_faults_crawl import article
 
 from scraper import SiteConfigError, crawl, load_site
 from scraper.cli import EXIT_CONFIG, EXIT_INTERRUPTED, main
