@@ -42,6 +42,7 @@ from .errors import (
     CrawlLockedError,
     ExportError,
     ExtractionError,
+    NewerArchiveWarning,
     NewsarchiveError,
     SiteConfigError,
     TooDeepError,
@@ -102,6 +103,7 @@ __all__ = [
     "ExportError",
     "ExtractionError",
     "TooDeepError",
+    "NewerArchiveWarning",
     "__version__",
 ]
 

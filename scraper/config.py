@@ -360,8 +360,9 @@ def _values(data: dict[str, Any], entries: list[Knob]) -> dict[str, Any]:
     return values
 
 
-def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
-    problems: list[tuple[int | None, str]] = []
+def _build(data: dict[str, Any], path: str, text: str,
+           problems: list[tuple[int | None, str]] | None = None) -> SiteConfig:
+    problems = problems or []
 
     def fail(key: str, reason: str) -> None:
         problems.append((_line_of(text, key), reason))
@@ -418,11 +419,11 @@ def site_from_dict(data: dict[str, Any], path: str = "<dict>", text: str = "") -
     """Validate a site given as a dict (already parsed TOML), merging its preset first."""
     extends = data.get("extends", "generic")
     if not isinstance(extends, str) or extends not in preset_names():
-        raise SiteConfigError(
-            path,
-            f"unknown preset {extends!r} in 'extends' (known: {', '.join(preset_names())})",
-            _line_of(text, "extends"),
-        )
+        # Refused, but the file's other mistakes are checked too, with no preset under it.
+        known = ", ".join(preset_names())
+        problem = (_line_of(text, "extends"), f"unknown preset {extends!r} in 'extends' "
+                                              f"(known: {known})")
+        return _build(data, path, text, [problem])
     return _build(_merge(_preset(extends), data), path, text)
 
 

@@ -139,10 +139,14 @@ def test_sites_check_shows_every_mistake_with_its_line(tmp_path: Path):
         body = "p[[["
     """)
     write_site(config, "broken", 'name = "broken"\nstart_urls = [\n')
+    write_site(config, "nopreset", 'name = "nopreset"\nextends = "wordpress"\n'
+               'start_urls = ["https://a.example/"]\nmax_depth = 3\n')
     result = CliRunner().invoke(main, ["sites", "--check", "--config", str(config)])
     assert result.exit_code == EXIT_CONFIG
     lines = [line.split("many.toml:", 1)[1] for line in result.output.splitlines()
              if "many.toml:" in line]
     assert [line.split(":", 1)[0] for line in lines] == ["3", "4", "4", "5", "7", "9", "11"]
     assert "broken.toml:2: not valid TOML" in result.output
-    assert "0 site file(s) valid, 2 invalid" in result.output
+    assert "nopreset.toml:2: unknown preset 'wordpress'" in result.output
+    assert "nopreset.toml:4: unknown key 'max_depth'" in result.output
+    assert "0 site file(s) valid, 3 invalid" in result.output
