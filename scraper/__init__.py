@@ -18,9 +18,10 @@ import each other)::
     fetch/           │      polite bounded HTTP (fetcher.py, types.py), the address guard
       │              │      (netguard.py), body decoding (decode.py)
       ├──────────────┘
-    config.py  article.py  urls.py  vocab.py  errors.py
+    config.py  article.py  urls.py  urlpatterns.py  vocab.py  errors.py
                             what every stage shares: site files, the Article record,
-                            URL identity, the outcome and widget vocabulary, the errors
+                            URL identity, site-file URL patterns, the outcome and widget
+                            vocabulary, the errors
 
 ``Article`` is the contract between the stages. Everything a user of the library needs is
 exported here, and imported on first use (PEP 562): ``from scraper import extract`` loads

@@ -7,6 +7,8 @@ presets (``scraper/presets/*.toml``) are merged under a site file through ``exte
 site file with mistakes is refused with its path and, for each mistake, the line where the
 bad key or value stands and what is wrong; ``load_sites`` returns the good sites and the
 errors of the bad ones side by side, so one broken file never stops the other sites.
+URL patterns (``allow``, ``deny``, ``article_urls``) are checked and matched, with a time
+bound, by ``scraper.urlpatterns``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from re import _parser as re_parser  # the stdlib's own pattern parser: see _nested_repeat
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +29,7 @@ from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from .errors import ConfigError, SiteConfigError
 from .knobs import Knob, check, knob, knobs
+from .urlpatterns import UrlPatterns, nested_repeat
 from .urls import TRAILING_SLASH_POLICIES, canonical_url, host_equivalents, split_userinfo
 
 __all__ = [
@@ -54,45 +56,6 @@ SELECTOR_KEYS: dict[str, str] = {
     "lead": "the standfirst or summary",
     "body": "the element holding the article text",
 }
-# URL patterns (allow, deny, article_urls) run on every link of every page a site serves,
-# so one that backtracks catastrophically lets a page stall the crawl: under `re`,
-# `(a+)+$` took 35 s on one 26-character link, doubling per character. A repeated group
-# that itself repeats is refused when the site file is read; every match also runs under
-# the `regex` package's time bound, a URL whose match exceeds it counting as matched by a
-# deny pattern and unmatched by the others. Real URL patterns match in microseconds, so a
-# pattern that exceeded the bound once gets a far shorter one for the rest of the run:
-# a page of a thousand such links then costs seconds, not minutes.
-PATTERN_SECONDS = 0.1
-SLOW_PATTERN_SECONDS = 0.005
-
-
-class UrlPatterns:
-    """The patterns of one site key, matched with a time bound."""
-
-    def __init__(self, patterns: tuple[str, ...]) -> None:
-        self.compiled = [regex.compile(p) for p in patterns]
-        self.slow: list[str] = []  # patterns that exceeded PATTERN_SECONDS
-
-    def __bool__(self) -> bool:
-        return bool(self.compiled)
-
-    def search(self, url: str, *, on_timeout: bool) -> bool:
-        """Whether a pattern matches ``url``; one that runs out of time counts as
-        ``on_timeout``."""
-        for pattern in self.compiled:
-            slow = pattern.pattern in self.slow
-            try:
-                if pattern.search(url, timeout=SLOW_PATTERN_SECONDS if slow else
-                                  PATTERN_SECONDS):
-                    return True
-            except TimeoutError:
-                if not slow:
-                    self.slow.append(pattern.pattern)
-                if on_timeout:
-                    return True
-        return False
-
-
 @dataclass(frozen=True)
 class WidgetConfig:
     """How to find one link widget: a block by CSS ``selector`` or by its ``heading`` text."""
@@ -292,41 +255,6 @@ def _check_selector(selector: str, key: str, fail: Callable[[str, str], None]) -
         fail(key, f"invalid CSS selector {selector!r} in {key!r}")
 
 
-def _nested_repeat(pattern: str) -> str | None:
-    """The first repeated group of ``pattern`` that itself holds a repeat (``(a+)+``,
-    ``(\\w*\\s?)*``), the shape behind catastrophic backtracking; None when there is none.
-
-    Read from the tree ``re`` itself parses the pattern into (re._parser: private, but the
-    one exact reading of the syntax), so escapes, classes and flags need no second parser."""
-    repeats = (re_parser.MAX_REPEAT, re_parser.MIN_REPEAT)
-
-    def has_repeat(items: Any) -> bool:
-        for op, arg in items:
-            if op in repeats and arg[1] > 1:
-                return True
-            if op is re_parser.SUBPATTERN and has_repeat(arg[3]):
-                return True
-            if op is re_parser.BRANCH and any(has_repeat(b) for b in arg[1]):
-                return True
-            if op in (re_parser.ASSERT, re_parser.ASSERT_NOT) and has_repeat(arg[1]):
-                return True
-        return False
-
-    def walk(items: Any) -> bool:
-        for op, arg in items:
-            if op in repeats and arg[1] > 1 and has_repeat(arg[2]):
-                return True
-            children = ([arg[2]] if op in repeats else [arg[3]] if op is re_parser.SUBPATTERN
-                        else arg[1] if op is re_parser.BRANCH
-                        else [arg[1]] if op in (re_parser.ASSERT, re_parser.ASSERT_NOT)
-                        else [])
-            if any(walk(child) for child in children):
-                return True
-        return False
-
-    return pattern if walk(re_parser.parse(pattern)) else None
-
-
 def _check_regex(pattern: str, key: str, fail: Callable[[str, str], None]) -> None:
     try:
         re.compile(pattern)
@@ -334,7 +262,7 @@ def _check_regex(pattern: str, key: str, fail: Callable[[str, str], None]) -> No
     except (re.error, regex.error) as exc:
         fail(key, f"invalid regular expression {pattern!r} in {key!r}: {exc}")
         return
-    if _nested_repeat(pattern):
+    if nested_repeat(pattern):
         fail(key, f"regular expression {pattern!r} in {key!r} repeats a group that itself "
                   "repeats, which can take exponential time on a long URL; write it "
                   "without the outer repeat (e.g. 'a+$' for '(a+)+$')")

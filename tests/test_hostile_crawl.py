@@ -19,7 +19,7 @@ from hostileserver import REAL_STORIES, HostileServer
 from sqlite_utils.utils import sqlite3
 from test_faults_crawl import article
 
-from scraper import SiteConfigError, crawl, load_site
+from scraper import SiteConfigError, crawl, load_site, urlpatterns
 from scraper.cli import EXIT_CONFIG, EXIT_INTERRUPTED, main
 from scraper.crawler import frontier
 
@@ -186,6 +186,15 @@ def test_a_backtracking_pattern_the_check_misses_cannot_stall_the_crawl(
     report = crawl(config_dir, tmp_path / "news.db")
     assert report.sites["slow"].notes()["slow_patterns"] == ["deny '(a|aa)+$'"]
     assert report.sites["slow"].articles == 1 and slow not in route_server.requests
+
+
+def test_a_slow_pattern_is_set_apart_and_the_others_still_match():
+    patterns = urlpatterns.UrlPatterns(("(a|aa)+$", "/tag/", "(?i)/AUTHOR/"))
+    assert patterns.search("https://a.example/" + "a" * 60 + "!", on_timeout=True)
+    assert patterns.slow == ["(a|aa)+$"]
+    assert patterns.search("https://a.example/tag/x", on_timeout=False)
+    assert patterns.search("https://a.example/author/x", on_timeout=False)
+    assert not patterns.search("https://a.example/story/", on_timeout=True)
 
 
 # --- 13: credentials in a start URL are used, never stored or logged ----------------------

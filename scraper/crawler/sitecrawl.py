@@ -45,7 +45,7 @@ class SiteReport:
     skipped: Counter = field(default_factory=Counter)
     selector_misses: int = 0
     robots: str = "ok"
-    slow_patterns: list[str] = field(default_factory=list)  # over config.PATTERN_SECONDS
+    slow_patterns: list[str] = field(default_factory=list)  # over urlpatterns.PATTERN_SECONDS
 
     @property
     def broken(self) -> bool:
