@@ -13,8 +13,8 @@ import each other)::
       ├──────────────┐
     extraction/    store/   page -> Article (page.py: selectors, then metadata.py, dates.py,
       │              │      language.py, body.py, boilerplate.py, widgets.py)
-      │              │      | the archive (archive.py, schema.py: migrations, pages.py:
-      │              │      raw pages, dedup.py, export.py)
+      │              │      | the archive (archive.py, access.py: opening it, schema.py:
+      │              │      migrations, pages.py: raw pages, dedup.py, export.py)
     fetch/           │      polite bounded HTTP (fetcher.py, types.py), the address guard
       │              │      (netguard.py), body decoding (decode.py)
       ├──────────────┘

@@ -137,6 +137,38 @@ def test_a_broken_file_is_an_error_line_never_a_traceback(
         assert result.output.startswith("error: "), result.output
 
 
+def _older(db: Path) -> Path:
+    """Make ``db`` an archive of the version before m005 (export state) was added."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("delete from _sqlite_migrations where name = 'm005_exports'")
+        conn.execute("drop table exports")
+    return db
+
+
+def test_an_older_archive_is_upgraded_by_a_read_only_command_that_may_write(
+        demo_db: Path, tmp_path: Path):
+    db = _older(copy_of(demo_db, tmp_path / "old"))
+    result = CliRunner().invoke(main, ["runs", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from _sqlite_migrations where name = "
+                            "'m005_exports'").fetchone() == (1,)
+
+
+def test_an_older_archive_that_cannot_be_written_says_it_needs_upgrading(
+        demo_db: Path, tmp_path: Path):
+    db = _older(copy_of(demo_db, tmp_path / "old"))
+    db.chmod(0o444)
+    db.parent.chmod(0o555)
+    try:
+        result = as_reader("runs", "--db", str(db))
+    finally:
+        db.parent.chmod(0o755)
+    assert result.returncode == EXIT_ARCHIVE
+    assert "needs upgrading to this version's schema (m005_exports)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 # --- 9: export into a missing directory ----------------------------------------------------
 
 

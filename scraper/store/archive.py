@@ -16,25 +16,20 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
-
-import sqlite_utils
-from sqlite_utils.utils import sqlite3
 
 from ..article import Article
 from ..config import SiteConfig
-from ..errors import ArchiveError, CrawlLockedError, NewerArchiveWarning
+from ..errors import ArchiveError, CrawlLockedError
 from ..urls import canonical_url
 from ..vocab import TRANSIENT_OUTCOMES
+from .access import open_readonly, open_writable
 from .dedup import Deduplicator, content_hash
 from .pages import PAGE_COMPRESSION, Packed, PageDictionary, PageReader, compress_page
-from .schema import MIGRATIONS, schema_state
 
 __all__ = ["Archive", "PageOutcome", "utcnow"]
 
@@ -49,13 +44,6 @@ PRAGMAS = ("busy_timeout = 5000", "foreign_keys = ON", "synchronous = NORMAL")
 
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _newer_message(path: Path, newer: list[str], action: str) -> str:
-    known = MIGRATIONS.pending(sqlite_utils.Database(memory=True))[-1].name
-    return (f"archive {path} was written by a newer newsarchive: its schema has "
-            f"{', '.join(newer)}, this version's ends at {known}; {action} (upgrade "
-            "newsarchive to use it)")
 
 
 @dataclass
@@ -108,54 +96,14 @@ class Archive:
         self._url_keys: dict[str, Callable[[str], str]] = {}
         self._pages: PageReader | None = None
         try:
-            self.db = self._open_readonly() if readonly else self._open_writable()
+            self.db = (open_readonly(self.path, PRAGMAS) if readonly
+                       else open_writable(self.path, PRAGMAS))
             if not readonly:
                 self.dedup = Deduplicator(self.db)
         except ArchiveError:
             raise
         except Exception as exc:  # sqlite3.DatabaseError, OSError: say which file
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
-
-    def _open_writable(self) -> sqlite_utils.Database:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite_utils.Database(self.path)
-        for pragma in PRAGMAS:  # busy_timeout first: switching to WAL may wait
-            db.execute(f"PRAGMA {pragma}")
-        newer, _pending = schema_state(db)
-        if newer:
-            db.close()
-            raise ArchiveError(_newer_message(self.path, newer, "refusing to write to it"))
-        db.enable_wal()
-        MIGRATIONS.apply(db)
-        return db
-
-    def _open_readonly(self) -> sqlite_utils.Database:
-        if not self.path.is_file():
-            raise ArchiveError(f"cannot open archive {self.path}: no such file")
-        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
-        try:
-            db = sqlite_utils.Database(sqlite3.connect(uri, uri=True))
-            db.execute("PRAGMA busy_timeout = 5000")
-            newer, pending = schema_state(db)
-        except sqlite3.OperationalError:
-            # A WAL archive in a directory we cannot write, with no -shm file (no writer
-            # has it open): SQLite cannot set up shared memory, but nothing can change
-            # the file under us either, which is what immutable=1 declares.
-            db = sqlite_utils.Database(sqlite3.connect(uri + "&immutable=1", uri=True))
-            newer, pending = schema_state(db)
-        if newer:
-            warnings.warn(_newer_message(self.path, newer, "reading it anyway"),
-                          NewerArchiveWarning, stacklevel=3)
-        if pending:  # an older archive: upgraded once, through a writable open
-            db.close()
-            try:
-                Archive(self.path).close()
-            except ArchiveError as exc:
-                raise ArchiveError(
-                    f"archive {self.path} needs upgrading to this version's schema "
-                    f"({', '.join(pending)}), which needs write access: {exc}") from exc
-            return self._open_readonly()
-        return db
 
     def close(self) -> None:
         self.db.close()
