@@ -13,15 +13,15 @@ import each other)::
       ├──────────────┐
     extraction/    store/   page -> Article (page.py: selectors, then metadata.py, dates.py,
       │              │      language.py, body.py, boilerplate.py, widgets.py)
-      │              │      | the archive (archive.py, schema.py: migrations, pages.py:
-      │              │      raw pages, dedup.py, export.py)
+      │              │      | the archive (archive.py, access.py: opening it, schema.py:
+      │              │      migrations, pages.py: raw pages, dedup.py, export.py)
     fetch/           │      polite bounded HTTP (fetcher.py, types.py), the address guard
       │              │      (netguard.py), body decoding (decode.py)
       ├──────────────┘
-    config.py  article.py  urls.py  vocab.py  search.py  errors.py
+    config.py  article.py  urls.py  urlpatterns.py  vocab.py  search.py  errors.py
                             what every stage shares: site files, the Article record,
-                            URL identity, the outcome and widget vocabulary, what a
-                            search box means in FTS5, the errors
+                            URL identity, site-file URL patterns, the outcome and widget
+                            vocabulary, what a search box means in FTS5, the errors
 
 ``Article`` is the contract between the stages. Everything a user of the library needs is
 exported here, and imported on first use (PEP 562): ``from scraper import extract`` loads
@@ -43,6 +43,7 @@ from .errors import (
     CrawlLockedError,
     ExportError,
     ExtractionError,
+    NewerArchiveWarning,
     NewsarchiveError,
     QuerySyntaxError,
     SiteConfigError,
@@ -107,6 +108,7 @@ __all__ = [
     "QuerySyntaxError",
     "ExtractionError",
     "TooDeepError",
+    "NewerArchiveWarning",
     "__version__",
 ]
 

@@ -11,23 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
+import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from sqlite_utils.utils import sqlite3
 
 from .config import load_sites, select_sites
 from .crawler.progress import CrawlProgress
 from .crawler.reparse import reparse as run_reparse
 from .crawler.run import crawl as run_crawl
 from .crawler.run import fetch_settings
-from .errors import ArchiveError, ConfigError, CrawlLockedError, ExportError
+from .errors import ArchiveError, ConfigError, CrawlLockedError, ExportError, NewerArchiveWarning
 from .extraction.page import extract
-from .fetch.fetcher import Fetcher
+from .fetch.decode import binary_reason
+from .fetch.fetcher import Fetcher, FetchResult, FetchSettings
 from .store.archive import Archive
 from .store.browsing import ARCHIVE_CONFIG, copy_datasette_config, datasette_command
 from .store.export import FORMATS, ExportFilters, export_articles
@@ -88,19 +91,31 @@ def _error(message: Any, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def _show_warning(message: Warning | str, *args: Any, **kwargs: Any) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
 @contextmanager
 def _exit_on_error() -> Iterator[None]:
-    """The package's errors as ``error:`` lines on stderr and the documented exit code."""
-    try:
-        yield
-    except CrawlLockedError as exc:
-        _error(exc, EXIT_RUNNING)
-    except ArchiveError as exc:
-        _error(exc, EXIT_ARCHIVE)
-    except ConfigError as exc:
-        _error(exc, EXIT_CONFIG)
-    except ExportError as exc:
-        raise CommandError(str(exc)) from exc
+    """The package's errors as ``error:`` lines on stderr and the documented exit code;
+    its warnings (an archive from a newer version) as ``warning:`` lines."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", NewerArchiveWarning)
+        warnings.showwarning = _show_warning
+        try:
+            yield
+        except CrawlLockedError as exc:
+            _error(exc, EXIT_RUNNING)
+        except ArchiveError as exc:
+            _error(exc, EXIT_ARCHIVE)
+        except sqlite3.DatabaseError as exc:  # found corrupt while reading (not at open)
+            _error(f"the archive cannot be read: {exc}", EXIT_ARCHIVE)
+        except ConfigError as exc:
+            _error(exc, EXIT_CONFIG)
+        except ExportError as exc:
+            raise CommandError(str(exc)) from exc
+        except KeyboardInterrupt:
+            _error("interrupted", EXIT_INTERRUPTED)
 
 
 def _existing(ctx: click.Context, param: click.Parameter, path: Path) -> Path:
@@ -221,7 +236,7 @@ def _event_logger(verbose: bool, quiet: bool, log_format: str):
 @click.option("-n", "--limit", type=int, default=10, show_default=True, help="Runs to show.")
 def runs(db_path: Path, limit: int) -> None:
     """Recent crawls and the health of each site in them."""
-    with _exit_on_error(), Archive(db_path) as archive:
+    with _exit_on_error(), Archive(db_path, readonly=True) as archive:
         for crawl_row in archive.recent_crawls(limit):
             click.echo(f"crawl {crawl_row['id']} {crawl_row['status']:<11} "
                        f"{crawl_row['started']} -> {crawl_row['finished'] or '...'}  "
@@ -243,23 +258,43 @@ def extract_command(source: str, site_name: str | None, config_dir: Path) -> Non
     if site_name:
         with _exit_on_error():
             (site,), _ = select_sites(config_dir, [site_name], refuse_invalid=True)
+    with _exit_on_error():
+        settings = fetch_settings(config_dir if config_dir.exists() else None)
     if source.startswith(("http://", "https://")):
         with _exit_on_error():
-            result = asyncio.run(_fetch_one(source, config_dir))
+            result = asyncio.run(_fetch_one(source, settings))
         if not result.ok:
             raise CommandError(f"{source}: {result.outcome} ({result.error})")
-        article = extract(result.body, result.final_url, site, result.content_type)
+        media_type = (result.content_type or "text/html").split(";")[0].strip().lower()
+        if media_type not in ("text/html", "application/xhtml+xml"):
+            raise CommandError(f"{source}: not_html ({media_type})")
+        body, url, content_type = result.body, result.final_url, result.content_type
     else:
-        try:
-            body = Path(source).read_bytes()
-        except OSError as exc:
-            raise CommandError(f"cannot read {source}: {exc}") from exc
-        article = extract(body, None, site)
+        body, url, content_type = _read_capped(source, settings.max_body_bytes), None, None
+    if why := binary_reason(body):
+        raise CommandError(f"{source}: not_html ({why})")
+    article = extract(body, url, site, content_type)
     click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
 
 
-async def _fetch_one(url: str, config_dir: Path):
-    async with Fetcher(fetch_settings(config_dir if config_dir.exists() else None)) as fetcher:
+def _read_capped(source: str, limit: int) -> bytes:
+    """A file's bytes (stdin's for ``-``) up to the fetcher's ``max_body_bytes``: what the
+    crawl would not download, extract does not read either (``/dev/zero`` included)."""
+    try:
+        if source == "-":
+            body = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(source, "rb") as fh:
+                body = fh.read(limit + 1)
+    except OSError as exc:
+        raise CommandError(f"cannot read {source}: {exc.strerror or exc}") from exc
+    if len(body) > limit:
+        raise CommandError(f"{source}: too_large (over max_body_bytes, {limit} bytes)")
+    return body
+
+
+async def _fetch_one(url: str, settings: FetchSettings) -> FetchResult:
+    async with Fetcher(settings) as fetcher:
         return await fetcher.fetch(url)
 
 
@@ -301,7 +336,16 @@ def dedup(db_path: Path, rebuild: bool) -> None:
 @click.option("--port", type=int, default=8001, show_default=True)
 def serve(db_path: Path, port: int) -> None:
     """Browse the archive with Datasette."""
-    sys.exit(subprocess.call(datasette_command(db_path, port)))
+    _become(datasette_command(db_path, port))
+
+
+def _become(command: list[str]) -> NoReturn:
+    """Replace this process with ``command`` (Datasette): a SIGTERM or SIGINT sent to
+    ``newsarchive serve`` then reaches the server itself, which stops and frees its port,
+    instead of killing a wrapper and leaving its child running."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(command[0], command)
 
 
 @main.command()
@@ -316,7 +360,7 @@ def demo(out_dir: Path, then_serve: bool) -> None:
     db_path = run_demo(out_dir, ARCHIVE_TEMPLATE, log=click.echo)
     click.echo(f"\nBrowse it:  datasette {out_dir}/   (or: newsarchive serve --db {db_path})")
     if then_serve:
-        sys.exit(subprocess.call(datasette_command(db_path)))
+        _become(datasette_command(db_path))
 
 
 _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",

@@ -7,6 +7,8 @@ presets (``scraper/presets/*.toml``) are merged under a site file through ``exte
 site file with mistakes is refused with its path and, for each mistake, the line where the
 bad key or value stands and what is wrong; ``load_sites`` returns the good sites and the
 errors of the bad ones side by side, so one broken file never stops the other sites.
+URL patterns (``allow``, ``deny``, ``article_urls``) are checked and matched, with a time
+bound, by ``scraper.urlpatterns``.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import regex
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from .errors import ConfigError, SiteConfigError
 from .knobs import Knob, check, knob, knobs
-from .urls import TRAILING_SLASH_POLICIES, canonical_url, host_equivalents
+from .urlpatterns import UrlPatterns, nested_repeat
+from .urls import TRAILING_SLASH_POLICIES, canonical_url, host_equivalents, split_userinfo
 
 __all__ = [
     "SELECTOR_KEYS",
@@ -52,8 +56,6 @@ SELECTOR_KEYS: dict[str, str] = {
     "lead": "the standfirst or summary",
     "body": "the element holding the article text",
 }
-
-
 @dataclass(frozen=True)
 class WidgetConfig:
     """How to find one link widget: a block by CSS ``selector`` or by its ``heading`` text."""
@@ -105,6 +107,12 @@ class SiteConfig:
     max_pages: int = knob(500, "HTML pages fetched per site per run (sitemaps and feeds not "
                                "counted)", key="limits.max_pages", minimum=1)
     max_depth: int = knob(4, "link hops from a start URL", key="limits.max_depth", minimum=0)
+    # A WordPress site under Yoast lists one post sitemap per 1,000 posts: 200 covers a
+    # 150,000-post site with its page, category, tag and author sitemaps. A self-feeding
+    # index made 23,174 requests in 300 s without this budget.
+    max_sitemaps: int = knob(200, "sitemaps and feeds fetched per site per run, sitemap-index "
+                                  "children included (`max_sitemaps` once spent)",
+                             key="limits.max_sitemaps", minimum=1)
     max_pagination: int = knob(50, "highest `/page/N/` or `?page=N` followed (crawler-trap "
                                    "defence)", key="limits.max_pagination", minimum=1)
     recheck_days: float = knob(3.0, "known articles younger than this are re-checked every "
@@ -124,6 +132,10 @@ class SiteConfig:
                                   key="selectors.is_article")
     widgets: tuple[WidgetConfig, ...] = knob((), "one `[[widgets]]` table per link widget "
                                                  "(keys below)")
+    # netloc -> (user, password) of start URLs written as http://user:secret@host/: sent
+    # to that host only, and never stored or logged (start_urls holds the URLs without them)
+    credentials: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False,
+                                                    compare=False)
 
     @property
     def site_hosts(self) -> frozenset[str]:
@@ -155,13 +167,29 @@ class SiteConfig:
                              trailing_slash=self.trailing_slash, article_urls=articles,
                              fragment_routes=routes)
 
+    @cached_property
+    def patterns(self) -> dict[str, UrlPatterns]:
+        """``allow``, ``deny`` and ``article_urls`` compiled, each matched with a time bound."""
+        return {"allow": UrlPatterns(self.allow), "deny": UrlPatterns(self.deny),
+                "article_urls": UrlPatterns(self.article_urls)}
+
+    @property
+    def slow_patterns(self) -> list[str]:
+        """Patterns that exceeded their time bound in this process, as ``key 'pattern'``."""
+        return [f"{key} {p!r}" for key, found in self.patterns.items() for p in found.slow]
+
     def follows(self, url: str) -> bool:
         """Whether a discovered URL is on this site and passes the allow/deny patterns."""
         if urlsplit(url).netloc.lower() not in self.site_hosts:
             return False
-        if any(re.search(p, url) for p in self.deny):
+        if self.patterns["deny"].search(url, on_timeout=True):
             return False
-        return not self.allow or any(re.search(p, url) for p in self.allow)
+        allow = self.patterns["allow"]
+        return not allow or allow.search(url, on_timeout=False)
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether ``url`` matches one of ``article_urls``."""
+        return self.patterns["article_urls"].search(url, on_timeout=False)
 
 
 
@@ -248,8 +276,14 @@ def _check_selector(selector: str, key: str, fail: Callable[[str, str], None]) -
 def _check_regex(pattern: str, key: str, fail: Callable[[str, str], None]) -> None:
     try:
         re.compile(pattern)
-    except re.error as exc:
+        regex.compile(pattern)
+    except (re.error, regex.error) as exc:
         fail(key, f"invalid regular expression {pattern!r} in {key!r}: {exc}")
+        return
+    if nested_repeat(pattern):
+        fail(key, f"regular expression {pattern!r} in {key!r} repeats a group that itself "
+                  "repeats, which can take exponential time on a long URL; write it "
+                  "without the outer repeat (e.g. 'a+$' for '(a+)+$')")
 
 
 def _lookup(data: dict[str, Any], dotted: str) -> Any:
@@ -272,8 +306,9 @@ def _values(data: dict[str, Any], entries: list[Knob]) -> dict[str, Any]:
     return values
 
 
-def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
-    problems: list[tuple[int | None, str]] = []
+def _build(data: dict[str, Any], path: str, text: str,
+           problems: list[tuple[int | None, str]] | None = None) -> SiteConfig:
+    problems = problems or []
 
     def fail(key: str, reason: str) -> None:
         problems.append((_line_of(text, key), reason))
@@ -284,7 +319,8 @@ def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
             fail(key, f"missing required key {key!r}")
     for url in data["start_urls"] if isinstance(data.get("start_urls"), list) else []:
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-            fail("start_urls", f"start URL {url!r} is not an http(s) URL")
+            shown = split_userinfo(url)[0] if isinstance(url, str) else url
+            fail("start_urls", f"start URL {shown!r} is not an http(s) URL")
     for key in ("allow", "deny", "article_urls", "fragment_routes"):
         for pattern in _strings(data.get(key)):
             _check_regex(pattern, key, fail)
@@ -306,9 +342,13 @@ def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
                 _check_selector(raw[key], key, fail)
         widgets.append(raw)
     if problems:
+        problems.sort(key=lambda problem: problem[0] or 0)  # in the file's order
         (line, reason), *more = problems
         raise SiteConfigError(path, reason, line, more)
     values = _values(data, SITE_KNOBS)
+    starts = [split_userinfo(url) for url in values["start_urls"]]
+    values["start_urls"] = tuple(url for url, _ in starts)
+    values["credentials"] = {urlsplit(url).netloc.lower(): auth for url, auth in starts if auth}
     values["hosts"] = tuple(h.lower() for h in values.get("hosts", ()))
     values["allow_private_hosts"] = tuple(h.lower() for h in values.get("allow_private_hosts",
                                                                         ()))
@@ -325,11 +365,11 @@ def site_from_dict(data: dict[str, Any], path: str = "<dict>", text: str = "") -
     """Validate a site given as a dict (already parsed TOML), merging its preset first."""
     extends = data.get("extends", "generic")
     if not isinstance(extends, str) or extends not in preset_names():
-        raise SiteConfigError(
-            path,
-            f"unknown preset {extends!r} in 'extends' (known: {', '.join(preset_names())})",
-            _line_of(text, "extends"),
-        )
+        # Refused, but the file's other mistakes are checked too, with no preset under it.
+        known = ", ".join(preset_names())
+        problem = (_line_of(text, "extends"), f"unknown preset {extends!r} in 'extends' "
+                                              f"(known: {known})")
+        return _build(data, path, text, [problem])
     return _build(_merge(_preset(extends), data), path, text)
 
 

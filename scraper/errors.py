@@ -12,6 +12,8 @@ Hierarchy::
     └── ExtractionError         a document cannot be parsed at all (not: "matched nothing")
         └── TooDeepError        it nests elements deeper than the parser is allowed to go
 
+    NewerArchiveWarning         (a UserWarning) an archive written by a newer version is read
+
 Network faults are not exceptions here: the fetcher turns every failure into a recorded
 outcome (``scraper.vocab.OUTCOMES``) so that one bad URL never aborts a crawl, and the
 crawl records a page it cannot parse as ``parse_error`` with the reason.
@@ -31,6 +33,7 @@ __all__ = [
     "QuerySyntaxError",
     "ExtractionError",
     "TooDeepError",
+    "NewerArchiveWarning",
 ]
 
 
@@ -80,3 +83,7 @@ class ExtractionError(NewsarchiveError):
 
 class TooDeepError(ExtractionError):
     """The document nests elements deeper than ``MAX_NESTING`` (refused unparsed)."""
+
+
+class NewerArchiveWarning(UserWarning):
+    """An archive written by a newer newsarchive is read (writing to it is refused)."""

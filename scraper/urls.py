@@ -68,6 +68,7 @@ __all__ = [
     "same_host",
     "view_of",
     "without_anchor",
+    "split_userinfo",
 ]
 
 # Click identifiers and campaign tags that never select content (matched case-insensitively).
@@ -387,6 +388,17 @@ def canonical_evidence(page_url: str, rel_canonical: str | None, amphtml: str | 
         reasons.append(f"canonical-contradicted-by-amphtml: {canonical_key}")
         canonical_key = None
     return canonical_key or page_key, "; ".join(reasons) or None
+
+
+def split_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
+    """``url`` without its ``user:password@`` part, and that part decoded (or None): what
+    is stored, logged and compared as a host never carries credentials."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    return urlunsplit(parts._replace(netloc=hostport)), (unquote(user), unquote(password))
 
 
 def absolute_url(href: str | None, base: str) -> str | None:

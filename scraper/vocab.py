@@ -76,7 +76,11 @@ SKIP_REASONS: dict[str, str] = {
     "repeated_segments": "a path repeating a segment (a relative-link loop)",
     "query_explosion": "one path under more query strings than frontier.MAX_QUERY_VARIANTS",
     "url_too_long": "longer than frontier.MAX_URL_LENGTH",
-    "frontier_full": "the run knows as many URLs as its frontier may hold",
+    "frontier_full": "the run queued as many pages as its frontier may hold "
+                     "(frontier.ROOM_PER_PAGE x limits.max_pages; trap URLs not counted)",
+    "max_sitemaps": "the run's sitemap budget (limits.max_sitemaps: sitemaps and feeds) "
+                    "was spent",
+    "sitemap_depth": "a sitemap index nested deeper than frontier.MAX_SITEMAP_DEPTH",
     "older_pages": "a numbered page of a listing whose page before it links mostly to articles"
                    " archived by earlier runs: what is new is on that page (crawler/hubs.py)",
 }

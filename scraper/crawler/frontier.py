@@ -16,6 +16,14 @@ with what it had discovered, and the nightly run re-fetches only what may have c
 Crawler traps are refused before they are queued and counted per reason; each trap URL is
 also handed to the crawl once per run (``drain_traps``), which records it in ``fetches``
 with the outcome ``trap`` and no request, so the archive says why it was never fetched.
+Traps never take the room of the URLs worth fetching: the frontier's cap (``room``) counts
+the pages queued, and trap URLs have a cap of their own.
+
+Sitemaps and feeds are bounded too, since a site can feed them without end (an index
+listing itself under ever new names, or millions of children): at most
+``limits.max_sitemaps`` of them are fetched per run, a sitemap index nests at most
+``MAX_SITEMAP_DEPTH`` deep, and its children must be on its own host or one of the site's
+(sitemaps.org: an index lists sitemaps of its own site only).
 """
 
 from __future__ import annotations
@@ -44,6 +52,9 @@ __all__ = ["Entry", "Frontier", "trap_reason"]
 MAX_URL_LENGTH = 2000
 MAX_SEGMENT_REPEATS = 2  # /a/b/a/b/a/: a relative-link loop repeats segments
 MAX_QUERY_VARIANTS = 20  # distinct query strings per path (facets, sort orders, sessions)
+ROOM_PER_PAGE = 20  # pages queued per run: this many times the page budget (limits.max_pages)
+# An index of indexes is the deepest nesting seen on real sites (sitemaps.org allows none).
+MAX_SITEMAP_DEPTH = 2
 _PAGE_NUMBER = re.compile(r"/page/(\d+)/?$|[?&](?:page|paged|p|pg)=(\d+)(?:&|$)")
 _CALENDAR = re.compile(r"/(\d{4})/(\d{1,2})(?:/(\d{1,2}))?/?$|[?&](?:date|day|month|year)=")
 
@@ -104,6 +115,10 @@ class Frontier:
         self.traps: list[tuple[str, int, str]] = []  # (url, depth, reason) to record
         self.query_variants: Counter = Counter()
         self.pages_taken = 0
+        self.room = ROOM_PER_PAGE * self.max_pages  # pages queued, and trap URLs recorded
+        self.pages_queued = 0
+        self.traps_recorded = 0
+        self.documents_queued = 0  # sitemaps and feeds, against site.max_sitemaps
 
     def seed(self) -> None:
         """Start URLs, configured sitemaps and feeds, and what the archive says is due."""
@@ -115,8 +130,11 @@ class Frontier:
             self.offer(url, "feed", 0, "config", force=True)
         since = (datetime.now(UTC) - timedelta(days=self.site.recheck_days)).isoformat()
         for row in self.archive.frontier_due(self.site.name, since):
+            # An index's child from an earlier run, its index not known here: on the site's
+            # own hosts only (one elsewhere is found again through its index).
+            index = self.site.start_urls[0] if row["source"] == "sitemap-index" else None
             self.offer(row["url"], row["kind"], row["depth"] or 0, row["source"] or "frontier",
-                       force=True)
+                       force=True, index=index)
         for url, depth in due_hubs(self.site, self.archive):  # crawler/hubs.py: the policy
             self.offer(url, "page", depth, "hub")
 
@@ -136,9 +154,14 @@ class Frontier:
             self.offer(link, "page", depth, "link")
 
     def offer(self, url: str, kind: str, depth: int, source: str,
-              hint: dict[str, Any] | None = None, force: bool = False) -> bool:
+              hint: dict[str, Any] | None = None, force: bool = False,
+              index: str | None = None) -> bool:
         """Queue ``url`` if it should be fetched in this run (and say so); otherwise count
-        why not."""
+        why not.
+
+        ``force`` queues a page whatever its depth, host or patterns (a start URL); sitemaps
+        and feeds always count against the run's budget, and a sitemap listed by the
+        sitemap ``index`` must be on the index's host or the site's."""
         key = self.key(url)
         if "#" in url:  # an anchor is no part of the URL, a fragment route is (urls.py)
             url = without_anchor(url, self.key)
@@ -148,14 +171,15 @@ class Frontier:
             if hint and key in self.hints:
                 _merge_hint(self.hints[key], hint)
             return False
-        if kind == "page" and not force:
-            reason = self._refusal(key, depth)
-            if reason:
-                self.skipped[reason] += 1
-                if reason in TRAP_REASONS:  # recorded once per run, never fetched
-                    self.seen[key] = {}
-                    self.traps.append((key, depth, reason))
-                return False
+        reason = (self._document_refusal(key, depth, index) if kind != "page" else
+                  None if force else self._refusal(key, depth))
+        if reason:
+            self.skipped[reason] += 1
+            if reason in TRAP_REASONS and self.traps_recorded < self.room:
+                self.traps_recorded += 1  # recorded once per run, never fetched
+                self.seen[key] = {}
+                self.traps.append((key, depth, reason))
+            return False
         known = self.archive.frontier_get(key)
         if known is None and kind == "page" and view_of(key) and \
                 self.archive.article_id(key, self.site.name) is not None:
@@ -176,6 +200,10 @@ class Frontier:
             self.new.append((key, kind, depth, source, hint))
         priority = 0 if kind != "page" else \
             1 if source in ("start_url", "hub") or looks_like_article_url(key) else 2
+        if kind == "page":
+            self.pages_queued += 1
+        else:
+            self.documents_queued += 1
         self.queue.put_nowait(Entry(priority, len(self.seen), key, kind, depth, hint,
                                     conditional))
         return True
@@ -191,9 +219,20 @@ class Frontier:
             return "offsite" if urlsplit(key).netloc not in site.site_hosts else "denied"
         if depth > site.max_depth:
             return "max_depth"
-        if len(self.seen) >= 20 * self.max_pages:
+        if self.pages_queued >= self.room:
             return "frontier_full"
         return trap_reason(key, site.max_pagination, self.query_variants)
+
+    def _document_refusal(self, key: str, depth: int, index: str | None) -> str | None:
+        if index is not None:
+            host = urlsplit(key).netloc
+            if host not in self.site.site_hosts and host != urlsplit(self.key(index)).netloc:
+                return "offsite"
+            if depth > MAX_SITEMAP_DEPTH:
+                return "sitemap_depth"
+        if self.documents_queued >= self.site.max_sitemaps:
+            return "max_sitemaps"
+        return None
 
     def take_page(self) -> bool:
         """Whether the page budget allows one more HTML page this run."""

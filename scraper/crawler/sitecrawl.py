@@ -45,6 +45,7 @@ class SiteReport:
     skipped: Counter = field(default_factory=Counter)
     selector_misses: int = 0
     robots: str = "ok"
+    slow_patterns: list[str] = field(default_factory=list)  # over urlpatterns.PATTERN_SECONDS
 
     @property
     def broken(self) -> bool:
@@ -56,9 +57,12 @@ class SiteReport:
         return self.articles >= 3 and self.selector_misses > self.articles / 2
 
     def notes(self) -> dict[str, Any]:
-        return {"outcomes": dict(self.outcomes), "skipped": dict(self.skipped),
-                "selector_misses": self.selector_misses, "robots": self.robots,
-                "broken": self.broken}
+        notes = {"outcomes": dict(self.outcomes), "skipped": dict(self.skipped),
+                 "selector_misses": self.selector_misses, "robots": self.robots,
+                 "broken": self.broken}
+        if self.slow_patterns:
+            notes["slow_patterns"] = self.slow_patterns
+        return notes
 
 
 class SiteCrawl:
@@ -86,9 +90,20 @@ class SiteCrawl:
     async def run(self) -> SiteReport:
         site, frontier = self.site, self.frontier
         for host in site.site_hosts:
-            self.fetcher.set_policy(host, HostPolicy(site.delay, site.concurrency))
+            self.fetcher.set_policy(host, HostPolicy(site.delay, site.concurrency,
+                                                     site.credentials.get(host)))
         frontier.seed()
-        robots = await self.fetcher.robots(site.start_urls[0])
+        # The first network wait of the run: a stop must not wait for it to end.
+        robots_task = asyncio.ensure_future(self.fetcher.robots(site.start_urls[0]))
+        stopped = asyncio.ensure_future(self.stop.wait())
+        await asyncio.wait([robots_task, stopped], return_when=asyncio.FIRST_COMPLETED)
+        if not robots_task.done():
+            robots_task.cancel()
+            self.fetcher.interrupt()
+            await asyncio.gather(robots_task, return_exceptions=True)
+            stopped.cancel()
+            return self.report
+        robots = robots_task.result()
         self.report.robots = robots.status
         if site.use_robots_sitemaps:
             for url in robots.sitemaps:
@@ -96,7 +111,6 @@ class SiteCrawl:
         self.archive.frontier_add(site.name, frontier.drain_new())
         workers = [asyncio.create_task(self._worker()) for _ in range(max(1, site.concurrency))]
         drained = asyncio.create_task(frontier.queue.join())
-        stopped = asyncio.create_task(self.stop.wait())
         try:
             await asyncio.wait([drained, stopped, *workers], return_when=asyncio.FIRST_COMPLETED)
             if self.stop.is_set():
@@ -109,6 +123,7 @@ class SiteCrawl:
         for task in workers:  # a worker ends early only by raising
             if task.done() and not task.cancelled() and task.exception():
                 raise task.exception()
+        self.report.slow_patterns = site.slow_patterns
         return self.report
 
     async def _worker(self) -> None:
@@ -167,7 +182,7 @@ class SiteCrawl:
                                        not looks_like_xml_feed(result.body)):
             pages, children = parse_sitemap(result.body, base)
             for child in children:
-                offer(child, "sitemap", entry.depth, "sitemap-index", force=True)
+                offer(child, "sitemap", entry.depth + 1, "sitemap-index", index=base)
             for hint in pages:
                 offer(hint.url, "page", 1, "sitemap", hint.as_dict(base))
         elif entry.kind == "feed":

@@ -210,7 +210,7 @@ def _is_article(tree: LexborHTMLParser, article: Article, meta: dict[str, list[t
     if site and site.is_article:
         return tree.css_first(site.is_article) is not None
     if site and site.article_urls and url:
-        return any(re.search(p, url) for p in site.article_urls)
+        return site.is_article_url(url)
     if meta.get("is_article"):
         return bool(article.text)
     return len(article.text) >= _MIN_ARTICLE_CHARS and article.text.count("\n\n") >= 2

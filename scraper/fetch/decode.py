@@ -19,7 +19,7 @@ import zlib
 
 import charset_normalizer
 
-__all__ = ["BodyDecoder", "decode_body", "charset_from_content_type"]
+__all__ = ["BodyDecoder", "binary_reason", "decode_body", "charset_from_content_type"]
 
 # Browsers decode these labels with a superset encoding (WHATWG Encoding standard, "labels"),
 # and real pages depend on it: bytes 0x80-0x9F of an "iso-8859-1" page are Windows-1252
@@ -58,6 +58,13 @@ _META_CHARSET = re.compile(
 
 # Bytes inflated per zlib call: memory peaks at the cap plus about twice this.
 _INFLATE_STEP = 64 * 1024
+
+# WHATWG MIME Sniffing (7.1, "binary data byte"): control bytes no text file holds, looked
+# for in the first 1,445 bytes (its resource header) unless a BOM says UTF-16 or UTF-8.
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+_SNIFF_BYTES = 1445
+# Binary formats that open with text: their first bytes say what they are.
+_TEXT_SIGNATURES = ((b"%PDF-", "a PDF document"), (b"%!PS", "a PostScript document"))
 
 
 class BodyDecoder:
@@ -231,3 +238,20 @@ def decode_body(body: bytes, content_type: str | None) -> tuple[str, str]:
     # Some encodings carry their own byte order mark (GB18030 spells U+FEFF as 84 31 95 33);
     # it is a signature, not content, and must not leak into the archived text.
     return text.removeprefix("\ufeff"), encoding
+
+
+def binary_reason(body: bytes) -> str | None:
+    """Why ``body`` is binary data rather than text (HTML, XML, plain text), or None.
+
+    For a document that comes without a Content-Type (``newsarchive extract FILE``): a
+    random or compressed file decodes to a "text" that language detection happily names."""
+    head = body[:_SNIFF_BYTES]
+    if head.startswith(tuple(bom for bom, _ in _BOMS)):
+        return None
+    for signature, name in _TEXT_SIGNATURES:
+        if head.startswith(signature):
+            return f"binary data: {name}"
+    found = _BINARY_BYTES.search(head)
+    if found:
+        return f"binary data: byte 0x{found.group()[0]:02x} at offset {found.start()}"
+    return None

@@ -34,7 +34,7 @@ from tenacity import (
 )
 
 from .decode import BodyDecoder
-from .netguard import AddressGuard
+from .netguard import AddressGuard, BlockedAddress, GuardedTransport
 from .types import FetchResult, FetchSettings, HostPolicy, RobotsInfo
 
 __all__ = ["Fetcher"]
@@ -123,6 +123,10 @@ class Fetcher:
         self.guard = guard
         self._interrupted = asyncio.Event()
         s = self.settings
+        # No pool-wide cap: the per-host slots bound what is in flight. httpx's default
+        # of 100 made requests of a 20-site crawl queue for a connection inside their
+        # deadline and time out unsent (bench/soak.py saw the server never get them).
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=200)
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             http1=True,
@@ -130,10 +134,9 @@ class Fetcher:
             # httpx's own per-operation timeouts are a backstop; the real limit is the
             # asyncio.timeout around each attempt.
             timeout=httpx.Timeout(s.total_timeout, connect=s.connect_timeout),
-            # No pool-wide cap: the per-host slots bound what is in flight. httpx's default
-            # of 100 made requests of a 20-site crawl queue for a connection inside their
-            # deadline and time out unsent (bench/soak.py saw the server never get them).
-            limits=httpx.Limits(max_connections=None, max_keepalive_connections=200),
+            limits=limits,
+            # With a guard, every connection is opened through it (netguard.py).
+            transport=GuardedTransport(guard, limits=limits) if guard else None,
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
         self._policies: dict[str, HostPolicy] = {}
@@ -249,7 +252,14 @@ class Fetcher:
     async def _load_robots(self, origin: str) -> RobotsInfo:
         url = f"{origin}/robots.txt"
         for _ in range(_ROBOTS_MAX_REDIRECTS + 1):
+            # Each hop passes the guard as a page's redirects do; a refused or unusable
+            # target counts as no robots.txt (RFC 9309 2.3.1.2), as too many redirects do.
+            refusal = await self.guard.refusal(url) if self.guard else None
+            if refusal:
+                return RobotsInfo("missing", reason=f"redirected to {url}: {refusal}")
             exchange, _attempts = await self._request(url, None, robots=True)
+            if exchange.outcome == "blocked_address":
+                return RobotsInfo("missing", reason=f"{url}: {exchange.error}")
             if exchange.outcome != _REDIRECT:
                 break
             url = urljoin(url, exchange.headers.get("location", ""))
@@ -335,11 +345,16 @@ class Fetcher:
         s = self.settings
         async with self._slot(url):
             try:
+                auth = self._host(url).policy.auth
                 async with (
                     asyncio.timeout(s.total_timeout),
-                    self._client.stream("GET", url, headers=headers) as response,
+                    self._client.stream("GET", url, headers=headers,
+                                        auth=httpx.BasicAuth(*auth) if auth else None)
+                    as response,
                 ):
                     return await self._receive(response, robots)
+            except BlockedAddress as exc:  # the connection's address, judged as it opened
+                return _Exchange("blocked_address", error=str(exc))
             except TimeoutError:
                 return _Exchange("timeout", error=f"no complete response in {s.total_timeout}s")
             except httpx.ConnectTimeout as exc:

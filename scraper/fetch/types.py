@@ -57,6 +57,8 @@ class FetchSettings:
 class HostPolicy:
     delay: float  # minimum seconds between request starts on one host
     concurrency: int  # requests in flight per host
+    # HTTP basic credentials sent to this host only (a site file's start URL gave them)
+    auth: tuple[str, str] | None = field(default=None, repr=False)
 
 
 @dataclass

@@ -22,16 +22,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from ..article import Article
 from ..config import SiteConfig
 from ..errors import ArchiveError, CrawlLockedError
 from ..urls import canonical_url, without_anchor
 from ..vocab import TRANSIENT_OUTCOMES
+from .access import open_readonly, open_writable
 from .dedup import Deduplicator, content_hash
 from .pages import PAGE_COMPRESSION, Packed, PageDictionary, PageReader, compress_page
-from .schema import MIGRATIONS
 
 __all__ = ["Archive", "PageOutcome", "utcnow"]
 
@@ -89,10 +87,18 @@ class PageOutcome:
 
 
 class Archive:
-    """The archive database. Open it, write batches, close it."""
+    """The archive database. Open it, write batches, close it.
 
-    def __init__(self, path: str | Path) -> None:
+    ``readonly`` opens an existing archive without writing to it (``runs``, ``export``): it
+    works on a file and directory the user cannot write, unless the archive is older than
+    this version, since upgrading it is a write. An archive written by a newer version
+    (a migration this one does not know) is refused for writing, and read with a
+    ``NewerArchiveWarning``.
+    """
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        self.readonly = readonly
         self._lock_file: Any = None
         self._url_keys: dict[str, Callable[[str], str]] = {}
         self._pages: PageReader | None = None
@@ -100,13 +106,12 @@ class Archive:
         # rel=canonical) they are neither new again nor "unchanged" (crawl id, article ids).
         self._created: tuple[int | None, set[int]] = (None, set())
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite_utils.Database(self.path)
-            for pragma in PRAGMAS:  # busy_timeout first: switching to WAL may wait
-                self.db.execute(f"PRAGMA {pragma}")
-            self.db.enable_wal()
-            MIGRATIONS.apply(self.db)
-            self.dedup = Deduplicator(self.db)
+            self.db = (open_readonly(self.path, PRAGMAS) if readonly
+                       else open_writable(self.path, PRAGMAS))
+            if not readonly:
+                self.dedup = Deduplicator(self.db)
+        except ArchiveError:
+            raise
         except Exception as exc:  # sqlite3.DatabaseError, OSError: say which file
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
 
@@ -125,11 +130,14 @@ class Archive:
     def lock_for_crawl(self) -> None:
         """Take the archive's crawl lock, or raise CrawlLockedError.
 
-        An flock on ``<db>.lock``: the kernel drops it when the process dies, even by
-        kill -9, so a crash never leaves a stale lock. Runs still marked ``running`` once
-        the lock is ours were killed: they are marked ``interrupted``.
+        An flock on ``<db>.lock`` beside the file the path resolves to, so that a symlink
+        to the same archive meets the same lock. The kernel drops it when the process
+        dies, even by kill -9, so a crash never leaves a stale lock. Runs still marked
+        ``running`` once the lock is ours were killed: they are marked ``interrupted``.
         """
-        lock_file = open(f"{self.path}.lock", "a+")  # noqa: SIM115 - held until close()
+        if self.readonly:
+            raise ArchiveError(f"archive {self.path} was opened read-only")
+        lock_file = open(f"{self.path.resolve()}.lock", "a+")  # noqa: SIM115 - until close()
         try:
             fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

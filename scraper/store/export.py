@@ -101,9 +101,13 @@ def export_articles(db_path: Path, output: str, fmt: str,
         raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     if output == "-" and fmt not in ("jsonl", "csv"):
         raise ExportError(f"{fmt} cannot be written to stdout: give a file name")
+    if output != "-" and not Path(output).parent.is_dir():
+        raise ExportError(f"cannot write {output}: no directory {Path(output).parent}")
     writer = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet,
               "warc": _write_warc}[fmt]
-    with Archive(db_path) as archive:
+    # Read-only unless the stream's state is to be recorded: an archive the user may not
+    # write (a shared, root-owned one) still exports.
+    with Archive(db_path, readonly=not filters.since_last_export) as archive:
         conn = archive.db.conn
         conn.create_function("casefold", 1, _casefold, deterministic=True)
         _check_names(conn, filters)
@@ -128,6 +132,8 @@ def export_articles(db_path: Path, output: str, fmt: str,
                                bom=csv_bom and fmt == "csv")
         except sqlite3.OperationalError as exc:
             raise ExportError(f"the export query failed: {exc}") from exc
+        except OSError as exc:  # permission denied, disk full
+            raise ExportError(f"cannot write {output}: {exc.strerror or exc}") from exc
         if marks is not None:
             with conn:
                 conn.execute(

@@ -12,7 +12,7 @@ from sqlite_utils import Migrations
 from ..urls import canonical_url, view_of
 from .dedup import migrate_dedup, migrate_lsh_periods
 
-__all__ = ["JSON_COLUMNS", "MIGRATIONS"]
+__all__ = ["JSON_COLUMNS", "MIGRATIONS", "schema_state"]
 
 MIGRATIONS = Migrations("newsarchive")
 # Columns holding JSON text, per table: exports decode them, the Datasette plugin shows them
@@ -25,6 +25,16 @@ JSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "frontier": ("hint",),
     "pages": ("headers",),
 }
+
+
+def schema_state(db: sqlite_utils.Database) -> tuple[list[str], list[str]]:
+    """The migrations ``db`` records that this version does not know (a newer newsarchive
+    wrote it), and those it lacks (an older one did). Reads only; raises sqlite3's
+    DatabaseError for a file that is not a database."""
+    db.execute("select count(*) from sqlite_master").fetchone()
+    known = {m.name for m in MIGRATIONS.pending(sqlite_utils.Database(memory=True))}
+    applied = [m.name for m in MIGRATIONS.applied(db)]
+    return [n for n in applied if n not in known], [m.name for m in MIGRATIONS.pending(db)]
 
 
 @MIGRATIONS()
