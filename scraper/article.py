@@ -44,7 +44,9 @@ class Article:
     every article has the field (``title`` and ``body`` among them raise the crawl's layout
     alarm, ``vocab.LAYOUT_FIELDS``); ``warnings`` says the same and more in words.
     ``is_article`` is False for listing pages, home pages and error pages: the crawler
-    follows their links but does not archive them.
+    follows their links but does not archive them. ``adapter`` says which site adapter read
+    the page: its preset (and, for ``extends = "auto"``, what the detection saw) and the
+    layout version in force.
     """
 
     url: str | None = None
@@ -65,6 +67,7 @@ class Article:
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     selector_misses: list[str] = field(default_factory=list)
+    adapter: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict whose keys are the field names (``links`` as a list of dicts)."""

@@ -2,8 +2,11 @@
 
 Every key a site file may hold is a field of ``SiteConfig`` (or ``WidgetConfig`` for a
 ``[[widgets]]`` entry) declared with ``knobs.knob``: its TOML key, default, meaning and
-allowed values, once; ``SELECTOR_KEYS`` names the CSS selectors of ``[selectors]``. Built-in
-presets (``scraper/presets/*.toml``) are merged under a site file through ``extends``. A
+allowed values, once; ``SELECTOR_KEYS`` names the CSS selectors of ``[selectors]`` (a string,
+or a list of selectors tried in order). Built-in presets (``scraper/presets/*.toml``) are
+merged under a site file through ``extends``; ``extends = "auto"`` leaves the choice to each
+page (``SiteConfig.adapter``, detected by ``extraction/detect.py``), and ``[[layouts]]``
+entries hold the selectors a site used from a date on (layout versions). A
 site file with mistakes is refused with its path and, for each mistake, the line where the
 bad key or value stands and what is wrong; ``load_sites`` returns the good sites and the
 errors of the bad ones side by side, so one broken file never stops the other sites.
@@ -11,6 +14,7 @@ errors of the bad ones side by side, so one broken file never stops the other si
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import tomllib
@@ -35,6 +39,7 @@ __all__ = [
     "load_site",
     "load_sites",
     "load_crawl_settings",
+    "AUTO",
     "preset_names",
     "select_sites",
     "site_from_dict",
@@ -52,6 +57,8 @@ SELECTOR_KEYS: dict[str, str] = {
     "lead": "the standfirst or summary",
     "body": "the element holding the article text",
 }
+AUTO = "auto"  # ``extends = "auto"``: the preset is detected on each page
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,8 @@ class SiteConfig:
     name: str = knob(doc="unique site name (also the `site` column in the archive)")
     start_urls: tuple[str, ...] = knob(doc="URLs the crawl starts from; their hosts are "
                                            "always fetchable")
-    extends: str = knob("generic", "the built-in preset merged under this file")
+    extends: str = knob("generic", "the built-in preset merged under this file, or `auto` to "
+                                   "detect it on each page (generator meta, class names)")
     path: str | None = None  # the site file it was read from
     hosts: tuple[str, ...] = knob((), "other hosts (netloc) of the same site; www./m./amp./"
                                       "bare variants of the first start URL's host fold onto it")
@@ -107,13 +115,54 @@ class SiteConfig:
                                     "run (conditional GET); older ones only when a sitemap "
                                     "lastmod or feed date changes", key="recrawl.recheck_days",
                                minimum=0)
-    selectors: dict[str, str] = field(default_factory=dict)  # SELECTOR_KEYS -> CSS
+    force_language: str | None = knob(None, "the language recorded for every page, whatever "
+                                            "the page declares")
+    # SELECTOR_KEYS -> CSS, or a tuple of CSS selectors tried in order
+    selectors: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     drop: tuple[str, ...] = knob((), "CSS: elements removed inside the body",
                                  key="selectors.drop")
     is_article: str | None = knob(None, "CSS: a page is an article if this matches",
                                   key="selectors.is_article")
+    metadata_first: tuple[str, ...] = knob(
+        (), "fields (`section`, `authors`, ...) taken from the page's own metadata (JSON-LD, "
+            "OpenGraph, <meta>) before the selector, which stays the fallback",
+        key="selectors.metadata_first")
     widgets: tuple[WidgetConfig, ...] = knob((), "one `[[widgets]]` table per link widget "
                                                  "(keys below)")
+    layouts: tuple[dict[str, Any], ...] = knob(
+        (), "layout versions: one `[[layouts]]` table per redesign, `since = \"YYYY-MM-DD\"` "
+            "and the `[layouts.selectors]` and `[[layouts.widgets]]` in force from that day "
+            "(chosen by the fetch date, else the page's date)")
+    layout: str | None = None  # the ``since`` of the layout this adapter applies
+    data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def _adapters(self) -> dict[tuple[str | None, str | None], SiteConfig]:
+        return {}
+
+    def adapter(self, preset: str | None = None, day: str | None = None) -> SiteConfig:
+        """The adapter for one page: the site file over ``preset`` (when it ``extends =
+        "auto"``), with every ``[[layouts]]`` entry whose ``since`` is on or before ``day``
+        (an ISO date; None: every layout) merged over it in date order. Cached."""
+        preset = preset if self.extends == AUTO else None
+        wanted = [lay["since"] for lay in self.layouts if day is None or lay["since"] <= day]
+        if preset is None and not wanted and (day is not None or not self.layouts):
+            return self
+        key = (preset, wanted[-1] if wanted else "")
+        if key not in self._adapters:
+            merged = _merge(_preset(preset or self._base_preset), self.data)
+            for layout in sorted(self.layouts, key=lambda lay: lay["since"]):
+                if layout["since"] in wanted:
+                    merged = _merge(merged, {k: v for k, v in layout.items() if k != "since"})
+            merged = {k: v for k, v in merged.items() if k not in ("layouts", "extends")}
+            built = _build(merged, self.path or "<adapter>", "")
+            self._adapters[key] = dataclasses.replace(
+                built, extends=preset or self.extends, layout=key[1] or None, data=self.data)
+        return self._adapters[key]
+
+    @property
+    def _base_preset(self) -> str:
+        return "generic" if self.extends == AUTO else self.extends
 
     @property
     def site_hosts(self) -> frozenset[str]:
@@ -212,9 +261,12 @@ def _check_table(data: dict[str, Any], schema: dict[str, Any],
                 _check_table(value, expected, fail, prefix=f"{dotted}.")
             else:
                 fail(key, f"{dotted!r} must be a table, got {type(value).__name__}")
-        elif expected.key == "widgets":
+        elif expected.key in ("widgets", "layouts"):
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-                fail(key, "each [[widgets]] entry must be a table")
+                fail(key, f"each [[{expected.key}]] entry must be a table")
+        elif expected.key == "selectors.*" and isinstance(value, list) and value and all(
+                isinstance(v, str) for v in value):
+            pass  # selectors tried in order
         elif reason := check(Knob(dotted, expected.attr, expected.kind, expected.default, "",
                                   expected.minimum, expected.choices), value):
             fail(key, reason)
@@ -271,11 +323,37 @@ def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
         for pattern in _strings(data.get(key)):
             _check_regex(pattern, key, fail)
     selectors = data.get("selectors") if isinstance(data.get("selectors"), dict) else {}
+    _check_selectors(selectors, fail)
+    widgets = _check_widgets(data.get("widgets"), fail)
+    for layout in data.get("layouts") or []:
+        if isinstance(layout, dict):
+            _check_layout(layout, fail)
+    if problems:
+        (line, reason), *more = problems
+        raise SiteConfigError(path, reason, line, more)
+    values = _values(data, SITE_KNOBS)
+    values["hosts"] = tuple(h.lower() for h in values.get("hosts", ()))
+    values["allow_private_hosts"] = tuple(h.lower() for h in values.get("allow_private_hosts",
+                                                                        ()))
+    values["widgets"] = tuple(WidgetConfig(**_values(w, WIDGET_KNOBS)) for w in widgets)
+    values["selectors"] = {k: tuple(v) if isinstance(v, list) else v
+                           for k, v in selectors.items() if k in SELECTOR_KEYS}
+    return SiteConfig(path=path, **values)
+
+
+def _check_selectors(selectors: dict[str, Any], fail: Callable[[str, str], None]) -> None:
     for key, selector in selectors.items():
         for css in [selector] if isinstance(selector, str) else _strings(selector):
             _check_selector(css, key, fail)
+    for name in _strings(selectors.get("metadata_first")):
+        if name not in SELECTOR_KEYS or name == "body":
+            fail("metadata_first", f"'selectors.metadata_first' names {name!r}, not a field "
+                                   f"(one of {', '.join(k for k in SELECTOR_KEYS if k != 'body')})")
+
+
+def _check_widgets(entries: Any, fail: Callable[[str, str], None]) -> list[dict[str, Any]]:
     widgets = []
-    for raw in data.get("widgets") or []:
+    for raw in entries if isinstance(entries, list) else []:
         if not isinstance(raw, dict):
             continue  # reported by _check_table
         _check_table(raw, _WIDGET_SCHEMA, fail, prefix="widgets.")
@@ -287,16 +365,24 @@ def _build(data: dict[str, Any], path: str, text: str) -> SiteConfig:
             if isinstance(raw.get(key), str):
                 _check_selector(raw[key], key, fail)
         widgets.append(raw)
-    if problems:
-        (line, reason), *more = problems
-        raise SiteConfigError(path, reason, line, more)
-    values = _values(data, SITE_KNOBS)
-    values["hosts"] = tuple(h.lower() for h in values.get("hosts", ()))
-    values["allow_private_hosts"] = tuple(h.lower() for h in values.get("allow_private_hosts",
-                                                                        ()))
-    values["widgets"] = tuple(WidgetConfig(**_values(w, WIDGET_KNOBS)) for w in widgets)
-    values["selectors"] = {k: v for k, v in selectors.items() if k in SELECTOR_KEYS}
-    return SiteConfig(path=path, **values)
+    return widgets
+
+
+def _check_layout(layout: dict[str, Any], fail: Callable[[str, str], None]) -> None:
+    """One ``[[layouts]]`` entry: a ``since`` day and the selectors and widgets of that day."""
+    since = layout.get("since")
+    if not isinstance(since, str) or not _DAY.match(since):
+        fail("since", f"a [[layouts]] entry needs 'since = \"YYYY-MM-DD\"', got {since!r}")
+    for key in layout:
+        if key not in ("since", "selectors", "widgets"):
+            fail(key, f"unknown key 'layouts.{key}' (a layout holds since, selectors, widgets)")
+    selectors = layout.get("selectors", {})
+    if isinstance(selectors, dict):
+        _check_table(selectors, _SITE_SCHEMA["selectors"], fail, prefix="layouts.selectors.")
+        _check_selectors(selectors, fail)
+    else:
+        fail("selectors", "'layouts.selectors' must be a table")
+    _check_widgets(layout.get("widgets"), fail)
 
 
 def _strings(value: Any) -> list[str]:
@@ -306,13 +392,19 @@ def _strings(value: Any) -> list[str]:
 def site_from_dict(data: dict[str, Any], path: str = "<dict>", text: str = "") -> SiteConfig:
     """Validate a site given as a dict (already parsed TOML), merging its preset first."""
     extends = data.get("extends", "generic")
-    if not isinstance(extends, str) or extends not in preset_names():
+    if not isinstance(extends, str) or extends not in [*preset_names(), AUTO]:
         raise SiteConfigError(
             path,
-            f"unknown preset {extends!r} in 'extends' (known: {', '.join(preset_names())})",
+            f"unknown preset {extends!r} in 'extends' (known: {', '.join(preset_names())}, "
+            f"or {AUTO!r} to detect it on each page)",
             _line_of(text, "extends"),
         )
-    return _build(_merge(_preset(extends), data), path, text)
+    base = "generic" if extends == AUTO else extends
+    site = dataclasses.replace(_build(_merge(_preset(base), data), path, text), data=data)
+    if extends == AUTO:  # every preset the detection may pick must accept the file
+        for name in preset_names():
+            _build(_merge(_preset(name), {**data, "extends": name}), path, text)
+    return site
 
 
 def load_site(path: Path) -> SiteConfig:

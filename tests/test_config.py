@@ -19,7 +19,7 @@ def test_a_site_file_with_only_name_extends_and_start_urls_is_valid(tmp_path: Pa
     """)
     site = load_site(path)
     assert site.name == "mini"
-    assert site.selectors["title"] == "h1.entry-title"  # inherited from the preset
+    assert site.selectors["title"] == "h1.entry-title, h1.tdb-title-text"  # from the preset
     assert {w.kind for w in site.widgets} >= {"related", "recommended"}
     assert site.site_hosts == {"news.example"}
 
