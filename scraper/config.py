@@ -129,6 +129,8 @@ class SiteConfig:
         key="selectors.metadata_first")
     widgets: tuple[WidgetConfig, ...] = knob((), "one `[[widgets]]` table per link widget "
                                                  "(keys below)")
+    detect_widgets: bool = knob(False, "with `[[widgets]]`: also find the widgets they do "
+                                       "not describe by the generic detection (headings)")
     layouts: tuple[dict[str, Any], ...] = knob(
         (), "layout versions: one `[[layouts]]` table per redesign, `since = \"YYYY-MM-DD\"` "
             "and the `[layouts.selectors]` and `[[layouts.widgets]]` in force from that day "

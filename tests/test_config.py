@@ -55,8 +55,8 @@ def test_site_values_override_the_preset_key_by_key(tmp_path: Path):
          '[selectors]\ntitle = "h1[[["\n', 6, "invalid CSS selector"),
         ('name = "x"\nextends = "generic"\nstart_urls = ["https://a.example/"]\n'
          'deny = ["(unclosed"]\n', 4, "invalid regular expression"),
-        ('name = "x"\nextends = "wordpress"\nstart_urls = ["https://a.example/"]\n',
-         2, "unknown preset 'wordpress'"),
+        ('name = "x"\nextends = "wordpres"\nstart_urls = ["https://a.example/"]\n',
+         2, "unknown preset 'wordpres'"),
         ('name = "x"\nextends = "generic"\nstart_urls = ["ftp://a.example/"]\n',
          3, "not an http(s) URL"),
         ('name = "x"\nextends = "generic"\nstart_urls = ["https://a.example/"]\n'

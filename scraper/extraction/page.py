@@ -162,7 +162,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
 
     base = url or ""
     if site and site.widgets:
-        article.links = configured_widgets(tree, site.widgets, base)
+        article.links = configured_widgets(tree, site.widgets, base, site.detect_widgets)
         sources["links"] = "selector"
     else:
         article.links = detect_widgets(tree, url)

@@ -25,29 +25,44 @@ from ..urls import absolute_url, is_article_path, looks_like_article_url
 
 __all__ = ["classify_heading", "configured_widgets", "detect_widgets"]
 
-# Heading words per kind, English first, then German, French, Spanish, Italian. Order
-# matters: "Recommended for you" is recommended before "for you"; "Must read" before "read".
+# Heading words per kind, English first, then German, French, Spanish, Italian, Polish.
+# Order matters: "Recommended for you" is recommended before "for you"; "Must read" before
+# "read"; "Mehr zum Thema" is related before "mehr". Beyond the first set (the seed site and
+# common English themes), the phrases are those the dev sets' pages head their widgets
+# with (Drupal and WordPress news sites: "Meist gelesen", "Lo más leído", "Najczęściej
+# czytane", "Das könnte Sie auch interessieren", "La rédaction vous conseille", ...).
 HEADING_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I))
     for kind, pattern in (
-        ("recommended", r"recommended|recommend|for you\b|suggested|picked for you|empfohlen"),
+        ("recommended", r"recommended|recommend|for you\b|suggested|picked for you|empfohlen|"
+                        r"empfehlung|vous conseille|à découvrir|recomendad|consigliat"),
         ("must_read", r"must[- ]?reads?|don.t miss|do not miss|essential reading|à ne pas manquer"),
         ("popular", r"most (?:read|popular|viewed|shared|commented|emailed)|popular|trending|"
-                    r"meistgelesen|les plus lus|más leídas|più lett"),
+                    r"meist ?(?:gelesen|geklickt|kommentiert)|les plus (?:lus|partagés)|"
+                    r"más (?:leíd|vist|compartid)|più (?:lett|vist)|najczęściej|najpopularniejsze"),
         ("latest", r"latest|newest|most recent|recent (?:posts|news|stories|articles)|just in|"
-                   r"breaking|neueste|aktuell|dernières|últimas|ultime"),
+                   r"breaking|neueste|aktuell|dernières|últimas|ultime|najnowsze"),
         ("featured", r"top stories|featured|editor.?s? picks?|highlights|spotlight"),
         ("related", r"related|you might also like|you may also like|more (?:from|on|in|like)|"
                     r"read (?:more|also|next)|see also|further reading|also read|mehr zum thema|"
-                    r"à lire aussi|lee también|leggi anche"),
+                    r"verwandt|ähnliche|auch interessant|könnte sie (?:auch )?interessieren|"
+                    r"weitere (?:artikel|beiträge|inhalte)|à lire aussi|correspondants|"
+                    r"sur le même sujet|lee también|relacionad|leggi anche|więcej na ten temat"),
     )
 )
+# Headings of menus, not widgets: a navigation block links to articles too.
+_NAVIGATION = re.compile(r"navigation|navigat|\bmenu|menü|\bheader\b|\bfooter\b|"
+                         r"\bsections\b|browse|skip to", re.I)
 # Heading elements of generic widgets, and the class words of a heading or of a widget box.
 # Calibrated on the seed site (tagDiv "block-title", "td-more-articles-box-title") and
 # WordPress themes ("widget-title", "widgettitle"); a "*-title" that links to an article is a
 # teaser's title, not a widget heading. ``:is`` keeps Lexbor from listing a node twice.
 _HEADING_SELECTOR = ":is(h2, h3, h4, h5, h6, [role=heading], [aria-label])"
-_NOT_WIDGETS = frozenset({"nav", "header", "footer", "ul", "ol", "menu", "a"})
+_NOT_WIDGETS = frozenset({"nav", "header", "footer", "ul", "ol", "menu", "a", "button", "input",
+                          "form", "select"})
+# More article links than this in one block is a menu or a site map, not a widget (the
+# largest widgets of the dev sets' pages list 16 items; mega menus list hundreds).
+_MAX_ITEMS = 40
 _BOX_HEADING_SELECTOR = ":is(h2, h3, h4, h5, h6, [class*=title], [class*=heading])"
 # Class words of a link box; its heading (if any) decides the kind, else the word does.
 _CLASS_KIND = re.compile(
@@ -169,15 +184,19 @@ def _link_title(link: LexborNode) -> str:
 
 
 def _items_by_selector(block: LexborNode, spec: WidgetConfig, base: str) -> list[tuple]:
+    """(title, url, teaser) per item; an item's link is the first one with a title (a
+    teaser's image link often comes first and has none)."""
     items = []
     for item in block.css(spec.item) if spec.item else [block]:
         links = item.css(spec.title) if spec.title else item.css("a[href]")
-        for link in links if not spec.item else links[:1]:
+        for link in links:
             url = absolute_url(link.attributes.get("href"), base)
             title = _link_title(link)
             if url and title:
                 teaser = _text(item.css_first(spec.teaser)) if spec.teaser and spec.item else None
                 items.append((title, url, teaser))
+                if spec.item:
+                    break
     return items
 
 
@@ -234,8 +253,20 @@ def _block_under(heading: LexborNode, base: str | None, min_links: int = 1) -> L
 
 
 def configured_widgets(tree: LexborHTMLParser, specs: tuple[WidgetConfig, ...],
-                       base: str) -> list[Link]:
-    """Links of the widgets a site file describes, in the order the file lists them."""
+                       base: str, detect: bool = False) -> list[Link]:
+    """Links of the widgets a site file describes, in the order the file lists them; with
+    ``detect``, then those the generic detection finds among the other links."""
+    links = _configured(tree, specs, base)
+    if detect:
+        known = {link.url for link in links}
+        for link in detect_widgets(tree, base or None):
+            if link.url not in known:
+                _emit(links, link.kind, link.heading, [(link.title, link.url, link.teaser)])
+    return links
+
+
+def _configured(tree: LexborHTMLParser, specs: tuple[WidgetConfig, ...],
+                base: str) -> list[Link]:
     links: list[Link] = []
     for spec in specs:
         blocks: list[tuple[LexborNode, str | None]] = []
@@ -341,7 +372,8 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None) -> list[Link]:
         if heading.tag in _NOT_WIDGETS:  # menus name themselves with aria-label
             continue
         text = heading.attrs.get("aria-label") or _first_line(heading)
-        if text and len(text) <= 60 and not index.count(heading):
+        if text and len(text) <= 60 and not index.count(heading) and not _NAVIGATION.search(
+                text):
             kind = classify_heading(text)
             block = _block_for(heading, index, _minimum(kind))
             if block is not None:
@@ -371,7 +403,7 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None) -> list[Link]:
         for heading, kind, items in _sections(block, group, index):
             if kind == "other" and not _is_widget(block, index):  # a known heading is evidence
                 continue
-            if len(items) >= _minimum(kind):
+            if _minimum(kind) <= len(items) <= _MAX_ITEMS:
                 used.add(block.mem_id)
                 _emit(result, kind, heading, items)
     return result
