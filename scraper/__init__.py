@@ -5,14 +5,17 @@ and imports only run down this map (``extraction`` and ``store`` are peers that 
 import each other)::
 
     cli.py                  the ``newsarchive`` command: a thin mirror of this API
+      sitescli.py           its ``sites`` group: site files, fixtures, drafted files
     demo/                   the bundled demo site, its server and ``newsarchive demo``
       │
     crawler/                the orchestrators: one run (run.py), one site (sitecrawl.py),
       │                     what to fetch (frontier.py), sitemaps/feeds/links
-      │                     (discover.py), parsing on threads (parsepage.py), reparse.py
+      │                     (discover.py), parsing on threads (parsepage.py), reparse.py,
+      │                     adapter fixtures (fixtures.py), drafted site files (draft.py)
       ├──────────────┐
     extraction/    store/   page -> Article (page.py: selectors, then metadata.py, dates.py,
-      │              │      language.py, body.py, boilerplate.py, widgets.py)
+      │              │      language.py, body.py, boilerplate.py, widgets.py; detect.py:
+      │              │      which preset, which layout; reconcile.py: theme vs metadata)
       │              │      | the archive (archive.py, schema.py: migrations, pages.py:
       │              │      raw pages, dedup.py, export.py)
     fetch/           │      polite bounded HTTP (fetcher.py, types.py), the address guard

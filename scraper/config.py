@@ -42,6 +42,7 @@ __all__ = [
     "AUTO",
     "preset_names",
     "select_sites",
+    "site_for_url",
     "site_from_dict",
 ]
 
@@ -474,6 +475,13 @@ def select_sites(config_dir: Path, names: list[str] | None = None, *,
             + (f" (did you mean {', '.join(close)}?)" if close else "")
             + (f"; known sites: {', '.join(known)}" if known else "; it has no site files"))
     return [site for site in sites if site.name in names], errors
+
+
+def site_for_url(sites: list[SiteConfig], url: str) -> SiteConfig | None:
+    """The site whose hosts (www./m./amp./bare variants included) hold ``url``."""
+    host = urlsplit(url).netloc.lower()
+    return next((site for site in sites if host in site.site_hosts
+                 or host in site.equivalent_hosts), None)
 
 
 def load_crawl_settings(config_dir: Path) -> dict[str, Any]:

@@ -16,7 +16,8 @@ ALLOWED = {
     "store": set(),
     "crawler": {"fetch", "extraction", "store"},
     "demo": {"crawler", "fetch", "extraction", "store"},
-    "cli": {"crawler", "demo", "fetch", "extraction", "store"},
+    "cli": {"crawler", "demo", "fetch", "extraction", "store", "sitescli"},
+    "sitescli": {"cli", "crawler", "fetch", "extraction", "store"},
     "__init__": {"crawler", "fetch", "extraction", "store"},
     "__main__": {"cli"},
 }

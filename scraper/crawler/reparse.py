@@ -8,6 +8,9 @@ a changed title or text keeps the old one in ``article_versions`` exactly as a c
 and links are rewritten from the new extraction. The fetch rows it writes have the outcome
 ``reparsed`` (``vocab.REPARSED``) and zero attempts and bytes: no request was made.
 
+Each page is read by the layout version of the site file in force on the day it was
+fetched (``[[layouts]]``), so a redesign's new selectors never meet the old pages.
+
 Not re-extracted (counted and left as they are): multi-page articles (only their first page
 is stored, so the text would lose its continuation), articles whose site has no site file
 now, and pages the current adapter no longer sees as an article.
@@ -105,7 +108,8 @@ def _outcome(archive: Archive, article_id: int, site: SiteConfig, counts: Counte
     headers = json.loads(page["headers"] or "{}")
     try:
         text, _ = decode_body(body, headers.get("content-type"))
-        article = extract_tree(LexborHTMLParser(text), page["final_url"], site)
+        article = extract_tree(LexborHTMLParser(text), page["final_url"], site,
+                               page.get("fetched_at"))  # the layout of the day it was fetched
     except Exception as exc:  # one broken page must not stop the others
         counts["parse_error"] += 1
         log(f"{site.name}: article {article_id}: {type(exc).__name__}: {exc}")

@@ -111,6 +111,6 @@ def page_adapter(tree: LexborHTMLParser, site: SiteConfig | None,
         notes["layout_date"] = f"{day} ({'fetched' if fetched else 'page date'})" if day \
             else "none (newest layout)"
     adapter = site.adapter(preset, day)
-    if site.layouts:
-        notes["layout"] = adapter.layout or "base (before every [[layouts]] entry)"
+    if adapter.layout:  # the base selectors (before every [[layouts]] entry) name none
+        notes["layout"] = adapter.layout
     return adapter, notes

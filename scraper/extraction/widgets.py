@@ -116,7 +116,7 @@ class _LinkIndex:
             url = cache[href] if href in cache else cache.setdefault(href, self._article(href))
             if url is None:
                 continue
-            counted = url != self.own_url  # a link to the page itself proves no widget
+            counted = not self.is_own(url)  # a link to the page itself proves no widget
             node, ancestors = link.parent, []
             for _ in range(_LINK_DEPTH):
                 if node is None or (key := node.mem_id) == stop:
@@ -146,15 +146,13 @@ class _LinkIndex:
                 return None
             href = "/" + path
         path = href.split("?", 1)[0]
-        if path.rstrip("/") == self.own_path:
-            return self.own_url
-        if not is_article_path(path):
+        if path.rstrip("/") != self.own_path and not is_article_path(path):
             return None
         return self.origin + href
 
-    @property
-    def own_url(self) -> str:
-        return self.origin + self.own_path
+    def is_own(self, url: str) -> bool:
+        """Whether ``url`` (as ``_article`` made it) is the page itself."""
+        return url[len(self.origin):].split("?", 1)[0].rstrip("/") == self.own_path
 
     def count(self, node: LexborNode) -> int:
         """How many distinct articles ``node`` links to (within ``_LINK_DEPTH`` levels)."""
