@@ -58,6 +58,7 @@ _NAVIGATION = re.compile(r"navigation|navigat|\bmenu|menü|\bheader\b|\bfooter\b
 # WordPress themes ("widget-title", "widgettitle"); a "*-title" that links to an article is a
 # teaser's title, not a widget heading. ``:is`` keeps Lexbor from listing a node twice.
 _HEADING_SELECTOR = ":is(h2, h3, h4, h5, h6, [role=heading], [aria-label])"
+_ORDER_SELECTOR = ":is(h2, h3, h4, h5, h6, [role=heading], [aria-label], a[href])"
 _NOT_WIDGETS = frozenset({"nav", "header", "footer", "ul", "ol", "menu", "a", "button", "input",
                           "form", "select"})
 # More article links than this in one block is a menu or a site map, not a widget (the
@@ -380,13 +381,17 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None) -> list[Link]:
         node = index.nodes[key]
         if match := _CLASS_KIND.search(
                 f"{node.attrs.get('class') or ''} {node.attrs.get('id') or ''}"):
+            word_kind = None if len(urls) > 1 else classify_heading(match.group(0).replace(
+                "-", " "))
+            if word_kind == "other":
+                continue  # one link in a "widget" box: no evidence (the cheap test first)
             title = node.css_first(_BOX_HEADING_SELECTOR)
             heading = _first_line(title) if title is not None and not index.count(title) else None
             if heading and len(heading) > 60:
                 heading = None  # a teaser's text, not the box's heading
             kind = classify_heading(heading)
             if kind == "other":
-                kind = classify_heading(match.group(0).replace("-", " "))
+                kind = word_kind or classify_heading(match.group(0).replace("-", " "))
             if len(urls) >= _minimum(kind):
                 candidates.append((node, heading, kind, None))
     groups: dict[int, list[tuple[LexborNode, str | None, str, LexborNode | None]]] = {}
@@ -394,28 +399,34 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None) -> list[Link]:
         groups.setdefault(candidate[0].mem_id, []).append(candidate)
     result: list[Link] = []
     used: set[int] = set()
+    order: dict[int, int] = {}  # document positions of headings and links, when needed
     for group in groups.values():
         block = group[0][0]
         if block.mem_id in around_title or used & _ancestor_ids(block, _LINK_DEPTH):
             continue
-        for heading, kind, items in _sections(block, group, index):
-            if kind == "other" and not _is_widget(block, index):  # a known heading is evidence
-                continue
+        if not order and sum(1 for c in group if c[3] is not None) > 1:
+            order = {n.mem_id: i for i, n in enumerate(tree.css(_ORDER_SELECTOR))}
+        prose = None
+        for heading, kind, items in _sections(block, group, index, order):
+            if kind == "other":  # a known heading is evidence; an unknown one needs more
+                prose = (not _is_widget(block, index)) if prose is None else prose
+                if prose:
+                    continue
             if _minimum(kind) <= len(items) <= _MAX_ITEMS:
                 used.add(block.mem_id)
                 _emit(result, kind, heading, items)
     return result
 
 
-def _sections(block: LexborNode, group: list[tuple], index: _LinkIndex,
+def _sections(block: LexborNode, group: list[tuple], index: _LinkIndex, order: dict[int, int],
               ) -> list[tuple[str | None, str, list[tuple]]]:
     """(heading, kind, items) of a block: one per heading it holds, each heading owning the
-    links between it and the next one (a sidebar box with "Most read" and "Latest" lists)."""
+    links between it and the next one (a sidebar box with "Most read" and "Latest" lists);
+    ``order`` holds the document positions of headings and links."""
     headed = [(text, kind, node) for _, text, kind, node in group if node is not None]
     if len(headed) < 2:
         _, text, kind, _ = group[0]
         return [(text, kind, _items(block, index))]
-    order = {node.mem_id: i for i, node in enumerate(block.traverse())}
     headed.sort(key=lambda h: order.get(h[2].mem_id, 0))
     starts = [order.get(node.mem_id, 0) for _, _, node in headed]
     starts[0] = -1  # links before the first heading are its own
