@@ -52,6 +52,8 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .config import SiteConfig, WidgetConfig, load_site, load_sites, site_from_dict
+    from .crawler.draft import draft_site
+    from .crawler.fixtures import check_site, snapshot
     from .crawler.reparse import ReparseReport, reparse
     from .crawler.run import CrawlReport, crawl, crawl_sites
     from .crawler.sitecrawl import SiteReport
@@ -69,6 +71,8 @@ _LAZY = {
     "load_sites": "config", "site_from_dict": "config",
     "crawl": "crawler.run", "crawl_sites": "crawler.run", "CrawlReport": "crawler.run",
     "SiteReport": "crawler.sitecrawl", "reparse": "crawler.reparse",
+    "check_site": "crawler.fixtures", "snapshot": "crawler.fixtures",
+    "draft_site": "crawler.draft",
     "ReparseReport": "crawler.reparse",
     "extract": "extraction.page",
     "Fetcher": "fetch.fetcher", "FetchResult": "fetch.types", "FetchSettings": "fetch.types",
@@ -89,14 +93,17 @@ __all__ = [
     "SiteConfig",
     "SiteReport",
     "WidgetConfig",
+    "check_site",
     "crawl",
     "crawl_sites",
+    "draft_site",
     "export_articles",
     "extract",
     "load_site",
     "load_sites",
     "reparse",
     "site_from_dict",
+    "snapshot",
     "NewsarchiveError",
     "ConfigError",
     "SiteConfigError",

@@ -151,7 +151,7 @@ class SiteConfig:
         wanted = [lay["since"] for lay in self.layouts if day is None or lay["since"] <= day]
         if preset is None and not wanted and (day is not None or not self.layouts):
             return self
-        key = (preset, wanted[-1] if wanted else "")
+        key = (preset, max(wanted) if wanted else "")
         if key not in self._adapters:
             merged = _merge(_preset(preset or self._base_preset), self.data)
             for layout in sorted(self.layouts, key=lambda lay: lay["since"]):

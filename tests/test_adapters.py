@@ -170,3 +170,23 @@ def test_extract_resolves_a_saved_file_against_its_url_and_finds_its_site(tmp_pa
                                                 str(config)]).output)
     assert bare["adapter"] == {} and all(link["url"].startswith("http://x/")
                                          for link in bare["links"])
+
+
+def test_a_crawl_of_an_auto_site_records_the_detected_preset(tmp_path: Path) -> None:
+    from scraper import crawl
+    from scraper.demo import serve_site
+    config = tmp_path / "config"
+    (config / "sites").mkdir(parents=True)
+    with serve_site(render_demo_site(tmp_path / "site")) as server:
+        (config / "sites" / "herald.toml").write_text(
+            f'name = "herald"\nextends = "auto"\nstart_urls = ["{server.base_url}/"]\n'
+            "[politeness]\ndelay = 0\nconcurrency = 4\n")
+        report = crawl(config, tmp_path / "news.db")
+    assert report.status == "ok" and report.sites["herald"].articles == 14
+    with sqlite3.connect(tmp_path / "news.db") as conn:
+        stored = [json.loads(e) for (e,) in conn.execute("select extraction from articles")]
+        titles = [t for (t,) in conn.execute("select title from articles")]
+    assert len(stored) == 14
+    assert {e["adapter"]["preset"] for e in stored} == {"wordpress-tagdiv"}
+    assert all("td-post-content" in e["adapter"]["detected"] for e in stored)
+    assert all(e["sources"]["title"] == "selector" for e in stored) and all(titles)
