@@ -112,3 +112,47 @@ def test_sites_new_refuses_to_overwrite_and_to_draft_from_nothing(drupal, tmp_pa
     assert not (config / "sites" / "empty.toml").exists()
     bad = _new(config, "Bad Name", f"{drupal.base_url}/")
     assert bad.exit_code == EXIT_CONFIG and "site name" in bad.output
+
+
+def _plain_site(root: Path) -> Path:
+    """A hand-made site no preset knows: JSON-LD, an <h1>, the text, a "Most read" box."""
+    import html
+    import json
+    root.mkdir(parents=True)
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    links = "".join(f'<li><a href="/stories/{s["slug"]}.html">{html.escape(s["title"])}</a></li>'
+                    for s in STORIES)
+    (root / "index.html").write_text(f"<html><body><ul>{links}</ul></body></html>")
+    (root / "stories").mkdir()
+    for story in STORIES:
+        others = "".join(f'<li><a href="/stories/{s["slug"]}.html">{html.escape(s["title"])}'
+                         "</a></li>" for s in STORIES if s is not story)
+        schema = json.dumps({"@type": "NewsArticle", "headline": story["title"],
+                             "datePublished": story["published"]})
+        paragraphs = "".join(f"<p>{p}</p>" for p in story["paragraphs"])
+        (root / "stories" / f"{story['slug']}.html").write_text(
+            f'<html lang="en"><head><script type="application/ld+json">{schema}</script>'
+            f'</head><body><div id="page"><h1 class="headline">{html.escape(story["title"])}'
+            f'</h1><div class="story-text">{paragraphs}</div><aside class="rail"><h3>Most '
+            f"read</h3><ul>{others}</ul></aside></div></body></html>")
+    return root
+
+
+def test_a_drafted_file_for_an_unknown_cms_names_its_widgets_by_heading(tmp_path: Path):
+    config = tmp_path / "config"
+    with serve_site(_plain_site(tmp_path / "plain")) as server:
+        result = _new(config, "plain", f"{server.base_url}/", "--pages", "3", "--delay", "0")
+        assert result.exit_code == 0, result.output
+        base = server.base_url
+    text = (config / "sites" / "plain.toml").read_text("utf-8")
+    assert 'extends = "generic"' in text and "detect_widgets = true" in text
+    assert '[[widgets]]\n# the generic detection finds \'Most read\' (popular) on 3 of 3' in text
+    assert 'kind = "popular"\nheading = "Most read"' in text
+    assert 'title = "h1.headline"' in text and 'body = "div.story-text"' in text
+    site = load_site(config / "sites" / "plain.toml")
+    story = STORIES[-1]  # a page the draft never fetched
+    page = (tmp_path / "plain" / "stories" / f"{story['slug']}.html").read_bytes()
+    article = extract(page, f"{base}/stories/{story['slug']}.html", site)
+    assert article.sources["links"] == "selector"
+    assert [link.kind for link in article.links] == ["popular"] * (len(STORIES) - 1)
+    assert article.text.split("\n\n") == story["paragraphs"]
