@@ -5,8 +5,9 @@ names and paths every page of a CMS or theme carries. The most specific match wi
 tagDiv "Newspaper" page is a WordPress page too, and is read with ``wordpress-tagdiv``.
 Calibrated on the dev sets (../shared/bench, 1,065 pages): the tagDiv fingerprints are on
 all 20 tagDiv pages (17 classic single-post template, 3 "tdb" cloud templates) and on no
-other; the WordPress ones on 437 pages (262 of them with a generator WordPress meta); the
-Drupal ones on 47 pages, 45 of them with a generator Drupal meta.
+other; 405 more pages are WordPress (261 of the 273 with a WordPress generator meta, the
+other 12 being tagDiv) and 65 Drupal (all 46 with a Drupal generator meta); 575 show no
+fingerprint (`python bench/presets.py` prints these counts).
 
 ``page_adapter`` turns a site file into the adapter for one page: the detected preset for
 an ``auto`` site, the layout version in force on the page's fetch date (or, for a saved

@@ -6,8 +6,8 @@ explains a class of disagreement seen on real pages of the dev sets, and says so
 article's warnings when it overrides a selector:
 
 - **Dates.** tagDiv's ``<time datetime>`` prints the site's local wall-clock time under a
-  fixed ``+00:00`` on many sites (8 of 17 classic tagDiv pages of trafilatura-eval: spontis
-  2 h, wildundhund, djz, fischundfang, recyclingmagazin 1 h, elnacional 4 h off their own
+  wrong offset on many sites (6 of the 17 classic tagDiv pages of the dev sets: spontis 2 h,
+  wildundhund, djz, fischundfang, recyclingmagazin 1 h, elnacional 4 h off their own
   ``article:published_time`` and JSON-LD). When the theme's value differs from a
   timezone-carrying source by a whole number of quarter hours up to 14 hours, it is the
   same moment under a wrong offset: the source's instant is taken (written with the page's
