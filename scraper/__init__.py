@@ -5,14 +5,17 @@ and imports only run down this map (``extraction`` and ``store`` are peers that 
 import each other)::
 
     cli.py                  the ``newsarchive`` command: a thin mirror of this API
+      sitescli.py           its ``sites`` group: site files, fixtures, drafted files
     demo/                   the bundled demo site, its server and ``newsarchive demo``
       │
     crawler/                the orchestrators: one run (run.py), one site (sitecrawl.py),
       │                     what to fetch (frontier.py), sitemaps/feeds/links
-      │                     (discover.py), parsing on threads (parsepage.py), reparse.py
+      │                     (discover.py), parsing on threads (parsepage.py), reparse.py,
+      │                     adapter fixtures (fixtures.py), drafted site files (draft.py)
       ├──────────────┐
     extraction/    store/   page -> Article (page.py: selectors, then metadata.py, dates.py,
-      │              │      language.py, body.py, boilerplate.py, widgets.py)
+      │              │      language.py, body.py, boilerplate.py, widgets.py; detect.py:
+      │              │      which preset, which layout; reconcile.py: theme vs metadata)
       │              │      | the archive (archive.py, access.py: opening it, schema.py:
       │              │      migrations, pages.py: raw pages, dedup.py, export.py)
     fetch/           │      polite bounded HTTP (fetcher.py, types.py), the address guard
@@ -52,6 +55,8 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .config import SiteConfig, WidgetConfig, load_site, load_sites, site_from_dict
+    from .crawler.draft import draft_site
+    from .crawler.fixtures import check_site, snapshot
     from .crawler.reparse import ReparseReport, reparse
     from .crawler.run import CrawlReport, crawl, crawl_sites
     from .crawler.sitecrawl import SiteReport
@@ -70,6 +75,8 @@ _LAZY = {
     "load_sites": "config", "site_from_dict": "config",
     "crawl": "crawler.run", "crawl_sites": "crawler.run", "CrawlReport": "crawler.run",
     "SiteReport": "crawler.sitecrawl", "reparse": "crawler.reparse",
+    "check_site": "crawler.fixtures", "snapshot": "crawler.fixtures",
+    "draft_site": "crawler.draft",
     "ReparseReport": "crawler.reparse",
     "extract": "extraction.page",
     "Fetcher": "fetch.fetcher", "FetchResult": "fetch.types", "FetchSettings": "fetch.types",
@@ -90,8 +97,10 @@ __all__ = [
     "SiteConfig",
     "SiteReport",
     "WidgetConfig",
+    "check_site",
     "crawl",
     "crawl_sites",
+    "draft_site",
     "export_articles",
     "extract",
     "fts_query",
@@ -99,6 +108,7 @@ __all__ = [
     "load_sites",
     "reparse",
     "site_from_dict",
+    "snapshot",
     "NewsarchiveError",
     "ConfigError",
     "SiteConfigError",

@@ -46,7 +46,9 @@ class Article:
     every article has the field (``title`` and ``body`` among them raise the crawl's layout
     alarm, ``vocab.LAYOUT_FIELDS``); ``warnings`` says the same and more in words.
     ``is_article`` is False for listing pages, home pages and error pages: the crawler
-    follows their links but does not archive them.
+    follows their links but does not archive them. ``adapter`` says which site adapter read
+    the page: its preset (and, for ``extends = "auto"``, what the detection saw) and the
+    layout version in force.
     """
 
     url: str | None = None
@@ -68,6 +70,7 @@ class Article:
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     selector_misses: list[str] = field(default_factory=list)
+    adapter: dict[str, str] = field(default_factory=dict)
 
     def append_page(self, part: Article) -> None:
         """The text (and its block kinds) of a later page of a multi-page article follows,

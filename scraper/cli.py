@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 import click
 from sqlite_utils.utils import sqlite3
 
-from .config import load_sites, select_sites
+from .config import load_sites, select_sites, site_for_url
 from .crawler.progress import CrawlProgress
 from .crawler.reparse import reparse as run_reparse
 from .crawler.run import crawl as run_crawl
@@ -250,14 +250,21 @@ def runs(db_path: Path, limit: int) -> None:
 
 @main.command("extract")
 @click.argument("source")
-@click.option("--site", "site_name", help="Use this configured site's adapter.")
+@click.option("--site", "site_name", help="Use this configured site's adapter (default: the "
+                                          "site whose hosts hold the URL, if any).")
+@click.option("--url", "page_url", help="The address a saved file was fetched from: its "
+                                        "links resolve against it.")
 @config_option
-def extract_command(source: str, site_name: str | None, config_dir: Path) -> None:
+def extract_command(source: str, site_name: str | None, page_url: str | None,
+                    config_dir: Path) -> None:
     """Print one page's extraction as JSON (SOURCE is a file path or an http(s) URL)."""
     site = None
     if site_name:
         with _exit_on_error():
             (site,), _ = select_sites(config_dir, [site_name], refuse_invalid=True)
+    elif address := page_url or (source if source.startswith(("http://", "https://"))
+                                 else None):
+        site = site_for_url(_configured_sites(config_dir), address)
     with _exit_on_error():
         settings = fetch_settings(config_dir if config_dir.exists() else None)
     if source.startswith(("http://", "https://")):
@@ -270,7 +277,7 @@ def extract_command(source: str, site_name: str | None, config_dir: Path) -> Non
             raise CommandError(f"{source}: not_html ({media_type})")
         body, url, content_type = result.body, result.final_url, result.content_type
     else:
-        body, url, content_type = _read_capped(source, settings.max_body_bytes), None, None
+        body, url, content_type = _read_capped(source, settings.max_body_bytes), page_url, None
     if why := binary_reason(body):
         raise CommandError(f"{source}: not_html ({why})")
     article = extract(body, url, site, content_type)
@@ -293,27 +300,17 @@ def _read_capped(source: str, limit: int) -> bytes:
     return body
 
 
+def _configured_sites(config_dir: Path) -> list:
+    """The valid site files of ``config_dir``, or none when it holds none."""
+    try:
+        return load_sites(config_dir)[0]
+    except ConfigError:
+        return []
+
+
 async def _fetch_one(url: str, settings: FetchSettings) -> FetchResult:
     async with Fetcher(settings) as fetcher:
         return await fetcher.fetch(url)
-
-
-@main.command()
-@config_option
-@click.option("--check", is_flag=True, help="Validate every site file; exit 3 on any error.")
-def sites(config_dir: Path, check: bool) -> None:
-    """List the configured sites."""
-    with _exit_on_error():
-        good, errors = load_sites(config_dir)
-    for site in good:
-        click.echo(f"{site.name}\t{site.extends}\t{' '.join(site.start_urls)}\t{site.path}")
-    for error in errors:
-        for line in str(error).splitlines():
-            click.echo(f"error: {line}", err=True)
-    if check:
-        click.echo(f"{len(good)} site file(s) valid, {len(errors)} invalid", err=True)
-        if errors:
-            sys.exit(EXIT_CONFIG)
 
 
 @main.command()
@@ -431,3 +428,8 @@ def reparse_command(site_names: tuple[str, ...], db_path: Path, config_dir: Path
     totals = report.totals
     click.echo(f"reparse (crawl {report.crawl_id}): {totals['updated']} updated, "
                f"{totals['unchanged']} unchanged -> {db_path}")
+
+
+from .sitescli import sites  # noqa: E402  (it uses the helpers above)
+
+main.add_command(sites)

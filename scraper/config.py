@@ -2,8 +2,11 @@
 
 Every key a site file may hold is a field of ``SiteConfig`` (or ``WidgetConfig`` for a
 ``[[widgets]]`` entry) declared with ``knobs.knob``: its TOML key, default, meaning and
-allowed values, once; ``SELECTOR_KEYS`` names the CSS selectors of ``[selectors]``. Built-in
-presets (``scraper/presets/*.toml``) are merged under a site file through ``extends``. A
+allowed values, once; ``SELECTOR_KEYS`` names the CSS selectors of ``[selectors]`` (a string,
+or a list of selectors tried in order). Built-in presets (``scraper/presets/*.toml``) are
+merged under a site file through ``extends``; ``extends = "auto"`` leaves the choice to each
+page (``SiteConfig.adapter``, detected by ``extraction/detect.py``), and ``[[layouts]]``
+entries hold the selectors a site used from a date on (layout versions). A
 site file with mistakes is refused with its path and, for each mistake, the line where the
 bad key or value stands and what is wrong; ``load_sites`` returns the good sites and the
 errors of the bad ones side by side, so one broken file never stops the other sites.
@@ -13,10 +16,10 @@ bound, by ``scraper.urlpatterns``.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -24,12 +27,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import regex
-from selectolax.lexbor import LexborHTMLParser, SelectolaxError
-
 from .errors import ConfigError, SiteConfigError
-from .knobs import Knob, check, knob, knobs
-from .urlpatterns import UrlPatterns, nested_repeat
+from .knobs import Knob, knob, knobs
+from .sitecheck import SiteFileCheck
+from .urlpatterns import UrlPatterns
 from .urls import TRAILING_SLASH_POLICIES, canonical_url, host_equivalents, split_userinfo
 
 __all__ = [
@@ -39,8 +40,10 @@ __all__ = [
     "load_site",
     "load_sites",
     "load_crawl_settings",
+    "AUTO",
     "preset_names",
     "select_sites",
+    "site_for_url",
     "site_from_dict",
 ]
 
@@ -56,6 +59,9 @@ SELECTOR_KEYS: dict[str, str] = {
     "lead": "the standfirst or summary",
     "body": "the element holding the article text",
 }
+AUTO = "auto"  # ``extends = "auto"``: the preset is detected on each page
+
+
 @dataclass(frozen=True)
 class WidgetConfig:
     """How to find one link widget: a block by CSS ``selector`` or by its ``heading`` text."""
@@ -79,7 +85,8 @@ class SiteConfig:
     name: str = knob(doc="unique site name (also the `site` column in the archive)")
     start_urls: tuple[str, ...] = knob(doc="URLs the crawl starts from; their hosts are "
                                            "always fetchable")
-    extends: str = knob("generic", "the built-in preset merged under this file")
+    extends: str = knob("generic", "the built-in preset merged under this file, or `auto` to "
+                                   "detect it on each page (generator meta, class names)")
     path: str | None = None  # the site file it was read from
     hosts: tuple[str, ...] = knob((), "other hosts (netloc) of the same site; www./m./amp./"
                                       "bare variants of the first start URL's host fold onto it")
@@ -125,17 +132,60 @@ class SiteConfig:
                           key="recrawl.hub_depth", minimum=0)
     max_hubs: int = knob(50, "at most this many hub pages re-checked per run (each one page of "
                              "`limits.max_pages`)", key="recrawl.max_hubs", minimum=0)
-    selectors: dict[str, str] = field(default_factory=dict)  # SELECTOR_KEYS -> CSS
+    force_language: str | None = knob(None, "the language recorded for every page, whatever "
+                                            "the page declares")
+    # SELECTOR_KEYS -> CSS, or a tuple of CSS selectors tried in order
+    selectors: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     drop: tuple[str, ...] = knob((), "CSS: elements removed inside the body",
                                  key="selectors.drop")
     is_article: str | None = knob(None, "CSS: a page is an article if this matches",
                                   key="selectors.is_article")
+    metadata_first: tuple[str, ...] = knob(
+        (), "fields (`section`, `authors`, ...) taken from the page's own metadata (JSON-LD, "
+            "OpenGraph, <meta>) before the selector, which stays the fallback",
+        key="selectors.metadata_first")
     widgets: tuple[WidgetConfig, ...] = knob((), "one `[[widgets]]` table per link widget "
                                                  "(keys below)")
     # netloc -> (user, password) of start URLs written as http://user:secret@host/: sent
     # to that host only, and never stored or logged (start_urls holds the URLs without them)
     credentials: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False,
                                                     compare=False)
+    detect_widgets: bool = knob(False, "with `[[widgets]]`: also find the widgets they do "
+                                       "not describe by the generic detection (headings)")
+    layouts: tuple[dict[str, Any], ...] = knob(
+        (), "layout versions: one `[[layouts]]` table per redesign, `since = \"YYYY-MM-DD\"` "
+            "and the `[layouts.selectors]` and `[[layouts.widgets]]` in force from that day "
+            "(chosen by the fetch date, else the page's date)")
+    layout: str | None = None  # the ``since`` of the layout this adapter applies
+    data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def _adapters(self) -> dict[tuple[str | None, str | None], SiteConfig]:
+        return {}
+
+    def adapter(self, preset: str | None = None, day: str | None = None) -> SiteConfig:
+        """The adapter for one page: the site file over ``preset`` (when it ``extends =
+        "auto"``), with every ``[[layouts]]`` entry whose ``since`` is on or before ``day``
+        (an ISO date; None: every layout) merged over it in date order. Cached."""
+        preset = preset if self.extends == AUTO else None
+        wanted = [lay["since"] for lay in self.layouts if day is None or lay["since"] <= day]
+        if preset is None and not wanted and (day is not None or not self.layouts):
+            return self
+        key = (preset, max(wanted) if wanted else "")
+        if key not in self._adapters:
+            merged = _merge(_preset(preset or self._base_preset), self.data)
+            for layout in sorted(self.layouts, key=lambda lay: lay["since"]):
+                if layout["since"] in wanted:
+                    merged = _merge(merged, {k: v for k, v in layout.items() if k != "since"})
+            merged = {k: v for k, v in merged.items() if k not in ("layouts", "extends")}
+            built = _build(merged, self.path or "<adapter>", "")
+            self._adapters[key] = dataclasses.replace(
+                built, extends=preset or self.extends, layout=key[1] or None, data=self.data)
+        return self._adapters[key]
+
+    @property
+    def _base_preset(self) -> str:
+        return "generic" if self.extends == AUTO else self.extends
 
     @property
     def site_hosts(self) -> frozenset[str]:
@@ -243,49 +293,6 @@ _SITE_SCHEMA["selectors"].update(dict.fromkeys(SELECTOR_KEYS, Knob(
 _WIDGET_SCHEMA = _schema(WIDGET_KNOBS)
 
 
-def _check_table(data: dict[str, Any], schema: dict[str, Any],
-                 fail: Callable[[str, str], None], prefix: str = "") -> None:
-    """Unknown keys and wrong types, each reported once through ``fail``."""
-    for key, value in data.items():
-        dotted = f"{prefix}{key}"
-        expected = schema.get(key)
-        if expected is None:
-            close = [k for k in schema if k[:3] == key[:3]]
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            fail(key, f"unknown key {dotted!r}{hint}")
-        elif isinstance(expected, dict):
-            if isinstance(value, dict):
-                _check_table(value, expected, fail, prefix=f"{dotted}.")
-            else:
-                fail(key, f"{dotted!r} must be a table, got {type(value).__name__}")
-        elif expected.key == "widgets":
-            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-                fail(key, "each [[widgets]] entry must be a table")
-        elif reason := check(Knob(dotted, expected.attr, expected.kind, expected.default, "",
-                                  expected.minimum, expected.choices), value):
-            fail(key, reason)
-
-
-def _check_selector(selector: str, key: str, fail: Callable[[str, str], None]) -> None:
-    try:
-        LexborHTMLParser("<p></p>").css(selector)
-    except SelectolaxError:
-        fail(key, f"invalid CSS selector {selector!r} in {key!r}")
-
-
-def _check_regex(pattern: str, key: str, fail: Callable[[str, str], None]) -> None:
-    try:
-        re.compile(pattern)
-        regex.compile(pattern)
-    except (re.error, regex.error) as exc:
-        fail(key, f"invalid regular expression {pattern!r} in {key!r}: {exc}")
-        return
-    if nested_repeat(pattern):
-        fail(key, f"regular expression {pattern!r} in {key!r} repeats a group that itself "
-                  "repeats, which can take exponential time on a long URL; write it "
-                  "without the outer repeat (e.g. 'a+$' for '(a+)+$')")
-
-
 def _lookup(data: dict[str, Any], dotted: str) -> Any:
     node: Any = data
     for part in dotted.split("."):
@@ -313,34 +320,7 @@ def _build(data: dict[str, Any], path: str, text: str,
     def fail(key: str, reason: str) -> None:
         problems.append((_line_of(text, key), reason))
 
-    _check_table(data, _SITE_SCHEMA, fail)
-    for key in ("name", "start_urls"):
-        if not data.get(key):
-            fail(key, f"missing required key {key!r}")
-    for url in data["start_urls"] if isinstance(data.get("start_urls"), list) else []:
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-            shown = split_userinfo(url)[0] if isinstance(url, str) else url
-            fail("start_urls", f"start URL {shown!r} is not an http(s) URL")
-    for key in ("allow", "deny", "article_urls", "fragment_routes"):
-        for pattern in _strings(data.get(key)):
-            _check_regex(pattern, key, fail)
-    selectors = data.get("selectors") if isinstance(data.get("selectors"), dict) else {}
-    for key, selector in selectors.items():
-        for css in [selector] if isinstance(selector, str) else _strings(selector):
-            _check_selector(css, key, fail)
-    widgets = []
-    for raw in data.get("widgets") or []:
-        if not isinstance(raw, dict):
-            continue  # reported by _check_table
-        _check_table(raw, _WIDGET_SCHEMA, fail, prefix="widgets.")
-        if not raw.get("kind"):
-            fail("widgets", "a [[widgets]] entry needs a 'kind'")
-        elif not (raw.get("selector") or raw.get("heading")):
-            fail("widgets", f"widget {raw['kind']!r} needs a 'selector' or a 'heading'")
-        for key in ("selector", "heading_selector", "item", "title", "teaser"):
-            if isinstance(raw.get(key), str):
-                _check_selector(raw[key], key, fail)
-        widgets.append(raw)
+    widgets = SiteFileCheck(_SITE_SCHEMA, _WIDGET_SCHEMA, fail).site(data)
     if problems:
         problems.sort(key=lambda problem: problem[0] or 0)  # in the file's order
         (line, reason), *more = problems
@@ -353,24 +333,27 @@ def _build(data: dict[str, Any], path: str, text: str,
     values["allow_private_hosts"] = tuple(h.lower() for h in values.get("allow_private_hosts",
                                                                         ()))
     values["widgets"] = tuple(WidgetConfig(**_values(w, WIDGET_KNOBS)) for w in widgets)
-    values["selectors"] = {k: v for k, v in selectors.items() if k in SELECTOR_KEYS}
+    selectors = data.get("selectors") or {}
+    values["selectors"] = {k: tuple(v) if isinstance(v, list) else v
+                           for k, v in selectors.items() if k in SELECTOR_KEYS}
     return SiteConfig(path=path, **values)
-
-
-def _strings(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def site_from_dict(data: dict[str, Any], path: str = "<dict>", text: str = "") -> SiteConfig:
     """Validate a site given as a dict (already parsed TOML), merging its preset first."""
     extends = data.get("extends", "generic")
-    if not isinstance(extends, str) or extends not in preset_names():
+    if not isinstance(extends, str) or extends not in [*preset_names(), AUTO]:
         # Refused, but the file's other mistakes are checked too, with no preset under it.
-        known = ", ".join(preset_names())
-        problem = (_line_of(text, "extends"), f"unknown preset {extends!r} in 'extends' "
-                                              f"(known: {known})")
+        problem = (_line_of(text, "extends"),
+                   f"unknown preset {extends!r} in 'extends' (known: "
+                   f"{', '.join(preset_names())}, or {AUTO!r} to detect it on each page)")
         return _build(data, path, text, [problem])
-    return _build(_merge(_preset(extends), data), path, text)
+    base = "generic" if extends == AUTO else extends
+    site = dataclasses.replace(_build(_merge(_preset(base), data), path, text), data=data)
+    if extends == AUTO:  # every preset the detection may pick must accept the file
+        for name in preset_names():
+            _build(_merge(_preset(name), {**data, "extends": name}), path, text)
+    return site
 
 
 def load_site(path: Path) -> SiteConfig:
@@ -448,6 +431,13 @@ def select_sites(config_dir: Path, names: list[str] | None = None, *,
             + (f" (did you mean {', '.join(close)}?)" if close else "")
             + f"; known sites: {', '.join(known)}")
     return [site for site in sites if site.name in names], errors
+
+
+def site_for_url(sites: list[SiteConfig], url: str) -> SiteConfig | None:
+    """The site whose hosts (www./m./amp./bare variants included) hold ``url``."""
+    host = urlsplit(url).netloc.lower()
+    return next((site for site in sites if host in site.site_hosts
+                 or host in site.equivalent_hosts), None)
 
 
 def load_crawl_settings(config_dir: Path) -> dict[str, Any]:

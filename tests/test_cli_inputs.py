@@ -139,7 +139,7 @@ def test_sites_check_shows_every_mistake_with_its_line(tmp_path: Path):
         body = "p[[["
     """)
     write_site(config, "broken", 'name = "broken"\nstart_urls = [\n')
-    write_site(config, "nopreset", 'name = "nopreset"\nextends = "wordpress"\n'
+    write_site(config, "nopreset", 'name = "nopreset"\nextends = "joomla-magazine"\n'
                'start_urls = ["https://a.example/"]\nmax_depth = 3\n')
     result = CliRunner().invoke(main, ["sites", "--check", "--config", str(config)])
     assert result.exit_code == EXIT_CONFIG
@@ -147,6 +147,6 @@ def test_sites_check_shows_every_mistake_with_its_line(tmp_path: Path):
              if "many.toml:" in line]
     assert [line.split(":", 1)[0] for line in lines] == ["3", "4", "4", "5", "7", "9", "11"]
     assert "broken.toml:2: not valid TOML" in result.output
-    assert "nopreset.toml:2: unknown preset 'wordpress'" in result.output
+    assert "nopreset.toml:2: unknown preset 'joomla-magazine'" in result.output
     assert "nopreset.toml:4: unknown key 'max_depth'" in result.output
     assert "0 site file(s) valid, 3 invalid" in result.output

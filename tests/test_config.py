@@ -19,7 +19,7 @@ def test_a_site_file_with_only_name_extends_and_start_urls_is_valid(tmp_path: Pa
     """)
     site = load_site(path)
     assert site.name == "mini"
-    assert site.selectors["title"] == "h1.entry-title"  # inherited from the preset
+    assert site.selectors["title"] == "h1.entry-title, h1.tdb-title-text"  # from the preset
     assert {w.kind for w in site.widgets} >= {"related", "recommended"}
     assert site.site_hosts == {"news.example"}
 
@@ -55,8 +55,8 @@ def test_site_values_override_the_preset_key_by_key(tmp_path: Path):
          '[selectors]\ntitle = "h1[[["\n', 6, "invalid CSS selector"),
         ('name = "x"\nextends = "generic"\nstart_urls = ["https://a.example/"]\n'
          'deny = ["(unclosed"]\n', 4, "invalid regular expression"),
-        ('name = "x"\nextends = "wordpress"\nstart_urls = ["https://a.example/"]\n',
-         2, "unknown preset 'wordpress'"),
+        ('name = "x"\nextends = "wordpres"\nstart_urls = ["https://a.example/"]\n',
+         2, "unknown preset 'wordpres'"),
         ('name = "x"\nextends = "generic"\nstart_urls = ["ftp://a.example/"]\n',
          3, "not an http(s) URL"),
         ('name = "x"\nextends = "generic"\nstart_urls = ["https://a.example/"]\n'

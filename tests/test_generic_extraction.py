@@ -149,7 +149,16 @@ def test_widget_items_are_only_articles_of_the_same_site():
              '<li><a href="/2021/01/02/one-more-story-here/">One more story here</a></li>')
     html = page(f"<article><h1>A story</h1>{paragraphs(3)}</article>"
                 f"<div><h3>Related</h3><ul>{items}</ul></div>")
-    assert extract(html, URL).links == []  # one article link is not a widget
+    links = extract(html, URL).links  # other sites' and section links are no items
+    assert [(link.kind, link.url) for link in links] == [
+        ("related", "https://news.example/2021/01/02/one-more-story-here/")]
+
+
+def test_an_unknown_heading_over_one_link_is_no_widget():
+    html = page(f"<article><h1>A story</h1>{paragraphs(3)}</article><div><h3>Picked by us"
+                "</h3><ul><li><a href='/2021/01/02/one-more-story-here/'>One more story here"
+                "</a></li></ul></div>")
+    assert extract(html, URL).links == []
 
 
 def _load_scoring():

@@ -19,6 +19,7 @@ import hashlib
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -121,7 +122,8 @@ def parse_page(body: bytes, content_type: str | None, url: str, site: SiteConfig
     page.links = page_links(tree, url) if follow_links else []
     page.feeds = feed_links(tree, url)
     page.following = next_page(tree, url)
-    page.article = extract_tree(tree, url, site)  # last: it removes nodes from the tree
+    fetched = datetime.now(UTC).isoformat(timespec="seconds")  # picks the layout version
+    page.article = extract_tree(tree, url, site, fetched)  # last: it removes nodes from the tree
     return page
 
 

@@ -14,6 +14,9 @@ stored before every page was kept (migration m012: only its first page is there,
 text would lose its continuation); ``no_site_file_kept``, an article whose site has no
 site file now; ``not_article_kept``, a page the current adapter no longer sees as an
 article; ``no_stored_page``; ``parse_error``.
+
+Each page is read by the layout version of the site file in force on the day it was
+fetched (``[[layouts]]``), so a redesign's new selectors never meet the old pages.
 """
 
 from __future__ import annotations
@@ -95,9 +98,10 @@ def reparse(db_path: Path, config_dir: Path, site_names: list[str] | None = None
     return report
 
 
-def _extract(body: bytes, headers: dict[str, str], url: str, site: SiteConfig) -> Article:
+def _extract(body: bytes, headers: dict[str, str], url: str, site: SiteConfig,
+             day: str | None) -> Article:
     text, _ = decode_body(body, headers.get("content-type"))
-    return extract_tree(LexborHTMLParser(text), url, site)
+    return extract_tree(LexborHTMLParser(text), url, site, day)
 
 
 def _outcome(archive: Archive, article_id: int, site: SiteConfig, counts: Counter,
@@ -114,10 +118,11 @@ def _outcome(archive: Archive, article_id: int, site: SiteConfig, counts: Counte
     body = page["body"]
     headers = json.loads(page["headers"] or "{}")
     try:
-        article = _extract(body, headers, page["final_url"], site)
+        day = page.get("fetched_at")  # the layout of the day it was fetched
+        article = _extract(body, headers, page["final_url"], site, day)
         for part in parts:
             article.append_page(_extract(part["body"], json.loads(part["headers"] or "{}"),
-                                         part["final_url"], site))
+                                         part["final_url"], site, day))
     except Exception as exc:  # one broken page must not stop the others
         counts["parse_error"] += 1
         log(f"{site.name}: article {article_id}: {type(exc).__name__}: {exc}")

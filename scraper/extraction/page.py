@@ -20,8 +20,10 @@ from ..fetch.decode import decode_body
 from ..urls import absolute_url
 from .body import BOILERPLATE_TAGS, main_text, remove_nodes, text_blocks
 from .dates import date_in_url, normalise_date
+from .detect import page_adapter
 from .language import detect_language, normalise_language
 from .metadata import clean_authors, clean_title, dateline, jsonld_article_body, page_metadata
+from .reconcile import primary_sections, reconcile
 from .widgets import configured_widgets, detect_widgets
 
 __all__ = ["extract", "extract_text", "extract_tree"]
@@ -42,8 +44,12 @@ def _node_text(node: LexborNode) -> str:
     return " ".join(node.text(deep=True, separator=" ").split())
 
 
-def _select(tree: LexborHTMLParser, selector: str | None, many: bool = False) -> Any:
-    """Text of the first match (or of every match when ``many``); None when nothing matches."""
+def _select(tree: LexborHTMLParser, selector: str | tuple[str, ...] | None,
+            many: bool = False) -> Any:
+    """Text of the first match (or of every match when ``many``); None when nothing matches.
+    A tuple of selectors is tried in order."""
+    if isinstance(selector, tuple):
+        return next((found for s in selector if (found := _select(tree, s, many))), None)
     if not selector:
         return None
     nodes = tree.css(selector)
@@ -60,6 +66,10 @@ def _select(tree: LexborHTMLParser, selector: str | None, many: bool = False) ->
     return None
 
 
+def _alternatives(selector: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    return selector if isinstance(selector, tuple) else (selector,) if selector else ()
+
+
 def _is_date_selector(selector: str) -> bool:
     return bool(re.search(r"time|date", selector, re.I))
 
@@ -72,40 +82,45 @@ def _first(candidates: list[tuple[Any, str]]) -> tuple[Any, str] | tuple[None, N
 
 
 def extract(html: str | bytes, url: str | None = None, site: SiteConfig | None = None,
-            content_type: str | None = None) -> Article:
-    """Extract one page. ``html`` may be bytes (decoded by BOM, header, <meta>, detection)."""
+            content_type: str | None = None, fetched: str | None = None) -> Article:
+    """Extract one page. ``html`` may be bytes (decoded by BOM, header, <meta>, detection);
+    ``fetched`` (ISO) picks the site's layout version (detect.page_adapter)."""
     if isinstance(html, bytes):
         html, _ = decode_body(html, content_type)
-    return extract_tree(LexborHTMLParser(html), url, site)
+    return extract_tree(LexborHTMLParser(html), url, site, fetched)
 
 
 def extract_tree(tree: LexborHTMLParser, url: str | None = None,
-                 site: SiteConfig | None = None) -> Article:
+                 site: SiteConfig | None = None, fetched: str | None = None) -> Article:
     """Extract from an already parsed page (the crawler parses once for links and article).
 
     The tree is modified (dropped elements are removed): read links from it first.
     """
     meta = page_metadata(tree)
+    site, adapter = page_adapter(tree, site, meta, url, fetched)
     selectors = site.selectors if site else {}
-    article = Article(url=url)
+    first = site.metadata_first if site else ()
+    article = Article(url=url, adapter=adapter)
     sources = article.sources
 
     def choose(field: str, selected: Any, fallback: list[tuple[Any, str]]) -> Any:
         if field in selectors:
-            if selected:
+            if selected and field not in first:
                 sources[field] = "selector"
                 return selected
-            if field in _EXPECTED_ON_EVERY_ARTICLE:
+            if not selected and field in _EXPECTED_ON_EVERY_ARTICLE:
                 article.selector_misses.append(field)
                 article.warnings.append(f"selector {field}={selectors[field]!r} matched nothing")
         value, source = _first(fallback)
         if value:
             sources[field] = source
+        elif selected:  # metadata_first, and the page has no metadata for it
+            value, sources[field] = selected, "selector"
         return value
 
     site_name, _ = _first(meta.get("site_name", []))
     article.section = choose("section", _select(tree, selectors.get("section")),
-                             meta.get("section", []))
+                             primary_sections(tree, meta.get("section", [])))
     h1_node = tree.css_first("h1")
     h1 = _node_text(h1_node) if h1_node is not None else None
     decorated = meta.get("title", []) + ([(h1, "h1")] if h1 else []) + meta.get("html_title", [])
@@ -139,21 +154,23 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
             setattr(article, field, value)
             sources[field] = source
 
-    body = tree.css_first(selectors["body"]) if selectors.get("body") else None
+    body = next((node for css in _alternatives(selectors.get("body"))
+                 if (node := tree.css_first(css)) is not None), None)
     if selectors.get("body") and body is None:
         article.selector_misses.append("body")
         article.warnings.append(f"selector body={selectors['body']!r} matched nothing")
 
     base = url or ""
     if site and site.widgets:
-        article.links = configured_widgets(tree, site.widgets, base)
+        article.links = configured_widgets(tree, site.widgets, base, site.detect_widgets)
         sources["links"] = "selector"
     else:
         article.links = detect_widgets(tree, url)
         sources["links"] = "heuristic"
 
     if body is not None:
-        drops = [n for selector in (site.drop if site else ()) for n in body.css(selector)]
+        drops = [n for selector in (site.drop if site else ()) for n in body.css(selector)
+                 if n.mem_id != body.mem_id]  # Lexbor's node.css() matches the node too
         remove_nodes(body, drops + body.css(", ".join(BOILERPLATE_TAGS)))
         blocks, body_source = text_blocks(body), "selector"
     else:
@@ -167,6 +184,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     if not article.language and (language := detect_language(article.text)):
         article.language, sources["language"] = language, "detected"
 
+    reconcile(article, tree, meta, site.force_language if site else None)
     article.is_article = _is_article(tree, article, meta, site, url)
     return article
 

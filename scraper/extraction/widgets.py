@@ -1,10 +1,15 @@
 """Link widgets ("Latest news", "Must read", "Related", ...) as typed link rows.
 
 A site file describes its widgets (``[[widgets]]``: a block found by CSS selector or by its
-heading text); a site without them gets the generic detection: a block of two or more
-links to article-like URLs of the same site under a heading, an ARIA label or a telling
-class name. Headings are classified into kinds by ``classify_heading``; an unknown heading
-keeps kind ``other`` with its words in ``Link.heading``.
+heading text); a site without them gets the generic detection: a block of links to
+article-like URLs of the same site under a heading, an ARIA label or a telling class name
+(one link is enough under a heading of a known kind, "Related" or "Most read"; an unknown
+heading needs two). Headings are classified into kinds by ``classify_heading``; an unknown
+heading keeps kind ``other`` with its words in ``Link.heading``. Both paths treat the same
+things alike: a block holding several headings gives each heading the items that follow
+it; an item linking to the page itself stays an item (it holds its place in the widget)
+but is no evidence that a block is a widget; and every widget records the heading the page
+shows for it.
 """
 
 from __future__ import annotations
@@ -20,29 +25,45 @@ from ..urls import absolute_url, is_article_path, looks_like_article_url
 
 __all__ = ["classify_heading", "configured_widgets", "detect_widgets"]
 
-# Heading words per kind, English first, then German, French, Spanish, Italian. Order
-# matters: "Recommended for you" is recommended before "for you"; "Must read" before "read".
+# Heading words per kind, English first, then German, French, Spanish, Italian, Polish.
+# Order matters: "Recommended for you" is recommended before "for you"; "Must read" before
+# "read"; "Mehr zum Thema" is related before "mehr". Beyond the first set (the seed site and
+# common English themes), the phrases are those the dev sets' pages head their widgets
+# with (Drupal and WordPress news sites: "Meist gelesen", "Lo más leído", "Najczęściej
+# czytane", "Das könnte Sie auch interessieren", "La rédaction vous conseille", ...).
 HEADING_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I))
     for kind, pattern in (
-        ("recommended", r"recommended|recommend|for you\b|suggested|picked for you|empfohlen"),
+        ("recommended", r"recommended|recommend|for you\b|suggested|picked for you|empfohlen|"
+                        r"empfehlung|vous conseille|à découvrir|recomendad|consigliat"),
         ("must_read", r"must[- ]?reads?|don.t miss|do not miss|essential reading|à ne pas manquer"),
         ("popular", r"most (?:read|popular|viewed|shared|commented|emailed)|popular|trending|"
-                    r"meistgelesen|les plus lus|más leídas|più lett"),
+                    r"meist ?(?:gelesen|geklickt|kommentiert)|les plus (?:lus|partagés)|"
+                    r"más (?:leíd|vist|compartid)|più (?:lett|vist)|najczęściej|najpopularniejsze"),
         ("latest", r"latest|newest|most recent|recent (?:posts|news|stories|articles)|just in|"
-                   r"breaking|neueste|aktuell|dernières|últimas|ultime"),
+                   r"breaking|neueste|aktuell|dernières|últimas|ultime|najnowsze"),
         ("featured", r"top stories|featured|editor.?s? picks?|highlights|spotlight"),
         ("related", r"related|you might also like|you may also like|more (?:from|on|in|like)|"
                     r"read (?:more|also|next)|see also|further reading|also read|mehr zum thema|"
-                    r"à lire aussi|lee también|leggi anche"),
+                    r"verwandt|ähnliche|auch interessant|könnte sie (?:auch )?interessieren|"
+                    r"weitere (?:artikel|beiträge|inhalte)|à lire aussi|correspondants|"
+                    r"sur le même sujet|lee también|relacionad|leggi anche|więcej na ten temat"),
     )
 )
+# Headings of menus, not widgets: a navigation block links to articles too.
+_NAVIGATION = re.compile(r"navigation|navigat|\bmenu|menü|\bheader\b|\bfooter\b|"
+                         r"\bsections\b|browse|skip to", re.I)
 # Heading elements of generic widgets, and the class words of a heading or of a widget box.
 # Calibrated on the seed site (tagDiv "block-title", "td-more-articles-box-title") and
 # WordPress themes ("widget-title", "widgettitle"); a "*-title" that links to an article is a
 # teaser's title, not a widget heading. ``:is`` keeps Lexbor from listing a node twice.
 _HEADING_SELECTOR = ":is(h2, h3, h4, h5, h6, [role=heading], [aria-label])"
-_NOT_WIDGETS = frozenset({"nav", "header", "footer", "ul", "ol", "menu", "a"})
+_ORDER_SELECTOR = ":is(h2, h3, h4, h5, h6, [role=heading], [aria-label], a[href])"
+_NOT_WIDGETS = frozenset({"nav", "header", "footer", "ul", "ol", "menu", "a", "button", "input",
+                          "form", "select"})
+# More article links than this in one block is a menu or a site map, not a widget (the
+# largest widgets of the dev sets' pages list 16 items; mega menus list hundreds).
+_MAX_ITEMS = 40
 _BOX_HEADING_SELECTOR = ":is(h2, h3, h4, h5, h6, [class*=title], [class*=heading])"
 # Class words of a link box; its heading (if any) decides the kind, else the word does.
 _CLASS_KIND = re.compile(
@@ -96,13 +117,15 @@ class _LinkIndex:
             url = cache[href] if href in cache else cache.setdefault(href, self._article(href))
             if url is None:
                 continue
+            counted = not self.is_own(url)  # a link to the page itself proves no widget
             node, ancestors = link.parent, []
             for _ in range(_LINK_DEPTH):
                 if node is None or (key := node.mem_id) == stop:
                     break
                 ancestors.append(key)
-                self.holders.setdefault(key, set()).add(url)
-                self.nodes[key] = node
+                if counted:
+                    self.holders.setdefault(key, set()).add(url)
+                    self.nodes[key] = node
                 node = node.parent
             self.links.append((url, link, frozenset(ancestors)))
 
@@ -124,9 +147,13 @@ class _LinkIndex:
                 return None
             href = "/" + path
         path = href.split("?", 1)[0]
-        if path.rstrip("/") == self.own_path or not is_article_path(path):
+        if path.rstrip("/") != self.own_path and not is_article_path(path):
             return None
         return self.origin + href
+
+    def is_own(self, url: str) -> bool:
+        """Whether ``url`` (as ``_article`` made it) is the page itself."""
+        return url[len(self.origin):].split("?", 1)[0].rstrip("/") == self.own_path
 
     def count(self, node: LexborNode) -> int:
         """How many distinct articles ``node`` links to (within ``_LINK_DEPTH`` levels)."""
@@ -156,16 +183,42 @@ def _link_title(link: LexborNode) -> str:
 
 
 def _items_by_selector(block: LexborNode, spec: WidgetConfig, base: str) -> list[tuple]:
+    """(title, url, teaser) per item; an item's link is the first one with a title (a
+    teaser's image link often comes first and has none)."""
     items = []
     for item in block.css(spec.item) if spec.item else [block]:
         links = item.css(spec.title) if spec.title else item.css("a[href]")
-        for link in links if not spec.item else links[:1]:
+        for link in links:
             url = absolute_url(link.attributes.get("href"), base)
             title = _link_title(link)
             if url and title:
                 teaser = _text(item.css_first(spec.teaser)) if spec.teaser and spec.item else None
                 items.append((title, url, teaser))
+                if spec.item:
+                    break
     return items
+
+
+def _block_heading(block: LexborNode, items: list[tuple]) -> str | None:
+    """The heading a block shows for itself: its first heading-like element that is not an
+    item's title, else a heading element right before it."""
+    urls = {url for _, url, _ in items}
+    titles = {title for title, _, _ in items}
+    for node in block.css(_BOX_HEADING_SELECTOR):
+        text = _first_line(node)
+        if not text or len(text) > 60 or text in titles:
+            continue
+        hrefs = [a.attributes.get("href") or "" for a in node.css("a[href]")]
+        if not any(href and any(url.endswith(href.split("#")[0]) for url in urls)
+                   for href in hrefs):
+            return text
+    previous = block.prev
+    while previous is not None and previous.tag in ("-text", "-comment"):
+        previous = previous.prev
+    if previous is not None and previous.tag in ("h2", "h3", "h4", "h5", "h6"):
+        text = _first_line(previous)
+        return text if text and len(text) <= 60 else None
+    return None
 
 
 def _emit(links: list[Link], kind: str, heading: str | None, items: list[tuple]) -> None:
@@ -185,7 +238,7 @@ def _heading_nodes(tree: LexborHTMLParser, text: str) -> list[LexborNode]:
             if (_first_line(n) or "").lower() == wanted]
 
 
-def _block_under(heading: LexborNode, base: str | None, min_links: int = 2) -> LexborNode | None:
+def _block_under(heading: LexborNode, base: str | None, min_links: int = 1) -> LexborNode | None:
     """The nearest ancestor of a heading that holds ``min_links`` article links."""
     node = heading.parent
     for _ in range(_MAX_CLIMB):
@@ -199,8 +252,20 @@ def _block_under(heading: LexborNode, base: str | None, min_links: int = 2) -> L
 
 
 def configured_widgets(tree: LexborHTMLParser, specs: tuple[WidgetConfig, ...],
-                       base: str) -> list[Link]:
-    """Links of the widgets a site file describes, in the order the file lists them."""
+                       base: str, detect: bool = False) -> list[Link]:
+    """Links of the widgets a site file describes, in the order the file lists them; with
+    ``detect``, then those the generic detection finds among the other links."""
+    links = _configured(tree, specs, base)
+    if detect:
+        known = {link.url for link in links}
+        for link in detect_widgets(tree, base or None):
+            if link.url not in known:
+                _emit(links, link.kind, link.heading, [(link.title, link.url, link.teaser)])
+    return links
+
+
+def _configured(tree: LexborHTMLParser, specs: tuple[WidgetConfig, ...],
+                base: str) -> list[Link]:
     links: list[Link] = []
     for spec in specs:
         blocks: list[tuple[LexborNode, str | None]] = []
@@ -217,15 +282,21 @@ def configured_widgets(tree: LexborHTMLParser, specs: tuple[WidgetConfig, ...],
                 if block is not None:
                     blocks.append((block, spec.heading))
         for block, heading in blocks:
+            items = _items_by_selector(block, spec, base)
+            heading = heading or _block_heading(block, items)
             kind = classify_heading(heading) if spec.kind == "auto" else spec.kind
-            _emit(links, kind, heading, _items_by_selector(block, spec, base))
+            _emit(links, kind, heading, items)
     return links
 
 
-def _items(block: LexborNode, index: _LinkIndex) -> list[tuple]:
-    """(title, url, teaser) per distinct article link of a widget block, in page order."""
+def _items(block: LexborNode, index: _LinkIndex,
+           within: tuple[int, int, dict[int, int]] | None = None) -> list[tuple]:
+    """(title, url, teaser) per distinct article link of a widget block, in page order;
+    ``within`` = (start, end, order): only links whose position in ``order`` is in range."""
     best: dict[str, tuple[str, LexborNode]] = {}
     for url, link in index.inside(block):
+        if within and not within[0] <= within[2].get(link.mem_id, -1) < within[1]:
+            continue
         title = _link_title(link)
         if url not in best or len(title) > len(best[url][0]):
             best[url] = (title, link)
@@ -260,13 +331,13 @@ def _item_node(link: LexborNode, block: LexborNode, index: _LinkIndex) -> Lexbor
     return node
 
 
-def _block_for(heading: LexborNode, index: _LinkIndex) -> LexborNode | None:
-    """The nearest ancestor of a heading that links to two or more articles."""
+def _block_for(heading: LexborNode, index: _LinkIndex, minimum: int) -> LexborNode | None:
+    """The nearest ancestor of a heading that links to ``minimum`` or more articles."""
     node = heading.parent
     for _ in range(_MAX_CLIMB):
         if node is None or node.tag in ("body", "html"):
             return None
-        if index.count(node) >= 2:
+        if index.count(node) >= minimum:
             return node
         node = node.parent
     return None
@@ -278,55 +349,90 @@ def _is_widget(block: LexborNode, index: _LinkIndex) -> bool:
     return linked >= _MIN_WIDGET_LINK_SHARE * total
 
 
+def _minimum(kind: str) -> int:
+    """Items a block needs to be a widget: a heading of a known kind is evidence enough."""
+    return 2 if kind == "other" else 1
+
+
 def detect_widgets(tree: LexborHTMLParser, base: str | None) -> list[Link]:
     """Generic widget detection for pages whose site file describes none.
 
     Candidates are headings (h2-h6, ARIA, "*-title" classes) and the link-holding boxes
     whose class names a kind (related, latest, most-popular, ...); a candidate becomes a
-    widget when it holds two or more links to other articles of the site and those links are
-    not prose (the article body, which holds the page's ``<h1>``, never is one).
+    widget when it holds links to other articles of the site (``_minimum``) and those links
+    are not prose (the article body, which holds the page's ``<h1>``, never is one).
     """
     index = _LinkIndex(tree, base)
     if not index.links:
         return []
     around_title = _ancestor_ids(tree.css_first("h1"))
-    candidates: list[tuple[LexborNode, str | None, str]] = []
+    candidates: list[tuple[LexborNode, str | None, str, LexborNode | None]] = []
     for heading in tree.css(_HEADING_SELECTOR):
         if heading.tag in _NOT_WIDGETS:  # menus name themselves with aria-label
             continue
         text = heading.attrs.get("aria-label") or _first_line(heading)
-        if text and len(text) <= 60 and not index.count(heading):
-            block = _block_for(heading, index)
+        if text and len(text) <= 60 and not index.count(heading) and not _NAVIGATION.search(
+                text):
+            kind = classify_heading(text)
+            block = _block_for(heading, index, _minimum(kind))
             if block is not None:
-                candidates.append((block, text, classify_heading(text)))
+                candidates.append((block, text, kind, heading))
     for key, urls in reversed(index.holders.items()):  # outer boxes before inner ones
         node = index.nodes[key]
-        if len(urls) >= 2 and (match := _CLASS_KIND.search(
-                f"{node.attrs.get('class') or ''} {node.attrs.get('id') or ''}")):
+        if match := _CLASS_KIND.search(
+                f"{node.attrs.get('class') or ''} {node.attrs.get('id') or ''}"):
+            word_kind = None if len(urls) > 1 else classify_heading(match.group(0).replace(
+                "-", " "))
+            if word_kind == "other":
+                continue  # one link in a "widget" box: no evidence (the cheap test first)
             title = node.css_first(_BOX_HEADING_SELECTOR)
             heading = _first_line(title) if title is not None and not index.count(title) else None
             if heading and len(heading) > 60:
                 heading = None  # a teaser's text, not the box's heading
             kind = classify_heading(heading)
             if kind == "other":
-                kind = classify_heading(match.group(0).replace("-", " "))
-            candidates.append((node, heading, kind))
+                kind = word_kind or classify_heading(match.group(0).replace("-", " "))
+            if len(urls) >= _minimum(kind):
+                candidates.append((node, heading, kind, None))
+    groups: dict[int, list[tuple[LexborNode, str | None, str, LexborNode | None]]] = {}
+    for candidate in candidates:
+        groups.setdefault(candidate[0].mem_id, []).append(candidate)
     result: list[Link] = []
     used: set[int] = set()
-    seen: set[int] = set()
-    for block, heading, kind in candidates:
-        if block.mem_id in seen:  # several headings inside one block: the first one names it
-            continue
-        seen.add(block.mem_id)
+    order: dict[int, int] = {}  # document positions of headings and links, when needed
+    for group in groups.values():
+        block = group[0][0]
         if block.mem_id in around_title or used & _ancestor_ids(block, _LINK_DEPTH):
             continue
-        if kind == "other" and not _is_widget(block, index):  # a known heading is evidence
-            continue
-        items = _items(block, index)
-        if len(items) >= 2:
-            used.add(block.mem_id)
-            _emit(result, kind, heading, items)
+        if not order and sum(1 for c in group if c[3] is not None) > 1:
+            order = {n.mem_id: i for i, n in enumerate(tree.css(_ORDER_SELECTOR))}
+        prose = None
+        for heading, kind, items in _sections(block, group, index, order):
+            if kind == "other":  # a known heading is evidence; an unknown one needs more
+                prose = (not _is_widget(block, index)) if prose is None else prose
+                if prose:
+                    continue
+            if _minimum(kind) <= len(items) <= _MAX_ITEMS:
+                used.add(block.mem_id)
+                _emit(result, kind, heading, items)
     return result
+
+
+def _sections(block: LexborNode, group: list[tuple], index: _LinkIndex, order: dict[int, int],
+              ) -> list[tuple[str | None, str, list[tuple]]]:
+    """(heading, kind, items) of a block: one per heading it holds, each heading owning the
+    links between it and the next one (a sidebar box with "Most read" and "Latest" lists);
+    ``order`` holds the document positions of headings and links."""
+    headed = [(text, kind, node) for _, text, kind, node in group if node is not None]
+    if len(headed) < 2:
+        _, text, kind, _ = group[0]
+        return [(text, kind, _items(block, index))]
+    headed.sort(key=lambda h: order.get(h[2].mem_id, 0))
+    starts = [order.get(node.mem_id, 0) for _, _, node in headed]
+    starts[0] = -1  # links before the first heading are its own
+    ends = [*starts[1:], len(order)]
+    return [(text, kind, _items(block, index, (start, end, order)))
+            for (text, kind, _), start, end in zip(headed, starts, ends, strict=True)]
 
 
 def _ancestor_ids(node: LexborNode | None, limit: int = 256) -> set[int]:

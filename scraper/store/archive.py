@@ -234,7 +234,7 @@ class Archive:
         (``continuation``: their count), or None when no page is stored."""
         cursor = self.db.execute(
             "select p.id, p.url, p.final_url, p.status, p.headers, p.body, p.compression, "
-            "p.dictionary_id, f.depth, "
+            "p.dictionary_id, p.fetched_at, f.depth, "
             "(select count(*) from article_urls u where u.article_id = a.id "
             "and u.source = 'next-page') as continuation "
             "from articles a join pages p on p.id = a.page_id "
@@ -424,7 +424,8 @@ class Archive:
             "word_count": len(article.text.split()), "content_hash": content_hash(article.text),
             "extraction": json.dumps({"sources": article.sources,
                                       "warnings": article.warnings,
-                                      "selector_misses": article.selector_misses}),
+                                      "selector_misses": article.selector_misses,
+                                      "adapter": article.adapter}),
             "last_seen": now, "page_id": page_id,
         }
         if o.hint:
