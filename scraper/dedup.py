@@ -10,13 +10,19 @@ cannot see that; this module does, on the text:
   kept: each site's copy is part of the record).
 - **near**: Jaccard similarity of word 5-shingles of at least ``THRESHOLD``. Candidates come
   from MinHash signatures banded into an LSH table in SQLite (``lsh_bands``), among the
-  articles of the same or an adjacent calendar month (``WINDOW_MONTHS``); each candidate
-  is then checked with the *exact* Jaccard of the two texts (unless its signature agrees on
-  fewer than ``PREFILTER`` of positions), so the MinHash estimate's noise never costs
-  precision. Pairs above the threshold are edges
+  articles of the same or an adjacent calendar month (``WINDOW_MONTHS``). The cost of
+  placing an article is bounded whatever the archive holds: each bucket yields its
+  ``BUCKET_LIMIT`` newest articles, the candidates are ranked by how many bands they share
+  and the first ``MAX_CANDIDATES`` are kept; each is verified by the Jaccard estimated from
+  stored bottom-k samples (``scraper.dedupsample``), and only a pair whose estimate lies
+  within ``EXACT_MARGIN`` of the threshold gets the *exact* Jaccard of the two texts (at most
+  ``MAX_EXACT`` per article). Pairs above the threshold are edges
   (``near_duplicates``); a cluster is a connected component of edges (single linkage), so
   it does not depend on arrival order and an incremental ``add`` gives what ``rebuild``
   gives.
+
+The text-side work (shingles, signature, sample: ``sketch``) needs only the text, so the
+crawl does it on its parse threads; ``Deduplicator.add`` is then SQL and a little numpy.
 
 MinHash is our own, on numpy (multiply-shift hashing of 64-bit shingle hashes: 0.6 ms for a
 600-word article, 12 times faster than the same in pure Python, bit-identical to it).
@@ -41,10 +47,12 @@ from datetime import UTC, datetime
 import numpy as np
 import sqlite_utils
 
+from .dedupsample import SAMPLE_SIZE, estimate_jaccard, sample
+
 __all__ = [
     "MIN_WORDS", "NUM_PERM", "SHINGLE_WORDS", "THRESHOLD", "WINDOW_MONTHS", "DedupResult",
-    "Deduplicator", "MinHasher", "content_hash", "jaccard", "lsh_rows", "migrate_dedup",
-    "migrate_lsh_periods", "period", "shingles",
+    "Deduplicator", "MinHasher", "TextSketch", "content_hash", "jaccard", "lsh_rows",
+    "migrate_dedup", "migrate_lsh_periods", "migrate_samples", "period", "shingles", "sketch",
 ]
 
 
@@ -65,19 +73,29 @@ SHINGLE_WORDS = 5
 # scores 0.44 (0.36 for 5 paragraphs of 12). 0.4 keeps copies holding about half the text or
 # more and leaves a margin of 3x over the worst same-topic story.
 THRESHOLD = 0.4
-# Signature length. Signatures only select candidates (the exact Jaccard decides), so they
-# are short: 64 gives 32 bands of 2 rows, P(candidate) = 0.996 at J = 0.4, 0.37 at J = 0.12
-# and 0.08 at J = 0.05 (the false candidates cost one exact check each, ~0.5 ms).
+# Signature length. Signatures only select candidates (the samples and, near the threshold,
+# the exact Jaccard decide), so they are short: 64 gives 32 bands of 2 rows, P(candidate) =
+# 0.996 at J = 0.4, 0.37 at J = 0.12 and 0.08 at J = 0.05.
 NUM_PERM = 64
 # Below this many words a text is not deduplicated (see the module docstring).
 MIN_WORDS = 50
-# A candidate whose signature agrees with the article's on fewer than this share of its
-# NUM_PERM positions is dropped without the exact check. The share estimates the Jaccard
-# with a standard deviation of at most 0.06 at 64 positions, so a pair at THRESHOLD falls
-# under 0.2 with P < 0.001; a typical false candidate (J ~ 0.12) is dropped 97 % of the time.
-# Measured in bench/soak.py's synthetic sites (sentences reused across articles): ~140
-# candidates per article, whose exact checks held the crawl's event loop over 1 s a batch.
-PREFILTER = 0.2
+# Candidates per LSH bucket: its newest this many articles of the window. A band value held
+# by more articles than this comes from text many stories share (a boilerplate sentence, a
+# press-release paragraph), not from one story's copies; the copies also agree on bands
+# of their own text, which no one else holds (a pair at J = 0.4 shares 5 of 32 bands on
+# average). Without the bound, a bucket grows with the archive and so does every add.
+BUCKET_LIMIT = 32
+# Candidates verified per article: those sharing the most bands first (a copy at J >= 0.4
+# shares ~5 of 32, a text sharing one paragraph of ten 1 or 2), the newest first among equals.
+MAX_CANDIDATES = 64
+# A candidate whose estimated Jaccard (bottom-k samples, dedupsample.SAMPLE_SIZE) is within
+# this of THRESHOLD gets the exact check on both texts: the estimate is off by more with
+# P < 0.001 (3.2 standard deviations at J = 0.4). Further away the estimate decides.
+EXACT_MARGIN = 0.1
+# Exact checks per article at most (each re-shingles a stored text: ~1 ms for 600 words),
+# the candidates whose estimates are nearest the threshold first; any others in the margin are
+# decided by their estimate.
+MAX_EXACT = 4
 # LSH banding is chosen so that a pair exactly at the threshold becomes a candidate with at
 # least this probability (see lsh_rows).
 LSH_RECALL = 0.99
@@ -158,6 +176,31 @@ class MinHasher:
 
 
 @dataclass(frozen=True)
+class TextSketch:
+    """What near-duplicate detection needs from a text, made from the text alone: the crawl
+    makes it on a parse thread (``store.pack``), so that ``Deduplicator.add`` is SQL."""
+
+    words: int  # as MIN_WORDS counts them
+    hashes: np.ndarray  # shingles(): the exact set, for exact checks against this text
+    signature: np.ndarray  # MinHash, NUM_PERM uint32: the LSH bands
+    sample: np.ndarray  # dedupsample.sample(): the estimated Jaccard to other texts
+
+
+_DEFAULT_HASHER: list[MinHasher] = []
+
+
+def sketch(text: str, hasher: MinHasher | None = None) -> TextSketch:
+    """The ``TextSketch`` of ``text`` (with the default ``MinHasher`` unless given one)."""
+    if hasher is None:
+        if not _DEFAULT_HASHER:
+            _DEFAULT_HASHER.append(MinHasher())
+        hasher = _DEFAULT_HASHER[0]
+    hashes = shingles(text)
+    return TextSketch(len(_WORD.findall(text)), hashes, hasher.signature(hashes),
+                      sample(hashes))
+
+
+@dataclass(frozen=True)
 class DedupResult:
     """What ``Deduplicator.add`` decided for one article.
 
@@ -181,7 +224,7 @@ def migrate_dedup(db: sqlite_utils.Database) -> None:
     """Create the dedup tables and the ``articles`` columns, if absent (idempotent)."""
     if "minhashes" not in db.table_names():
         db["minhashes"].create({"article_id": int, "content_hash": str, "signature": bytes,
-                                "period": int}, pk="article_id")
+                                "period": int, "sample": bytes}, pk="article_id")
     _create_lsh_bands(db)
     if "near_duplicates" not in db.table_names():
         db["near_duplicates"].create(
@@ -234,6 +277,23 @@ def migrate_lsh_periods(db: sqlite_utils.Database) -> None:
     db.execute("drop table lsh_bands_by_bucket")
 
 
+def migrate_samples(db: sqlite_utils.Database) -> None:
+    """Give ``minhashes`` the bottom-k samples (``dedupsample``) candidates are verified with.
+
+    The articles indexed before have none: each gets its sample the first time it is a
+    candidate (from its text, once), so an old archive opens at once and needs no rebuild.
+    """
+    if "sample" not in db["minhashes"].columns_dict:
+        db["minhashes"].add_column("sample", bytes)
+    row = db.execute("select value from dedup_settings where key = 'params'").fetchone() \
+        if "dedup_settings" in db.table_names() else None
+    if row is not None:
+        params = json.loads(row[0])
+        params.setdefault("sample_size", SAMPLE_SIZE)
+        db.execute("update dedup_settings set value = ? where key = 'params'",
+                   [json.dumps(params)])
+
+
 def _utc(value: str | None) -> datetime:
     try:
         moment = datetime.fromisoformat(value or "")
@@ -253,24 +313,26 @@ class Deduplicator:
         self.hasher = MinHasher(num_perm)
         self.rows = lsh_rows(threshold, num_perm)
         self.bands = num_perm // self.rows
-        self.settings = json.dumps({"threshold": threshold, "num_perm": num_perm, "seed": SEED,
-                                    "shingle_words": SHINGLE_WORDS, "min_words": MIN_WORDS,
-                                    "rows": self.rows})
+        self.params = {"threshold": threshold, "num_perm": num_perm, "seed": SEED,
+                       "shingle_words": SHINGLE_WORDS, "min_words": MIN_WORDS,
+                       "rows": self.rows, "sample_size": SAMPLE_SIZE}
         stored = self._one("select value from dedup_settings where key = 'params'")
         indexed = self._one("select count(*) from minhashes")
         if stored is None or not indexed:
             self._save_settings()
         # Signatures or edges made with other parameters cannot be compared: rebuild() first.
-        self.needs_rebuild = stored not in (None, self.settings) and bool(indexed)
+        self.needs_rebuild = (stored is not None and json.loads(stored) != self.params
+                              and bool(indexed))
+        self._candidate_sql: dict[int, str] = {}
 
     # -- public API ------------------------------------------------------------------------
 
-    def add(self, article_id: int, hashes: np.ndarray | None = None) -> DedupResult:
+    def add(self, article_id: int, text_sketch: TextSketch | None = None) -> DedupResult:
         """Index one stored article and place it; call after its row is written or updated.
 
         Runs in the caller's transaction (as a savepoint). An unchanged text (same
         ``content_hash`` as when indexed) costs a few indexed lookups and changes nothing.
-        ``hashes``: ``shingles()`` of the stored text, when the caller computed them already
+        ``text_sketch``: ``sketch()`` of the stored text, when the caller made it already
         (the crawl does, off its event loop).
         """
         if self.needs_rebuild:
@@ -286,7 +348,7 @@ class Deduplicator:
                 return self.result(article_id)
             if known is not None or row["duplicate_of"] or row["cluster_id"]:
                 self._detach(article_id)  # a new article has no state: 7 queries saved
-            self._place(row, hashes)
+            self._place(row, text_sketch)
             later = self.db.execute(
                 "select id from articles where content_hash = ? and id > ? order by id",
                 [row["content_hash"], article_id]).fetchall()
@@ -337,10 +399,11 @@ class Deduplicator:
 
     # -- placing and detaching -------------------------------------------------------------
 
-    def _place(self, row: dict, hashes: np.ndarray | None = None) -> None:
+    def _place(self, row: dict, text_sketch: TextSketch | None = None) -> None:
         """Index an article that has no dedup state yet, and link it to its matches."""
         article_id, text = row["id"], row["text"] or ""
-        if len(_WORD.findall(text)) < MIN_WORDS:
+        words = text_sketch.words if text_sketch is not None else len(_WORD.findall(text))
+        if words < MIN_WORDS:
             return
         chash = row["content_hash"] or content_hash(text)
         twin = self.db.execute(
@@ -351,41 +414,70 @@ class Deduplicator:
                             [twin[0], article_id])
             if twin[1] == row["site"]:
                 return  # an alias is not indexed: the caller merges it into its twin
-        hashes = shingles(text) if hashes is None else hashes
-        signature = self.hasher.signature(hashes)
+        if text_sketch is None or text_sketch.signature.size != self.hasher.num_perm:
+            text_sketch = sketch(text, self.hasher)
+        signature = text_sketch.signature
         month = period(row["published"], row["first_seen"])
-        self.db.execute("insert into minhashes (article_id, content_hash, signature, period) "
-                        "values (?, ?, ?, ?)", [article_id, chash, signature.tobytes(), month])
+        self.db.execute("insert into minhashes (article_id, content_hash, signature, period, "
+                        "sample) values (?, ?, ?, ?, ?)",
+                        [article_id, chash, signature.tobytes(), month,
+                         text_sketch.sample.astype("<u4").tobytes()])
         buckets = self._buckets(signature)
-        months = list(range(month - WINDOW_MONTHS, month + WINDOW_MONTHS + 1))
-        # period in (...) rather than between: equality on both key columns, one seek each
-        candidates = {other for (other,) in self.db.execute(
-            f"select article_id from lsh_bands where period in ({','.join('?' * len(months))})"
-            f" and bucket in ({','.join('?' * len(buckets))})", [*months, *buckets])}
+        months = range(month - WINDOW_MONTHS, month + WINDOW_MONTHS + 1)
+        candidates = [other for other in self._candidates(months, buckets) if other != article_id]
         self.db.conn.executemany("insert or ignore into lsh_bands values (?, ?, ?)",
                                  [(month, bucket, article_id) for bucket in buckets])
-        matches = []
-        for other in self._plausible(signature, sorted(candidates - {article_id})):
-            similarity = round(jaccard(hashes, shingles(self._article(other)["text"] or "")), 4)
-            if similarity >= self.threshold:
-                matches.append((other, similarity))
+        matches = self._verify(text_sketch, candidates)
         if matches:
             self._link(article_id, matches)
 
-    def _plausible(self, signature: np.ndarray, others: list[int]) -> list[int]:
-        """The candidates worth an exact check: signatures agreeing on at least
-        ``PREFILTER`` of their positions."""
-        kept = []
-        for start in range(0, len(others), 500):
-            chunk = others[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for other, blob in self.db.execute(
-                    f"select article_id, signature from minhashes where article_id in ({marks})",
-                    chunk):
-                if np.count_nonzero(np.frombuffer(blob, "<u4") == signature) >= \
-                        PREFILTER * signature.size:
-                    kept.append(other)
-        return sorted(kept)
+    def _candidates(self, months: range, buckets: list[int]) -> list[int]:
+        """The articles sharing a band with the signature: at most ``BUCKET_LIMIT`` (the
+        newest) per bucket and month, the ``MAX_CANDIDATES`` sharing the most bands."""
+        keys = len(months) * len(buckets)
+        sql = self._candidate_sql.get(keys)
+        if sql is None:  # one statement: each (month, bucket) a seek and a short range scan
+            one = ("select article_id from (select article_id from lsh_bands where period = ?"
+                   f" and bucket = ? order by article_id desc limit {BUCKET_LIMIT})")
+            sql = self._candidate_sql[keys] = (
+                f"select article_id from ({' union all '.join([one] * keys)}) "
+                f"group by article_id order by count(*) desc, article_id desc "
+                f"limit {MAX_CANDIDATES}")
+        params = [value for m in months for b in buckets for value in (m, b)]
+        return [other for (other,) in self.db.execute(sql, params)]
+
+    def _verify(self, text_sketch: TextSketch,
+                candidates: list[int]) -> list[tuple[int, float]]:
+        """The candidates at least THRESHOLD alike, with their Jaccard: estimated from the
+        samples, exact for the ``MAX_EXACT`` nearest the threshold within ``EXACT_MARGIN``."""
+        if not candidates:
+            return []
+        samples = self._samples(candidates)
+        ids = sorted(samples)
+        estimates = estimate_jaccard(text_sketch.sample, [samples[i] for i in ids])
+        similarity = dict(zip(ids, estimates.tolist(), strict=True))
+        near = sorted((i for i in ids if abs(similarity[i] - self.threshold) < EXACT_MARGIN),
+                      key=lambda i: (abs(similarity[i] - self.threshold), i))
+        for other in near[:MAX_EXACT]:
+            stored = self._one("select text from articles where id = ?", [other]) or ""
+            similarity[other] = jaccard(text_sketch.hashes, shingles(stored))
+        return [(i, round(similarity[i], 4)) for i in ids if similarity[i] >= self.threshold]
+
+    def _samples(self, ids: list[int]) -> dict[int, np.ndarray]:
+        """The stored samples of indexed articles; made from the text (and stored) for
+        those indexed before samples were (``migrate_samples``)."""
+        marks = ",".join("?" * len(ids))
+        found = {}
+        for other, blob in self.db.execute(
+                f"select article_id, sample from minhashes where article_id in ({marks})", ids):
+            if blob is None:
+                stored = self._one("select text from articles where id = ?", [other]) or ""
+                found[other] = sample(shingles(stored))
+                self.db.execute("update minhashes set sample = ? where article_id = ?",
+                                [found[other].astype("<u4").tobytes(), other])
+            else:
+                found[other] = np.frombuffer(blob, "<u4")
+        return found
 
     def _link(self, article_id: int, matches: list[tuple[int, float]]) -> None:
         """Record the edges, raise similarities, and join or merge the neighbours' clusters."""
@@ -509,4 +601,4 @@ class Deduplicator:
 
     def _save_settings(self) -> None:
         self.db.execute("insert or replace into dedup_settings (key, value) values ('params', ?)",
-                        [self.settings])
+                        [json.dumps(self.params)])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from .dedup import migrate_dedup, migrate_lsh_periods
+from .dedup import migrate_dedup, migrate_lsh_periods, migrate_samples
 from .urls import canonical_url
 
 __all__ = ["MIGRATIONS"]
@@ -160,3 +160,11 @@ def m008_page_dictionaries(db: sqlite_utils.Database) -> None:
     # A crawl of a site without a dictionary starts from its stored pages without one
     # (Archive.page_samples): found by this index, not by scanning every page of the archive.
     db["pages"].create_index(["site", "dictionary_id"])
+
+
+@MIGRATIONS()
+def m009_dedup_samples(db: sqlite_utils.Database) -> None:
+    """Near-duplicate candidates are verified from a bottom-k sample of each text stored in
+    ``minhashes`` (``scraper/dedupsample.py``) instead of re-shingling their texts; articles
+    indexed before get theirs the first time they are candidates."""
+    migrate_samples(db)

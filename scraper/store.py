@@ -26,7 +26,7 @@ import sqlite_utils
 
 from .article import Article
 from .config import SiteConfig
-from .dedup import Deduplicator, content_hash, shingles
+from .dedup import Deduplicator, TextSketch, content_hash, sketch
 from .errors import ArchiveError, CrawlLockedError
 from .fetchtypes import TRANSIENT_OUTCOMES
 from .pages import PAGE_COMPRESSION, PageDictionary, compress_page
@@ -51,19 +51,19 @@ def utcnow() -> str:
 @dataclass
 class Packed:
     """What storing an article costs in CPU before any SQL: the compressed page and the
-    text's shingles. The crawl makes it on a worker thread (``pack``) so that the write on
-    the event loop is SQL only; measured on 6,000-word articles, that halves the time a
-    batch holds the loop (0.58 s -> 0.25 s for 25 of them), time in which every in-flight
-    fetch's deadline runs on."""
+    text's dedup sketch (shingles, MinHash signature, sample). The crawl makes it on a worker
+    thread (``pack``) so that the write on the event loop is SQL only; measured on
+    6,000-word articles, that halves the time a batch holds the loop (0.58 s -> 0.25 s for
+    25 of them), time in which every in-flight fetch's deadline runs on."""
 
     body: bytes
     size: int  # of the page as fetched
-    shingles: Any  # numpy uint64 array, as dedup.shingles() returns
+    sketch: TextSketch
     dictionary_id: int | None = None  # the site dictionary ``body`` was compressed with
 
 
 def pack(body: bytes, text: str, dictionary: PageDictionary | None = None) -> Packed:
-    return Packed(compress_page(body, dictionary), len(body), shingles(text),
+    return Packed(compress_page(body, dictionary), len(body), sketch(text),
                   dictionary.id if dictionary else None)
 
 
@@ -380,7 +380,7 @@ class Archive:
             "where article_id = ?) and +target_article_id is null", [article_id]).fetchall()
         self.db.conn.executemany("update links set target_article_id = ? where id = ?",
                                  [(article_id, key) for (key,) in inbound])
-        found = self.dedup.add(article_id, o.packed.shingles if o.packed else None)
+        found = self.dedup.add(article_id, o.packed.sketch if o.packed else None)
         if found.kind == "alias" and found.alias_of not in (None, article_id):
             # The same text under another URL of the same site: one article, more URLs.
             self._merge_into(article_id, found.alias_of)
