@@ -1,6 +1,7 @@
 """Benchmark: where a crawl's time goes, and whether a process pool for extraction would pay.
 
     python bench/profile_crawl.py [--pages 1500] [--site-dir DIR] [--sample 300]
+                                  [--fixture distinct|shared] [--concurrency 32]
 
 1. **Profile**: the real ``scraper.crawl.crawl`` under cProfile on the crawl benchmark's
    fixture site (bench/fixture_site.py, served from another process on 127.0.0.1), limited
@@ -32,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import machine, median  # noqa: E402
 from crawl_pipeline import site_file  # noqa: E402
-from fixture_site import Served, build_site  # noqa: E402
+from fixture_site import FIXTURES, Served, build_site  # noqa: E402
 
 STAGES = {  # stage -> (file suffix, function name) whose cumulative time is the stage
     "fetch": [("scraper/fetch.py", "fetch")],
@@ -49,13 +50,13 @@ def _cum(stats: pstats.Stats, suffix: str, name: str) -> float:
                if f.endswith(suffix) and n == name)
 
 
-def profile(base: str, work: Path, pages: int) -> None:
+def profile(base: str, work: Path, pages: int, concurrency: int) -> None:
     from scraper.crawl import crawl
     from scraper.parsepage import PageParser, parse_page
 
     config = work / "config"
     (config / "sites").mkdir(parents=True)
-    (config / "sites" / "herald.toml").write_text(site_file(base, 8))
+    (config / "sites" / "herald.toml").write_text(site_file(base, concurrency))
     profiler = cProfile.Profile()
     # The crawl parses on worker threads, which cProfile does not follow: for this run the
     # parse happens inline on the loop's thread so that one profiler sees every stage.
@@ -196,12 +197,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=1500)
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--site-dir", type=Path)
+    parser.add_argument("--fixture", choices=FIXTURES, default="distinct")
+    parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args(argv)
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory() as tmp:
-        root = build_site(args.site_dir or Path(tmp) / "site", 5000)
+        root = build_site((args.site_dir or Path(tmp)) / f"{args.fixture}-5000", 5000,
+                          args.fixture)
         with Served(root) as base:
-            profile(base, Path(tmp), args.pages)
+            profile(base, Path(tmp), args.pages, args.concurrency)
             pool_prototype(base, root, args.sample)
     return 0
 
