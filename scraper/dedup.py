@@ -22,7 +22,7 @@ cannot see that; this module does, on the text:
   gives.
 
 The text-side work (shingles, signature, sample: ``sketch``) needs only the text, so the
-crawl does it on its parse threads; ``Deduplicator.add`` is then SQL and a little numpy.
+crawl does it on its parse thread; ``Deduplicator.add`` is then SQL and a little numpy.
 
 MinHash is our own, on numpy (multiply-shift hashing of 64-bit shingle hashes: 0.6 ms for a
 600-word article, 12 times faster than the same in pure Python, bit-identical to it).
