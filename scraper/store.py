@@ -19,6 +19,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,7 @@ class Archive:
         self.path = Path(path)
         self._lock_file: Any = None
         self._url_keys: dict[str, Callable[[str], str]] = {}
+        self._sql: dict[tuple, str] = {}  # statements of _insert and _update
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
@@ -163,7 +165,8 @@ class Archive:
         if not existing:
             row["first_crawled"] = now
         self.db["sites"].upsert(row, pk="name")
-        self._url_keys[site.name] = site.url_key
+        # memoised as the frontier's: every article names the same widget and menu targets
+        self._url_keys[site.name] = lru_cache(maxsize=1 << 12)(site.url_key)
 
     def start_crawl(self, sites: Iterable[str]) -> int:
         return self.db["crawls"].insert(
@@ -264,12 +267,33 @@ class Archive:
                 elif outcome.outcome == "not_modified":
                     row = self.frontier_get(outcome.url)
                     if row and row["article_id"]:
-                        self.db["articles"].update(row["article_id"], {"last_seen": utcnow()})
+                        self._update("articles", row["article_id"], {"last_seen": utcnow()})
                         counts["articles_unchanged"] += 1
                 if outcome.page_id is None:
                     self._update_frontier(outcome, article_id)
                 self._insert_discovered(outcome.site, outcome.discovered)
         return counts
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert one row of a crawl batch; returns its rowid. Plain SQL: sqlite-utils'
+        ``insert`` looks the table up in sqlite_master and builds its statement every call,
+        a dozen queries per article in a batch that holds the event loop."""
+        columns = tuple(row)
+        sql = self._sql.get((table, columns))
+        if sql is None:
+            sql = self._sql[(table, columns)] = (
+                f"insert into {table} ({', '.join(columns)}) values "
+                f"({', '.join('?' * len(columns))})")
+        return self.db.execute(sql, list(row.values())).lastrowid
+
+    def _update(self, table: str, key: int, values: dict[str, Any]) -> None:
+        """Update one row by id (see ``_insert``)."""
+        columns = tuple(values)
+        sql = self._sql.get((table, columns, "update"))
+        if sql is None:
+            sql = self._sql[(table, columns, "update")] = (
+                f"update {table} set {', '.join(f'{c} = ?' for c in columns)} where id = ?")
+        self.db.execute(sql, [*values.values(), key])
 
     def _insert_discovered(self, site: str, entries: list[tuple]) -> None:
         now = utcnow()
@@ -304,22 +328,20 @@ class Archive:
              "hint": json.dumps(o.hint) if o.hint else None, "article_id": article_id})
 
     def _insert_fetch(self, crawl_id: int, o: PageOutcome) -> int:
-        return self.db["fetches"].insert(
-            {"crawl_id": crawl_id, "site": o.site, "url": o.url, "final_url": o.final_url,
-             "kind": o.kind, "status": o.status, "outcome": o.outcome, "error": o.error,
-             "content_type": o.content_type, "bytes": o.bytes, "elapsed": round(o.elapsed, 4),
-             "attempts": o.attempts, "fetched_at": utcnow()}
-        ).last_pk
+        return self._insert("fetches", {
+            "crawl_id": crawl_id, "site": o.site, "url": o.url, "final_url": o.final_url,
+            "kind": o.kind, "status": o.status, "outcome": o.outcome, "error": o.error,
+            "content_type": o.content_type, "bytes": o.bytes, "elapsed": round(o.elapsed, 4),
+            "attempts": o.attempts, "fetched_at": utcnow()})
 
     def _insert_page(self, fetch_id: int, o: PageOutcome) -> int:
-        return self.db["pages"].insert(
-            {"fetch_id": fetch_id, "site": o.site, "url": o.url, "final_url": o.final_url,
-             "status": o.status, "headers": json.dumps(o.headers),
-             "body": o.packed.body if o.packed else compress_page(o.body or b""),
-             "body_size": o.packed.size if o.packed else len(o.body or b""),
-             "compression": PAGE_COMPRESSION, "fetched_at": utcnow(),
-             "dictionary_id": o.packed.dictionary_id if o.packed else None}
-        ).last_pk
+        return self._insert("pages", {
+            "fetch_id": fetch_id, "site": o.site, "url": o.url, "final_url": o.final_url,
+            "status": o.status, "headers": json.dumps(o.headers),
+            "body": o.packed.body if o.packed else compress_page(o.body or b""),
+            "body_size": o.packed.size if o.packed else len(o.body or b""),
+            "compression": PAGE_COMPRESSION, "fetched_at": utcnow(),
+            "dictionary_id": o.packed.dictionary_id if o.packed else None})
 
     def _store_article(self, o: PageOutcome, page_id: int | None,
                        crawl_id: int) -> tuple[int, str]:
@@ -347,24 +369,24 @@ class Archive:
         if o.hint:
             row["discovery"] = json.dumps(o.hint)
         if existing is None:
-            article_id = self.db["articles"].insert(
-                {**row, "url": key, "first_seen": now, "version": 1}
-            ).last_pk
+            article_id = self._insert("articles",
+                                      {**row, "url": key, "first_seen": now, "version": 1})
             state = "articles_new"
         else:
             article_id = existing
-            old = self.db["articles"].get(article_id)
+            cursor = self.db.execute("select * from articles where id = ?", [article_id])
+            old = dict(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
             changed = [f for f in ("title", "text") if old[f] != row[f]]
             if changed:
-                self.db["article_versions"].insert(
-                    {"article_id": article_id, "title": old["title"], "text": old["text"],
-                     "content_hash": old["content_hash"], "modified": old["modified"],
-                     "first_seen": old["first_seen"], "replaced_at": now,
-                     "crawl_id": crawl_id, "changed": json.dumps(changed)})
+                self._insert("article_versions", {
+                    "article_id": article_id, "title": old["title"], "text": old["text"],
+                    "content_hash": old["content_hash"], "modified": old["modified"],
+                    "first_seen": old["first_seen"], "replaced_at": now,
+                    "crawl_id": crawl_id, "changed": json.dumps(changed)})
                 row["version"] = (old["version"] or 1) + 1
-                self.db["articles"].update(article_id, row)
+                self._update("articles", article_id, row)
             else:
-                self.db["articles"].update(article_id, {"last_seen": now, "page_id": page_id})
+                self._update("articles", article_id, {"last_seen": now, "page_id": page_id})
             state = "articles_updated" if changed else "articles_unchanged"
         for url, source in variants.items():
             self._add_url(url, article_id, source, now, o.site)
@@ -417,5 +439,5 @@ class Archive:
                          "title": link.title, "url": link.url, "teaser": link.teaser,
                          "heading": link.heading, "target_url": target,
                          "target_article_id": self.article_id(target, site)})
-        if rows:
-            self.db["links"].insert_all(rows)
+        for link_row in rows:
+            self._insert("links", link_row)
