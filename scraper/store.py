@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from sqlite_utils.utils import sqlite3
 
 from .article import Article
 from .config import SiteConfig
@@ -43,6 +44,11 @@ __all__ = ["Archive", "PageOutcome", "Packed", "content_hash", "pack", "utcnow"]
 # speed inserts up (appending 6,000 articles: 1,719/s with 4 MiB, 596/s with 64 MiB, noisy);
 # bench/archive_scale.py measures the whole archive with this setting.
 PRAGMAS = ("busy_timeout = 5000", "foreign_keys = ON", "synchronous = NORMAL")
+# Prepared statements the connection keeps (Python's default: 128). A crawl batch runs more
+# distinct statements than that (IN lists of every length, sqlite-utils' savepoints, each
+# named anew), and the cache then evicted dedup's candidate query (96 subqueries): prepared
+# again for every article it cost 0.6-1.1 ms of CPU instead of 0.1 (bench/dedup_scale.py).
+STATEMENT_CACHE = 1024
 
 
 def utcnow() -> str:
@@ -111,7 +117,8 @@ class Archive:
         self._sql: dict[tuple, str] = {}  # statements of _insert and _update
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite_utils.Database(self.path)
+            self.db = sqlite_utils.Database(sqlite3.connect(self.path,
+                                                            cached_statements=STATEMENT_CACHE))
             for pragma in PRAGMAS:  # busy_timeout first: switching to WAL may wait
                 self.db.execute(f"PRAGMA {pragma}")
             self.db.enable_wal()
