@@ -50,12 +50,13 @@ def estimate_jaccard(own: np.ndarray, others: list[np.ndarray],
     if not others:
         return np.zeros(0)
     own = own[:size]
-    matrix = np.full((len(others), size), _PAD, dtype=np.uint32)
-    lengths = np.zeros(len(others), dtype=np.int64)
-    for row, other in enumerate(others):
-        other = other[:size]
-        matrix[row, : other.size] = other
-        lengths[row] = other.size
+    lengths = np.array([min(size, other.size) for other in others])
+    if lengths.min() == size:  # the usual case: texts of more than `size` shingles
+        matrix = np.vstack([other[:size] for other in others])
+    else:
+        matrix = np.full((len(others), size), _PAD, dtype=np.uint32)
+        for row, other in enumerate(others):
+            matrix[row, : lengths[row]] = other[:size]
     if not own.size:
         return np.zeros(len(others))
     below = np.searchsorted(own, matrix)  # values of `own` smaller than each c[j]
