@@ -50,9 +50,9 @@ import sqlite_utils
 from .dedupsample import SAMPLE_SIZE, estimate_jaccard, sample
 
 __all__ = [
-    "MIN_WORDS", "NUM_PERM", "SHINGLE_WORDS", "THRESHOLD", "WINDOW_MONTHS", "DedupResult",
-    "Deduplicator", "MinHasher", "TextSketch", "content_hash", "jaccard", "lsh_buckets",
-    "lsh_rows",
+    "BUCKET_LIMIT", "EXACT_MARGIN", "MAX_CANDIDATES", "MAX_EXACT", "MIN_WORDS", "NUM_PERM",
+    "PREFILTER", "SHINGLE_WORDS", "THRESHOLD", "WINDOW_MONTHS", "DedupResult", "Deduplicator",
+    "MinHasher", "TextSketch", "content_hash", "jaccard", "lsh_buckets", "lsh_rows",
     "migrate_dedup", "migrate_lsh_periods", "migrate_samples", "period", "shingles", "sketch",
 ]
 

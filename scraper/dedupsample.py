@@ -14,7 +14,8 @@ shingles; a text with fewer shingles keeps them all). For two texts A and B, the
 ``k`` values of the union of their samples are the smallest ``k`` of A | B, and the share of
 them that both samples hold estimates J(A, B) (Broder's bottom-k estimator), with a standard
 deviation of at most sqrt(J (1 - J) / k): 0.031 at J = 0.4 for k = 256, less for long texts
-(sampling without replacement). Two complete samples give the exact Jaccard. Collisions of
+(sampling without replacement). Two complete samples (texts of fewer than k shingles) give
+the exact Jaccard. Collisions of
 32-bit values are negligible: the sampled values lie below ~2^32 k / n, and two samples of
 256 share a value by chance with P ~ 4e-5.
 """
@@ -63,7 +64,11 @@ def estimate_jaccard(own: np.ndarray, others: list[np.ndarray],
     member = (own[np.minimum(below, own.size - 1)] == matrix) & (matrix != _PAD)
     common_before = np.cumsum(member, axis=1) - member  # shared values before position j
     rank = np.arange(1, size + 1) + below - common_before
-    # k of the union: `size`, or the whole union when both samples are complete sets
-    union = np.minimum(size, own.size + lengths - member.sum(axis=1))
-    shared = (member & (rank <= union[:, None])).sum(axis=1)
-    return shared / np.maximum(union, 1)
+    # k of the union: `size`, or the whole union when it has fewer values
+    common = member.sum(axis=1)
+    union = np.minimum(size, own.size + lengths - common)
+    estimate = (member & (rank <= union[:, None])).sum(axis=1) / np.maximum(union, 1)
+    if own.size < size:  # both samples complete: the exact Jaccard of the two sets
+        complete = lengths < size
+        estimate[complete] = common[complete] / (own.size + lengths[complete] - common[complete])
+    return estimate
