@@ -96,17 +96,17 @@ def _row(run, pages: int, articles: int, db: Path, timeouts: int, stamps: list[s
     return {"pages": pages, "articles": articles, "wall": run.wall,
             "pages_per_s": pages / run.wall, "cpu_per_page_ms": run.cpu / max(1, pages) * 1000,
             "peak_rss_mib": run.peak_rss / 2**20, "db_mib": size / 2**20,
-            "timeouts": timeouts, "rc": run.returncode, "per_minute": per_minute(stamps)}
+            "timeouts": timeouts, "rc": run.returncode, "stamps": stamps}
 
 
-def per_minute(stamps: list[str]) -> list[float]:
-    """Rows written per second in each full minute from the first one (the last, partial
-    minute left out)."""
+def per_interval(stamps: list[str], seconds: float = 60) -> list[float]:
+    """Rows written per second in each full interval from the first one (the last, partial
+    interval left out)."""
     times = sorted(datetime.fromisoformat(t.replace(" ", "T")).timestamp() for t in stamps)
     if not times:
         return []
-    counts = Counter(int((t - times[0]) // 60) for t in times)
-    return [counts.get(m, 0) / 60 for m in range(max(counts))]
+    counts = Counter(int((t - times[0]) // seconds) for t in times)
+    return [counts.get(m, 0) / seconds for m in range(max(counts))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["newsarchive", "scrapy"])
     parser.add_argument("--per-minute", action="store_true",
                         help="print each run's pages/s minute by minute")
+    parser.add_argument("--interval", type=float, default=60,
+                        help="with --per-minute: also the rates over intervals this long (s)")
     args = parser.parse_args(argv)
     print(f"machine: {machine()}")
     fixtures = FIXTURES if args.fixture == "both" else (args.fixture,)
@@ -166,7 +168,10 @@ def bench_fixture(fixture: str, args: argparse.Namespace, tmp: Path) -> list[str
                       f"{r['timeouts']} timeouts (exit {r['rc']})", flush=True)
                 if args.per_minute:
                     print("    pages/s by minute: "
-                          + " ".join(f"{v:.1f}" for v in r["per_minute"]), flush=True)
+                          + " ".join(f"{v:.1f}" for v in per_interval(r["stamps"])), flush=True)
+                if args.per_minute and args.interval != 60:
+                    print(f"    pages/s by {args.interval:.0f} s: " + " ".join(
+                        f"{v:.0f}" for v in per_interval(r["stamps"], args.interval)), flush=True)
     answered = [float(line.split()[0]) for line in log.read_text().splitlines() if line]
     print(f"server log: {len(answered)} requests, slowest answer {max(answered or [0]):.1f} ms"
           f" (deadline 30,000 ms)")
@@ -175,7 +180,7 @@ def bench_fixture(fixture: str, args: argparse.Namespace, tmp: Path) -> list[str
           f"{'CPU ms/page':>12}{'peak RSS MiB':>13}{'DB MiB':>8}{'timeouts':>9}")
     med = {}
     for name, runs in results.items():
-        med[name] = {k: median([r[k] for r in runs]) for k in runs[0] if k != "per_minute"}
+        med[name] = {k: median([r[k] for r in runs]) for k in runs[0] if k != "stamps"}
         m = med[name]
         print(f"{name:<20}{m['pages']:>7.0f}{m['articles']:>9.0f}{m['wall']:>8.1f}"
               f"{m['pages_per_s']:>9.1f}{m['cpu_per_page_ms']:>12.1f}{m['peak_rss_mib']:>13.0f}"
@@ -193,7 +198,7 @@ def bench_fixture(fixture: str, args: argparse.Namespace, tmp: Path) -> list[str
                         f"<= 0.5x: {'met' if rss <= 0.5 else 'MISSED'})")
     if args.per_minute and "newsarchive" in results:
         for r in results["newsarchive"]:
-            rates = r["per_minute"]
+            rates = per_interval(r["stamps"])
             if len(rates) >= 2:
                 held = rates[-1] / rates[0]
                 verdicts.append(f"{fixture}: newsarchive's last full minute {rates[-1]:.1f} "
