@@ -12,10 +12,11 @@
    extract (``extract_tree``), dedup (``Deduplicator.add``), store (``write_batch`` less
    dedup); "other" is the event loop, scheduling and logging.
 2. **Where to parse**: on ``--sample`` fetched pages, ``parsepage.parse_page`` (decode,
-   parse, links, extract) inline on one thread, on 2 threads (what the crawl does), and in a
-   ``ProcessPoolExecutor`` of 2 workers (bodies sent, results returned: the pickling is
-   paid); then an asyncio fetch-and-parse loop (httpx, 8 in flight) with each. Medians of
-   3 passes, and the RSS the worker processes would add.
+   parse, links, extract) and ``store.pack`` (compression, dedup sketch) inline on one
+   thread, on 1 thread (what the crawl does), and in a ``ProcessPoolExecutor`` of 2 workers
+   (bodies sent, results returned: the pickling is paid); then an asyncio fetch-and-parse
+   loop (httpx, 8 in flight) with each. Medians of 3 passes, and the RSS the worker
+   processes would add.
 """
 
 from __future__ import annotations
@@ -109,11 +110,14 @@ def _site():
 
 
 def process_page(args: tuple[bytes, str, str]):
-    """What the crawl does with a page's CPU: scraper.parsepage.parse_page."""
+    """What the crawl does with a page's CPU off its event loop: scraper.parsepage.parse_page,
+    then for an article ``store.pack`` (the compressed page and the text's dedup sketch)."""
     from scraper.parsepage import parse_page
+    from scraper.store import pack
 
     body, content_type, url = args
-    return parse_page(body, content_type, url, _site())
+    page = parse_page(body, content_type, url, _site())
+    return page, pack(body, page.article.text) if page.article else None
 
 
 async def _fetch_all(base: str, paths: list[str]) -> list[tuple[bytes, str, str]]:
@@ -166,9 +170,9 @@ def pool_prototype(base: str, root: Path, sample: int) -> None:
     for job in jobs[:20]:
         process_page(job)  # warm
     modes: dict[str, tuple[list[float], list[float]]] = {
-        "inline": ([], []), "threads of 2": ([], []), "processes of 2": ([], [])}
-    with ThreadPoolExecutor(2) as threads, ProcessPoolExecutor(2) as processes:
-        pools: dict[str, Executor | None] = {"inline": None, "threads of 2": threads,
+        "inline": ([], []), "thread of 1": ([], []), "processes of 2": ([], [])}
+    with ThreadPoolExecutor(1) as threads, ProcessPoolExecutor(2) as processes:
+        pools: dict[str, Executor | None] = {"inline": None, "thread of 1": threads,
                                              "processes of 2": processes}
         list(processes.map(process_page, jobs[:20]))  # start and warm the workers
         workers_rss = _rss_mib(list(processes._processes))  # type: ignore[attr-defined]
@@ -185,11 +189,11 @@ def pool_prototype(base: str, root: Path, sample: int) -> None:
     print(f"\nparse on the event loop, on threads, or in processes ({len(jobs)} article pages, "
           "median of 3; pages/s)")
     print(f"{'':<40}" + "".join(f"{name:>16}" for name in modes))
-    for row, label in ((0, "parse_page only"), (1, "fetch (httpx, 8 in flight) + parse")):
+    for row, label in ((0, "parse_page + pack"), (1, "fetch (httpx, 8 in flight) + parse")):
         inline = median(modes["inline"][row])
         cells = (f"{median(v[row]):.1f} ({median(v[row]) / inline:.2f}x)" for v in modes.values())
         print(f"{label:<40}" + "".join(f"{cell:>16}" for cell in cells))
-    print(f"the 2 worker processes' RSS: {workers_rss:.0f} MiB (the crawl's peak is ~93 MiB)")
+    print(f"the 2 worker processes' RSS: {workers_rss:.0f} MiB (the crawl's peak is ~95 MiB)")
 
 
 def main(argv: list[str] | None = None) -> int:
