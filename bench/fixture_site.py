@@ -1,5 +1,5 @@
-"""The crawl benchmarks' fixture: a 5,000-article tagDiv site of realistic page size, served
-on 127.0.0.1 by a small asyncio server that is not the bottleneck.
+"""The crawl benchmarks' fixtures: tagDiv sites of realistic page size, served on 127.0.0.1
+by a small asyncio server that is not the bottleneck.
 
     python bench/fixture_site.py --serve DIR        # (internal) serve DIR, print the port
     python bench/fixture_site.py --load URL ...     # (internal) load-test a server
@@ -9,8 +9,13 @@ on 127.0.0.1 by a small asyncio server that is not the bottleneck.
 inline theme configuration script and stylesheet, a mega menu, a comment thread and a
 footer, as WordPress news sites carry; the padding lives here, not in the package. AMP
 copies are left out (and their ``<link rel=amphtml>``), so that both crawlers fetch the
-same pages. The server keeps every file in memory, gzipped when the client accepts it (as
-a real server does), HTTP/1.1 keep-alive, 301 to the trailing slash, 404 page.
+same pages. Two kinds of text (``FIXTURES``): ``distinct`` articles share no paragraphs;
+``shared`` ones are recombined from a pool of paragraphs plus random words
+(``benchlib.SharedParagraphs``) and published 3 minutes apart, so that every article has
+near-duplicate candidates that are no copies, all within dedup's month window. The server
+keeps every file in memory, gzipped when the client accepts it (as a real server does),
+HTTP/1.1 keep-alive, 301 to the trailing slash, 404 page, and can log how long it took to
+answer each request.
 """
 
 from __future__ import annotations
@@ -75,26 +80,36 @@ def _padding(rng: random.Random, number: int) -> tuple[str, str]:
 _AMP = re.compile(r'<link rel="amphtml"[^>]*>\s*')
 
 
-def build_site(dest: Path, articles: int = 5000) -> Path:
+FIXTURES = ("distinct", "shared")
+
+
+def build_site(dest: Path, articles: int = 5000, kind: str = "distinct") -> Path:
     """Render and pad the site under ``dest`` (reused when ``dest/BUILT`` says so)."""
+    from datetime import datetime, timedelta
+
     from scraper.demo import render_demo_site, synthetic_data
 
     marker = dest / "BUILT"
-    if marker.is_file() and marker.read_text() == f"{articles} v2":
+    if marker.is_file() and marker.read_text() == f"{articles} {kind} v3":
         return dest
     if dest.exists():
         shutil.rmtree(dest)
     data = synthetic_data(articles)
     # synthetic_data's stories are drawn from ~7,000 sentences, so any two share many word
-    # 5-shingles: near-duplicate detection then checks hundreds of candidates per article,
-    # which no real site causes. Real-looking text instead: ~600 Zipfian words per story.
-    from benchlib import TextModel
+    # 5-shingles. Real-looking text instead: ~600 Zipfian words per story, in paragraphs of
+    # their own (distinct) or partly from a shared pool (shared).
+    from benchlib import SharedParagraphs, TextModel
 
     model = TextModel(sample_seed=articles)
-    for article in data["articles"]:
-        paragraphs = model.article(600).split("\n\n")
+    pool = SharedParagraphs(seed=articles) if kind == "shared" else None
+    first = datetime.fromisoformat(data["articles"][0]["published"])
+    for n, article in enumerate(data["articles"]):
+        paragraphs = pool.article() if pool else model.article(600).split("\n\n")
         article["paragraphs"] = [*paragraphs[:3], article["paragraphs"][3], *paragraphs[3:]]
         article["description"] = paragraphs[0][:150]
+        if pool:
+            article["published"] = article["modified"] = \
+                (first + timedelta(minutes=3 * n)).isoformat()
     render_demo_site(dest, data)
     rng = random.Random(articles)
     for number, page in enumerate(sorted(dest.glob("*/index.html"))):
@@ -108,7 +123,7 @@ def build_site(dest: Path, articles: int = 5000) -> Path:
         html = _AMP.sub("", html).replace("</head>", head + "</head>", 1)
         html = html.replace("</body>", body + "</body>", 1)
         page.write_text(html, encoding="utf-8")
-    marker.write_text(f"{articles} v2")
+    marker.write_text(f"{articles} {kind} v3")
     return dest
 
 
@@ -149,6 +164,7 @@ class _Http(asyncio.Protocol):
     not_found: tuple[bytes, bytes, str] = (b"Not Found", gzip.compress(b"Not Found"),
                                            "text/plain")
     base = ""
+    log = None  # a line-buffered file: milliseconds from request to response written, path
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -161,6 +177,7 @@ class _Http(asyncio.Protocol):
             self._answer(head)
 
     def _answer(self, head: bytes) -> None:
+        started = time.perf_counter()
         lines = head.decode("latin-1").split("\r\n")
         method, target = (lines[0].split(" ") + ["", ""])[:2]
         headers = {k.strip().lower(): v.strip() for k, _, v in
@@ -181,9 +198,11 @@ class _Http(asyncio.Protocol):
             (f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(payload)}"
              f"\r\n{extra}Connection: keep-alive\r\n\r\n").encode()
             + (payload if method != "HEAD" else b""))
+        if self.log is not None:
+            self.log.write(f"{(time.perf_counter() - started) * 1000:.2f} {status[:3]} {path}\n")
 
 
-def serve(root: Path) -> None:
+def serve(root: Path, log: Path | None = None) -> None:
     async def main() -> None:
         loop = asyncio.get_running_loop()
         server = await loop.create_server(_Http, "127.0.0.1", 0, backlog=512)
@@ -191,6 +210,8 @@ def serve(root: Path) -> None:
         base = f"http://127.0.0.1:{port}"
         _Http.files = load_files(root, base)
         _Http.base = base
+        if log is not None:
+            _Http.log = open(log, "a", buffering=1)  # noqa: SIM115 - open until killed
         if "/404.html" in _Http.files:
             _Http.not_found = _Http.files["/404.html"]
         print(port, flush=True)
@@ -200,12 +221,14 @@ def serve(root: Path) -> None:
 
 
 class Served:
-    """``with Served(root) as base_url:`` the site in a child process on 127.0.0.1."""
+    """``with Served(root) as base_url:`` the site in a child process on 127.0.0.1 (logging
+    each request's answer time to ``log``, when given)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, log: Path | None = None) -> None:
         import subprocess
 
-        self.proc = subprocess.Popen([sys.executable, __file__, "--serve", str(root)],
+        extra = ["--log", str(log)] if log else []
+        self.proc = subprocess.Popen([sys.executable, __file__, "--serve", str(root), *extra],
                                      stdout=subprocess.PIPE, text=True)
         port = self.proc.stdout.readline().strip()  # type: ignore[union-attr]
         if not port:
@@ -263,11 +286,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--serve", type=Path)
     parser.add_argument("--load")
+    parser.add_argument("--log", type=Path)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve)
+        serve(args.serve, args.log)
     elif args.load:
         paths = sys.stdin.read().split()
         t0 = time.perf_counter()

@@ -1,6 +1,7 @@
 """Benchmark: where a crawl's time goes, and whether a process pool for extraction would pay.
 
     python bench/profile_crawl.py [--pages 1500] [--site-dir DIR] [--sample 300]
+                                  [--fixture distinct|shared] [--concurrency 32]
 
 1. **Profile**: the real ``scraper.crawl`` under cProfile on the crawl benchmark's
    fixture site (bench/fixture_site.py, served from another process on 127.0.0.1), limited
@@ -11,10 +12,11 @@
    extract (``extract_tree``), dedup (``Deduplicator.add``), store (``write_batch`` less
    dedup); "other" is the event loop, scheduling and logging.
 2. **Where to parse**: on ``--sample`` fetched pages, ``parsepage.parse_page`` (decode,
-   parse, links, extract) inline on one thread, on 2 threads (what the crawl does), and in a
-   ``ProcessPoolExecutor`` of 2 workers (bodies sent, results returned: the pickling is
-   paid); then an asyncio fetch-and-parse loop (httpx, 8 in flight) with each. Medians of
-   3 passes, and the RSS the worker processes would add.
+   parse, links, extract) and ``store.pack`` (compression, dedup sketch) inline on one
+   thread, on 1 thread (what the crawl does), and in a ``ProcessPoolExecutor`` of 2 workers
+   (bodies sent, results returned: the pickling is paid); then an asyncio fetch-and-parse
+   loop (httpx, 8 in flight) with each. Medians of 3 passes, and the RSS the worker
+   processes would add.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import machine, median  # noqa: E402
 from crawl_pipeline import site_file  # noqa: E402
-from fixture_site import Served, build_site  # noqa: E402
+from fixture_site import FIXTURES, Served, build_site  # noqa: E402
 
 STAGES = {  # stage -> (file suffix, function name) whose cumulative time is the stage
     "fetch": [("scraper/fetch/fetcher.py", "fetch")],
@@ -50,13 +52,13 @@ def _cum(stats: pstats.Stats, suffix: str, name: str) -> float:
                if f.endswith(suffix) and n == name)
 
 
-def profile(base: str, work: Path, pages: int) -> None:
+def profile(base: str, work: Path, pages: int, concurrency: int) -> None:
     from scraper import crawl
     from scraper.crawler.parsepage import PageParser, parse_page
 
     config = work / "config"
     (config / "sites").mkdir(parents=True)
-    (config / "sites" / "herald.toml").write_text(site_file(base, 8))
+    (config / "sites" / "herald.toml").write_text(site_file(base, concurrency))
     profiler = cProfile.Profile()
     # The crawl parses on worker threads, which cProfile does not follow: for this run the
     # parse happens inline on the loop's thread so that one profiler sees every stage.
@@ -110,11 +112,15 @@ def _site():
 
 
 def process_page(args: tuple[bytes, str, str]):
-    """What the crawl does with a page's CPU: scraper.crawler.parsepage.parse_page."""
+    """What the crawl does with a page's CPU off its event loop: parse_page (crawler/
+    parsepage.py), then for an article ``pack`` (the compressed page and the text's dedup
+    sketch)."""
     from scraper.crawler.parsepage import parse_page
+    from scraper.store.pages import pack
 
     body, content_type, url = args
-    return parse_page(body, content_type, url, _site())
+    page = parse_page(body, content_type, url, _site())
+    return page, pack(body, page.article.text) if page.article else None
 
 
 async def _fetch_all(base: str, paths: list[str]) -> list[tuple[bytes, str, str]]:
@@ -167,9 +173,9 @@ def pool_prototype(base: str, root: Path, sample: int) -> None:
     for job in jobs[:20]:
         process_page(job)  # warm
     modes: dict[str, tuple[list[float], list[float]]] = {
-        "inline": ([], []), "threads of 2": ([], []), "processes of 2": ([], [])}
-    with ThreadPoolExecutor(2) as threads, ProcessPoolExecutor(2) as processes:
-        pools: dict[str, Executor | None] = {"inline": None, "threads of 2": threads,
+        "inline": ([], []), "thread of 1": ([], []), "processes of 2": ([], [])}
+    with ThreadPoolExecutor(1) as threads, ProcessPoolExecutor(2) as processes:
+        pools: dict[str, Executor | None] = {"inline": None, "thread of 1": threads,
                                              "processes of 2": processes}
         list(processes.map(process_page, jobs[:20]))  # start and warm the workers
         workers_rss = _rss_mib(list(processes._processes))  # type: ignore[attr-defined]
@@ -186,11 +192,11 @@ def pool_prototype(base: str, root: Path, sample: int) -> None:
     print(f"\nparse on the event loop, on threads, or in processes ({len(jobs)} article pages, "
           "median of 3; pages/s)")
     print(f"{'':<40}" + "".join(f"{name:>16}" for name in modes))
-    for row, label in ((0, "parse_page only"), (1, "fetch (httpx, 8 in flight) + parse")):
+    for row, label in ((0, "parse_page + pack"), (1, "fetch (httpx, 8 in flight) + parse")):
         inline = median(modes["inline"][row])
         cells = (f"{median(v[row]):.1f} ({median(v[row]) / inline:.2f}x)" for v in modes.values())
         print(f"{label:<40}" + "".join(f"{cell:>16}" for cell in cells))
-    print(f"the 2 worker processes' RSS: {workers_rss:.0f} MiB (the crawl's peak is ~93 MiB)")
+    print(f"the 2 worker processes' RSS: {workers_rss:.0f} MiB (the crawl's peak is ~95 MiB)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,12 +204,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=1500)
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--site-dir", type=Path)
+    parser.add_argument("--fixture", choices=FIXTURES, default="distinct")
+    parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args(argv)
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory() as tmp:
-        root = build_site(args.site_dir or Path(tmp) / "site", 5000)
+        root = build_site((args.site_dir or Path(tmp)) / f"{args.fixture}-5000", 5000,
+                          args.fixture)
         with Served(root) as base:
-            profile(base, Path(tmp), args.pages)
+            profile(base, Path(tmp), args.pages, args.concurrency)
             pool_prototype(base, root, args.sample)
     return 0
 

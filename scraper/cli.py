@@ -183,15 +183,15 @@ def crawl(site_names: tuple[str, ...], db_path: Path, config_dir: Path, max_page
         click.echo(f"crawl {report.crawl_id} {report.status}: {counts['articles_new']} new, "
                    f"{counts['articles_updated']} updated, {counts['articles_unchanged']} "
                    f"unchanged articles -> {db_path}")
+    if quiet:  # what cron should mail: broken sites, and those failing too often
+        for name, site in report.sites.items():
+            if site.broken or site.degraded:
+                click.echo(_site_line(name, site), err=True)
     if report.config_errors:
         sys.exit(EXIT_CONFIG)
     if report.status == "interrupted":
         sys.exit(EXIT_INTERRUPTED)
     if report.status != "ok":
-        if quiet:
-            for name, site in report.sites.items():
-                if site.broken:
-                    click.echo(_site_line(name, site), err=True)
         sys.exit(EXIT_SITE_FAILED)
 
 
@@ -205,7 +205,9 @@ def _site_line(name: str, site) -> str:
     if site.skipped:
         parts.append("skipped " + ", ".join(f"{k} {v}" for k, v in sorted(site.skipped.items())))
     flag = f"  FAILED (robots.txt {site.robots})" if site.robots == "unreachable" else (
-        "  FAILED" if site.broken else "")
+        "  FAILED" if site.broken else
+        f"  DEGRADED ({site.failed / site.fetched:.0%} of fetches failed)" if site.degraded
+        else "")
     return f"{name}: " + "; ".join(parts) + flag
 
 

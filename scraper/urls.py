@@ -49,6 +49,7 @@ import contextlib
 import re
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from urllib.parse import quote, unquote, unquote_to_bytes, urljoin, urlsplit, urlunsplit
 
 from .errors import ConfigError
@@ -408,14 +409,32 @@ def absolute_url(href: str | None, base: str) -> str | None:
     href = href.strip()
     if href.startswith("#") and not href.startswith("#!"):  # an anchor on the same page
         return None
-    if href.startswith(("https://", "http://")) and href.isprintable() and not any(
-            c in href for c in ("/.", "\\", "[", "]", ";")):
-        return href  # already absolute, nothing for urljoin to resolve: most links of a page
+    # Nothing for urljoin to change: no dot segments, backslashes or brackets, and no empty
+    # parameters, query or fragment (urljoin drops those): most links of a page.
+    plain = href.isprintable() and not any(
+        c in href for c in ("/.", "\\", "[", "]", ";", "?#")) and not href.endswith(("?", "#"))
+    if plain and href.startswith(("https://", "http://")):
+        return href
+    if plain and href.startswith("/") and not href.startswith("//"):
+        # root-relative (menus, footers): the page's origin and the href
+        origin = _origin(base)
+        if origin:
+            return origin + href
     try:
         url = urljoin(base, href)
     except ValueError:  # an unbalanced IPv6 bracket in the link
         return None
     return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+@lru_cache(maxsize=256)
+def _origin(base: str) -> str | None:
+    """``scheme://netloc`` of an http(s) page URL (None for another scheme)."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
 
 
 def same_host(a: str, b: str) -> bool:

@@ -9,6 +9,7 @@ from conftest import write_local_site
 from test_bad_input import HTML, PARAS, tagdiv_article
 
 from scraper.cli import EXIT_SITE_FAILED, main
+from scraper.crawler.sitecrawl import DEGRADED_MIN, DEGRADED_SHARE
 
 
 def _routes(robots: tuple[int, str, bytes]) -> dict:
@@ -71,3 +72,24 @@ def test_runs_shows_recent_crawls_and_site_health(route_server, config_dir, tmp_
     assert lines[0].startswith("crawl 2 failed")
     assert "cronsite" in lines[1] and "BROKEN" in lines[1]
     assert any(line.startswith("crawl 1 ok") for line in lines)
+
+
+def test_quiet_names_a_site_whose_failed_share_is_too_high(route_server, config_dir, tmp_path):
+    """A site that mostly works but fails more than DEGRADED_SHARE of its fetches still
+    exits 0, and its summary line is printed under --quiet (cron mails it)."""
+    stories = [f"/story-{n}-for-cron/" for n in range(40)]
+    home = "".join(f'<a href="{path}">story</a>' for path in stories)
+    route_server.routes.update(_routes((404, "text/plain", b"")))
+    route_server.routes["/"] = (200, HTML, f"<html><body>{home}</body></html>".encode())
+    for path in stories[DEGRADED_MIN:]:  # the first DEGRADED_MIN answer 404
+        route_server.routes[path] = (200, HTML, tagdiv_article(f"Story {path}", PARAS))
+    _site(config_dir, route_server.base_url)
+    result = _crawl(config_dir, tmp_path, "--quiet")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("cronsite: ") and f"{40 - DEGRADED_MIN} articles" in line
+    failed = int(line.split("failed http_error ")[1].split(";")[0])
+    fetched = int(line.split(": ")[1].split(" fetched")[0])
+    assert failed >= DEGRADED_MIN and failed / fetched > DEGRADED_SHARE
+    assert line.endswith(f"DEGRADED ({failed / fetched:.0%} of fetches failed)")

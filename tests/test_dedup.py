@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 from pathlib import Path
 
 import numpy as np
@@ -18,19 +19,17 @@ import pytest
 
 from scraper import Archive, ArchiveError
 from scraper.store.dedup import (
+    EXACT_MARGIN,
+    MAX_EXACT,
     MIN_WORDS,
-    THRESHOLD,
     WINDOW_MONTHS,
     Deduplicator,
-    MinHasher,
-    content_hash,
-    jaccard,
-    lsh_rows,
     migrate_dedup,
     period,
-    shingles,
 )
+from scraper.store.dedupsample import SAMPLE_SIZE, estimate_jaccard, sample
 from scraper.store.schema import MIGRATIONS
+from scraper.store.sketch import THRESHOLD, MinHasher, content_hash, jaccard, lsh_rows, shingles
 
 FIXTURES = Path(__file__).parent / "fixtures" / "syndication"
 SITES = ("valley-gazette", "metro-ledger", "northern-echo")
@@ -319,3 +318,82 @@ def test_archive_with_lsh_bands_keyed_by_bucket_alone_upgrades_on_open(tmp_path)
                           ).fetchone() == (bands, 2024 * 12 + 2, 2024 * 12 + 2)
         result = Deduplicator(db).add(copy)
         assert result.kind == "near_duplicate" and result.matches[0][0] == first
+
+
+def test_samples_estimate_jaccard_and_give_it_exactly_for_short_texts():
+    articles = load_fixture()
+    for a, b in itertools.combinations(articles, 2):
+        ha, hb = shingles(a["text"]), shingles(b["text"])
+        estimate = estimate_jaccard(sample(ha), [sample(hb)])[0]
+        if ha.size <= SAMPLE_SIZE and hb.size <= SAMPLE_SIZE:
+            assert estimate == pytest.approx(jaccard(ha, hb))
+        else:
+            assert abs(estimate - jaccard(ha, hb)) < EXACT_MARGIN
+
+
+def _pooled_texts(count: int, seed: int = 7) -> list[str]:
+    """Texts of 6 paragraphs, 4 of them drawn from a pool of 30 that all texts share: every
+    text has dozens of LSH candidates that are no copies, and a few are copies."""
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(5000)]
+    pool = [" ".join(rng.choices(vocabulary, k=60)) for _ in range(30)]
+    texts = []
+    for _ in range(count):
+        paragraphs = rng.sample(pool, 4) + [" ".join(rng.choices(vocabulary, k=60))
+                                             for _ in range(2)]
+        rng.shuffle(paragraphs)
+        texts.append("\n\n".join(paragraphs))
+    return texts
+
+
+def test_cost_of_placing_an_article_is_bounded_and_decisions_match_the_exact_jaccard(archive):
+    """However many stored articles share paragraphs with a new one, placing it reads at most
+    MAX_EXACT stored texts, and the edges found are those the exact Jaccard gives."""
+    db = archive.db
+    dedup = Deduplicator(db)
+    texts = _pooled_texts(150)
+    texts += [texts[5].replace("w1 ", "w2 ", 3), texts[40] + " w4999 w4998"]  # two copies
+    reads = []
+    db.conn.set_trace_callback(
+        lambda sql: reads.append(sql) if sql.startswith("select text from articles") else None)
+    ids = []
+    for n, text in enumerate(texts):
+        ids.append(insert(db, SITES[n % 3], f"https://x.example/{n}", text))
+        before = len(reads)
+        dedup.add(ids[-1])
+        assert len(reads) - before <= MAX_EXACT
+    db.conn.set_trace_callback(None)
+    hashes = [shingles(t) for t in texts]
+    exact = {frozenset((ids[i], ids[j])) for i, j in itertools.combinations(range(len(texts)), 2)
+             if jaccard(hashes[i], hashes[j]) >= THRESHOLD}
+    found = {frozenset(r) for r in db.execute("select article_id, other_id from near_duplicates")}
+    assert found == exact
+    assert frozenset((ids[5], ids[-2])) in found and frozenset((ids[40], ids[-1])) in found
+
+
+def test_archive_indexed_before_samples_upgrades_without_rebuild(tmp_path):
+    """An archive from before m013 (no samples) opens without a rebuild; an old article gets
+    its sample when it is first a candidate, and its copies are still found."""
+    path = tmp_path / "news.db"
+    with Archive(path) as archive:
+        db = archive.db
+        for site in SITES:
+            db["sites"].insert({"name": site})
+        _, first, copy = wire_and_copy(db, "2024-03-05T10:00:00+00:00",
+                                       "2024-03-06T10:00:00+00:00")
+        Deduplicator(db).add(first)
+        db.execute("alter table minhashes drop column sample")
+        params = json.loads(db.execute("select value from dedup_settings").fetchone()[0])
+        del params["sample_size"]
+        db.execute("update dedup_settings set value = ?", [json.dumps(params)])
+        db.execute(f"delete from {MIGRATIONS.migrations_table} where name = "
+                   "'m013_dedup_samples'")
+        db.conn.commit()
+    with Archive(path) as archive:
+        db = archive.db
+        assert not archive.dedup.needs_rebuild
+        assert db.execute("select sample from minhashes").fetchall() == [(None,)]
+        result = archive.dedup.add(copy)
+        assert result.kind == "near_duplicate" and result.matches[0][0] == first
+        assert db.execute("select count(*) from minhashes where sample is not null"
+                          ).fetchone()[0] == 2

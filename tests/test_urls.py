@@ -353,3 +353,13 @@ def test_absolute_links_resolve_as_urljoin_resolves_them(href: str) -> None:
     except ValueError:
         expected = None
     assert absolute_url(href, base) == expected
+
+
+@given(st.from_regex(r"/[ -~]{0,30}", fullmatch=True),
+       st.sampled_from(["https://www.news.example/story-slug/", "http://127.0.0.1:8080/a/b?c#d",
+                        "HTTPS://User@News.Example:8443/x;y"]))
+def test_root_relative_links_resolve_as_urljoin_resolves_them(href: str, base: str) -> None:
+    """Menus and footers link root-relative; absolute_url resolves those without urljoin."""
+    joined = urljoin(base, href.strip())
+    expected = joined if urlsplit(joined).scheme in ("http", "https") else None
+    assert absolute_url(href, base) == expected

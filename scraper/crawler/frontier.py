@@ -105,7 +105,7 @@ class Frontier:
         self.archive = archive
         # Pages repeat the same menu and footer links: profiling showed half of the crawl's
         # CPU in canonicalising them again (bench/profile_crawl.py), so keys are memoised.
-        self.key = lru_cache(maxsize=1 << 16)(site.url_key)
+        self.key = lru_cache(maxsize=1 << 12)(site.url_key)
         self.max_pages = min(max_pages or site.max_pages, site.max_pages)
         self.queue: asyncio.PriorityQueue[Entry] = asyncio.PriorityQueue()
         self.seen: dict[str, dict[str, str]] = {}  # key -> {variant URL: how it was seen}

@@ -1,6 +1,6 @@
 """The crawl's parse step: one fetched HTML document -> what the crawl needs from it.
 
-It runs on worker threads (``PageParser``), never on the event loop: a page that takes
+It runs on a worker thread (``PageParser``), never on the event loop: a page that takes
 seconds to parse must not hold up every other fetch until its deadline expires. Threads
 pay here because Lexbor releases the GIL while it builds the tree (measured: an event-loop
 tick every 10 ms kept running through a 1.8 s parse), and they cost no memory the way a
@@ -37,9 +37,12 @@ __all__ = ["MAX_NESTING", "PARSE_THREADS", "PageParser", "ParsedPage", "parse_pa
 # nest at most 292 deep (median under 40), so this refuses only pathological documents,
 # at a parse cost of at most ~70 ms for the nesting itself.
 MAX_NESTING = 10_000
-# Two cores on the reference machine: two parses at once overlap Lexbor (GIL released)
-# with the Python half of extraction; more threads only contend for the GIL.
-PARSE_THREADS = 2
+# One thread: it overlaps Lexbor (GIL released) with the event loop's Python, which is all
+# the second core can give; a second parse thread only contends for the GIL. Measured on
+# bench/crawl_pipeline.py's sites at concurrency 32: the same pages/s with 1 and 2 threads
+# (117 and 107-125 on distinct, 142 and 109-141 on shared), 4-5 MiB less peak RSS with 1
+# (each thread keeps its own malloc arena and zstd state).
+PARSE_THREADS = 1
 # Elements that never stay open: void elements, and those whose end tag the parser implies
 # when the next sibling starts (an old page's thousands of unclosed <p> are not nesting).
 _NEVER_NESTED = frozenset({

@@ -33,10 +33,12 @@ def _newer(path: Path, newer: list[str], action: str) -> str:
             "newsarchive to use it)")
 
 
-def open_writable(path: Path, pragmas: Iterable[str]) -> sqlite_utils.Database:
-    """The archive at ``path`` (created if missing), migrated to this version's schema."""
+def open_writable(path: Path, pragmas: Iterable[str],
+                  cached_statements: int = 128) -> sqlite_utils.Database:
+    """The archive at ``path`` (created if missing), migrated to this version's schema;
+    its connection keeps ``cached_statements`` prepared statements."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
+    db = sqlite_utils.Database(sqlite3.connect(path, cached_statements=cached_statements))
     for pragma in pragmas:  # busy_timeout first: switching to WAL may wait
         db.execute(f"PRAGMA {pragma}")
     newer, _pending = schema_state(db)

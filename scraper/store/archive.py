@@ -19,6 +19,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,10 @@ from ..errors import ArchiveError, CrawlLockedError
 from ..urls import canonical_url, without_anchor
 from ..vocab import TRANSIENT_OUTCOMES
 from .access import open_readonly, open_writable
-from .dedup import Deduplicator, content_hash
-from .pages import PAGE_COMPRESSION, Packed, PageDictionary, PageReader, compress_page
+from .dedup import Deduplicator
+from .pages import PAGE_COMPRESSION, Packed, PageDictionary, compress_page
+from .reads import ArchiveReads
+from .sketch import content_hash
 
 __all__ = ["Archive", "PageOutcome", "utcnow"]
 
@@ -40,6 +43,11 @@ __all__ = ["Archive", "PageOutcome", "utcnow"]
 # speed inserts up (appending 6,000 articles: 1,719/s with 4 MiB, 596/s with 64 MiB, noisy);
 # bench/archive_scale.py measures the whole archive with this setting.
 PRAGMAS = ("busy_timeout = 5000", "foreign_keys = ON", "synchronous = NORMAL")
+# Prepared statements the connection keeps (Python's default: 128). A crawl batch runs more
+# distinct statements than that (IN lists of every length, sqlite-utils' savepoints, each
+# named anew), and the cache then evicted dedup's candidate query (96 subqueries): prepared
+# again for every article it cost 0.6-1.1 ms of CPU instead of 0.1 (bench/dedup_scale.py).
+STATEMENT_CACHE = 1024
 
 
 def utcnow() -> str:
@@ -86,7 +94,7 @@ class PageOutcome:
             self.outcome == "http_error" and (self.status or 500) >= 500)
 
 
-class Archive:
+class Archive(ArchiveReads):
     """The archive database. Open it, write batches, close it.
 
     ``readonly`` opens an existing archive without writing to it (``runs``, ``export``): it
@@ -101,13 +109,13 @@ class Archive:
         self.readonly = readonly
         self._lock_file: Any = None
         self._url_keys: dict[str, Callable[[str], str]] = {}
-        self._pages: PageReader | None = None
         # Articles this crawl created: found again in the same run (another URL, its
         # rel=canonical) they are neither new again nor "unchanged" (crawl id, article ids).
         self._created: tuple[int | None, set[int]] = (None, set())
+        self._sql: dict[tuple, str] = {}  # statements of _insert and _update
         try:
             self.db = (open_readonly(self.path, PRAGMAS) if readonly
-                       else open_writable(self.path, PRAGMAS))
+                       else open_writable(self.path, PRAGMAS, STATEMENT_CACHE))
             if not readonly:
                 self.dedup = Deduplicator(self.db)
         except ArchiveError:
@@ -163,7 +171,8 @@ class Archive:
         if not existing:
             row["first_crawled"] = now
         self.db["sites"].upsert(row, pk="name")
-        self._url_keys[site.name] = site.url_key
+        # memoised as the frontier's: every article names the same widget and menu targets
+        self._url_keys[site.name] = lru_cache(maxsize=1 << 12)(site.url_key)
 
     def start_crawl(self, sites: Iterable[str]) -> int:
         return self.db["crawls"].insert(
@@ -179,19 +188,6 @@ class Archive:
             {"finished": utcnow(), "status": status, "notes": json.dumps(notes), **counts},
         )
 
-    def page_dictionary(self, site: str) -> PageDictionary | None:
-        """The site's newest page dictionary (scraper/store/pages.py), if one was trained."""
-        row = self.db.execute("select id, dictionary from page_dictionaries where site = ? "
-                              "order by id desc limit 1", [site]).fetchone()
-        return PageDictionary(row[0], row[1]) if row else None
-
-    def page_samples(self, site: str, limit: int) -> list[bytes]:
-        """The site's newest pages stored without a dictionary (zstd), as stored: what its
-        dictionary is trained on, across runs when one run brings too few pages."""
-        return [body for (body,) in self.db.execute(
-            "select body from pages where site = ? and compression = 'zstd' and "
-            "dictionary_id is null order by id desc limit ?", [site, limit])]
-
     def add_page_dictionary(self, site: str, data: bytes, samples: int) -> PageDictionary:
         """Store a dictionary trained on ``samples`` pages of ``site``; committed at once,
         before any page compressed with it."""
@@ -200,9 +196,6 @@ class Archive:
                 {"site": site, "samples": samples, "size": len(data), "created": utcnow(),
                  "dictionary": data}).last_pk
         return PageDictionary(key, data)
-
-    def recent_crawls(self, limit: int = 10) -> list[dict[str, Any]]:
-        return list(self.db["crawls"].rows_where(order_by="id desc", limit=limit))
 
     def url_key(self, site: str | None) -> Callable[[str], str]:
         """The identity-key function of a site (its declared host variants and trailing-slash
@@ -215,90 +208,6 @@ class Archive:
             "select article_id from article_urls where canonical = ? limit 1",
             [self.url_key(site)(url)]).fetchone()
         return row[0] if row else None
-
-    def article_ids(self, sites: list[str]) -> list[tuple[str, int]]:
-        """(site, id) of every article of ``sites``, by site then id."""
-        marks = ", ".join("?" * len(sites))
-        return [tuple(row) for row in self.db.execute(
-            f"select site, id from articles where site in ({marks}) order by site, id", sites)]
-
-    def article_counts(self, exclude: list[str] = ()) -> dict[str, int]:
-        """Articles per site, for every site not in ``exclude``."""
-        marks = ", ".join("?" * len(exclude))
-        return dict(self.db.execute(f"select site, count(*) from articles where site not in "
-                                    f"({marks}) group by site", list(exclude)).fetchall())
-
-    def stored_page(self, article_id: int) -> dict[str, Any] | None:
-        """The raw page an article was extracted from, as fetched (``body`` decompressed),
-        with the frontier depth it was found at and whether later pages were joined to it
-        (``continuation``: their count), or None when no page is stored."""
-        cursor = self.db.execute(
-            "select p.id, p.url, p.final_url, p.status, p.headers, p.body, p.compression, "
-            "p.dictionary_id, p.fetched_at, f.depth, "
-            "(select count(*) from article_urls u where u.article_id = a.id "
-            "and u.source = 'next-page') as continuation "
-            "from articles a join pages p on p.id = a.page_id "
-            "left join frontier f on f.url = p.url where a.id = ?", [article_id])
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        page = dict(zip([c[0] for c in cursor.description], row, strict=True))
-        if self._pages is None:  # one reader per archive: each dictionary is loaded once
-            self._pages = PageReader(self.db.conn)
-        page["body"] = self._pages.body(page.pop("body"), page.pop("compression"),
-                                        page.pop("dictionary_id"))
-        return page
-
-    def stored_parts(self, page_id: int) -> list[dict[str, Any]]:
-        """The later pages stored with an article's first page ``page_id``, in order, each
-        with ``url``, ``final_url``, ``headers`` and ``body`` (decompressed); none in
-        archives from before migration m012."""
-        if self._pages is None:
-            self._pages = PageReader(self.db.conn)
-        return [{"url": url, "final_url": final_url, "headers": headers,
-                 "body": self._pages.body(body, compression, dictionary_id)}
-                for url, final_url, headers, body, compression, dictionary_id in self.db.execute(
-                    "select url, final_url, headers, body, compression, dictionary_id from pages "
-                    "where part_of = ? order by part", [page_id])]
-
-    def duplicate_summary(self) -> dict[str, int]:
-        """Clusters, the articles in them, those spanning several sites, exact copies."""
-        clusters, in_clusters, sites = self.db.execute(
-            "select count(*), coalesce(sum(size), 0), coalesce(sum(sites > 1), 0) "
-            "from clusters").fetchone()
-        exact = self.db.execute(
-            "select count(*) from articles where duplicate_of is not null").fetchone()[0]
-        return {"clusters": clusters, "in_clusters": in_clusters, "multi_site": sites,
-                "exact_copies": exact}
-
-    def frontier_get(self, url: str) -> dict[str, Any] | None:
-        """The frontier row of a canonical URL, if it was ever discovered."""
-        cursor = self.db.execute("select * from frontier where url = ?", [url])
-        row = cursor.fetchone()
-        return dict(zip([c[0] for c in cursor.description], row, strict=True)) if row else None
-
-    def frontier_due(self, site: str, recent_since: str) -> list[dict[str, Any]]:
-        """URLs a run of ``site`` starts from: unfinished ones (a killed or failed run),
-        every sitemap and feed, and articles published since ``recent_since``."""
-        cursor = self.db.execute(
-            "select f.* from frontier f left join articles a on a.id = f.article_id "
-            "where f.site = ? and (f.state in ('pending', 'failed') "
-            "or f.kind in ('sitemap', 'feed') or a.published >= ?) order by f.rowid",
-            [site, recent_since],
-        )
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-    def frontier_listings(self, site: str, max_depth: int, limit: int) -> list[tuple[str, int]]:
-        """(url, depth) of pages of ``site`` once fetched as listings (``not_article``) at
-        depth 1 to ``max_depth`` that answered 200 or 304 last time: its hub candidates
-        (scraper/crawler/hubs.py), shallowest and oldest first."""
-        return [tuple(row) for row in self.db.execute(
-            "select f.url, f.depth from frontier f where f.site = ? and f.kind = 'page' "
-            "and f.article_id is null and f.state = 'done' and f.depth between 1 and ? "
-            "and f.last_status in (200, 304) and exists (select 1 from fetches x "
-            "where x.url = f.url and x.outcome = 'not_article') order by f.depth, f.rowid "
-            "limit ?", [site, max_depth, limit])]
 
     def frontier_add(self, site: str, entries: list[tuple]) -> None:
         """Persist newly discovered URLs (outside a batch: the seeds of a run)."""
@@ -335,12 +244,33 @@ class Archive:
                 elif outcome.outcome == "not_modified":
                     row = self.frontier_get(outcome.url)
                     if row and row["article_id"]:
-                        self.db["articles"].update(row["article_id"], {"last_seen": utcnow()})
+                        self._update("articles", row["article_id"], {"last_seen": utcnow()})
                         counts["articles_unchanged"] += 1
                 if outcome.page_id is None:
                     self._update_frontier(outcome, article_id)
                 self._insert_discovered(outcome.site, outcome.discovered)
         return counts
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert one row of a crawl batch; returns its rowid. Plain SQL: sqlite-utils'
+        ``insert`` looks the table up in sqlite_master and builds its statement every call,
+        a dozen queries per article in a batch that holds the event loop."""
+        columns = tuple(row)
+        sql = self._sql.get((table, columns))
+        if sql is None:
+            sql = self._sql[(table, columns)] = (
+                f"insert into {table} ({', '.join(columns)}) values "
+                f"({', '.join('?' * len(columns))})")
+        return self.db.execute(sql, list(row.values())).lastrowid
+
+    def _update(self, table: str, key: int, values: dict[str, Any]) -> None:
+        """Update one row by id (see ``_insert``)."""
+        columns = tuple(values)
+        sql = self._sql.get((table, columns, "update"))
+        if sql is None:
+            sql = self._sql[(table, columns, "update")] = (
+                f"update {table} set {', '.join(f'{c} = ?' for c in columns)} where id = ?")
+        self.db.execute(sql, [*values.values(), key])
 
     def _insert_discovered(self, site: str, entries: list[tuple]) -> None:
         now = utcnow()
@@ -375,22 +305,20 @@ class Archive:
              "hint": json.dumps(o.hint) if o.hint else None, "article_id": article_id})
 
     def _insert_fetch(self, crawl_id: int, o: PageOutcome) -> int:
-        return self.db["fetches"].insert(
-            {"crawl_id": crawl_id, "site": o.site, "url": o.url, "final_url": o.final_url,
-             "kind": o.kind, "status": o.status, "outcome": o.outcome, "error": o.error,
-             "content_type": o.content_type, "bytes": o.bytes, "elapsed": round(o.elapsed, 4),
-             "attempts": o.attempts, "fetched_at": utcnow()}
-        ).last_pk
+        return self._insert("fetches", {
+            "crawl_id": crawl_id, "site": o.site, "url": o.url, "final_url": o.final_url,
+            "kind": o.kind, "status": o.status, "outcome": o.outcome, "error": o.error,
+            "content_type": o.content_type, "bytes": o.bytes, "elapsed": round(o.elapsed, 4),
+            "attempts": o.attempts, "fetched_at": utcnow()})
 
     def _insert_page(self, fetch_id: int, o: PageOutcome) -> int:
-        return self.db["pages"].insert(
-            {"fetch_id": fetch_id, "site": o.site, "url": o.url, "final_url": o.final_url,
-             "status": o.status, "headers": json.dumps(o.headers),
-             "body": o.packed.body if o.packed else compress_page(o.body or b""),
-             "body_size": o.packed.size if o.packed else len(o.body or b""),
-             "compression": PAGE_COMPRESSION, "fetched_at": utcnow(),
-             "dictionary_id": o.packed.dictionary_id if o.packed else None}
-        ).last_pk
+        return self._insert("pages", {
+            "fetch_id": fetch_id, "site": o.site, "url": o.url, "final_url": o.final_url,
+            "status": o.status, "headers": json.dumps(o.headers),
+            "body": o.packed.body if o.packed else compress_page(o.body or b""),
+            "body_size": o.packed.size if o.packed else len(o.body or b""),
+            "compression": PAGE_COMPRESSION, "fetched_at": utcnow(),
+            "dictionary_id": o.packed.dictionary_id if o.packed else None})
 
     def _insert_parts(self, crawl_id: int, page_id: int, parts: list[PageOutcome]) -> None:
         """The later pages of a multi-page article, numbered from 2, beside its first page
@@ -431,26 +359,26 @@ class Archive:
         if o.hint:
             row["discovery"] = json.dumps(o.hint)
         if existing is None:
-            article_id = self.db["articles"].insert(
-                {**row, "url": key, "first_seen": now, "version": 1}
-            ).last_pk
+            article_id = self._insert("articles",
+                                      {**row, "url": key, "first_seen": now, "version": 1})
             state = "articles_new"
             self._created[1].add(article_id)
         else:
             article_id = existing
-            old = self.db["articles"].get(article_id)
+            cursor = self.db.execute("select * from articles where id = ?", [article_id])
+            old = dict(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
             changed = [f for f in ("title", "text") if old[f] != row[f]]
             if changed:
-                self.db["article_versions"].insert(
-                    {"article_id": article_id, "title": old["title"], "text": old["text"],
-                     "content_hash": old["content_hash"], "modified": old["modified"],
-                     "first_seen": old["first_seen"], "replaced_at": now,
-                     "crawl_id": crawl_id, "changed": json.dumps(changed)})
+                self._insert("article_versions", {
+                    "article_id": article_id, "title": old["title"], "text": old["text"],
+                    "content_hash": old["content_hash"], "modified": old["modified"],
+                    "first_seen": old["first_seen"], "replaced_at": now,
+                    "crawl_id": crawl_id, "changed": json.dumps(changed)})
                 row["version"] = (old["version"] or 1) + 1
-                self.db["articles"].update(article_id, row)
+                self._update("articles", article_id, row)
             else:
-                self.db["articles"].update(article_id, {"last_seen": now, "page_id": page_id,
-                                                        "blocks": row["blocks"]})
+                self._update("articles", article_id, {"last_seen": now, "page_id": page_id,
+                                                      "blocks": row["blocks"]})
             state = "articles_updated" if changed else (
                 None if article_id in self._created[1] else "articles_unchanged")
         for url, source in variants.items():
@@ -467,7 +395,7 @@ class Archive:
             "where article_id = ?) and +target_article_id is null", [article_id]).fetchall()
         self.db.conn.executemany("update links set target_article_id = ? where id = ?",
                                  [(article_id, key) for (key,) in inbound])
-        found = self.dedup.add(article_id, o.packed.shingles if o.packed else None)
+        found = self.dedup.add(article_id, o.packed.sketch if o.packed else None)
         if found.kind == "alias" and found.alias_of not in (None, article_id):
             # The same text under another URL of the same site: one article, more URLs.
             self._merge_into(article_id, found.alias_of)
@@ -506,5 +434,5 @@ class Archive:
                          "title": link.title, "url": link.url, "teaser": link.teaser,
                          "heading": link.heading, "target_url": target,
                          "target_article_id": self.article_id(target, site)})
-        if rows:
-            self.db["links"].insert_all(rows)
+        for link_row in rows:
+            self._insert("links", link_row)

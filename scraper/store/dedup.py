@@ -10,18 +10,19 @@ cannot see that; this module does, on the text:
   kept: each site's copy is part of the record).
 - **near**: Jaccard similarity of word 5-shingles of at least ``THRESHOLD``. Candidates come
   from MinHash signatures banded into an LSH table in SQLite (``lsh_bands``), among the
-  articles of the same or an adjacent calendar month (``WINDOW_MONTHS``); each candidate
-  is then checked with the *exact* Jaccard of the two texts (unless its signature agrees on
-  fewer than ``PREFILTER`` of positions), so the MinHash estimate's noise never costs
-  precision. Pairs above the threshold are edges
+  articles of the same or an adjacent calendar month (``WINDOW_MONTHS``). The cost of
+  placing an article is bounded whatever the archive holds: each bucket yields its
+  ``BUCKET_LIMIT`` newest articles, the candidates are ranked by how many bands they share
+  and the first ``MAX_CANDIDATES`` are kept; each is verified by the Jaccard estimated from
+  stored bottom-k samples (``scraper.dedupsample``), and only a pair whose estimate lies
+  within ``EXACT_MARGIN`` of the threshold gets the *exact* Jaccard of the two texts (at most
+  ``MAX_EXACT`` per article). Pairs above the threshold are edges
   (``near_duplicates``); a cluster is a connected component of edges (single linkage), so
   it does not depend on arrival order and an incremental ``add`` gives what ``rebuild``
   gives.
 
-MinHash is our own, on numpy (multiply-shift hashing of 64-bit shingle hashes: 0.6 ms for a
-600-word article, 12 times faster than the same in pure Python, bit-identical to it).
-datasketch was not used: its LSH index lives in memory, Redis or Cassandra, not in the
-archive's SQLite file, so only its MinHash class would be used, at the cost of scipy.
+The text-side work (shingles, signature, sample: ``sketch.py``) needs only the text, so the
+crawl does it on its parse thread; ``Deduplicator.add`` is then SQL and a little numpy.
 
 Short texts (under ``MIN_WORDS`` words: paywall stubs, placeholders, but also news briefs)
 get no near-duplicate search; they are exact copies when text and title agree (shortcopy.py).
@@ -29,11 +30,7 @@ get no near-duplicate search; they are exact copies when text and title agree (s
 
 from __future__ import annotations
 
-import hashlib
 import json
-import random
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -41,48 +38,55 @@ import numpy as np
 import sqlite_utils
 
 from ..errors import ArchiveError
+from .dedupsample import SAMPLE_SIZE, estimate_jaccard, sample
 from .shortcopy import place_short
+from .sketch import (
+    NUM_PERM,
+    SEED,
+    SHINGLE_WORDS,
+    THRESHOLD,
+    MinHasher,
+    TextSketch,
+    content_hash,
+    jaccard,
+    lsh_buckets,
+    lsh_rows,
+    shingles,
+    sketch,
+    word_count,
+)
 
 __all__ = [
-    "MIN_WORDS", "NUM_PERM", "SHINGLE_WORDS", "THRESHOLD", "WINDOW_MONTHS", "DedupResult",
-    "Deduplicator", "MinHasher", "content_hash", "jaccard", "lsh_rows", "migrate_dedup",
-    "migrate_lsh_periods", "period", "shingles",
+    "BUCKET_LIMIT", "EXACT_MARGIN", "MAX_CANDIDATES", "MAX_EXACT", "MIN_WORDS", "PREFILTER",
+    "WINDOW_MONTHS", "DedupResult", "Deduplicator", "migrate_dedup", "migrate_lsh_periods",
+    "migrate_samples", "period",
 ]
 
 
-def content_hash(text: str) -> str:
-    """Hash of the text as a reader sees it: NFC, whitespace folded, case kept. Equal hashes
-    are exact duplicates; the archive stores it in ``articles.content_hash``."""
-    folded = " ".join(unicodedata.normalize("NFC", text).split())
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
-
-
-# Words per shingle. On tests/fixtures/syndication, k = 5 gives the widest ratio between the
-# least similar copies of one story (0.59) and the most similar different stories (0.12, a
-# follow-up reusing two background paragraphs); k = 2..7 measured, k = 5 and 6 tie.
-SHINGLE_WORDS = 5
-# Jaccard threshold. Calibrated on the fixture: copies of one wire story with a changed
-# sentence, dateline, boilerplate and a dropped paragraph score 0.59-0.74; different stories
-# on the same event score at most 0.12; a copy that keeps only the first half of the wire text
-# scores 0.44 (0.36 for 5 paragraphs of 12). 0.4 keeps copies holding about half the text or
-# more and leaves a margin of 3x over the worst same-topic story.
-THRESHOLD = 0.4
-# Signature length. Signatures only select candidates (the exact Jaccard decides), so they
-# are short: 64 gives 32 bands of 2 rows, P(candidate) = 0.996 at J = 0.4, 0.37 at J = 0.12
-# and 0.08 at J = 0.05 (the false candidates cost one exact check each, ~0.5 ms).
-NUM_PERM = 64
 # Below this many words a text is not deduplicated (see the module docstring).
 MIN_WORDS = 50
+# Candidates per LSH bucket: its newest this many articles of the window. A band value held
+# by more articles than this comes from text many stories share (a boilerplate sentence, a
+# press-release paragraph), not from one story's copies; the copies also agree on bands
+# of their own text, which no one else holds (a pair at J = 0.4 shares 5 of 32 bands on
+# average). Without the bound, a bucket grows with the archive and so does every add.
+BUCKET_LIMIT = 32
+# Candidates verified per article: those sharing the most bands first (a copy at J >= 0.4
+# shares ~5 of 32, a text sharing one paragraph of ten 1 or 2), the newest first among equals.
+MAX_CANDIDATES = 64
 # A candidate whose signature agrees with the article's on fewer than this share of its
-# NUM_PERM positions is dropped without the exact check. The share estimates the Jaccard
+# NUM_PERM positions is dropped before its sample is read: the share estimates the Jaccard
 # with a standard deviation of at most 0.06 at 64 positions, so a pair at THRESHOLD falls
-# under 0.2 with P < 0.001; a typical false candidate (J ~ 0.12) is dropped 97 % of the time.
-# Measured in bench/soak.py's synthetic sites (sentences reused across articles): ~140
-# candidates per article, whose exact checks held the crawl's event loop over 1 s a batch.
-PREFILTER = 0.2
-# LSH banding is chosen so that a pair exactly at the threshold becomes a candidate with at
-# least this probability (see lsh_rows).
-LSH_RECALL = 0.99
+# under 0.15 with P ~ 1e-5, and most candidates that only share a paragraph (J ~ 0.1) go.
+PREFILTER = 0.15
+# A candidate whose estimated Jaccard (bottom-k samples, dedupsample.SAMPLE_SIZE) is within
+# this of THRESHOLD gets the exact check on both texts: the estimate is off by more with
+# P < 0.001 (3.2 standard deviations at J = 0.4). Further away the estimate decides.
+EXACT_MARGIN = 0.1
+# Exact checks per article at most (each re-shingles a stored text: ~1 ms for 600 words),
+# the candidates whose estimates are nearest the threshold first; any others in the margin are
+# decided by their estimate.
+MAX_EXACT = 4
 # Near-duplicates are looked for among articles published (first seen, when no date is known)
 # in the same calendar month or within WINDOW_MONTHS of it: two articles at most 28 days apart
 # are always compared, two over two months apart never. Copies of a wire story appear within
@@ -92,33 +96,6 @@ LSH_RECALL = 0.99
 # articles: ~115 MB of pages rewritten per 1,000 articles, and bulk inserts ran at 830
 # articles/s against 2,000 without the LSH table (bench/archive_scale.py).
 WINDOW_MONTHS = 1
-# Fixed: stored signatures must stay comparable across runs. Changing it (or any parameter
-# above) marks the archive for rebuild().
-SEED = 20220809
-
-_WORD = re.compile(r"\w+")
-_CHUNK = 4096  # shingles hashed per numpy block: bounds memory at NUM_PERM x 4096 x 8 bytes
-
-
-def shingles(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
-    """Sorted unique 64-bit hashes of the word k-shingles of ``text`` (NFKC, case-folded:
-    what a reader would call the same words)."""
-    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-    grams = {" ".join(words[i : i + k]) for i in range(max(1, len(words) - k + 1))} if words \
-        else set()
-    hashes = (int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little")
-              for g in grams)
-    return np.unique(np.fromiter(hashes, dtype=np.uint64, count=len(grams)))
-
-
-def jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    """Exact Jaccard similarity of two sorted unique shingle-hash arrays."""
-    if not a.size or not b.size:
-        return 0.0
-    common = np.intersect1d(a, b, assume_unique=True).size
-    return common / (a.size + b.size - common)
-
-
 def period(published: str | None, first_seen: str | None) -> int:
     """The calendar month an article is indexed under, as months since year 0: its
     publication date, else the date it was first seen, else 0."""
@@ -129,34 +106,6 @@ def period(published: str | None, first_seen: str | None) -> int:
             continue
         return moment.year * 12 + moment.month - 1
     return 0
-
-
-def lsh_rows(threshold: float, num_perm: int, recall: float = LSH_RECALL) -> int:
-    """Rows per LSH band: the most (fewest false candidates) that still makes a pair at
-    ``threshold`` a candidate with probability ``recall``: 1 - (1 - t^r)^(num_perm // r)."""
-    best = 1
-    for rows in range(1, num_perm + 1):
-        if 1 - (1 - threshold**rows) ** (num_perm // rows) >= recall:
-            best = rows
-    return best
-
-
-class MinHasher:
-    """MinHash by multiply-shift hashing: h_i(x) = ((a_i * x + b_i) mod 2^64) >> 32, a_i odd."""
-
-    def __init__(self, num_perm: int = NUM_PERM, seed: int = SEED) -> None:
-        rng = random.Random(seed)  # Mersenne Twister: the same numbers on every Python
-        self.num_perm = num_perm
-        self.a = np.array([rng.getrandbits(64) | 1 for _ in range(num_perm)], dtype=np.uint64)
-        self.b = np.array([rng.getrandbits(64) for _ in range(num_perm)], dtype=np.uint64)
-
-    def signature(self, hashes: np.ndarray) -> np.ndarray:
-        sig = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint64)
-        for start in range(0, hashes.size, _CHUNK):
-            block = hashes[None, start : start + _CHUNK]
-            values = (self.a[:, None] * block + self.b[:, None]) >> np.uint64(32)
-            np.minimum(sig, values.min(axis=1), out=sig)
-        return sig.astype("<u4")
 
 
 @dataclass(frozen=True)
@@ -183,7 +132,7 @@ def migrate_dedup(db: sqlite_utils.Database) -> None:
     """Create the dedup tables and the ``articles`` columns, if absent (idempotent)."""
     if "minhashes" not in db.table_names():
         db["minhashes"].create({"article_id": int, "content_hash": str, "signature": bytes,
-                                "period": int}, pk="article_id")
+                                "period": int, "sample": bytes}, pk="article_id")
     _create_lsh_bands(db)
     if "near_duplicates" not in db.table_names():
         db["near_duplicates"].create(
@@ -236,6 +185,23 @@ def migrate_lsh_periods(db: sqlite_utils.Database) -> None:
     db.execute("drop table lsh_bands_by_bucket")
 
 
+def migrate_samples(db: sqlite_utils.Database) -> None:
+    """Give ``minhashes`` the bottom-k samples (``dedupsample``) candidates are verified with.
+
+    The articles indexed before have none: each gets its sample the first time it is a
+    candidate (from its text, once), so an old archive opens at once and needs no rebuild.
+    """
+    if "sample" not in db["minhashes"].columns_dict:
+        db["minhashes"].add_column("sample", bytes)
+    row = db.execute("select value from dedup_settings where key = 'params'").fetchone() \
+        if "dedup_settings" in db.table_names() else None
+    if row is not None:
+        params = json.loads(row[0])
+        params.setdefault("sample_size", SAMPLE_SIZE)
+        db.execute("update dedup_settings set value = ? where key = 'params'",
+                   [json.dumps(params)])
+
+
 def _utc(value: str | None) -> datetime:
     try:
         moment = datetime.fromisoformat(value or "")
@@ -255,24 +221,26 @@ class Deduplicator:
         self.hasher = MinHasher(num_perm)
         self.rows = lsh_rows(threshold, num_perm)
         self.bands = num_perm // self.rows
-        self.settings = json.dumps({"threshold": threshold, "num_perm": num_perm, "seed": SEED,
-                                    "shingle_words": SHINGLE_WORDS, "min_words": MIN_WORDS,
-                                    "rows": self.rows, "short_copies": "same-title"})
+        self.params = {"threshold": threshold, "num_perm": num_perm, "seed": SEED,
+                       "shingle_words": SHINGLE_WORDS, "min_words": MIN_WORDS,
+                       "rows": self.rows, "sample_size": SAMPLE_SIZE}
         stored = self._one("select value from dedup_settings where key = 'params'")
         indexed = self._one("select count(*) from minhashes")
         if stored is None or not indexed:
             self._save_settings()
         # Signatures or edges made with other parameters cannot be compared: rebuild() first.
-        self.needs_rebuild = stored not in (None, self.settings) and bool(indexed)
+        self.needs_rebuild = (stored is not None and json.loads(stored) != self.params
+                              and bool(indexed))
+        self._candidate_sql: dict[int, str] = {}
 
     # -- public API ------------------------------------------------------------------------
 
-    def add(self, article_id: int, hashes: np.ndarray | None = None) -> DedupResult:
+    def add(self, article_id: int, text_sketch: TextSketch | None = None) -> DedupResult:
         """Index one stored article and place it; call after its row is written or updated.
 
         Runs in the caller's transaction (as a savepoint). An unchanged text (same
         ``content_hash`` as when indexed) costs a few indexed lookups and changes nothing.
-        ``hashes``: ``shingles()`` of the stored text, when the caller computed them already
+        ``text_sketch``: ``sketch()`` of the stored text, when the caller made it already
         (the crawl does, off its event loop).
         """
         if self.needs_rebuild:
@@ -288,7 +256,7 @@ class Deduplicator:
                 return self.result(article_id)
             if known is not None or row["duplicate_of"] or row["cluster_id"]:
                 self._detach(article_id)  # a new article has no state: 7 queries saved
-            self._place(row, hashes)
+            self._place(row, text_sketch)
             later = self.db.execute(
                 "select id from articles where content_hash = ? and id > ? order by id",
                 [row["content_hash"], article_id]).fetchall()
@@ -339,10 +307,11 @@ class Deduplicator:
 
     # -- placing and detaching -------------------------------------------------------------
 
-    def _place(self, row: dict, hashes: np.ndarray | None = None) -> None:
+    def _place(self, row: dict, text_sketch: TextSketch | None = None) -> None:
         """Index an article that has no dedup state yet, and link it to its matches."""
         article_id, text = row["id"], row["text"] or ""
-        if len(_WORD.findall(text)) < MIN_WORDS:
+        words = text_sketch.words if text_sketch is not None else word_count(text)
+        if words < MIN_WORDS:
             return place_short(self, row)  # exact copies only, by text and title
         chash = row["content_hash"] or content_hash(text)
         twin = self.db.execute(
@@ -353,41 +322,75 @@ class Deduplicator:
                             [twin[0], article_id])
             if twin[1] == row["site"]:
                 return  # an alias is not indexed: the caller merges it into its twin
-        hashes = shingles(text) if hashes is None else hashes
-        signature = self.hasher.signature(hashes)
+        if text_sketch is None or text_sketch.signature.size != self.hasher.num_perm \
+                or text_sketch.rows != self.rows:
+            text_sketch = sketch(text, self.hasher, self.rows)
+        signature = text_sketch.signature
         month = period(row["published"], row["first_seen"])
-        self.db.execute("insert into minhashes (article_id, content_hash, signature, period) "
-                        "values (?, ?, ?, ?)", [article_id, chash, signature.tobytes(), month])
-        buckets = self._buckets(signature)
-        months = list(range(month - WINDOW_MONTHS, month + WINDOW_MONTHS + 1))
-        # period in (...) rather than between: equality on both key columns, one seek each
-        candidates = {other for (other,) in self.db.execute(
-            f"select article_id from lsh_bands where period in ({','.join('?' * len(months))})"
-            f" and bucket in ({','.join('?' * len(buckets))})", [*months, *buckets])}
+        self.db.execute("insert into minhashes (article_id, content_hash, signature, period, "
+                        "sample) values (?, ?, ?, ?, ?)",
+                        [article_id, chash, signature.tobytes(), month,
+                         text_sketch.sample.astype("<u4").tobytes()])
+        buckets = text_sketch.buckets
+        months = range(month - WINDOW_MONTHS, month + WINDOW_MONTHS + 1)
+        candidates = [row for row in self._candidates(months, buckets) if row[0] != article_id]
         self.db.conn.executemany("insert or ignore into lsh_bands values (?, ?, ?)",
                                  [(month, bucket, article_id) for bucket in buckets])
-        matches = []
-        for other in self._plausible(signature, sorted(candidates - {article_id})):
-            similarity = round(jaccard(hashes, shingles(self._article(other)["text"] or "")), 4)
-            if similarity >= self.threshold:
-                matches.append((other, similarity))
+        matches = self._verify(text_sketch, candidates)
         if matches:
             self._link(article_id, matches)
 
-    def _plausible(self, signature: np.ndarray, others: list[int]) -> list[int]:
-        """The candidates worth an exact check: signatures agreeing on at least
-        ``PREFILTER`` of their positions."""
-        kept = []
-        for start in range(0, len(others), 500):
-            chunk = others[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for other, blob in self.db.execute(
-                    f"select article_id, signature from minhashes where article_id in ({marks})",
-                    chunk):
-                if np.count_nonzero(np.frombuffer(blob, "<u4") == signature) >= \
-                        PREFILTER * signature.size:
-                    kept.append(other)
-        return sorted(kept)
+    def _candidates(self, months: range, buckets: list[int]) -> list[tuple[int, bytes, bytes]]:
+        """The articles sharing a band with the signature: at most ``BUCKET_LIMIT`` (the
+        newest) per bucket and month, the ``MAX_CANDIDATES`` sharing the most bands; as
+        (article_id, signature, sample) by id."""
+        keys = len(months) * len(buckets)
+        sql = self._candidate_sql.get(keys)
+        if sql is None:  # one statement: each (month, bucket) a seek and a short range scan
+            one = ("select article_id from (select article_id from lsh_bands where period = ?"
+                   f" and bucket = ? order by article_id desc limit {BUCKET_LIMIT})")
+            sql = self._candidate_sql[keys] = (
+                "select m.article_id, m.signature, m.sample from (select article_id from "
+                f"({' union all '.join([one] * keys)}) group by article_id "
+                f"order by count(*) desc, article_id desc limit {MAX_CANDIDATES}) c "
+                "join minhashes m on m.article_id = c.article_id order by m.article_id")
+        params = [value for m in months for b in buckets for value in (m, b)]
+        return self.db.execute(sql, params).fetchall()
+
+    def _verify(self, text_sketch: TextSketch,
+                rows: list[tuple[int, bytes, bytes]]) -> list[tuple[int, float]]:
+        """The candidates (``_candidates`` rows) at least THRESHOLD alike, with their
+        Jaccard: those whose signatures agree on at least ``PREFILTER`` of their positions
+        are estimated from the samples, and the ``MAX_EXACT`` nearest the threshold within
+        ``EXACT_MARGIN`` checked exactly."""
+        if not rows:
+            return []
+        signature = text_sketch.signature
+        signatures = np.frombuffer(b"".join(r[1] for r in rows), "<u4").reshape(-1, signature.size)
+        agree = np.count_nonzero(signatures == signature, axis=1)
+        kept = [rows[i] for i in np.flatnonzero(agree >= PREFILTER * signature.size)]
+        if not kept:
+            return []
+        ids = [r[0] for r in kept]
+        similarity = estimate_jaccard(text_sketch.sample, [self._sample(*r) for r in kept])
+        distance = np.abs(similarity - self.threshold)
+        for index in np.argsort(distance, kind="stable")[:MAX_EXACT]:
+            if distance[index] >= EXACT_MARGIN:
+                break
+            stored = self._one("select text from articles where id = ?", [ids[index]]) or ""
+            similarity[index] = jaccard(text_sketch.hashes, shingles(stored))
+        return [(ids[i], round(float(similarity[i]), 4))
+                for i in np.flatnonzero(similarity >= self.threshold)]
+
+    def _sample(self, article_id: int, _signature: bytes, blob: bytes | None) -> np.ndarray:
+        """An indexed article's stored sample; made from its text (and stored) when it was
+        indexed before samples were (``migrate_samples``)."""
+        if blob is None:
+            stored = self._one("select text from articles where id = ?", [article_id]) or ""
+            blob = sample(shingles(stored)).astype("<u4").tobytes()
+            self.db.execute("update minhashes set sample = ? where article_id = ?",
+                            [blob, article_id])
+        return np.frombuffer(blob, "<u4")
 
     def _link(self, article_id: int, matches: list[tuple[int, float]]) -> None:
         """Record the edges, raise similarities, and join or merge the neighbours' clusters."""
@@ -428,7 +431,7 @@ class Deduplicator:
             self.db.conn.executemany(
                 "delete from lsh_bands where period = ? and bucket = ? and article_id = ?",
                 [(month, b, article_id)
-                 for b in self._buckets(np.frombuffer(signature, "<u4"))])
+                 for b in lsh_buckets(np.frombuffer(signature, "<u4"), self.rows)])
             self.db.execute("delete from minhashes where article_id = ?", [article_id])
         self.db.execute("delete from near_duplicates where article_id = ? or other_id = ?",
                         [article_id, article_id])
@@ -491,13 +494,6 @@ class Deduplicator:
 
     # -- small helpers ---------------------------------------------------------------------
 
-    def _buckets(self, signature: np.ndarray) -> list[int]:
-        """One signed 64-bit key per band: the band number and its rows, hashed."""
-        return [int.from_bytes(hashlib.blake2b(
-            band.to_bytes(2, "little") + signature[band * self.rows:(band + 1) * self.rows]
-            .tobytes(), digest_size=8).digest(), "little", signed=True)
-            for band in range(self.bands)]
-
     def _article(self, article_id: int) -> dict | None:
         cursor = self.db.execute(
             "select id, site, text, content_hash, duplicate_of, cluster_id, similarity, "
@@ -511,4 +507,4 @@ class Deduplicator:
 
     def _save_settings(self) -> None:
         self.db.execute("insert or replace into dedup_settings (key, value) values ('params', ?)",
-                        [self.settings])
+                        [json.dumps(self.params)])

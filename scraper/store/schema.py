@@ -10,7 +10,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from ..urls import canonical_url, view_of
-from .dedup import migrate_dedup, migrate_lsh_periods
+from .dedup import migrate_dedup, migrate_lsh_periods, migrate_samples
 
 __all__ = ["JSON_COLUMNS", "MIGRATIONS", "schema_state"]
 
@@ -238,3 +238,11 @@ def m012_article_page_parts(db: sqlite_utils.Database) -> None:
     db["pages"].add_column("part_of", int)
     db["pages"].add_column("part", int)
     db["pages"].create_index(["part_of"])
+
+
+@MIGRATIONS()
+def m013_dedup_samples(db: sqlite_utils.Database) -> None:
+    """Near-duplicate candidates are verified from a bottom-k sample of each text stored in
+    ``minhashes`` (``scraper/store/dedupsample.py``) instead of re-shingling their texts;
+    articles indexed before get theirs the first time they are candidates."""
+    migrate_samples(db)

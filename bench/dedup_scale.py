@@ -1,0 +1,160 @@
+"""Benchmark: near-duplicate detection's cost per article as the archive grows.
+
+    python bench/dedup_scale.py [--sizes 1000,10000,100000] [--measure 500]
+
+Fills a real archive (``scraper.store.Archive``: the articles table with its FTS triggers,
+the dedup tables) with articles of crawl_pipeline's ``shared`` kind
+(``benchlib.SharedParagraphs``: texts recombined from one pool of 400 paragraphs plus random
+words, all published within one month window, so that every stored article is a possible
+candidate and each pool paragraph is shared by more articles the more the archive holds).
+Each article goes through ``Deduplicator.add`` with its ``TextSketch`` made beforehand, as
+the crawl makes it on its parse thread, in transactions of 25 as the crawl writes.
+
+When the archive holds each of ``--sizes`` articles, the next ``--measure`` adds are timed
+(CPU of this process, ``time.process_time``): ``Deduplicator.add`` (on the crawl's event
+loop) per article, plus the sketch's CPU (shingles, signature, sample, buckets: on its
+parse thread, the same at any size), LSH candidates read per article and exact checks per
+article. Target (issue 12): the dedup CPU per article flat within 20 % over the sizes.
+Bounded: about six minutes for 100,000 articles on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import SharedParagraphs, machine, median  # noqa: E402
+
+from scraper import Archive  # noqa: E402
+from scraper.store import dedup as dedup_module  # noqa: E402
+from scraper.store.sketch import content_hash, sketch  # noqa: E402
+
+START = datetime(2026, 6, 1, tzinfo=UTC)
+SPACING = timedelta(seconds=30)  # 100,000 articles in 35 days: all within the window
+BATCH = 25
+_TEXTS: SharedParagraphs | None = None
+
+
+def _texts(args: tuple[int, int]) -> list[tuple[str, object]]:
+    """Texts ``start`` .. ``start + count - 1`` and their sketches (in a worker process)."""
+    global _TEXTS
+    start, count = args
+    if _TEXTS is None:
+        _TEXTS = SharedParagraphs(seed=12)  # one pool for every worker: the same paragraphs
+    _TEXTS.rng.seed(start)  # fresh words and paragraphs of their own for every chunk
+    _TEXTS.model.np_rng = np.random.default_rng(start)
+    out = []
+    for _ in range(count):
+        text = "\n\n".join(_TEXTS.article())
+        out.append((text, sketch(text)))
+    return out
+
+
+class Counting:
+    """Counts what ``Deduplicator`` verifies: candidates and exact checks."""
+
+    def __init__(self) -> None:
+        self.candidates = self.exact = 0
+        self._verify = dedup_module.Deduplicator._verify
+        self._jaccard = dedup_module.jaccard
+
+    def __enter__(self) -> Counting:
+        counter = self
+
+        def verify(dedup, text_sketch, candidates):  # noqa: ANN001, ANN202
+            counter.candidates += len(candidates)
+            return counter._verify(dedup, text_sketch, candidates)
+
+        def jaccard(a, b):  # noqa: ANN001, ANN202
+            counter.exact += 1
+            return counter._jaccard(a, b)
+
+        dedup_module.Deduplicator._verify = verify  # type: ignore[method-assign]
+        dedup_module.jaccard = jaccard
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        dedup_module.Deduplicator._verify = self._verify  # type: ignore[method-assign]
+        dedup_module.jaccard = self._jaccard
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--measure", type=int, default=500)
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"machine: {machine()}")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, Archive(Path(tmp) / "news.db") as archive, \
+            multiprocessing.get_context("fork").Pool(2) as pool:
+        db = archive.db
+        db["sites"].insert({"name": "wire"})
+        chunks = [(start, 1000) for start in range(0, sizes[-1] + args.measure, 1000)]
+        stored = 0
+        pending = sorted(sizes)
+        started = time.perf_counter()
+        for chunk in pool.imap(_texts, chunks):
+            for offset in range(0, len(chunk), BATCH):
+                measuring = bool(pending) and stored >= pending[0]
+                c0 = time.process_time()
+                with db.conn, Counting() as counted:
+                    spent = 0.0
+                    for text, text_sketch in chunk[offset:offset + BATCH]:
+                        published = (START + stored * SPACING).isoformat()
+                        article_id = db.execute(
+                            "insert into articles (site, url, text, content_hash, published, "
+                            "first_seen) values ('wire', ?, ?, ?, ?, ?)",
+                            [f"https://wire.example/{stored}/", text, content_hash(text),
+                             published, published]).lastrowid
+                        t0 = time.process_time()
+                        archive.dedup.add(article_id, text_sketch)
+                        spent += time.process_time() - t0
+                        stored += 1
+                if measuring:
+                    rows.append((pending[0], spent, counted.candidates, counted.exact,
+                                 time.process_time() - c0))
+                    if stored >= pending[0] + args.measure:
+                        pending.pop(0)
+            if not pending:
+                break
+        build = time.perf_counter() - started
+        sample = [text for text, _ in _texts((10**7, 200))]
+        t0 = time.process_time()
+        for text in sample:
+            sketch(text)
+        sketch_ms = (time.process_time() - t0) / len(sample) * 1000
+        clustered = db.execute("select count(*) from articles where cluster_id is not null"
+                               ).fetchone()[0]
+    print(f"built {stored:,} articles in {build:.0f} s; {clustered} in near-duplicate "
+          f"clusters; sketch (parse thread) {sketch_ms:.2f} ms CPU per article")
+    print(f"\n{'stored':>9}{'add (event loop)':>18}{'+ sketch (parse thread)':>25}"
+          f"{'= dedup CPU ms/article':>24}{'candidates':>12}{'exact checks':>14}")
+    added, total = {}, {}
+    for size in sizes:
+        batches = [r for r in rows if r[0] == size]
+        n = len(batches) * BATCH
+        added[size] = sum(r[1] for r in batches) / n * 1000
+        total[size] = added[size] + sketch_ms
+        print(f"{size:>9,}{added[size]:>18.3f}{sketch_ms:>25.3f}{total[size]:>24.3f}"
+              f"{sum(r[2] for r in batches) / n:>12.1f}{sum(r[3] for r in batches) / n:>14.3f}")
+    for label, cost in (("dedup CPU per article", total), ("add alone", added)):
+        spread = max(cost.values()) / min(cost.values()) - 1
+        print(f"{label}: {sizes[-1]:,} against {sizes[0]:,} stored x"
+              f"{cost[sizes[-1]] / cost[sizes[0]]:.2f}, spread over the sizes {spread:.0%}"
+              + (f" (target flat within 20 %: {'met' if spread <= 0.2 else 'MISSED'})"
+                 if cost is total else ""))
+    print(f"median batch of {BATCH}: {median([r[4] for r in rows]) * 1000:.0f} ms CPU")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
