@@ -1,0 +1,186 @@
+"""Merging shards into the archive: one writer, one transaction and one marker per shard.
+
+Each shard is attached to the archive's connection and copied by set-based SQL: its pages,
+its new articles (the FTS triggers index them as they go in), their URLs and links, in the
+shard's id order. Then, article by article in that order, what the crawl's store step does
+across articles: an article whose URL the archive already holds is the same article seen
+again (updated, with its old text kept in ``article_versions``, when title or text changed),
+links are resolved both ways, and ``Deduplicator.add`` places every new or changed article
+with the sketch the task made, so exact duplicates (``content_hash``) and near-duplicates
+(MinHash LSH) are linked across shards, across sites and against everything the archive
+held before; a same-site exact copy is folded into its earlier article as the crawl folds
+it. The ``warc_shards`` row is written in the same transaction: a shard is merged wholly
+or not at all, and once only, whatever is rerun or resumed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils.utils import sqlite3
+
+from ..errors import ArchiveError
+from ..store.archive import Archive, utcnow
+from .shard import read_info, read_sketches
+
+__all__ = ["merge_shard"]
+
+_SCHEMA = "shard"
+# Columns the shard's copy leaves to the archive: ids are the archive's, the dedup columns
+# are the archive's own decisions, pages have no fetch rows in the archive.
+_NOT_COPIED = {"articles": {"id", "page_id", "cluster_id", "duplicate_of", "similarity"},
+               "pages": {"id", "fetch_id", "dictionary_id", "part_of"},
+               "links": {"id", "article_id", "target_article_id"}}
+
+
+def _columns(conn: sqlite3.Connection, table: str, schema: str = "main") -> list[str]:
+    return [row[1] for row in conn.execute(f"pragma {schema}.table_info({table})")]
+
+
+def _shared(conn: sqlite3.Connection, table: str) -> list[str]:
+    """The columns of ``table`` both files have, less those the archive decides itself."""
+    theirs = set(_columns(conn, table, _SCHEMA))
+    return [c for c in _columns(conn, table) if c in theirs
+            and c not in _NOT_COPIED.get(table, set())]
+
+
+def merge_shard(archive: Archive, shard: Path, crawl_id: int) -> dict[str, Any] | None:
+    """Merge one complete shard into ``archive`` (locked for writing by the caller); returns
+    its counts, or None when the archive already holds it (its marker is there)."""
+    info = read_info(shard)
+    if info is None:
+        raise ArchiveError(f"{shard} is not a complete WARC shard (no shard_info)")
+    conn = archive.db.conn
+    if conn.execute("select 1 from warc_shards where key = ?", [info["key"]]).fetchone():
+        return None
+    conn.execute(f"attach database ? as {_SCHEMA}", [str(shard)])
+    try:
+        with archive.db.atomic():
+            counts = _merge(archive, conn, crawl_id)
+            conn.execute(
+                "insert into warc_shards (key, source, shard, crawl_id, records, articles, "
+                "merged_at) values (?, ?, ?, ?, ?, ?, ?)",
+                [info["key"], info["source"], str(shard), crawl_id, info["records"],
+                 counts["articles_new"], utcnow()])
+    finally:
+        conn.execute(f"detach database {_SCHEMA}")
+    return {**counts, "records": info["records"], "source": info["source"]}
+
+
+def _merge(archive: Archive, conn: sqlite3.Connection, crawl_id: int) -> Counter:
+    counts: Counter = Counter(articles_new=0, articles_updated=0, articles_unchanged=0,
+                              duplicates=0, near_duplicates=0)
+    conn.execute(f"insert or ignore into main.sites select * from {_SCHEMA}.sites")
+    page_offset = conn.execute("select coalesce(max(id), 0) from main.pages").fetchone()[0]
+    cols = _shared(conn, "pages")
+    conn.execute(
+        f"insert into main.pages (id, part_of, {', '.join(cols)}) select id + ?1, "
+        f"part_of + ?1, {', '.join(cols)} from {_SCHEMA}.pages order by id", [page_offset])
+    # Each shard article: the archive's article holding one of its URLs, if any.
+    existing = dict(conn.execute(
+        f"select u.article_id, min(m.article_id) from {_SCHEMA}.article_urls u "
+        "join main.article_urls m on m.canonical = u.canonical group by u.article_id"))
+    first_id = conn.execute("select coalesce(max(id), 0) + 1 from main.articles").fetchone()[0]
+    ids: dict[int, int] = {}
+    new: list[int] = []
+    for (shard_id,) in conn.execute(f"select id from {_SCHEMA}.articles order by id"):
+        if shard_id in existing:
+            ids[shard_id] = existing[shard_id]
+        else:
+            ids[shard_id] = first_id + len(new)
+            new.append(shard_id)
+    conn.execute("create temp table if not exists warc_ids (shard_id integer primary key, "
+                 "article_id integer, new integer)")
+    conn.execute("delete from temp.warc_ids")
+    conn.executemany("insert into temp.warc_ids values (?, ?, ?)",
+                     [(s, a, s not in existing) for s, a in ids.items()])
+    cols = _shared(conn, "articles")
+    conn.execute(
+        f"insert into main.articles (id, page_id, {', '.join(cols)}) select w.article_id, "
+        f"a.page_id + ?, {', '.join('a.' + c for c in cols)} from {_SCHEMA}.articles a "
+        "join temp.warc_ids w on w.shard_id = a.id where w.new order by a.id", [page_offset])
+    links_before = conn.execute("select coalesce(max(id), 0) from main.links").fetchone()[0]
+    link_cols = _shared(conn, "links")
+    copy_links = (
+        f"insert into main.links (article_id, {', '.join(link_cols)}) select w.article_id, "
+        f"{', '.join('l.' + c for c in link_cols)} from {_SCHEMA}.links l join temp.warc_ids "
+        "w on w.shard_id = l.article_id where {} order by l.id")
+    conn.execute(copy_links.format("w.new"))
+    sketches = read_sketches(conn, _SCHEMA)
+    changed = [shard_id for shard_id in sorted(existing) if _update(
+        conn, shard_id, ids[shard_id], page_offset, crawl_id, counts)]
+    for shard_id in existing:  # their links are the new page's, changed or not
+        conn.execute("delete from main.links where article_id = ?", [ids[shard_id]])
+        conn.execute(copy_links.format("l.article_id = ?"), [shard_id])
+    conn.execute(
+        "insert or ignore into main.article_urls (url, canonical, article_id, source, "
+        f"first_seen) select u.url, u.canonical, w.article_id, u.source, u.first_seen from "
+        f"{_SCHEMA}.article_urls u join temp.warc_ids w on w.shard_id = u.article_id "
+        "order by u.rowid")
+    _resolve_links(conn, links_before, [ids[s] for s in (*new, *existing)])
+    counts["articles_new"] = len(new)
+    for shard_id in sorted([*new, *changed]):
+        article_id = ids[shard_id]
+        found = archive.dedup.add(article_id, sketches.get(shard_id))
+        if found.kind == "alias" and found.alias_of not in (None, article_id):
+            archive.merge_into(article_id, found.alias_of)  # the same text, another URL
+            if shard_id in existing:
+                continue
+            counts["articles_new"] -= 1
+            counts["articles_unchanged"] += 1
+        elif found.kind == "duplicate":
+            counts["duplicates"] += 1
+        elif found.kind == "near_duplicate":
+            counts["near_duplicates"] += 1
+    return counts
+
+
+def _update(conn: sqlite3.Connection, shard_id: int, article_id: int, page_offset: int,
+            crawl_id: int, counts: Counter) -> bool:
+    """A shard article the archive already holds, as the crawl updates one; True when its
+    title or text changed."""
+    cursor = conn.execute(f"select * from {_SCHEMA}.articles where id = ?", [shard_id])
+    row = dict(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
+    cursor = conn.execute("select * from main.articles where id = ?", [article_id])
+    old = dict(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
+    page_id = row["page_id"] + page_offset if row["page_id"] else None
+    changed = [f for f in ("title", "text") if old[f] != row[f]]
+    if not changed:
+        conn.execute("update main.articles set last_seen = max(last_seen, ?), page_id = ?, "
+                     "blocks = ? where id = ?",
+                     [row["last_seen"], page_id, row["blocks"], article_id])
+        counts["articles_unchanged"] += 1
+        return False
+    conn.execute(
+        "insert into main.article_versions (article_id, title, text, content_hash, modified, "
+        "first_seen, replaced_at, crawl_id, changed) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [article_id, old["title"], old["text"], old["content_hash"], old["modified"],
+         old["first_seen"], utcnow(), crawl_id, json.dumps(changed)])
+    keep = {"id", "url", "first_seen", "version", "page_id", "cluster_id", "duplicate_of",
+            "similarity"}
+    values = {k: v for k, v in row.items() if k not in keep and k in old}
+    values.update(page_id=page_id, version=(old["version"] or 1) + 1)
+    conn.execute(f"update main.articles set {', '.join(f'{k} = ?' for k in values)} "
+                 "where id = ?", [*values.values(), article_id])
+    counts["articles_updated"] += 1
+    return True
+
+
+def _resolve_links(conn: sqlite3.Connection, links_before: int, articles: list[int]) -> None:
+    """Link targets, as the crawl resolves them: the copied links to archived articles, and
+    the archive's unresolved links to the URLs of the articles just merged."""
+    conn.execute(
+        "update main.links set target_article_id = (select u.article_id from "
+        "main.article_urls u where u.canonical = links.target_url limit 1) where id > ? "
+        "and target_article_id is null", [links_before])
+    for article_id in articles:
+        # The unary + keeps SQLite on the target_url index (see Archive._store_article).
+        conn.executemany(
+            "update main.links set target_article_id = ? where target_url = ? "
+            "and +target_article_id is null",
+            [(article_id, canonical) for (canonical,) in conn.execute(
+                "select canonical from main.article_urls where article_id = ?",
+                [article_id])])
