@@ -19,10 +19,10 @@ import json
 import re
 import time
 import uuid
-from importlib.metadata import version
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +97,8 @@ def plan_jobs(sources: list[str], shard_dir: Path, config_dir: Path | None = Non
                       if s.path]
     settings = fetch_settings(config_dir if config_dir and config_dir.is_dir() else None)
     config_hash = hashlib.sha256(json.dumps(
-        [version("newsarchive"), SHARD_VERSION, sorted(site_files), site_name, settings.max_body_bytes]
-    ).encode()).hexdigest()[:16]
+        [version("newsarchive"), SHARD_VERSION, sorted(site_files), site_name,
+         settings.max_body_bytes]).encode()).hexdigest()[:16]
     files = stat_sources(expand_sources(sources, base_url))
     return [ShardJob(f, str(shard_dir.resolve() / _shard_name(f.url)), config_hash,
                      tuple(site_files), site_name, settings.max_body_bytes) for f in files]
