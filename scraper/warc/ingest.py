@@ -1,7 +1,8 @@
 """``ingest-warc``: WARC files -> shards (one Dask task per file) -> the archive.
 
 The run: the SOURCES are expanded and sized (``sources``), the site files read once and
-hashed, stale temporary shards deleted, the archive locked as a crawl locks it. A file
+hashed, the archive locked as a crawl locks it, the temporary files of tasks that died deleted
+(before the run and after it). A file
 whose shard the archive already merged (same source, size or ETag, site files and shard
 version) is skipped; a complete shard left by an earlier run is merged without a task;
 every other file becomes a task (``shard.make_shard``) with ``TASK_RETRIES`` retries,
@@ -132,6 +133,7 @@ def ingest_warc(sources: list[str], db_path: Path, *, config_dir: Path | None = 
         status = "interrupted"
         try:
             _run(archive, todo, report, scheduler, workers, merge, log)
+            clean_stale(shard_dir)  # what the tasks of lost workers left
             status = "failed" if report.failed else "ok"
         finally:
             archive.finish_crawl(report.crawl_id, status, {
@@ -145,11 +147,13 @@ def _run(archive: Archive, jobs: list[ShardJob], report: IngestReport, scheduler
          workers: int, merge: bool, log: Log) -> None:
     ready: dict[int, Path | None] = {}  # job index -> its complete shard (None: failed)
     next_merge = 0
+    finished = 0
     started = time.perf_counter()
 
     def done(index: int, info: dict[str, Any] | None, error: str | None = None) -> None:
-        nonlocal next_merge
+        nonlocal next_merge, finished
         job = jobs[index]
+        finished += 1
         if info is None:
             report.failed[job.source.url] = error or "failed"
             ready[index] = None
@@ -161,7 +165,7 @@ def _run(archive: Archive, jobs: list[ShardJob], report: IngestReport, scheduler
             ready[index] = Path(job.shard)
             log({"event": "shard", "source": job.source.url, "records": info["records"],
                  "articles": info["articles"], "seconds": info.get("seconds"),
-                 "done": len(ready), "total": len(jobs)})
+                 "done": finished, "total": len(jobs)})
         while next_merge in ready:
             shard = ready.pop(next_merge)
             next_merge += 1

@@ -1,7 +1,8 @@
 """What ``ingest-warc`` reads: SOURCES expanded into WARC files, each with its size and ETag.
 
 A source is a local path, a glob or a directory (its ``*.warc`` and ``*.warc.gz``), an
-``http(s)://`` or ``s3://`` URL (read through fsspec: needs the ``distributed`` extra), a
+``http(s)://`` or ``s3://`` URL or an ``s3://`` glob (read through fsspec: needs the
+``distributed`` extra), a
 listing of WARC paths one per line (``warc.paths.gz`` as Common Crawl publishes them, or
 plain ``*.paths``), or ``cc-news:YYYY-MM[..YYYY-MM]``: Common Crawl's CC-NEWS listings of
 those months, ``crawl-data/CC-NEWS/YYYY/MM/warc.paths.gz`` under ``--base-url``
@@ -61,8 +62,10 @@ def _fs(url: str):
 
 def open_source(url: str) -> IO[bytes]:
     """The file's bytes as a stream (remote files are read sequentially, not cached)."""
+    if url.startswith(("http://", "https://")):  # one streamed GET, no range requests
+        return _fs(url).open(url, "rb", block_size=0)
     if url.startswith(REMOTE):
-        return _fs(url).open(url, "rb", block_size=2**20, cache_type="readahead")
+        return _fs(url).open(url, "rb", block_size=8 * 2**20, cache_type="readahead")
     return open(url, "rb")  # noqa: SIM115 - the caller closes it
 
 
@@ -114,6 +117,10 @@ def expand_sources(sources: list[str], base_url: str | None = None) -> list[str]
         elif source.endswith(_LISTING):
             found += _listing(source if source.startswith(REMOTE)
                               else str(Path(source).resolve()), base_url)
+        elif source.startswith(REMOTE) and any(c in source for c in "*?["):
+            scheme = source.split("://")[0]
+            found += sorted(m if "://" in m else f"{scheme}://{m}"
+                            for m in _fs(source).glob(source))
         elif source.startswith(REMOTE):
             found.append(source)
         elif Path(source).is_dir():
