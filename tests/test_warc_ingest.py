@@ -13,10 +13,12 @@ from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import boto3
 import pytest
 from click.testing import CliRunner
 from conftest import write_local_site
 from distributed import Client, LocalCluster
+from moto.server import ThreadedMotoServer
 from sqlite_utils.utils import sqlite3
 from test_dedup_crawl import _serve_fixture_sites
 from warcfiles import write_warc
@@ -230,9 +232,6 @@ def test_cc_news_months_are_read_from_their_warc_paths_listing_over_https(crawle
 
 
 def test_s3_sources_are_read_from_a_bucket(crawled, tmp_path, monkeypatch):
-    boto3 = pytest.importorskip("boto3")
-    from moto.server import ThreadedMotoServer
-
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
     server.start()
     try:
