@@ -25,12 +25,18 @@ def fetch(url: str) -> tuple[int, list[tuple[str, str]], bytes]:
 
 def write_warc(path: Path, urls: list[str], extras: bool = True) -> Path:
     """Fetch ``urls`` and write them to ``path`` (gzipped when it ends in .gz)."""
+    return write_responses(path, [(url, *fetch(url), WARC_DATE) for url in urls], extras)
+
+
+def write_responses(path: Path, responses: list[tuple[str, int, list, bytes, str]],
+                    extras: bool = True) -> Path:
+    """Write (url, status, headers, body, WARC-Date) responses to ``path``."""
+    urls = [url for url, *_ in responses]
     with open(path, "wb") as fh:
         writer = WARCWriter(fh, gzip=path.name.endswith(".gz"))
         if extras:
             writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
-        for url in urls:
-            status, headers, body = fetch(url)
+        for url, status, headers, body, date in responses:
             request = StatusAndHeaders(f"GET {url} HTTP/1.1", [("User-Agent", "test")],
                                        is_http_request=True)
             writer.write_record(writer.create_warc_record(url, "request",
@@ -38,7 +44,7 @@ def write_warc(path: Path, urls: list[str], extras: bool = True) -> Path:
             http = StatusAndHeaders(f"{status} OK", headers, protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(
                 url, "response", payload=io.BytesIO(body), http_headers=http,
-                warc_headers_dict={"WARC-Date": WARC_DATE}))
+                warc_headers_dict={"WARC-Date": date}))
         if extras and urls:
             moved = StatusAndHeaders("301 Moved Permanently", [("Location", urls[0])],
                                      protocol="HTTP/1.1")

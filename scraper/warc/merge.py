@@ -24,6 +24,7 @@ from sqlite_utils.utils import sqlite3
 
 from ..errors import ArchiveError
 from ..store.archive import Archive, utcnow
+from .placing import place_articles
 from .shard import read_info, read_sketches
 
 __all__ = ["merge_shard"]
@@ -122,18 +123,33 @@ def _merge(archive: Archive, conn: sqlite3.Connection, crawl_id: int) -> Counter
         "order by u.rowid")
     _resolve_links(conn, links_before, [ids[s] for s in (*new, *existing)])
     counts["articles_new"] = len(new)
-    for shard_id in sorted([*new, *changed]):
-        article_id = ids[shard_id]
-        found = archive.dedup.add(article_id, sketches.get(shard_id))
-        if found.kind == "alias" and found.alias_of not in (None, article_id):
-            archive.merge_into(article_id, found.alias_of)  # the same text, another URL
-            if shard_id in existing:
-                continue
-            counts["articles_new"] -= 1
-            counts["articles_unchanged"] += 1
-        elif found.kind == "duplicate":
+    for shard_id in changed:  # a text that changed: placed again, as the crawl does
+        archive.dedup.add(ids[shard_id], sketches.get(shard_id))
+    cursor = conn.execute(
+        "select w.article_id as id, a.site, a.title, a.text, a.content_hash, a.published, "
+        f"a.first_seen from {_SCHEMA}.articles a join temp.warc_ids w on w.shard_id = a.id "
+        "where w.new order by a.id")
+    names = [c[0] for c in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor]
+    edges = [(ids[a], ids[b], similarity) for a, b, similarity in conn.execute(
+        f"select article_id, other_id, similarity from {_SCHEMA}.near_duplicates")
+        if a in ids and b in ids]
+    place_articles(archive.dedup, rows, {ids[k]: v for k, v in sketches.items() if k in ids},
+                   edges)
+    new_ids = {ids[s] for s in new}
+    for article_id, twin, same_site, cluster in conn.execute(
+            "select a.id, a.duplicate_of, t.site = a.site, a.cluster_id from temp.warc_ids w "
+            "join main.articles a on a.id = w.article_id left join main.articles t on t.id = "
+            "a.duplicate_of where w.new or w.shard_id in (select value from json_each(?)) "
+            "order by a.id", [json.dumps(changed)]).fetchall():
+        if twin is not None and same_site:
+            archive.merge_into(article_id, twin)  # the same text under another URL
+            if article_id in new_ids:
+                counts["articles_new"] -= 1
+                counts["articles_unchanged"] += 1
+        elif twin is not None:
             counts["duplicates"] += 1
-        elif found.kind == "near_duplicate":
+        elif cluster is not None:
             counts["near_duplicates"] += 1
     return counts
 
