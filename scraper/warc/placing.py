@@ -3,7 +3,7 @@ article-by-article ``Deduplicator.add`` follows (``scraper/store/dedup.py``), in
 statements instead of a dozen per article.
 
 - **exact**: one query finds every archived text with a shard article's ``content_hash``;
-  each article takes the earliest copy, another site's first, as ``add`` does. A same-site
+  each article takes the earliest copy, its own site's first, as ``add`` does: a same-site
   copy is an alias (the merge folds it into that article) and is not indexed.
 - **near**: the shard's MinHash rows and LSH keys were made in the task. Every key of every
   article (its month and the adjacent ones, ``WINDOW_MONTHS``) is looked up in one
@@ -57,7 +57,7 @@ def _chunks(values: list, size: int = _CHUNK):
 
 
 def _twins(conn: sqlite3.Connection, rows: list[dict]) -> dict[int, tuple[int, str]]:
-    """Each article's earliest exact copy (another site's first), as ``_place`` picks it."""
+    """Each article's earliest exact copy (its own site's first), as ``_place`` picks it."""
     hashes = sorted({r["content_hash"] for r in rows})
     holders: dict[str, list[tuple[int, str]]] = {}
     for chunk in _chunks(hashes):
@@ -69,7 +69,7 @@ def _twins(conn: sqlite3.Connection, rows: list[dict]) -> dict[int, tuple[int, s
     for row in rows:
         earlier = [h for h in holders.get(row["content_hash"], []) if h[0] < row["id"]]
         if earlier:
-            twins[row["id"]] = min(earlier, key=lambda h: (h[1] == row["site"], h[0]))
+            twins[row["id"]] = min(earlier, key=lambda h: (h[1] != row["site"], h[0]))
     return twins
 
 
