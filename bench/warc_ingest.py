@@ -49,6 +49,7 @@ from warcfiles import write_responses  # noqa: E402
 
 from scraper import Archive  # noqa: E402
 from scraper.warc import merge as merge_module  # noqa: E402
+from scraper.warc.cluster import dask_client  # noqa: E402
 from scraper.warc.ingest import plan_jobs  # noqa: E402
 from scraper.warc.merge import merge_shard  # noqa: E402
 from scraper.warc.shard import make_shard  # noqa: E402
@@ -81,12 +82,11 @@ def make_warcs(root: Path, first: int, count: int, files: int) -> tuple[Path, li
 
 
 def _records(infos: list[dict]) -> int:
-    return sum(i["records"] for i in infos)
+    """HTTP responses read (each WARC file also holds a request record per response)."""
+    return sum(i["responses"] for i in infos)
 
 
 def scaling(root: Path, config: Path, warcs: list[Path]) -> None:
-    from distributed import Client, LocalCluster
-
     jobs = plan_jobs([str(p) for p in warcs], root / "shards", config)
     (root / "shards").mkdir(exist_ok=True)
     load0 = os.getloadavg()
@@ -96,15 +96,14 @@ def scaling(root: Path, config: Path, warcs: list[Path]) -> None:
     plain = _records(infos) / (time.perf_counter() - t0)
     rates = {}
     for workers in (1, 2):
-        with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None,
-                          silence_logs=50) as cluster, Client(cluster) as client:
+        with dask_client(None, workers) as client:  # the LocalCluster ingest-warc starts
             client.gather(client.map(make_shard, jobs[:workers], pure=False))  # warm up
             t0 = time.perf_counter()
             infos = client.gather(client.map(make_shard, jobs, pure=False))
             rates[workers] = _records(infos) / (time.perf_counter() - t0)
     load1 = os.getloadavg()
     records = _records(infos)
-    print(f"\n1. extraction scaling: {len(jobs)} WARC files, {records:,} records "
+    print(f"\n1. extraction scaling: {len(jobs)} WARC files, {records:,} response records "
           f"({sum(i['articles'] for i in infos):,} articles) per run")
     print(f"   load average before {load0[0]:.2f} / {load0[1]:.2f} / {load0[2]:.2f}, "
           f"after {load1[0]:.2f} / {load1[1]:.2f} / {load1[2]:.2f} (1/5/15 min)")

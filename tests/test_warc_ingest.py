@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import signal
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -361,3 +362,26 @@ def test_copies_are_linked_against_what_the_archive_already_holds(crawled, tmp_p
                                           "where cluster_id is not null"):
         clusters[cluster].add(article_id <= first.counts["articles_new"])
     assert {True, False} in clusters.values()
+
+
+def test_the_plain_commands_never_import_dask_or_fsspec():
+    import subprocess
+    import sys
+
+    code = ("import sys, scraper.cli; from scraper.cli import main; "
+            "print(sorted(m for m in ('distributed', 'dask', 'fsspec', 's3fs', 'warcio') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_without_the_distributed_extra_ingest_says_what_to_install(crawled, tmp_path,
+                                                                   monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
+    result = CliRunner().invoke(main, ["ingest-warc", str(crawled["warcs"][0]), "--db",
+                                       str(tmp_path / "news.db"), "--config",
+                                       str(crawled["config"])])
+    assert result.exit_code == 3
+    assert "pip install 'newsarchive[distributed]'" in result.stderr
+    assert "Traceback" not in result.output

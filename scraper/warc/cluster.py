@@ -42,7 +42,12 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         with client:
             yield client
         return
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+    import dask
+
+    # No dashboard, so no use for the statistical profiler sampling every worker thread's
+    # stack 100 times a second (the workers inherit this when their nannies start them).
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
     with cluster, Client(cluster) as client:
         yield client

@@ -199,9 +199,9 @@ def _run(archive: Archive, jobs: list[ShardJob], report: IngestReport, scheduler
             report.shards_made += 1
             done(index, info)
         return
-    from distributed import as_completed
-
     with dask_client(scheduler, workers) as client:
+        from distributed import as_completed  # importable: dask_client said so
+
         run = uuid.uuid4().hex[:8]
         futures = {client.submit(make_shard, jobs[i], key=f"newsarchive-shard-{run}-{i}",
                                  retries=TASK_RETRIES, pure=False): i for i in pending}
