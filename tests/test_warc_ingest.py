@@ -385,3 +385,30 @@ def test_without_the_distributed_extra_ingest_says_what_to_install(crawled, tmp_
     assert result.exit_code == 3
     assert "pip install 'newsarchive[distributed]'" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_placing_in_small_chunks_gives_the_same_duplicates(crawled, tmp_path, monkeypatch):
+    from scraper.warc import merge
+
+    monkeypatch.setattr(merge, "PLACE_CHUNK", 2)
+    ingest_warc([str(p) for p in crawled["warcs"]], tmp_path / "news.db",
+                config_dir=crawled["config"], workers=0)
+    assert snapshot(tmp_path / "news.db") == crawled["crawl"]
+
+
+def test_complete_shards_of_an_unmerged_run_are_merged_without_a_task(crawled, tmp_path):
+    db_path = tmp_path / "news.db"
+    made = ingest_warc([str(p) for p in crawled["warcs"]], db_path,
+                       config_dir=crawled["config"], workers=0, merge=False)
+    assert (made.shards_made, made.merged) == (3, 0)
+    resumed = ingest_warc([str(p) for p in crawled["warcs"]], db_path,
+                          config_dir=crawled["config"], workers=0)
+    assert (resumed.shards_made, resumed.shards_reused, resumed.merged) == (0, 3, 3)
+    assert snapshot(db_path) == crawled["crawl"]
+
+
+def test_one_site_file_for_every_record_with_site(crawled, tmp_path):
+    ingest_warc([str(p) for p in crawled["warcs"]], tmp_path / "news.db",
+                config_dir=crawled["config"], site_name="herald", workers=0)
+    db = sqlite3.connect(tmp_path / "news.db")
+    assert {s for (s,) in db.execute("select distinct site from articles")} == {"herald"}

@@ -30,6 +30,9 @@ from .shard import read_info, read_sketches
 __all__ = ["merge_shard"]
 
 _SCHEMA = "shard"
+# New articles placed in the dedup state per statement set: their texts and sketches
+# (~10 KB each) are what the merge holds in memory, whatever the size of the shard.
+PLACE_CHUNK = 2000
 # Columns the shard's copy leaves to the archive: ids are the archive's, the dedup columns
 # are the archive's own decisions, pages have no fetch rows in the archive.
 _NOT_COPIED = {"articles": {"id", "page_id", "cluster_id", "duplicate_of", "similarity"},
@@ -110,7 +113,6 @@ def _merge(archive: Archive, conn: sqlite3.Connection, crawl_id: int) -> Counter
         f"{', '.join('l.' + c for c in link_cols)} from {_SCHEMA}.links l join temp.warc_ids "
         "w on w.shard_id = l.article_id where {} order by l.id")
     conn.execute(copy_links.format("w.new"))
-    sketches = read_sketches(conn, _SCHEMA)
     changed = [shard_id for shard_id in sorted(existing) if _update(
         conn, shard_id, ids[shard_id], page_offset, crawl_id, counts)]
     for shard_id in existing:  # their links are the new page's, changed or not
@@ -124,18 +126,24 @@ def _merge(archive: Archive, conn: sqlite3.Connection, crawl_id: int) -> Counter
     _resolve_links(conn, links_before, [ids[s] for s in (*new, *existing)])
     counts["articles_new"] = len(new)
     for shard_id in changed:  # a text that changed: placed again, as the crawl does
-        archive.dedup.add(ids[shard_id], sketches.get(shard_id))
-    cursor = conn.execute(
-        "select w.article_id as id, a.site, a.title, a.text, a.content_hash, a.published, "
-        f"a.first_seen from {_SCHEMA}.articles a join temp.warc_ids w on w.shard_id = a.id "
-        "where w.new order by a.id")
-    names = [c[0] for c in cursor.description]
-    rows = [dict(zip(names, row, strict=True)) for row in cursor]
+        archive.dedup.add(ids[shard_id], read_sketches(conn, _SCHEMA, shard_id, shard_id)
+                          .get(shard_id))
     edges = [(ids[a], ids[b], similarity) for a, b, similarity in conn.execute(
         f"select article_id, other_id, similarity from {_SCHEMA}.near_duplicates")
         if a in ids and b in ids]
-    place_articles(archive.dedup, rows, {ids[k]: v for k, v in sketches.items() if k in ids},
-                   edges)
+    indexed: set[int] = set()
+    for start in range(0, len(new), PLACE_CHUNK):  # texts and sketches in bounded memory
+        first, last = new[start], new[start:start + PLACE_CHUNK][-1]
+        cursor = conn.execute(
+            "select w.article_id as id, a.site, a.title, a.text, a.content_hash, a.published,"
+            f" a.first_seen from {_SCHEMA}.articles a join temp.warc_ids w on w.shard_id = "
+            "a.id where w.new and a.id between ? and ? order by a.id", [first, last])
+        names = [c[0] for c in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor]
+        chunk = {row["id"] for row in rows}
+        sketches = read_sketches(conn, _SCHEMA, first, last)
+        place_articles(archive.dedup, rows, {ids[k]: v for k, v in sketches.items()},
+                       [e for e in edges if max(e[0], e[1]) in chunk], indexed)
     new_ids = {ids[s] for s in new}
     for article_id, twin, same_site, cluster in conn.execute(
             "select a.id, a.duplicate_of, t.site = a.site, a.cluster_id from temp.warc_ids w "

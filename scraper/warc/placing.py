@@ -104,10 +104,11 @@ def _archive_candidates(conn: sqlite3.Connection,
 
 
 def place_articles(dedup: Deduplicator, rows: list[dict], sketches: dict[int, TextSketch],
-                   shard_edges: list[tuple[int, int, float]]) -> None:
+                   shard_edges: list[tuple[int, int, float]], indexed_ids: set[int]) -> None:
     """Place new articles (rows as ``Deduplicator`` reads them: id, site, text, content_hash,
     published, first_seen; in id order, already in ``articles``) with their sketches, and
-    ``shard_edges`` (article ids, Jaccard) their task found among themselves."""
+    ``shard_edges`` (article ids, Jaccard) their task found among them and the articles of
+    its file placed before, whose ids are in ``indexed_ids`` (updated here)."""
     conn = dedup.db.conn
     long = []
     for row in rows:
@@ -144,9 +145,9 @@ def place_articles(dedup: Deduplicator, rows: list[dict], sketches: dict[int, Te
         found = dedup.verify(text_sketch, [r for r in rows_found if r[0] != row["id"]])
         if found:
             matches[row["id"]] = found
-    placed = {row["id"] for row, _, _ in indexed}
+    indexed_ids.update(row["id"] for row, _, _ in indexed)
     for a, b, similarity in shard_edges:
-        if a in placed and b in placed:
+        if a in indexed_ids and b in indexed_ids:
             matches.setdefault(max(a, b), []).append((min(a, b), similarity))
     for article_id in sorted(matches):
         dedup.link(article_id, matches[article_id])

@@ -22,7 +22,7 @@ import time
 import tomllib
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,6 @@ class ShardJob:
     site_files: tuple[tuple[str, str], ...] = ()  # (path, TOML text)
     only_site: str | None = None  # --site: this site for every record
     max_body_bytes: int = 10 * 2**20
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def key(self) -> str:
@@ -201,12 +200,14 @@ def _flush(archive: Archive, crawl_id: int, batch: list[tuple[PageOutcome, str |
     batch.clear()
 
 
-def read_sketches(conn: sqlite3.Connection, schema: str = "main") -> dict[int, TextSketch]:
-    """The shard's sketches by its article ids (``schema``: the name it is attached as)."""
+def read_sketches(conn: sqlite3.Connection, schema: str, first: int,
+                  last: int) -> dict[int, TextSketch]:
+    """The sketches of the shard's articles ``first`` .. ``last`` by their ids (``schema``:
+    the name the shard is attached as)."""
     out = {}
     for article_id, words, hashes, signature, sample, rows, buckets in conn.execute(
             f"select article_id, words, hashes, signature, sample, rows, buckets "
-            f"from {schema}.shard_sketches"):
+            f"from {schema}.shard_sketches where article_id between ? and ?", [first, last]):
         out[article_id] = TextSketch(
             words, np.frombuffer(hashes, np.uint64), np.frombuffer(signature, "<u4"),
             np.frombuffer(sample, "<u4"), rows, np.frombuffer(buckets, "<i8").tolist())
