@@ -412,3 +412,11 @@ def test_one_site_file_for_every_record_with_site(crawled, tmp_path):
                 config_dir=crawled["config"], site_name="herald", workers=0)
     db = sqlite3.connect(tmp_path / "news.db")
     assert {s for (s,) in db.execute("select distinct site from articles")} == {"herald"}
+
+
+def test_the_readme_names_every_reason_a_record_is_skipped():
+    from scraper.vocab import WARC_SKIPS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("## Beyond one machine")[1].split("\n## ")[0]
+    assert [name for name in WARC_SKIPS if f"`{name}`" not in section] == []
