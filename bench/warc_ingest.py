@@ -1,7 +1,8 @@
 """Benchmark: ingest-warc's scaling over Dask workers, and the merge into a big archive.
 
     flock /tmp/newsarchive-bench.lock python bench/warc_ingest.py
-        [--articles 1200] [--files 8] [--sizes 10000,100000] [--merge-articles 1000]
+        [--articles 1200] [--files 8] [--repeat 3] [--sizes 10000,100000]
+        [--merge-articles 1000] [--skip-scaling]
 
 Material: bench/archive_scale.py's articles (20 sites, ~600-word Zipfian news-like texts in
 ~90 KB tagDiv-like pages with ten widget links each, 900 articles a day) written as HTTP
@@ -13,8 +14,10 @@ site file per site.
    extract with the site file, pack, write the shard) by a plain loop in this process, then
    on a LocalCluster of 1 and of 2 worker processes (started and warmed up off the clock;
    timed from submitting the tasks to the last shard). Records/s per core; targets: 2
-   workers >= 1.8x 1 worker, 1 worker >= 0.9x the plain loop. Only meaningful on an
-   otherwise idle machine: the load average before and after is printed beside.
+   workers >= 1.8x 1 worker, 1 worker >= 0.9x the plain loop; medians of ``--repeat``
+   runs. Only meaningful on an otherwise idle machine: the load average before and after is
+   printed beside, and the CPU the loop or the workers actually got per second of wall time
+   ("cores obtained": 2 workers alone on 2 cores get ~2; less means other work had them).
 2. **Merge into a big archive**, at each of ``--sizes`` stored articles (built by
    ``bench/archive_scale.py``'s bulk path: FTS, links, URLs, pages and dedup state): shards
    of the ``--merge-articles`` articles that follow the archive's last (same sites, same
@@ -86,41 +89,54 @@ def _records(infos: list[dict]) -> int:
     return sum(i["responses"] for i in infos)
 
 
-def scaling(root: Path, config: Path, warcs: list[Path]) -> None:
+def scaling(root: Path, config: Path, warcs: list[Path], repeat: int) -> None:
     jobs = plan_jobs([str(p) for p in warcs], root / "shards", config)
     (root / "shards").mkdir(exist_ok=True)
     load0 = os.getloadavg()
     make_shard(jobs[0])  # imports and caches warm, off the clock
-    t0 = time.perf_counter()
-    infos = [make_shard(job) for job in jobs]
-    plain = _records(infos) / (time.perf_counter() - t0)
-    rates = {}
-    for workers in (1, 2):
-        with dask_client(None, workers) as client:  # the LocalCluster ingest-warc starts
-            client.gather(client.map(make_shard, jobs[:workers], pure=False))  # warm up
-            t0 = time.perf_counter()
-            infos = client.gather(client.map(make_shard, jobs, pure=False))
-            rates[workers] = _records(infos) / (time.perf_counter() - t0)
+    runs: dict[str, list[tuple[float, float]]] = {}  # label -> (records/s, cores obtained)
+    records = articles = 0
+    for _ in range(repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        infos = [make_shard(job) for job in jobs]
+        wall = time.perf_counter() - t0
+        runs.setdefault("plain", []).append((_records(infos) / wall,
+                                             (time.process_time() - c0) / wall))
+        for workers in (1, 2):
+            with dask_client(None, workers) as client:  # the LocalCluster ingest-warc starts
+                client.gather(client.map(make_shard, jobs[:workers], pure=False))  # warm up
+                cpu0 = client.run(time.process_time)
+                t0 = time.perf_counter()
+                infos = client.gather(client.map(make_shard, jobs, pure=False))
+                wall = time.perf_counter() - t0
+                cpu1 = client.run(time.process_time)
+            cpu = sum(cpu1[w] - cpu0[w] for w in cpu0)
+            runs.setdefault(str(workers), []).append((_records(infos) / wall, cpu / wall))
+        records, articles = _records(infos), sum(i["articles"] for i in infos)
     load1 = os.getloadavg()
-    records = _records(infos)
     print(f"\n1. extraction scaling: {len(jobs)} WARC files, {records:,} response records "
-          f"({sum(i['articles'] for i in infos):,} articles) per run")
+          f"({articles:,} articles) per run, {repeat} runs (medians)")
     print(f"   load average before {load0[0]:.2f} / {load0[1]:.2f} / {load0[2]:.2f}, "
           f"after {load1[0]:.2f} / {load1[1]:.2f} / {load1[2]:.2f} (1/5/15 min)")
-    print(f"{'':3}{'run':<28}{'records/s':>11}{'per core':>10}{'CPU ms/record':>15}")
-    for label, rate, cores in (("plain loop, this process", plain, 1),
-                               ("LocalCluster, 1 worker", rates[1], 1),
-                               ("LocalCluster, 2 workers", rates[2], 2)):
-        print(f"{'':3}{label:<28}{rate:>11,.0f}{rate / cores:>10,.0f}"
-              f"{1000 * cores / rate:>15.2f}")
-    up, per = rates[2] / rates[1], rates[1] / plain
+    print(f"{'':3}{'run':<28}{'records/s':>11}{'per core':>10}{'CPU ms/record':>15}"
+          f"{'cores obtained':>16}")
+    rate = {k: median([r for r, _ in v]) for k, v in runs.items()}
+    for key, label, cores in (("plain", "plain loop, this process", 1),
+                              ("1", "LocalCluster, 1 worker", 1),
+                              ("2", "LocalCluster, 2 workers", 2)):
+        got = median([c for _, c in runs[key]])
+        print(f"{'':3}{label:<28}{rate[key]:>11,.0f}{rate[key] / cores:>10,.0f}"
+              f"{1000 * got / rate[key]:>15.2f}{got:>16.2f}")
+    up, per = rate["2"] / rate["1"], rate["1"] / rate["plain"]
     print(f"   2 workers / 1 worker: x{up:.2f} (target >= 1.8: "
           f"{'met' if up >= 1.8 else 'MISSED'}); 1 worker / plain loop: x{per:.2f} "
           f"(target >= 0.9: {'met' if per >= 0.9 else 'MISSED'})")
     idle = load0[0] < 0.5
     caveat = "" if idle else ": other work shared the cores, the scaling figure is a lower bound"
     print(f"   machine {'idle' if idle else 'NOT idle'} when the run started (1-min load "
-          f"{load0[0]:.2f} on {os.cpu_count()} cores){caveat}")
+          f"{load0[0]:.2f} on {os.cpu_count()} cores){caveat}; 'cores obtained' is the "
+          "CPU the loop or the workers got per second of wall time (2 workers on an idle "
+          "machine: ~2)")
 
 
 def _raw(db_path: Path, shard: Path) -> tuple[float, int]:
@@ -223,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="new articles merged at each size")
     parser.add_argument("--page-bytes", type=int, default=10_000,
                         help="stored page per article of the big archive (archive_scale.py)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of part 1 (medians)")
     parser.add_argument("--skip-scaling", action="store_true")
     args = parser.parse_args(argv)
     print(f"machine: {machine()}", flush=True)
@@ -230,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         if not args.skip_scaling:
             config, warcs = make_warcs(root / "scaling", 1, args.articles, args.files)
-            scaling(root / "scaling", config, warcs)
+            scaling(root / "scaling", config, warcs, args.repeat)
         rows = []
         for size in [int(s) for s in args.sizes.split(",")]:
             rows.append(merge_at(size, root, args.merge_articles, args.page_bytes))
