@@ -23,7 +23,7 @@ from moto.server import ThreadedMotoServer
 from sqlite_utils.utils import sqlite3
 from test_bad_input import HTML, tagdiv_article
 from test_dedup_crawl import _serve_fixture_sites
-from warcfiles import write_warc
+from warcfiles import WARC_DATE, write_responses, write_warc
 
 from scraper import crawl, export_articles
 from scraper.cli import main
@@ -420,3 +420,43 @@ def test_the_readme_names_every_reason_a_record_is_skipped():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
     section = readme.split("## Beyond one machine")[1].split("\n## ")[0]
     assert [name for name in WARC_SKIPS if f"`{name}`" not in section] == []
+
+
+def _copy_of_the_crawl(crawled, path: Path) -> Path:
+    source, target = sqlite3.connect(crawled["root"] / "crawl.db"), sqlite3.connect(path)
+    source.backup(target)
+    source.close()
+    target.close()
+    return path
+
+
+def test_pages_the_archive_holds_already_add_nothing(crawled, tmp_path):
+    db_path = _copy_of_the_crawl(crawled, tmp_path / "news.db")
+    exported = tmp_path / "export.warc.gz"
+    count = export_articles(db_path, str(exported), "warc")
+    report = ingest_warc([str(exported)], db_path, config_dir=crawled["config"], workers=0)
+    assert report.counts["articles_unchanged"] == count
+    assert report.counts["articles_new"] == report.counts["articles_updated"] == 0
+    assert snapshot(db_path) == crawled["crawl"]
+    db = sqlite3.connect(db_path)
+    assert db.execute("select count(*) from article_versions").fetchone()[0] == 0
+
+
+def test_an_article_seen_again_with_a_changed_text_is_updated_and_keeps_its_old_text(
+        crawled, tmp_path):
+    db_path = _copy_of_the_crawl(crawled, tmp_path / "news.db")
+    (url,) = sqlite3.connect(db_path).execute(
+        "select url from articles where site = 'mirror'").fetchone()  # the wire copy
+    paragraphs = [f"Paragraph {n} of a corrected story about the river, the barges, the "
+                  "chemical plant and the low water that stopped them." for n in range(12)]
+    page = tagdiv_article("A corrected headline", paragraphs)
+    warc = write_responses(tmp_path / "again.warc.gz", [
+        (url, 200, [("Content-Type", "text/html; charset=UTF-8")], page, WARC_DATE)])
+    report = ingest_warc([str(warc)], db_path, config_dir=crawled["config"], workers=0)
+    assert (report.counts["articles_updated"], report.counts["articles_new"]) == (1, 0)
+    db = sqlite3.connect(db_path)
+    title, version, cluster = db.execute(
+        "select title, version, cluster_id from articles where url = ?", [url]).fetchone()
+    assert (title, version, cluster) == ("A corrected headline", 2, None)  # no copy now
+    old = db.execute("select title from article_versions").fetchall()
+    assert old == [("Chemical giant cuts production: river too low for ships",)]
