@@ -77,6 +77,33 @@ def merge_shard(archive: Archive, shard: Path, crawl_id: int) -> dict[str, Any] 
 def _merge(archive: Archive, conn: sqlite3.Connection, crawl_id: int) -> Counter:
     counts: Counter = Counter(articles_new=0, articles_updated=0, articles_unchanged=0,
                               duplicates=0, near_duplicates=0)
+    ids, new, existing, page_offset, links_before = _copy_new(conn)
+    changed = [shard_id for shard_id in sorted(existing) if _update(
+        conn, shard_id, ids[shard_id], page_offset, crawl_id, counts)]
+    for shard_id in existing:  # their links are the new page's, changed or not
+        conn.execute("delete from main.links where article_id = ?", [ids[shard_id]])
+        _copy_links(conn, "l.article_id = ?", [shard_id])
+    conn.execute(
+        "insert or ignore into main.article_urls (url, canonical, article_id, source, "
+        f"first_seen) select u.url, u.canonical, w.article_id, u.source, u.first_seen from "
+        f"{_SCHEMA}.article_urls u join temp.warc_ids w on w.shard_id = u.article_id "
+        "order by u.rowid")
+    _resolve_links(conn, links_before, [ids[s] for s in (*new, *existing)])
+    counts["articles_new"] = len(new)
+    for shard_id in changed:  # a text that changed: placed again, as the crawl does
+        archive.dedup.add(ids[shard_id], read_sketches(conn, _SCHEMA, shard_id, shard_id)
+                          .get(shard_id))
+    _place(archive, conn, ids, new)
+    _fold_and_count(archive, conn, {ids[s] for s in new}, changed, counts)
+    return counts
+
+
+def _copy_new(conn: sqlite3.Connection) -> tuple[dict[int, int], list[int], dict[int, int],
+                                                 int, int]:
+    """Copy the shard's sites, pages, and its new articles with their links (the FTS
+    triggers index them). Returns the archive id of every shard article, the shard ids of
+    the new ones and of those the archive holds already (-> archive id), the pages' id
+    offset, and the last link id before the copy."""
     conn.execute(f"insert or ignore into main.sites select * from {_SCHEMA}.sites")
     page_offset = conn.execute("select coalesce(max(id), 0) from main.pages").fetchone()[0]
     cols = _shared(conn, "pages")
@@ -107,27 +134,22 @@ def _merge(archive: Archive, conn: sqlite3.Connection, crawl_id: int) -> Counter
         f"a.page_id + ?, {', '.join('a.' + c for c in cols)} from {_SCHEMA}.articles a "
         "join temp.warc_ids w on w.shard_id = a.id where w.new order by a.id", [page_offset])
     links_before = conn.execute("select coalesce(max(id), 0) from main.links").fetchone()[0]
-    link_cols = _shared(conn, "links")
-    copy_links = (
-        f"insert into main.links (article_id, {', '.join(link_cols)}) select w.article_id, "
-        f"{', '.join('l.' + c for c in link_cols)} from {_SCHEMA}.links l join temp.warc_ids "
-        "w on w.shard_id = l.article_id where {} order by l.id")
-    conn.execute(copy_links.format("w.new"))
-    changed = [shard_id for shard_id in sorted(existing) if _update(
-        conn, shard_id, ids[shard_id], page_offset, crawl_id, counts)]
-    for shard_id in existing:  # their links are the new page's, changed or not
-        conn.execute("delete from main.links where article_id = ?", [ids[shard_id]])
-        conn.execute(copy_links.format("l.article_id = ?"), [shard_id])
+    _copy_links(conn, "w.new")
+    return ids, new, existing, page_offset, links_before
+
+
+def _copy_links(conn: sqlite3.Connection, where: str, params: list | None = None) -> None:
+    cols = _shared(conn, "links")
     conn.execute(
-        "insert or ignore into main.article_urls (url, canonical, article_id, source, "
-        f"first_seen) select u.url, u.canonical, w.article_id, u.source, u.first_seen from "
-        f"{_SCHEMA}.article_urls u join temp.warc_ids w on w.shard_id = u.article_id "
-        "order by u.rowid")
-    _resolve_links(conn, links_before, [ids[s] for s in (*new, *existing)])
-    counts["articles_new"] = len(new)
-    for shard_id in changed:  # a text that changed: placed again, as the crawl does
-        archive.dedup.add(ids[shard_id], read_sketches(conn, _SCHEMA, shard_id, shard_id)
-                          .get(shard_id))
+        f"insert into main.links (article_id, {', '.join(cols)}) select w.article_id, "
+        f"{', '.join('l.' + c for c in cols)} from {_SCHEMA}.links l join temp.warc_ids "
+        f"w on w.shard_id = l.article_id where {where} order by l.id", params or [])
+
+
+def _place(archive: Archive, conn: sqlite3.Connection, ids: dict[int, int],
+           new: list[int]) -> None:
+    """The new articles into the dedup state, ``PLACE_CHUNK`` at a time, with the edges the
+    task found among them."""
     edges = [(ids[a], ids[b], similarity) for a, b, similarity in conn.execute(
         f"select article_id, other_id, similarity from {_SCHEMA}.near_duplicates")
         if a in ids and b in ids]
@@ -144,7 +166,11 @@ def _merge(archive: Archive, conn: sqlite3.Connection, crawl_id: int) -> Counter
         sketches = read_sketches(conn, _SCHEMA, first, last)
         place_articles(archive.dedup, rows, {ids[k]: v for k, v in sketches.items()},
                        [e for e in edges if max(e[0], e[1]) in chunk], indexed)
-    new_ids = {ids[s] for s in new}
+
+
+def _fold_and_count(archive: Archive, conn: sqlite3.Connection, new_ids: set[int],
+                    changed: list[int], counts: Counter) -> None:
+    """Fold same-site copies into their earlier article; count the copies found."""
     for article_id, twin, same_site, cluster in conn.execute(
             "select a.id, a.duplicate_of, t.site = a.site, a.cluster_id from temp.warc_ids w "
             "join main.articles a on a.id = w.article_id left join main.articles t on t.id = "
@@ -159,7 +185,6 @@ def _merge(archive: Archive, conn: sqlite3.Connection, crawl_id: int) -> Counter
             counts["duplicates"] += 1
         elif cluster is not None:
             counts["near_duplicates"] += 1
-    return counts
 
 
 def _update(conn: sqlite3.Connection, shard_id: int, article_id: int, page_offset: int,
