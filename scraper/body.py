@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .blocks import article_blocks, walk
 from .boilerplate import (
     CONTENT,
     FURNITURE,
@@ -26,14 +27,6 @@ from .boilerplate import (
 
 __all__ = ["BOILERPLATE_TAGS", "main_text", "remove_nodes", "text_blocks"]
 
-BLOCK_TAGS = frozenset(
-    {
-        "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt",
-        "figcaption", "table", "tr", "td", "th", "div", "section", "article", "ul", "ol",
-        "dl", "header", "footer", "aside", "main", "figure", "address", "details", "summary",
-        "caption", "hr", "br",
-    }
-)
 BOILERPLATE_TAGS = (
     "script", "style", "noscript", "template", "iframe", "svg", "canvas", "form", "button",
     "input", "select", "textarea", "nav", "object", "embed", "audio", "video",
@@ -60,43 +53,13 @@ _MARK = "data-newsarchive-drop"
 # One query, inside the chosen container only: each query walks its whole subtree, and the
 # container is chosen by paragraph text, which scripts and styles do not touch.
 _JUNK_SELECTOR = f":is({', '.join(JUNK_TAGS)})"
+_SKIP = frozenset(BOILERPLATE_TAGS)
 _LIST_BLOCKS = frozenset({"ul", "ol", "dl", "table", "div", "section", "p"})
 
 
 def text_blocks(node: LexborNode, skip: frozenset[str] = frozenset(BOILERPLATE_TAGS)) -> list[str]:
     """The block-level texts of ``node``, whitespace folded, empty blocks dropped."""
-    blocks: list[str] = []
-    buffer: list[str] = []
-
-    def flush() -> None:
-        text = " ".join("".join(buffer).split())
-        if text:
-            blocks.append(text)
-        buffer.clear()
-
-    stack: list[LexborNode | None] = [node]
-    while stack:
-        current = stack.pop()
-        if current is None:  # end marker of a block element
-            flush()
-            continue
-        tag = current.tag
-        if tag == "-text":
-            buffer.append(current.text_content or "")
-            continue
-        if tag in skip or tag.startswith("-"):
-            continue
-        if tag == "br":
-            buffer.append(" ")
-            continue
-        block = tag in BLOCK_TAGS
-        if block:
-            flush()
-            stack.append(None)
-        children = list(current.iter(include_text=True))
-        stack.extend(reversed(children))
-    flush()
-    return blocks
+    return [block.text for block in walk(node, skip)]
 
 
 def remove_nodes(root: LexborNode, nodes: list[LexborNode]) -> None:
@@ -283,23 +246,37 @@ def main_text(tree: LexborHTMLParser) -> tuple[list[str], str]:
     for part in _chunks(body, container) if source == "marker" else [container]:
         remove_nodes(part, part.css(_JUNK_SELECTOR))
         _strip_furniture(part)
-        blocks += [b for b in text_blocks(part) if b != title]
-    return blocks, source
+        blocks += [b for b in walk(part, _SKIP) if b.text != title]
+    return [b.text for b in article_blocks(blocks)], source
 
 
 def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
     """All parts of a body the page splits into several marked blocks (Wired's
     ``article__body`` per chunk between ads, repeated ``itemprop=articleBody``): the elements
-    carrying the container's own marker, in page order, outer ones only."""
+    carrying the container's own marker, in page order, outer ones only.
+
+    The parts are found by comparing attributes, never by a selector built from them: a
+    class attribute is page text, and may hold newlines, quotes or backslashes.
+    """
     if container.attrs.get("itemprop") == "articleBody":
-        selector = '[itemprop="articleBody"]'
-    elif ((cls := container.attrs.get("class")) and not set(cls) & set('"\\')
-          and marker_kind(_marker(container)) == CONTENT):
-        selector = f'{container.tag}[class="{cls}"]'  # the exact class string, quoted
+        parts = body.css('[itemprop="articleBody"]')
+    elif (cls := container.attrs.get("class")) and marker_kind(_marker(container)) == CONTENT:
+        parts = [n for n in body.css(container.tag) if n.attrs.get("class") == cls]
     else:
         return [container]
-    parts = body.css(selector)
     if len(parts) < 2:
         return [container]
-    nested = {node.mem_id for node in body.css(f"{selector} {selector}")}
-    return [part for part in parts if part.mem_id not in nested]
+    ids = {part.mem_id for part in parts}
+    return [part for part in parts if not _inside(part, ids)]
+
+
+def _inside(node: LexborNode, ids: set[int]) -> bool:
+    """Whether an ancestor of ``node`` is one of ``ids``."""
+    parent = node.parent
+    for _ in range(_MAX_DEPTH):
+        if parent is None:
+            return False
+        if parent.mem_id in ids:
+            return True
+        parent = parent.parent
+    return False

@@ -13,8 +13,8 @@ import re
 from functools import lru_cache
 
 __all__ = [
-    "CONTENT", "FURNITURE", "FURNITURE_TAGS", "JUNK_TAGS", "NEUTRAL", "PAGE_CONTENT",
-    "marker_kind",
+    "CONTENT", "END_MATTER_RE", "FURNITURE", "FURNITURE_TAGS", "JUNK_TAGS", "NEUTRAL",
+    "PAGE_CONTENT", "marker_kind",
 ]
 
 # Never text: removed from the whole page before the body is looked for.
@@ -94,3 +94,43 @@ def marker_kind(marker: str) -> int:
     if PAGE_CONTENT_RE.search(marker):
         return PAGE_CONTENT
     return NEUTRAL
+
+
+# Labels that open a page's end matter inside the body container: related reading, sharing,
+# comments, tags, the author's bio, contacts and further links, in the languages of the
+# dev sets and their neighbours. Only a whole short block matches ("Mehr zum Thema",
+# "Weitere Informationen:", "About the author"), never a sentence that contains the words.
+# Found on trafilatura's evaluation pages (German press releases end in "Kontakt:" and
+# "Weitere Informationen", magazines in "Das könnte Sie auch interessieren"), then written
+# out for the class of label rather than for those pages.
+_END_MATTER_WORDS = (
+    # English
+    r"related(?: (?:articles?|stories|posts|content|news|topics|reading|links))?|"
+    r"read (?:more|also|next|this next)|more (?:on|about|from) (?:this|the) (?:topic|story|"
+    r"author)|more stories|other stories|see also|further reading|keep reading|"
+    r"you (?:may|might) also (?:like|enjoy)|recommended(?: for you)?|"
+    r"share(?: this)?(?: (?:article|story|post|page))?|comments?|leave a (?:comment|reply)|"
+    r"about the authors?|(?:press |media )?contacts?|tags?|topics|sources?|"
+    r"(?:more|further) information|sign up(?: for our newsletter)?|newsletter|"
+    r"subscribe(?: to our newsletter)?|"
+    # German
+    r"mehr zum thema|mehr (?:zu|zum|von|über) (?:diesem|dem) thema|weitere (?:informationen|"
+    r"infos|artikel|themen|beiträge|nachrichten|meldungen|links|tourentipps|termine)|"
+    r"das könnte sie (?:auch )?interessieren|das könnte dich (?:auch )?interessieren|"
+    r"(?:lesen sie|lies) (?:auch|mehr|weiter)|zum weiterlesen|weiterlesen|auch interessant|"
+    r"über (?:den autor|die autorin|die autoren)|ansprechpartner(?:in)?|kontakt|pressekontakt|"
+    r"schlagworte|schlagwörter|stichworte|themen(?: im artikel| in diesem artikel)?|"
+    r"(?:diesen )?(?:artikel|beitrag) teilen|teilen|kommentare?|kommentieren|quellen?|"
+    r"verwandte (?:artikel|themen|beiträge)|empfehlungen|zusatzinformationen|"
+    # French, Spanish, Italian, Portuguese, Dutch, Polish
+    r"(?:à )?lire aussi|articles? (?:similaires|liés|en relation)|sur le même sujet|"
+    r"partager(?: cet article)?|commentaires?|à propos de l.auteur|mots[- ]clés|"
+    r"(?:pour )?en savoir plus|voir aussi|(?:lee|lea) también|"
+    r"(?:noticias|artículos|temas|notas) relacionad[oa]s|(?:también )?te puede interesar|"
+    r"compartir|comentarios|sobre el autor|etiquetas|más información|ver también|"
+    r"leggi anche|(?:articoli|notizie) correlat[ie]|potrebbe interessarti|condividi|commenti|"
+    r"leia também|(?:notícias|artigos) relacionad[oa]s|veja também|compartilhe|comentários|"
+    r"lees ook|gerelateerde artikelen|lees meer|reacties|"
+    r"czytaj (?:też|także|również)|zobacz (?:też|także)|udostępnij|komentarze"
+)
+END_MATTER_RE = re.compile(rf"^\W*(?:{_END_MATTER_WORDS})\W*$", re.I)

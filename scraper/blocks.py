@@ -1,0 +1,243 @@
+"""Text blocks of a body container, and which of them are the article (context-sensitive).
+
+``walk`` turns a subtree into blocks (paragraphs, headings, list items, quotes, cells,
+preformatted text) with the share of their text inside links, without recursion, so
+50,000 nested divs cannot overflow the stack. ``article_blocks`` then keeps the blocks
+that belong to the article, by jusText's context-sensitive rule (Pomikálek 2011, see
+miso-belica/jusText ``doc/algorithm.rst``): long link-free blocks are certainly prose, link
+blocks and copyright lines certainly not, and the short blocks in between take the class
+of their neighbours, the container's edges counting as boilerplate. So a kicker, a
+category label or a date above the first paragraph and a "Contact:" or "More on this"
+line below the last one go, while a short subheading or a one-line paragraph between two
+paragraphs stays. Thresholds are jusText's published defaults, not fitted to our sets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from .boilerplate import END_MATTER_RE
+
+__all__ = ["Block", "article_blocks", "walk"]
+
+# Elements that start a new block, and the kind of block each one makes.
+_KINDS = {
+    "p": "paragraph", "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading",
+    "h5": "heading", "h6": "heading", "li": "item", "dd": "item", "dt": "item",
+    "blockquote": "quote", "pre": "pre", "tr": "row", "caption": "caption",
+    "figcaption": "caption",
+}
+BLOCK_TAGS = frozenset(_KINDS) | frozenset({
+    "table", "div", "section", "article", "ul", "ol", "dl", "header", "footer",
+    "aside", "main", "figure", "address", "details", "summary", "hr", "center", "form",
+    "fieldset", "nav", "tbody", "thead", "tfoot",
+})
+_LINK_END = object()  # stack marker: the walk leaves an <a>
+# jusText's defaults: a block under LENGTH_LOW characters is too short to judge alone, one
+# over LENGTH_HIGH is prose when it has few links (MAX_LINK_DENSITY), a heading within
+# MAX_HEADING_DISTANCE characters before prose belongs to it.
+LENGTH_LOW, LENGTH_HIGH, MAX_LINK_DENSITY, MAX_HEADING_DISTANCE = 70, 200, 0.5, 200
+# Scripts written without spaces carry about three Latin letters' worth per character
+# (a Chinese paragraph of 70 characters is a long one).
+_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\u0e00-\u0e7f]")
+_COPYRIGHT = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\ball rights reserved\b|"
+                        r"\balle rechte vorbehalten\b|\btous droits réservés\b", re.I)
+# A short block ending like a sentence (a closing quote or bracket may follow the mark) is
+# more likely a line of the article than a label, a button or a heading.
+_SENTENCE = re.compile(r"\w\W*[.!?…。！？।]['\"”’»)\]]*$")
+# List items and table rows are short by nature: next to prose they are part of it.
+_STRUCTURED = frozenset({"item", "row"})
+EDGE, BAD, SHORT, NEAR_GOOD, GOOD = -1, 0, 1, 2, 3
+
+
+@dataclass(slots=True)
+class Block:
+    """One block of text: folded whitespace, its kind, and how much of it is link text."""
+
+    text: str
+    kind: str
+    link_chars: int = 0
+    parent: int = 0  # the element around the one that opened the block (siblings share it)
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(1, len(self.text))
+
+
+def walk(node: LexborNode, skip: frozenset[str]) -> list[Block]:
+    """The blocks of ``node`` in document order, elements in ``skip`` left out."""
+    blocks: list[Block] = []
+    buffer: list[str] = []
+    kinds: list[str] = ["text"]  # the innermost open block's kind ...
+    parents: list[int] = [0]  # ... and the element around it
+    in_link = 0
+    linked = 0
+
+    def flush() -> None:
+        nonlocal linked
+        text = " ".join("".join(buffer).split())
+        if text:
+            blocks.append(Block(text, kinds[-1], min(linked, len(text)), parents[-1]))
+        buffer.clear()
+        linked = 0
+
+    stack: list[object] = [node]
+    while stack:
+        current = stack.pop()
+        if current is None:  # end marker of a block element
+            flush()
+            kinds.pop()
+            parents.pop()
+            continue
+        if current is _LINK_END:
+            in_link -= 1
+            continue
+        tag = current.tag  # type: ignore[attr-defined]
+        if tag == "-text":
+            text = current.text_content or ""  # type: ignore[attr-defined]
+            buffer.append(text)
+            if in_link:
+                linked += len(text.strip())
+            continue
+        if tag is None or tag in skip or tag[0] == "-":  # comments, processing instructions
+            continue
+        if tag == "br":
+            buffer.append(" ")
+            continue
+        if tag in ("td", "th"):
+            buffer.append(" ")  # cells of a row are one block, their texts kept apart
+        if tag in BLOCK_TAGS:
+            flush()
+            kinds.append(_KINDS.get(tag, kinds[-1] if tag in ("ul", "ol") else "text"))
+            parent = current.parent  # type: ignore[attr-defined]
+            parents.append(parent.mem_id if parent is not None else 0)
+            stack.append(None)
+        elif tag == "a":
+            in_link += 1
+            stack.append(_LINK_END)
+        stack.extend(reversed(list(current.iter(include_text=True))))  # type: ignore[attr-defined]
+    flush()
+    return blocks
+
+
+def _is_end_matter(block: Block) -> bool:
+    return len(block.text) < LENGTH_LOW and bool(END_MATTER_RE.match(block.text))
+
+
+def _before_end_matter(blocks: list[Block], classes: list[int]) -> list[Block]:
+    """The GOOD blocks, up to the first end-matter label that follows most of the article's
+    text and after which no paragraph of the article's own element comes: a "Related" box
+    or the author's bio after the last paragraph has prose of its own, which the label
+    gives away, while an inline "Read also" between two paragraphs is only a label."""
+    good = [b for b, cls in zip(blocks, classes, strict=True) if cls == GOOD]
+    total = sum(len(b.text) for b in good)
+    weights: dict[int, int] = {}
+    for block in good:
+        weights[block.parent] = weights.get(block.parent, 0) + len(block.text)
+    main = max(weights, key=weights.__getitem__, default=0)
+    seen = 0
+    for i, (block, cls) in enumerate(zip(blocks, classes, strict=True)):
+        if seen * 2 >= total and _is_end_matter(block) and not any(
+                b.parent == main and c == GOOD for b, c in zip(blocks[i + 1:], classes[i + 1:],
+                                                               strict=True)):
+            return [b for b, c in zip(blocks[:i], classes[:i], strict=True) if c == GOOD]
+        if cls == GOOD:
+            seen += len(block.text)
+    return good
+
+
+def _weight(text: str) -> int:
+    """Length in Latin-letter equivalents."""
+    dense = len(_DENSE_SCRIPT.findall(text)) if not text.isascii() else 0
+    return len(text) + 2 * dense
+
+
+def _context_free(block: Block) -> int:
+    if block.link_density > MAX_LINK_DENSITY or _COPYRIGHT.search(block.text) or \
+            _is_end_matter(block):
+        return BAD
+    weight = _weight(block.text)
+    if weight < LENGTH_LOW:
+        return SHORT
+    return GOOD if weight >= LENGTH_HIGH else NEAR_GOOD
+
+
+def _runs(classes: list[int], blocks: list[Block]) -> list[int]:
+    """Consecutive medium blocks that are together as long as one long block are prose: a
+    story told in short paragraphs is still a story."""
+    i = 0
+    while i < len(classes):
+        if classes[i] != NEAR_GOOD:
+            i += 1
+            continue
+        j = i
+        while j < len(classes) and classes[j] == NEAR_GOOD:
+            j += 1
+        if j - i > 1 and sum(_weight(b.text) for b in blocks[i:j]) >= LENGTH_HIGH:
+            classes[i:j] = [GOOD] * (j - i)
+        i = j
+    return classes
+
+
+def _heading_before_prose(blocks: list[Block], classes: list[int], i: int) -> bool:
+    """A heading followed by a GOOD block within MAX_HEADING_DISTANCE characters."""
+    distance = 0
+    for j in range(i + 1, len(blocks)):
+        if classes[j] == GOOD:
+            return True
+        distance += len(blocks[j].text)
+        if distance > MAX_HEADING_DISTANCE:
+            return False
+    return False
+
+
+def _neighbour(classes: list[int], i: int, step: int, skip: int, edge: int = BAD) -> int:
+    """The class of the nearest block before (``step`` -1) or after ``i`` that is not of
+    class ``skip``; ``edge`` beyond the container's first or last block."""
+    j = i + step
+    while 0 <= j < len(classes):
+        if classes[j] != skip:
+            return classes[j]
+        j += step
+    return edge
+
+
+def article_blocks(blocks: list[Block]) -> list[Block]:
+    """The blocks the context-sensitive classification keeps as the article's.
+
+    jusText's rule, adapted to a container already chosen for its prose (jusText judges a
+    whole page): a short block is kept only between prose on both sides (the container's
+    edges count as boilerplate, so labels above the first paragraph and notes below the
+    last one go), or as a heading right before prose; a medium block is dropped only
+    between boilerplate blocks on both sides (an edge does not count: a body of short
+    paragraphs is still a body).
+    """
+    free = _runs([_context_free(b) for b in blocks], blocks)
+    classes = list(free)
+    for i, block in enumerate(blocks):
+        if block.kind == "heading" and free[i] == SHORT and _heading_before_prose(
+                blocks, free, i):
+            classes[i] = NEAR_GOOD
+    revised = list(classes)
+    for i, cls in enumerate(classes):
+        if cls == SHORT:
+            before = _neighbour(classes, i, -1, SHORT, edge=EDGE)
+            after = _neighbour(classes, i, 1, SHORT, edge=EDGE)
+            prose = (before >= NEAR_GOOD) + (after >= NEAR_GOOD)
+            sentence = prose and (_SENTENCE.search(blocks[i].text) or (
+                blocks[i].kind in _STRUCTURED and BAD not in (before, after)))
+            revised[i] = GOOD if prose == 2 or sentence else BAD
+    settled = list(revised)
+    for i, cls in enumerate(classes):
+        if cls == NEAR_GOOD:
+            before = _neighbour(settled, i, -1, NEAR_GOOD, edge=GOOD)
+            after = _neighbour(settled, i, 1, NEAR_GOOD, edge=GOOD)
+            revised[i] = BAD if before == after == BAD else GOOD
+    for i, block in enumerate(blocks):
+        if block.kind == "heading" and free[i] != BAD and revised[i] == BAD and \
+                _heading_before_prose(blocks, revised, i):
+            revised[i] = GOOD
+    return _before_end_matter(blocks, revised)
