@@ -14,7 +14,7 @@ from functools import lru_cache
 
 __all__ = [
     "CONTENT", "END_MATTER_RE", "FURNITURE", "FURNITURE_TAGS", "JUNK_TAGS", "NEUTRAL",
-    "PAGE_CONTENT", "marker_kind",
+    "PAGE_CONTENT", "is_overlay", "marker_kind",
 ]
 
 # Never text: removed from the whole page before the body is looked for.
@@ -76,8 +76,23 @@ PAGE_CONTENT_RE = re.compile(
     re.I,
 )
 
+# Class/id words of consent banners and pop-up layers: no page wraps its article in one, so
+# these are trusted at any height above a paragraph (cookie notices of WordPress plugins,
+# "sp-dsgvo-popup-overlay", Popup Maker's "popmake"; the paragraphs of a German consent
+# dialogue outweigh many articles). Not "overlay" or "modal": article wrappers use both
+# ("article-overlay", "body_overlay", "modal-enabled").
+OVERLAY_RE = re.compile(
+    r"(?:^|[\s_-])(?:cookie|cookies|consent|gdpr|dsgvo|cmp|popup|popmake)(?:$|[\s_-])",
+    re.I)
+
 # What a class/id string says about its element; see ``marker_kind``.
 CONTENT, PAGE_CONTENT, FURNITURE, NEUTRAL = 0, 2, 8, 9
+
+
+@lru_cache(maxsize=8192)
+def is_overlay(marker: str) -> bool:
+    """Whether a "class id" string names a consent banner or a pop-up layer."""
+    return bool(OVERLAY_RE.search(marker))
 
 
 @lru_cache(maxsize=8192)

@@ -9,13 +9,15 @@ notices that a site changed its layout.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .article import Article
-from .body import BOILERPLATE_TAGS, main_text, remove_nodes, text_blocks
+from .blocks import Block, walk
+from .body import BOILERPLATE_TAGS, main_text, remove_nodes
 from .config import SiteConfig
 from .dates import date_in_url, normalise_date
 from .decode import decode_body
@@ -32,6 +34,8 @@ _MIN_ARTICLE_CHARS = 400  # generic pages with no article markup need this much 
 # so the value guards pages the benchmark lacks: paywalled teasers, script-built bodies).
 _JSONLD_PREFERRED = 0.6
 _MARKUP = re.compile(r"</?[a-z][a-z0-9]*[\s>/]|&(?:lt|gt|hellip|nbsp|amp);", re.I)
+_SKIP = frozenset(BOILERPLATE_TAGS)
+_MIN_LEAD_STEM = 30  # shorter common starts ("The president said") are not a copy
 _DATE_ATTRS = ("datetime", "content", "data-datetime", "data-date")
 # Fields every article page of a site has; a selector for one of them that matches nothing
 # is worth a warning (tags, lead or modified are often absent on perfectly fine pages).
@@ -153,12 +157,13 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     if body is not None:
         drops = [n for selector in (site.drop if site else ()) for n in body.css(selector)]
         remove_nodes(body, drops + body.css(", ".join(BOILERPLATE_TAGS)))
-        blocks, body_source = text_blocks(body), "selector"
+        blocks, body_source = walk(body, _SKIP), "selector"
     else:
         blocks, body_source = generic_text(tree, _first(meta.get("text", []))[0])
     if not blocks and (complete := _complete_jsonld_body(_first(meta.get("text", []))[0])):
         blocks, body_source = complete, "json-ld"
-    article.text = "\n\n".join(blocks)
+    blocks, article.lead = _standfirst(blocks, article.lead)
+    article.text = "\n\n".join(block.text for block in blocks)
     if blocks:
         sources["text"] = body_source
     if not article.language and (language := detect_language(article.text)):
@@ -175,20 +180,53 @@ def extract_text(html: str | bytes, content_type: str | None = None) -> str:
     if isinstance(html, bytes):
         html, _ = decode_body(html, content_type)
     tree = LexborHTMLParser(html)
-    return "\n\n".join(generic_text(tree, jsonld_article_body(tree))[0])
+    return "\n\n".join(b.text for b in generic_text(tree, jsonld_article_body(tree))[0])
 
 
-def generic_text(tree: LexborHTMLParser, jsonld_body: str | None) -> tuple[list[str], str]:
+def generic_text(tree: LexborHTMLParser, jsonld_body: str | None) -> tuple[list[Block], str]:
     """The generic body: the DOM's main text, or JSON-LD ``articleBody`` when that is complete
     and the DOM shows much less of it (a teaser above a paywall or a script-built page)."""
     blocks, source = main_text(tree)
     complete = _complete_jsonld_body(jsonld_body)
-    if complete and sum(map(len, blocks)) < _JSONLD_PREFERRED * sum(map(len, complete)):
+    if complete and sum(len(b.text) for b in blocks) < _JSONLD_PREFERRED * sum(
+            len(b.text) for b in complete):
         return complete, "json-ld"
     return blocks, source
 
 
-def _complete_jsonld_body(text: str | None) -> list[str] | None:
+def _standfirst(blocks: list[Block], lead: str | None) -> tuple[list[Block], str | None]:
+    """The body and the lead, each without what the other repeats.
+
+    A lead equal to the body's first block, printed in an element of its own, is the
+    standfirst above the article (a Drupal summary field, on every page of a multi-page
+    story): it stays the lead and leaves the body. A lead that is the start of the body's
+    own first paragraph is a copy of it, often cut mid-word ("...antagonistic
+    relationshi"), or the description a CMS made of it: the body keeps the paragraph and
+    the lead goes.
+    """
+    if not lead:
+        return blocks, None
+    lead = " ".join(html.unescape(lead).split())
+    if not blocks or not lead:
+        return blocks, lead or None
+    first = blocks[0].text
+    stem = lead.rstrip(" .…")
+    if first == lead and blocks[0].parent != _main_parent(blocks):
+        return blocks[1:], lead
+    if first == lead or (len(stem) >= _MIN_LEAD_STEM and first.startswith(stem)):
+        return blocks, None
+    return blocks, lead
+
+
+def _main_parent(blocks: list[Block]) -> int:
+    """The element whose children hold most of the body's text."""
+    weights: dict[int, int] = {}
+    for block in blocks:
+        weights[block.parent] = weights.get(block.parent, 0) + len(block.text)
+    return max(weights, key=weights.__getitem__)
+
+
+def _complete_jsonld_body(text: str | None) -> list[Block] | None:
     """JSON-LD ``articleBody`` as paragraphs, or None when it is a teaser or raw markup.
 
     Publishers often cut it at ~500 characters with an ellipsis (4 of the 15 scrapinghub
@@ -198,7 +236,7 @@ def _complete_jsonld_body(text: str | None) -> list[str] | None:
         return None
     if text.rstrip().endswith(("…", "...", "&hellip;")):
         return None
-    return [" ".join(p.split()) for p in text.split("\n") if p.strip()]
+    return [Block(" ".join(p.split()), "paragraph") for p in text.split("\n") if p.strip()]
 
 
 def _is_article(tree: LexborHTMLParser, article: Article, meta: dict[str, list[tuple[Any, str]]],
