@@ -15,6 +15,7 @@ paragraphs stays. Thresholds are jusText's published defaults, not fitted to our
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
@@ -35,7 +36,6 @@ BLOCK_TAGS = frozenset(_KINDS) | frozenset({
     "aside", "main", "figure", "address", "details", "summary", "hr", "center", "form",
     "fieldset", "nav", "tbody", "thead", "tfoot",
 })
-_LINK_END = object()  # stack marker: the walk leaves an <a>
 # jusText's defaults: a block under LENGTH_LOW characters is too short to judge alone, one
 # over LENGTH_HIGH is prose when it has few links (MAX_LINK_DENSITY), a heading within
 # MAX_HEADING_DISTANCE characters before prose belongs to it.
@@ -43,6 +43,7 @@ LENGTH_LOW, LENGTH_HIGH, MAX_LINK_DENSITY, MAX_HEADING_DISTANCE = 70, 200, 0.5, 
 # Scripts written without spaces carry about three Latin letters' worth per character
 # (a Chinese paragraph of 70 characters is a long one).
 _DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\u0e00-\u0e7f]")
+_MAX_NOTICE = 2 * LENGTH_HIGH  # a copyright notice is a line, not a paragraph
 _COPYRIGHT = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\ball rights reserved\b|"
                         r"\balle rechte vorbehalten\b|\btous droits réservés\b", re.I)
 # A short block ending like a sentence (a closing quote or bracket may follow the mark) is
@@ -67,60 +68,75 @@ class Block:
         return self.link_chars / max(1, len(self.text))
 
 
-def walk(node: LexborNode, skip: frozenset[str]) -> list[Block]:
-    """The blocks of ``node`` in document order, elements in ``skip`` left out."""
+def walk(node: LexborNode, skip: frozenset[str],
+         prune: Callable[[LexborNode], bool] | None = None) -> list[Block]:
+    """The blocks of ``node`` in document order, elements in ``skip`` and those ``prune``
+    says are furniture left out.
+
+    One pass over Lexbor's own traversal (no recursion, no per-element child lists): each
+    text belongs to the block of its nearest block-level ancestor, and a new block starts
+    where that ancestor changes.
+    """
     blocks: list[Block] = []
     buffer: list[str] = []
-    kinds: list[str] = ["text"]  # the innermost open block's kind ...
-    parents: list[int] = [0]  # ... and the element around it
-    in_link = 0
     linked = 0
+    owner = -1  # mem_id of the element whose block the buffer holds
+    kind, parent = "text", 0
+    root = node.mem_id
+    resume = -1  # inside a skipped element: the mem_id of the node after it
 
     def flush() -> None:
         nonlocal linked
         text = " ".join("".join(buffer).split())
         if text:
-            blocks.append(Block(text, kinds[-1], min(linked, len(text)), parents[-1]))
+            blocks.append(Block(text, kind, min(linked, len(text)), parent))
         buffer.clear()
         linked = 0
 
-    stack: list[object] = [node]
-    while stack:
-        current = stack.pop()
-        if current is None:  # end marker of a block element
-            flush()
-            kinds.pop()
-            parents.pop()
-            continue
-        if current is _LINK_END:
-            in_link -= 1
-            continue
-        tag = current.tag  # type: ignore[attr-defined]
+    for item in node.traverse(include_text=True):
+        if resume != -1:
+            if item.mem_id != resume:
+                continue
+            resume = -1
+        tag = item.tag
         if tag == "-text":
-            text = current.text_content or ""  # type: ignore[attr-defined]
+            text = item.text_content
+            if not text:
+                continue
+            holder, in_link = item.parent, False
+            while holder is not None and holder.tag not in BLOCK_TAGS and holder.mem_id != root:
+                in_link = in_link or holder.tag == "a"
+                holder = holder.parent
+            if holder is None:
+                continue
+            if holder.mem_id != owner:
+                flush()
+                owner, kind = holder.mem_id, _KINDS.get(holder.tag, "text")
+                outer = holder.parent
+                parent = outer.mem_id if outer is not None else 0
             buffer.append(text)
             if in_link:
                 linked += len(text.strip())
+        elif tag is None or tag[0] == "-":  # comments, processing instructions
             continue
-        if tag is None or tag in skip or tag[0] == "-":  # comments, processing instructions
-            continue
-        if tag == "br":
-            buffer.append(" ")
-            continue
-        if tag in ("td", "th"):
-            buffer.append(" ")  # cells of a row are one block, their texts kept apart
-        if tag in BLOCK_TAGS:
-            flush()
-            kinds.append(_KINDS.get(tag, kinds[-1] if tag in ("ul", "ol") else "text"))
-            parent = current.parent  # type: ignore[attr-defined]
-            parents.append(parent.mem_id if parent is not None else 0)
-            stack.append(None)
-        elif tag == "a":
-            in_link += 1
-            stack.append(_LINK_END)
-        stack.extend(reversed(list(current.iter(include_text=True))))  # type: ignore[attr-defined]
+        elif tag in skip or (prune is not None and item.mem_id != root and prune(item)):
+            after = _after(item, root)
+            if after is None:
+                break
+            resume = after.mem_id
+        elif tag == "br" or tag == "td" or tag == "th":
+            buffer.append(" ")  # a line break; the cells of a row are one block
     flush()
     return blocks
+
+
+def _after(node: LexborNode, root: int) -> LexborNode | None:
+    """The first node after ``node``'s subtree, inside the subtree of ``root``."""
+    while node is not None and node.mem_id != root:
+        if node.next is not None:
+            return node.next
+        node = node.parent
+    return None
 
 
 def _is_end_matter(block: Block) -> bool:
@@ -150,16 +166,18 @@ def _before_end_matter(blocks: list[Block], classes: list[int]) -> list[Block]:
 
 
 def _weight(text: str) -> int:
-    """Length in Latin-letter equivalents."""
-    dense = len(_DENSE_SCRIPT.findall(text)) if not text.isascii() else 0
-    return len(text) + 2 * dense
+    """Length in Latin-letter equivalents (exact below LENGTH_HIGH, where it matters)."""
+    if len(text) >= LENGTH_HIGH or text.isascii():
+        return len(text)
+    return len(text) + 2 * len(_DENSE_SCRIPT.findall(text))
 
 
 def _context_free(block: Block) -> int:
-    if block.link_density > MAX_LINK_DENSITY or _COPYRIGHT.search(block.text) or \
-            _is_end_matter(block):
+    text = block.text
+    if block.link_density > MAX_LINK_DENSITY or _is_end_matter(block) or (
+            len(text) < _MAX_NOTICE and _COPYRIGHT.search(text)):
         return BAD
-    weight = _weight(block.text)
+    weight = _weight(text)
     if weight < LENGTH_LOW:
         return SHORT
     return GOOD if weight >= LENGTH_HIGH else NEAR_GOOD
@@ -194,15 +212,21 @@ def _heading_before_prose(blocks: list[Block], classes: list[int], i: int) -> bo
     return False
 
 
-def _neighbour(classes: list[int], i: int, step: int, skip: int, edge: int = BAD) -> int:
-    """The class of the nearest block before (``step`` -1) or after ``i`` that is not of
-    class ``skip``; ``edge`` beyond the container's first or last block."""
-    j = i + step
-    while 0 <= j < len(classes):
-        if classes[j] != skip:
-            return classes[j]
-        j += step
-    return edge
+def _neighbours(classes: list[int], skip: int, edge: int) -> tuple[list[int], list[int]]:
+    """For each block, the class of the nearest block before it and after it that is not of
+    class ``skip`` (``edge`` beyond the container's first or last block)."""
+    before, after = [edge] * len(classes), [edge] * len(classes)
+    last = edge
+    for i, cls in enumerate(classes):
+        before[i] = last
+        if cls != skip:
+            last = cls
+    last = edge
+    for i in range(len(classes) - 1, -1, -1):
+        after[i] = last
+        if classes[i] != skip:
+            last = classes[i]
+    return before, after
 
 
 def article_blocks(blocks: list[Block]) -> list[Block]:
@@ -211,9 +235,10 @@ def article_blocks(blocks: list[Block]) -> list[Block]:
     jusText's rule, adapted to a container already chosen for its prose (jusText judges a
     whole page): a short block is kept only between prose on both sides (the container's
     edges count as boilerplate, so labels above the first paragraph and notes below the
-    last one go), or as a heading right before prose; a medium block is dropped only
-    between boilerplate blocks on both sides (an edge does not count: a body of short
-    paragraphs is still a body).
+    last one go), or next to prose when it is a sentence, a list item or a table row, or
+    as a heading right before prose; a medium block is dropped only between boilerplate
+    blocks on both sides (an edge does not count: a body of short paragraphs is still a
+    body).
     """
     free = _runs([_context_free(b) for b in blocks], blocks)
     classes = list(free)
@@ -222,20 +247,20 @@ def article_blocks(blocks: list[Block]) -> list[Block]:
                 blocks, free, i):
             classes[i] = NEAR_GOOD
     revised = list(classes)
-    for i, cls in enumerate(classes):
-        if cls == SHORT:
-            before = _neighbour(classes, i, -1, SHORT, edge=EDGE)
-            after = _neighbour(classes, i, 1, SHORT, edge=EDGE)
-            prose = (before >= NEAR_GOOD) + (after >= NEAR_GOOD)
-            sentence = prose and (_SENTENCE.search(blocks[i].text) or (
-                blocks[i].kind in _STRUCTURED and BAD not in (before, after)))
-            revised[i] = GOOD if prose == 2 or sentence else BAD
-    settled = list(revised)
-    for i, cls in enumerate(classes):
-        if cls == NEAR_GOOD:
-            before = _neighbour(settled, i, -1, NEAR_GOOD, edge=GOOD)
-            after = _neighbour(settled, i, 1, NEAR_GOOD, edge=GOOD)
-            revised[i] = BAD if before == after == BAD else GOOD
+    if SHORT in classes:
+        befores, afters = _neighbours(classes, SHORT, EDGE)
+        for i, cls in enumerate(classes):
+            if cls == SHORT:
+                before, after = befores[i], afters[i]
+                prose = (before >= NEAR_GOOD) + (after >= NEAR_GOOD)
+                sentence = prose and (_SENTENCE.search(blocks[i].text[-12:]) or (
+                    blocks[i].kind in _STRUCTURED and BAD not in (before, after)))
+                revised[i] = GOOD if prose == 2 or sentence else BAD
+    if NEAR_GOOD in classes:
+        befores, afters = _neighbours(revised, NEAR_GOOD, GOOD)
+        for i, cls in enumerate(classes):
+            if cls == NEAR_GOOD:
+                revised[i] = BAD if befores[i] == afters[i] == BAD else GOOD
     for i, block in enumerate(blocks):
         if block.kind == "heading" and free[i] != BAD and revised[i] == BAD and \
                 _heading_before_prose(blocks, revised, i):

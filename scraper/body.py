@@ -11,6 +11,8 @@ and the chosen container, never over every node of the page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import Block, article_blocks, walk
@@ -52,10 +54,10 @@ _MIN_BODY_CHARS = 200  # below this a container is a teaser, not a body (100-300
 # 0.4-0.7 give F1 0.968, 0.3 drops recall to 0.968 and F1 to 0.964).
 _MAX_LINK_DENSITY = 0.5
 _MARK = "data-newsarchive-drop"
-# One query, inside the chosen container only: each query walks its whole subtree, and the
-# container is chosen by paragraph text, which scripts and styles do not touch.
-_JUNK_SELECTOR = f":is({', '.join(JUNK_TAGS)})"
-_SKIP = frozenset(BOILERPLATE_TAGS)
+# Skipped by the walk of the chosen container (the container is chosen by paragraph text,
+# which scripts and styles do not touch).
+_SKIP = frozenset(BOILERPLATE_TAGS) | frozenset(JUNK_TAGS)
+_FURNITURE_TAGS = frozenset(FURNITURE_TAGS)
 _LIST_BLOCKS = frozenset({"ul", "ol", "dl", "table", "div", "section", "p"})
 
 
@@ -223,18 +225,23 @@ def _container(body: LexborNode) -> tuple[LexborNode | None, str]:
     return _best_scored(clusters), "heuristic"
 
 
-def _strip_furniture(container: LexborNode) -> None:
-    """Remove furniture tags, furniture classes and link lists inside ``container``.
-
-    A node holding half of the container's text is kept whatever its class says.
-    """
+def _furniture_pruner(container: LexborNode) -> Callable[[LexborNode], bool]:
+    """What the walk of ``container`` leaves out: furniture tags, elements whose class
+    names furniture, and link lists; a node holding half of the container's text is kept
+    whatever its class says."""
     total = _size(container) or 1
-    doomed = container.css(f":is({', '.join(FURNITURE_TAGS)})")
-    for node in container.css(":is([class], [id])"):
-        if marker_kind(_marker(node)) == FURNITURE and _size(node) < total / 2:
-            doomed.append(node)
-    remove_nodes(container, doomed)
-    remove_nodes(container, _link_lists(container, total))
+    doomed = {node.mem_id for node in _link_lists(container, total)}
+
+    def prune(node: LexborNode) -> bool:
+        if node.tag in _FURNITURE_TAGS or node.mem_id in doomed:
+            return True
+        attrs = node.attributes
+        if not attrs:
+            return False
+        cls, ident = attrs.get("class"), attrs.get("id")
+        return bool(cls or ident) and marker_kind(f"{cls or ''} {ident or ''}") == FURNITURE \
+            and _size(node) < total / 2
+    return prune
 
 
 def _link_lists(container: LexborNode, total: int) -> list[LexborNode]:
@@ -260,8 +267,8 @@ def _link_lists(container: LexborNode, total: int) -> list[LexborNode]:
 def main_text(tree: LexborHTMLParser) -> tuple[list[Block], str]:
     """The article's paragraphs and how their container was found ("marker", "heuristic").
 
-    The headline (the page's ``<h1>``) is left out wherever it sits. The tree is modified
-    (scripts and furniture are removed): read links and widgets first.
+    The headline (the page's ``<h1>``) is left out wherever it sits. The tree is left as
+    it is: furniture is skipped, not removed.
     """
     body = tree.body
     if body is None:
@@ -273,9 +280,7 @@ def main_text(tree: LexborHTMLParser) -> tuple[list[Block], str]:
         return [], "none"
     blocks = []
     for part in _chunks(body, container) if source == "marker" else [container]:
-        remove_nodes(part, part.css(_JUNK_SELECTOR))
-        _strip_furniture(part)
-        blocks += [b for b in walk(part, _SKIP) if b.text != title]
+        blocks += [b for b in walk(part, _SKIP, _furniture_pruner(part)) if b.text != title]
     return article_blocks(blocks), source
 
 

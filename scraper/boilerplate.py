@@ -28,62 +28,91 @@ JUNK_TAGS = [
 # precision 0.959 against 0.956 keeping them).
 FURNITURE_TAGS = ("nav", "aside", "footer", "figure", "figcaption", "menu", "time")
 
+class _Words:
+    """A vocabulary of class/id words, matched between separators (start, end, space,
+    "-", "_"): "ad" matches "ad-slot" and "top_ad" but not "head" or "download". An entry
+    written with "-" or "_" ("read-more", "post_content") matches only as written.
+
+    Matching splits the marker once and looks words up in a set; an entry of several words
+    is searched for only when its first word is there (a big regex alternation tried at
+    every position of every class string was most of the body's time).
+    """
+
+    def __init__(self, words: str) -> None:
+        entries = words.split()
+        self.single = frozenset(e for e in entries if not _SEPARATOR.search(e))
+        self.compound: dict[str, tuple[str, ...]] = {}
+        for entry in entries:
+            if _SEPARATOR.search(entry):
+                head = _SEPARATOR.split(entry)[0]
+                self.compound[head] = (*self.compound.get(head, ()), entry)
+
+    def found(self, marker: str, words: set[str]) -> bool:
+        """Whether lower-cased ``marker``, split into ``words``, holds an entry."""
+        if not self.single.isdisjoint(words):
+            return True
+        for head in words.intersection(self.compound):
+            for entry in self.compound[head]:
+                start = marker.find(entry)
+                while start >= 0:
+                    end = start + len(entry)
+                    if (start == 0 or marker[start - 1] in _BOUNDS) and (
+                            end == len(marker) or marker[end] in _BOUNDS):
+                        return True
+                    start = marker.find(entry, start + 1)
+        return False
+
+
+_SEPARATOR = re.compile(r"[_-]")
+_SPLIT = re.compile(r"[\s_-]+")
+_BOUNDS = frozenset(" \t\n\r\f\v_-")
+
 # Class/id words of non-body blocks inside a body container: share bars, ads, newsletter
 # and cookie boxes, related/latest lists, bylines and dates, comment threads, captions.
-# A word matches between separators (start, end, space, "-", "_"), so "ad" matches "ad-slot"
-# and "top_ad" but not "head" or "download".
-_FURNITURE_WORDS = (
-    r"share|sharing|sharebar|social|sociable|related|comments?|respond|newsletter|signup|"
-    r"subscribe|subscription|cookie|consent|gdpr|ad|ads|advert|advertisement|advertising|"
-    r"adslot|dfp|sponsor|sponsored|promo|outbrain|taboola|recirc|recirculation|"
-    r"more-stories|more-articles|read-more|readmore|also-read|trending|most-popular|latest|"
-    r"sidebar|footer|breadcrumbs?|menu|navbar|navigation|pagination|pager|next-prev|"
-    r"prev-next|tag-list|tags|byline|bylines|author-box|author-bio|about-author|"
-    r"author-info|post-meta|entry-meta|article-meta|dateline|timestamp|caption|credit|"
-    r"credits|wp-caption|toolbar|paywall|popup|jp-relatedposts|sharedaddy|addtoany|"
-    r"sr-only|screen-reader-text|visually-hidden|visuallyhidden|offscreen"
-)
+# A paywall prompt is furniture; a container whose own class says "paywall" but holds the
+# story is not (body._kept weighs that).
+_FURNITURE = _Words("""
+    share sharing sharebar social sociable related comment comments respond newsletter signup
+    subscribe subscription cookie consent gdpr ad ads advert advertisement advertising adslot
+    dfp sponsor sponsored promo outbrain taboola recirc recirculation more-stories
+    more-articles read-more readmore also-read trending most-popular latest sidebar footer
+    breadcrumb breadcrumbs menu navbar navigation pagination pager next-prev prev-next tag-list
+    tags byline bylines author-box author-bio about-author author-info post-meta entry-meta
+    article-meta dateline timestamp caption credit credits wp-caption toolbar paywall popup
+    jp-relatedposts sharedaddy addtoany sr-only screen-reader-text visually-hidden
+    visuallyhidden offscreen""")
 # Words that mark furniture only as a whole class or id: "hidden-xs" or "print-edition"
 # style compounds are responsive or layout helpers on real content.
-_FURNITURE_TOKENS = r"hidden|hide|print|tools|meta|nav|tag|modal|overlay|banner|rating"
-# Words that mark furniture as the first part of a compound only: "widget-area" is a
+_FURNITURE_TOKENS = frozenset(
+    ["hidden", "hide", "print", "tools", "meta", "nav", "tag", "modal", "overlay", "banner",
+     "rating"])
+# A word that marks furniture as the first part of a compound only: "widget-area" is a
 # sidebar, "elementor-widget-container" is Elementor's wrapper around every text block.
-_FURNITURE_PREFIXES = r"widget"
-FURNITURE_RE = re.compile(
-    rf"(?:^|[\s_-])(?:{_FURNITURE_WORDS})(?:$|[\s_-])|(?:^|\s)(?:{_FURNITURE_TOKENS})(?:$|\s)"
-    rf"|(?:^|\s)(?:{_FURNITURE_PREFIXES})[\s_-]",
-    re.I,
-)
+_FURNITURE_PREFIX = "widget"  # as a class of its own too: WordPress's "widget widget_text"
 
 # Class/id of the containers CMSs use for the article body, the most specific first:
 # WordPress (entry-content, post-content), tagDiv (td-post-content), Drupal (field-body),
 # Arc/Chorus/Gannett-style (article-body, article__body, story-body, c-entry-content).
-CONTENT_RE = re.compile(
-    r"(?:^|[\s_-])(?:entry-content|post-content|post_content|postcontent|post-body|post-text|"
-    r"post-entry|postentry|td-post-content|article-body|article__body|articlebody|"
-    r"article-content|article__content|articlecontent|article-text|articletext|story-body|"
-    r"story-content|storycontent|story-text|body-text|bodytext|c-entry-content|field-body|"
-    r"field-name-body|rich-text|richtext|article-main|main-text|content-body|body-copy|"
-    r"text-content|article-entry|entry-body|news-body|news-content|news-text|"
-    r"article_body|story_body|blog-content|single-content|the-content)(?:$|[\s_-])",
-    re.I,
-)
+_CONTENT = _Words("""
+    entry-content post-content post_content postcontent post-body post-text post-entry
+    postentry td-post-content article-body article__body articlebody article-content
+    article__content articlecontent article-text articletext story-body story-content
+    storycontent story-text body-text bodytext c-entry-content field-body field-name-body
+    rich-text richtext article-main main-text content-body body-copy text-content
+    article-entry entry-body news-body news-content news-text article_body story_body
+    blog-content single-content the-content""")
 # Wider page-content wrappers (a whole class or id), trusted only after the specific
 # markers and <article>.
-PAGE_CONTENT_RE = re.compile(
-    r"(?:^|\s)(?:content|main|main-content|maincontent|content-main|page-content|story|"
-    r"article|primary|main-column)(?:$|\s)",
-    re.I,
-)
+_PAGE_CONTENT_TOKENS = frozenset(
+    ["content", "main", "main-content", "maincontent", "content-main", "page-content", "story",
+     "article", "primary", "main-column"])
 
 # Class/id words of consent banners and pop-up layers: no page wraps its article in one, so
 # these are trusted at any height above a paragraph (cookie notices of WordPress plugins,
 # "sp-dsgvo-popup-overlay", Popup Maker's "popmake"; the paragraphs of a German consent
 # dialogue outweigh many articles). Not "overlay" or "modal": article wrappers use both
 # ("article-overlay", "body_overlay", "modal-enabled").
-OVERLAY_RE = re.compile(
-    r"(?:^|[\s_-])(?:cookie|cookies|consent|gdpr|dsgvo|cmp|popup|popmake)(?:$|[\s_-])",
-    re.I)
+_OVERLAY = _Words("cookie cookies consent gdpr dsgvo cmp popup popmake")
 
 # What a class/id string says about its element; see ``marker_kind``.
 CONTENT, PAGE_CONTENT, FURNITURE, NEUTRAL = 0, 2, 8, 9
@@ -92,7 +121,8 @@ CONTENT, PAGE_CONTENT, FURNITURE, NEUTRAL = 0, 2, 8, 9
 @lru_cache(maxsize=8192)
 def is_overlay(marker: str) -> bool:
     """Whether a "class id" string names a consent banner or a pop-up layer."""
-    return bool(OVERLAY_RE.search(marker))
+    lowered = marker.lower()
+    return _OVERLAY.found(lowered, set(_SPLIT.split(lowered)))
 
 
 @lru_cache(maxsize=8192)
@@ -100,13 +130,18 @@ def marker_kind(marker: str) -> int:
     """CONTENT, PAGE_CONTENT, FURNITURE or NEUTRAL for a "class id" string.
 
     Cached: a page repeats a few dozen class strings hundreds of times, and pages of one
-    site share them, so the regexes run once per distinct string.
+    site share them, so a string is read once.
     """
-    if CONTENT_RE.search(marker):
+    lowered = marker.lower()
+    words = set(_SPLIT.split(lowered))
+    if _CONTENT.found(lowered, words):
         return CONTENT
-    if FURNITURE_RE.search(marker):
+    tokens = lowered.split()
+    if _FURNITURE.found(lowered, words) or not _FURNITURE_TOKENS.isdisjoint(tokens) or (
+            _FURNITURE_PREFIX in words and any(_SPLIT.split(t, 1)[0] == _FURNITURE_PREFIX
+                                               for t in tokens)):
         return FURNITURE
-    if PAGE_CONTENT_RE.search(marker):
+    if not _PAGE_CONTENT_TOKENS.isdisjoint(tokens):
         return PAGE_CONTENT
     return NEUTRAL
 
