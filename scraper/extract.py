@@ -19,10 +19,11 @@ from .article import Article
 from .blocks import Block, walk
 from .body import BOILERPLATE_TAGS, main_text, remove_nodes
 from .config import SiteConfig
-from .dates import date_in_url, normalise_date
+from .dates import normalise_date
 from .decode import decode_body
 from .language import detect_language, normalise_language
-from .metadata import clean_authors, clean_title, dateline, jsonld_article_body, page_metadata
+from .metadata import clean_authors, clean_title, jsonld_article_body, page_metadata
+from .pagedates import page_dates
 from .urls import absolute_url
 from .widgets import configured_widgets, detect_widgets
 
@@ -117,16 +118,16 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     authors = choose("authors", _select(tree, selectors.get("authors"), many=True),
                      meta.get("authors", []))
     article.authors = [a for a in clean_authors(authors or []) if a != site_name]
-    in_url = date_in_url(url)
+    dates = page_dates(tree, meta, url, _first(meta.get("html_title", []))[0],
+                       _first(meta.get("language", []))[0])
     for field in ("published", "modified"):
-        fallback = meta.get(field, [])
-        if field == "published" and not fallback:
-            fallback = [(in_url, "url")] if in_url else [dateline(tree)]
-        value = choose(field, _select(tree, selectors.get(field)), fallback)
-        if value:
-            value, warning = normalise_date(value)
-            if warning:
-                article.warnings.append(f"{field}: {warning}")
+        value, source, warnings = dates[field]
+        selected = _select(tree, selectors.get(field))
+        if selected:
+            value, warning = normalise_date(selected)
+            warnings = [warning] if warning else []
+        value = choose(field, value if selected else None, [(value, source or "")])
+        article.warnings += [f"{field}: {w}" for w in warnings]
         setattr(article, field, value)
     tags = choose("tags", _select(tree, selectors.get("tags"), many=True), meta.get("tags", []))
     article.tags = list(dict.fromkeys(t for t in tags or [] if t))

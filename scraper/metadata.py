@@ -31,11 +31,21 @@ ARTICLE_TYPES = frozenset(
     }
 )
 _DATE_META = (
-    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
-    "publish-date", "publish_date", "date", "dc.date", "dc.date.issued", "dcterms.created",
-    "parsely-pub-date", "sailthru.date", "cxenseparse:recs:publishtime", "article.published",
+    "article:published_time", "og:published_time", "og:article:published_time",
+    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
+    "date_published", "publication_date", "date", "dc.date", "dc.date.issued",
+    "dc.date.created", "dcterms.created", "dcterms.issued", "dcterms.date",
+    "citation_publication_date", "citation_online_date", "citation_date",
+    "prism.publicationdate", "parsely-pub-date", "sailthru.date",
+    "cxenseparse:recs:publishtime", "article.published",
+    # RDFa on any element (Drupal's schema.org mapping)
+    "schema:datepublished", "schema:datecreated", "dc:date", "dc:created", "dcterms:created",
 )
-_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
+_PAGE_TYPES = frozenset({"WebPage", "ItemPage", "AboutPage", "CollectionPage", "Product",
+                         "Event", "Recipe", "VideoObject", "CreativeWork"})
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time",
+                  "datemodified", "dcterms.modified", "dc.date.modified", "schema:datemodified",
+                  "dcterms:modified", "dc:modified")
 # A visible byline when the page has no structured author: rel=author links and the byline
 # classes of WordPress, Arc and Gannett-style themes (the same classes boilerplate.py drops
 # from the body).
@@ -44,7 +54,8 @@ _BYLINE_SELECTOR = (
     "[class*=author_name], [itemprop=author])")
 _JSONLD = 'script[type="application/ld+json"]'
 _METADATA_SELECTOR = (
-    f":is({_JSONLD}, meta[content], [itemprop], time[datetime], link[rel][href], head title)")
+    f":is({_JSONLD}, meta[content], [itemprop], time[datetime], link[rel][href], head title, "
+    "[property][content])")
 _DATELINE_SELECTOR = (
     ":is(time, [class*=dateline], [class*=date], [class*=timestamp], [class*=published], "
     "[class*=posted])")
@@ -125,6 +136,11 @@ def _jsonld(scripts: list[LexborNode], out: dict[str, list[tuple[Any, str]]]) ->
         if "WebSite" in types and isinstance(node.get("name"), str):
             out["site_name"].append((node["name"], "json-ld"))
         if not types & ARTICLE_TYPES:
+            if types & _PAGE_TYPES:  # Yoast's WebPage dates a page that has no Article node
+                for field, key in (("page_published", "datePublished"),
+                                   ("page_modified", "dateModified")):
+                    if isinstance(node.get(key), str) and node[key].strip():
+                        out[field].append((node[key].strip(), "json-ld-page"))
             continue
         out["is_article"].append((True, "json-ld"))
         for field, key in (("title", "headline"), ("published", "datePublished"),
@@ -252,8 +268,8 @@ def page_metadata(tree: LexborHTMLParser) -> dict[str, list[tuple[Any, str]]]:
         if tag == "script":
             scripts.append(node)
             continue
-        if tag == "meta":
-            metas.append(node)
+        if tag == "meta" or (tag != "script" and attrs.get("property")):
+            metas.append(node)  # RDFa sets property/content on any element
         if (prop := attrs.get("itemprop")) and prop not in items:
             items[prop] = node
         if tag == "link":
