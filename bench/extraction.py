@@ -61,7 +61,7 @@ def _newsarchive() -> Extractor:
 def _newsarchive_text() -> Extractor:
     from scraper.extract import extract_text
 
-    return lambda html, url: {"text": extract_text(html)}  # the same text, nothing else
+    return lambda html, url: {"text": extract_text(html)}  # the body alone, no metadata
 
 
 def _trafilatura(**options: bool) -> Callable[[], Extractor]:

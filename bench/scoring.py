@@ -226,19 +226,35 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+_NAME_SEPARATORS = re.compile(r"\s*(?:;|,|&|\band\b|\bund\b|\bet\b|\by\b)\s*", re.I)
+_NAME_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+", re.I)
+
+
+def _names(values: Sequence[str]) -> set[str]:
+    """Author names split the same way on both sides (annotators write "A and B" or
+    "A, B" where extractors give two names), "By"/"Von" dropped."""
+    names = set()
+    for value in values:
+        for part in _NAME_SEPARATORS.split(value):
+            part = _NAME_PREFIX.sub("", part.strip(" .:-|"))
+            if part:
+                names.add(_fold(part))
+    return names
+
+
 def metadata_hits(page: Page, title: str | None, authors: Sequence[str],
                   date: str | None) -> dict[str, bool | None]:
     """Per field: True (right), False (wrong or missing), None (the page has no annotation).
 
-    Title: equal after folding whitespace and case. Authors: the same set of names (case
-    folded). Date: the same calendar day (the first ten characters of an ISO value).
+    Title: equal after folding whitespace and case. Authors: the same set of names, both
+    sides split at the same separators (``_names``). Date: the same calendar day (the
+    first ten characters of an ISO value).
     """
     hits: dict[str, bool | None] = {"title": None, "author": None, "date": None}
     if page.title:
         hits["title"] = _fold(title or "") == _fold(page.title)
     if page.authors:
-        hits["author"] = {_fold(a) for a in authors if a.strip()} == {
-            _fold(a) for a in page.authors}
+        hits["author"] = _names(authors) == _names(page.authors)
     if page.date:
         hits["date"] = (date or "")[:10] == page.date[:10]
     return hits

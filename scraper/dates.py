@@ -14,7 +14,8 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-__all__ = ["date_in_text", "date_in_url", "in_future", "normalise_date", "parse_date"]
+__all__ = ["date_in_text", "date_in_url", "in_future", "is_date_like", "normalise_date",
+           "parse_date"]
 
 # Month names and their usual abbreviations (the dot after an abbreviation is optional) in
 # the languages of the dev sets and of the news the archive is measured on.
@@ -159,6 +160,15 @@ def date_in_text(text: str, month_first: bool = False) -> datetime | date | None
                 found.append((match.start(), parsed))
                 break
     return min(found, key=lambda item: item[0])[1] if found else None
+
+
+_DAY_AND_MONTH = re.compile(rf"\b\d{{1,2}}\.?\s+(?:{_MONTH})\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b",
+                            re.I)
+
+
+def is_date_like(text: str) -> bool:
+    """Whether ``text`` names a day, with or without its year ("07 Dezember", "Feb 2")."""
+    return bool(_DAY_AND_MONTH.search(text)) or date_in_text(text) is not None
 
 
 def date_in_url(url: str | None) -> str | None:

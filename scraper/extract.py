@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from typing import Any
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -22,7 +24,7 @@ from .config import SiteConfig
 from .dates import normalise_date
 from .decode import decode_body
 from .language import detect_language, normalise_language
-from .metadata import clean_authors, clean_title, jsonld_article_body, page_metadata
+from .metadata import byline, clean_authors, clean_title, jsonld_article_body, page_metadata
 from .pagedates import page_dates
 from .urls import absolute_url
 from .widgets import configured_widgets, detect_widgets
@@ -117,7 +119,13 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
         (clean_title(v, site_name, article.section, h1), s) for v, s in decorated])
     authors = choose("authors", _select(tree, selectors.get("authors"), many=True),
                      meta.get("authors", []))
-    article.authors = [a for a in clean_authors(authors or []) if a != site_name]
+    not_authors = (site_name, _first(meta.get("publisher", []))[0], _host_name(url))
+    article.authors = clean_authors(authors or [], not_authors)
+    if not article.authors and "authors" not in selectors:
+        article.authors = clean_authors(byline(tree), not_authors)
+        sources.pop("authors", None)
+        if article.authors:
+            sources["authors"] = "byline"
     dates = page_dates(tree, meta, url, _first(meta.get("html_title", []))[0],
                        _first(meta.get("language", []))[0])
     for field in ("published", "modified"):
@@ -171,17 +179,36 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
         article.language, sources["language"] = language, "detected"
 
     article.is_article = _is_article(tree, article, meta, site, url)
+    _nfc(article)
     return article
 
 
+def _nfc(article: Article) -> None:
+    """Unicode NFC for every text field: pages write "é" both as one code point and as "e"
+    plus a combining accent (and Bengali vowel signs in either order), and text that is
+    searched, deduplicated and compared must be written one way."""
+    for field in ("title", "section", "lead", "text"):
+        value = getattr(article, field)
+        if value and not unicodedata.is_normalized("NFC", value):
+            setattr(article, field, unicodedata.normalize("NFC", value))
+    for field in ("authors", "tags"):
+        values = getattr(article, field)
+        if any(not unicodedata.is_normalized("NFC", v) for v in values):
+            setattr(article, field, list(dict.fromkeys(
+                unicodedata.normalize("NFC", v) for v in values)))
+
+
 def extract_text(html: str | bytes, content_type: str | None = None) -> str:
-    """Only the article text, exactly as ``extract(html).text`` gives it without a site file,
+    """Only the article text, as ``extract(html).text`` gives it without a site file, but
     without metadata or link widgets: for re-indexing stored pages, and what bench/
-    compares with trafilatura (which extracts text only)."""
+    compares with trafilatura (which extracts text only). Reading no metadata, it cannot
+    tell a standfirst printed as the first paragraph from the page's description, so such
+    a block stays in the text."""
     if isinstance(html, bytes):
         html, _ = decode_body(html, content_type)
     tree = LexborHTMLParser(html)
-    return "\n\n".join(b.text for b in generic_text(tree, jsonld_article_body(tree))[0])
+    text = "\n\n".join(b.text for b in generic_text(tree, jsonld_article_body(tree))[0])
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def generic_text(tree: LexborHTMLParser, jsonld_body: str | None) -> tuple[list[Block], str]:
@@ -193,6 +220,14 @@ def generic_text(tree: LexborHTMLParser, jsonld_body: str | None) -> tuple[list[
             len(b.text) for b in complete):
         return complete, "json-ld"
     return blocks, source
+
+
+def _host_name(url: str | None) -> str | None:
+    """The site's name as its host spells it ("interscenar.io" -> "interscenario"), for
+    telling the site from its authors."""
+    host = urlsplit(url or "").hostname or ""
+    host = host.removeprefix("www.")
+    return host.replace(".", "") if host else None
 
 
 def _standfirst(blocks: list[Block], lead: str | None) -> tuple[list[Block], str | None]:

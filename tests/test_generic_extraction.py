@@ -171,3 +171,10 @@ def test_accuracy_on_the_scrapinghub_benchmark_stays_above_the_floor():
     result = scoring.score([p.truth for p in pages], predictions, rounds=100)
     assert len(pages) == 181
     assert result.f1 >= 0.93, result  # trafilatura 2.3.1: 0.960; this extractor: 0.975
+
+
+def test_text_is_unicode_nfc_whatever_the_page_composed():
+    decomposed = "Cafe\u0301 cre\u0300me " + PROSE  # "e" + combining accents
+    article = extract(page(f"<article><h1>A story</h1>{paragraphs(2)}<p>{decomposed}</p>"
+                           "</article>"), URL)
+    assert "Café crème" in article.text and "\u0301" not in article.text
