@@ -80,10 +80,20 @@ def _first(candidates: list[tuple[Any, str]]) -> tuple[Any, str] | tuple[None, N
 
 def extract(html: str | bytes, url: str | None = None, site: SiteConfig | None = None,
             content_type: str | None = None) -> Article:
-    """Extract one page. ``html`` may be bytes (decoded by BOM, header, <meta>, detection)."""
-    if isinstance(html, bytes):
-        html, _ = decode_body(html, content_type)
-    return extract_tree(LexborHTMLParser(html), url, site)
+    """Extract one page. ``html`` may be bytes (decoded by BOM, header, <meta>, detection).
+
+    Never raises for what a page contains: a page that cannot be extracted comes back as
+    an empty Article (not an article) whose warnings say why, the way the crawl records
+    a ``parse_error`` outcome with its reason.
+    """
+    try:
+        if isinstance(html, bytes):
+            html, _ = decode_body(html, content_type)
+        return extract_tree(LexborHTMLParser(html), url, site)
+    except Exception as error:  # noqa: BLE001 - bad input is an outcome, not a crash
+        article = Article(url=url)
+        article.warnings.append(f"extraction failed: {type(error).__name__}: {error}")
+        return article
 
 
 def extract_tree(tree: LexborHTMLParser, url: str | None = None,
