@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from .boilerplate import END_MATTER_RE
+from .boilerplate import END_MATTER_RE, LABEL_RE
 
 __all__ = ["Block", "article_blocks", "walk"]
 
@@ -240,6 +240,9 @@ def article_blocks(blocks: list[Block]) -> list[Block]:
     blocks on both sides (an edge does not count: a body of short paragraphs is still a
     body).
     """
+    # the labels of ads, share bars and rating widgets go first: machinery, no evidence
+    # about the blocks around them
+    blocks = [b for b in blocks if len(b.text) >= LENGTH_LOW or not LABEL_RE.match(b.text)]
     free = _runs([_context_free(b) for b in blocks], blocks)
     classes = list(free)
     for i, block in enumerate(blocks):

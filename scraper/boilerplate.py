@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 __all__ = [
-    "CONTENT", "END_MATTER_RE", "FURNITURE", "FURNITURE_TAGS", "JUNK_TAGS", "NEUTRAL",
+    "CONTENT", "END_MATTER_RE", "FURNITURE", "LABEL_RE", "FURNITURE_TAGS", "JUNK_TAGS", "NEUTRAL",
     "PAGE_CONTENT", "is_overlay", "marker_kind",
 ]
 
@@ -184,3 +184,19 @@ _END_MATTER_WORDS = (
     r"czytaj (?:też|także|również)|zobacz (?:też|także)|udostępnij|komentarze"
 )
 END_MATTER_RE = re.compile(rf"^\W*(?:{_END_MATTER_WORDS})\W*$", re.I)
+
+# Whole blocks that are the labels of a page's machinery inside the body: an ad slot's
+# "- Advertisement -", a share bar's buttons, a rating widget ("Rate this post", "4.5/5 -
+# (12 votes)"), a print or e-mail link. Like END_MATTER_RE, only a whole short block.
+_LABEL_WORDS = (
+    r"advertisement|advertising|advert|ad|sponsored|sponsored content|anzeige|werbung|"
+    r"publicidad|publicité|pubblicità|publicidade|reklama|annons|advertentie|"
+    r"share|share (?:this|on|via)(?: \w+){0,2}|tweet|pin it|whatsapp|telegram|e-?mail|print|"
+    r"facebook|twitter|linkedin|pinterest|reddit|copy link|link kopieren|teilen|drucken|"
+    r"twittern|partager|compartir|condividi|compartilhar|"
+    r"rate this(?: post| article| story)?|click to rate(?: this post)?|"
+    r"(?:bewerten sie|bewerte) (?:diesen|den) (?:artikel|beitrag)|"
+    r"(?:no|keine) (?:votes|bewertungen)(?: so far| bisher)?|"
+    r"[\d.,/ ]*(?:votes?|stimmen|bewertungen)[\d.,/ :()a-z]*"
+)
+LABEL_RE = re.compile(rf"^[\W\d]*(?:{_LABEL_WORDS})[\W\d]*$", re.I)
