@@ -227,14 +227,16 @@ def _units(clusters: list[tuple[int, LexborNode]]) -> list[tuple[int, LexborNode
     return sorted(units, key=lambda item: -item[0])
 
 
-def _container(body: LexborNode) -> tuple[LexborNode | None, str]:
+def _container(body: LexborNode) -> tuple[LexborNode | None, str,
+                                          list[tuple[int, LexborNode]]]:
     """The best-marked ancestor of the page's heavy prose units, else the best-scored
-    element. Only ancestors of heavy units are looked at: an ``<article>`` that is a box
-    of related teasers holds much text but no heavy unit, and a marked author's bio
-    beside a story told in many small paragraphs is no heavy unit either."""
+    element; and the page's prose clusters. Only ancestors of heavy units are looked at:
+    an ``<article>`` that is a box of related teasers holds much text but no heavy unit,
+    and a marked author's bio beside a story told in many small paragraphs is no heavy
+    unit either."""
     clusters = _prose_clusters(body)
     if not clusters:
-        return None, "none"
+        return None, "none", []
     units = _units(clusters)
     best: tuple[int, int] = (NEUTRAL, 0)
     chosen = None
@@ -248,16 +250,36 @@ def _container(body: LexborNode) -> tuple[LexborNode | None, str]:
                 best, chosen = (tier, rank), node
             node, depth = node.parent, depth + 1
     if chosen is not None and _length(chosen) >= _MIN_BODY_CHARS:
-        return chosen, "marker"
-    return _best_scored(clusters), "heuristic"
+        return chosen, "marker", clusters
+    return _best_scored(clusters), "heuristic", clusters
 
 
-def _furniture_pruner(container: LexborNode) -> Callable[[LexborNode], bool]:
+def _prose_within(container: LexborNode, clusters: list[tuple[int, LexborNode]]
+                  ) -> tuple[dict[int, int], int]:
+    """Prose (cluster) length below each element of ``container``, and in all of it."""
+    within: dict[int, int] = {}
+    stop, total = container.mem_id, 0
+    for length, node in clusters:
+        path: list[int] = []
+        while node is not None and node.mem_id != stop and len(path) < _MAX_DEPTH:
+            path.append(node.mem_id)
+            node = node.parent
+        if node is not None and node.mem_id == stop:  # the cluster is inside the container
+            total += length
+            for key in path:
+                within[key] = within.get(key, 0) + length
+    return within, total
+
+
+def _furniture_pruner(container: LexborNode,
+                      clusters: list[tuple[int, LexborNode]]) -> Callable[[LexborNode], bool]:
     """What the walk of ``container`` leaves out: furniture tags, elements whose class
-    names furniture, and link lists; a node holding half of the container's text is kept
-    whatever its class says, unless the class names a consent banner or a pop-up."""
+    names furniture, and link lists. A node holding half of the container's text, or half
+    of its prose, is kept whatever its class says ("no-share post" around a whole story in
+    a page-wide container), unless the class names a consent banner."""
     total = _size(container) or 1
     doomed = {node.mem_id for node in _link_lists(container, total)}
+    weighed: list[tuple[dict[int, int], int]] = []  # computed on the first marked node
 
     def prune(node: LexborNode) -> bool:
         if node.tag in _FURNITURE_TAGS or node.mem_id in doomed:
@@ -271,7 +293,12 @@ def _furniture_pruner(container: LexborNode) -> Callable[[LexborNode], bool]:
         marker = f"{cls or ''} {ident or ''}"
         if is_overlay(marker):
             return True  # a consent text longer than the story is still no part of it
-        return marker_kind(marker) == FURNITURE and _size(node) < total / 2
+        if marker_kind(marker) != FURNITURE or _size(node) >= total / 2:
+            return False
+        if not weighed:
+            weighed.append(_prose_within(container, clusters))
+        within, prose = weighed[0]
+        return within.get(node.mem_id, 0) * 2 < prose
     return prune
 
 
@@ -306,12 +333,13 @@ def main_text(tree: LexborHTMLParser) -> tuple[list[Block], str]:
         return [], "none"
     h1 = body.css_first("h1")
     title = " ".join(h1.text().split()) if h1 is not None else None
-    container, source = _container(body)
+    container, source, clusters = _container(body)
     if container is None:
         return [], "none"
     blocks = []
     for part in _chunks(body, container) if source == "marker" else [container]:
-        blocks += [b for b in walk(part, _SKIP, _furniture_pruner(part)) if b.text != title]
+        blocks += [b for b in walk(part, _SKIP, _furniture_pruner(part, clusters))
+                   if b.text != title]
     return article_blocks(blocks), source
 
 

@@ -38,6 +38,7 @@ _MIN_ARTICLE_CHARS = 400  # generic pages with no article markup need this much 
 _JSONLD_PREFERRED = 0.6
 _MARKUP = re.compile(r"</?[a-z][a-z0-9]*[\s>/]|&(?:lt|gt|hellip|nbsp|amp);", re.I)
 _SKIP = frozenset(BOILERPLATE_TAGS)
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")  # soft hyphen, zero-width space, joiners
 _MIN_LEAD_STEM = 30  # shorter common starts ("The president said") are not a copy
 _DATE_ATTRS = ("datetime", "content", "data-datetime", "data-date")
 # Fields every article page of a site has; a selector for one of them that matches nothing
@@ -196,11 +197,13 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
 def _nfc(article: Article) -> None:
     """Unicode NFC for every text field: pages write "é" both as one code point and as "e"
     plus a combining accent (and Bengali vowel signs in either order), and text that is
-    searched, deduplicated and compared must be written one way."""
+    searched, deduplicated and compared must be written one way. Soft hyphens and
+    zero-width spaces, invisible hints for line breaking, go: they split words
+    ("Rei\u00adfe") for every search."""
     for field in ("title", "section", "lead", "text"):
         value = getattr(article, field)
-        if value and not unicodedata.is_normalized("NFC", value):
-            setattr(article, field, unicodedata.normalize("NFC", value))
+        if value:
+            setattr(article, field, clean_text(value))
     for field in ("authors", "tags"):
         values = getattr(article, field)
         if any(not unicodedata.is_normalized("NFC", v) for v in values):
@@ -217,7 +220,13 @@ def extract_text(html: str | bytes, content_type: str | None = None) -> str:
     if isinstance(html, bytes):
         html, _ = decode_body(html, content_type)
     tree = LexborHTMLParser(html)
-    text = "\n\n".join(b.text for b in generic_text(tree, jsonld_article_body(tree))[0])
+    return clean_text("\n\n".join(b.text for b in generic_text(tree, jsonld_article_body(tree))[0]))
+
+
+def clean_text(text: str) -> str:
+    """``text`` in NFC, without soft hyphens and zero-width spaces (see ``_nfc``)."""
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 

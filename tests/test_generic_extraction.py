@@ -270,3 +270,18 @@ def test_a_class_attribute_with_newlines_and_quotes_does_not_break_extraction():
                 "<p>a<?php echo 1 ?>b</p></article>")
     text = extract(html, URL).text
     assert text.startswith("Paragraph 0.") and "More 1." in text
+
+
+def test_a_wrapper_whose_class_mentions_furniture_keeps_the_story_it_holds():
+    sidebar = "".join(f"<li><a href='/t/{i}/'>Topic number {i}</a> and a line of text "
+                      "about it that is long enough to weigh</li>" for i in range(30))
+    html = page(f"<div id='content'><div class='no-share post'><h1>A story</h1>{paragraphs(5)}"
+                f"</div><ul class='widget-list'>{sidebar}</ul></div>")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Paragraph 4." in text
+
+
+def test_soft_hyphens_and_zero_width_spaces_do_not_split_words():
+    html = page(f"<article><h1>A story</h1>{paragraphs(2)}<p>Rei\u00adfe und Fri\u200bsche "
+                f"{PROSE}</p></article>")
+    assert "Reife und Frische" in extract(html, URL).text
