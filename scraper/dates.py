@@ -50,6 +50,9 @@ _ZONES = {"utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5
           "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "bst": 1, "cet": 1, "cest": 2,
           "mez": 1, "mesz": 2, "ist": 5.5, "jst": 9, "kst": 9, "aest": 10, "aedt": 11}
 _MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+# A month is matched as any word and looked up in _MONTHS: a 300-name alternation tried at
+# every position was most of the date search's time.
+_WORD = r"([^\W\d_]{3,12})"
 # an optional time after the date: ", 10:05 AM EST", " at 14.30", " - 05:00", " um 10:05 Uhr"
 _TIME = (r"(?:(?:[,\s]+|\s*[-–|@/]\s*)(?:at\s+|um\s+|à\s+|a las\s+|alle\s+|às\s+)?"
          r"(\d{1,2})[:.h](\d{2})(?![\d.])(?::(\d{2}))?(?:[.,]\d+)?\s*(?:uhr\s*)?"
@@ -57,9 +60,9 @@ _TIME = (r"(?:(?:[,\s]+|\s*[-–|@/]\s*)(?:at\s+|um\s+|à\s+|a las\s+|alle\s+|à
 _DAY = r"(\d{1,2})(?:st|nd|rd|th|er|º|\.)?"
 _TEXT_DATES = (
     # November 19, 2019 / Nov. 19 2019, 10:05 AM EST
-    ("mdy", re.compile(rf"(?<![\w])({_MONTH})\.?\s+{_DAY},?\s+(\d{{4}}){_TIME}", re.I)),
+    ("mdy", re.compile(rf"(?<![\w]){_WORD}\.?\s+{_DAY},?\s+(\d{{4}}){_TIME}", re.I)),
     # 19 November 2019 / 19. November 2019 / 4 de mayo de 2022 / 19th of November 2019
-    ("dmy", re.compile(rf"(?<![\w.]){_DAY}\s*(?:de\s+|of\s+)?({_MONTH})\.?,?\s+(?:de\s+)?"
+    ("dmy", re.compile(rf"(?<![\w.]){_DAY}\s*(?:de\s+|of\s+)?{_WORD}\.?,?\s+(?:de\s+)?"
                        rf"(\d{{4}}){_TIME}", re.I)),
     # 2019-11-19 10:00 / 2019/11/19 / 2019.11.19 (year first: never ambiguous)
     ("ymd", re.compile(rf"(?<![\d.])(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}})(?![\d]){_TIME}",
@@ -79,6 +82,7 @@ _URL_DATE = re.compile(
 _URL_DAY = re.compile(r"[/_-](0?[1-9]|[12]\d|3[01])[-.](0?[1-9]|1[0-2])[-.]((?:19|20)\d\d)"
                       r"(?=[/_.-]|$)")
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+_DIGIT = re.compile(r"\d")
 # ISO 8601 as pages write it: one-digit months or hours, fractions, "Z" followed by a
 # zone name, a space instead of "T".
 _ISO = re.compile(
@@ -129,10 +133,12 @@ def _from_match(order: str, groups: tuple[str | None, ...],
                 month_first: bool) -> datetime | date | None:
     if order == "mdy":
         month, day, year, *rest = groups
-        return _make(int(year), _MONTHS[month.lower()], int(day), *rest)
+        number = _MONTHS.get(month.lower())
+        return _make(int(year), number, int(day), *rest) if number else None
     if order == "dmy":
         day, month, year, *rest = groups
-        return _make(int(year), _MONTHS[month.lower()], int(day), *rest)
+        number = _MONTHS.get(month.lower())
+        return _make(int(year), number, int(day), *rest) if number else None
     if order == "ymd":
         year, _, month, day, *rest = groups
         return _make(int(year), int(month), int(day), *rest)
@@ -152,6 +158,8 @@ def date_in_text(text: str, month_first: bool = False) -> datetime | date | None
 
     ``month_first`` decides "02/03/2021" (the page is in US English).
     """
+    if not _DIGIT.search(text):
+        return None
     found: list[tuple[int, datetime | date]] = []
     for order, pattern in _TEXT_DATES:
         for match in pattern.finditer(text):

@@ -16,7 +16,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .dates import date_in_text, date_in_url, in_future, normalise_date, parse_date
 
@@ -37,12 +37,14 @@ _SCRIPT_DATE = re.compile(
     r"""["']?(?:datePublished|published_at|publishDate|publish_date|date_published|"""
     r"""pubDate|firstPublished|first_published_at)["']?\s*[:=]\s*["']([^"'<>]{8,40})["']""")
 _MAX_SCRIPT = 400_000  # characters of script searched
+_MAX_TEXT = 200_000  # characters of page text searched for a labelled date
+_HEADLINE_LEVELS = 3  # the dateline is looked for this many levels above the <h1> first
 # Words that introduce a page's own date, in the dev sets' languages and their neighbours.
-_LABEL = re.compile(
-    r"\b(?:published|posted|first published|veröffentlicht|erschienen|publiziert|erstellt|"
-    r"publié|mis en ligne|mise en ligne|publicado|pubblicato|publicerad|gepubliceerd|"
-    r"opublikowano|datum|fecha)\b\W{0,3}(?:on|am|le|el|il|em|op|den|dnia)?\b", re.I)
-_AFTER_LABEL = 40  # characters after a label that may hold its date
+_LABELS = ("published", "posted", "veröffentlicht", "erschienen", "publiziert", "erstellt",
+           "publié", "mis en ligne", "mise en ligne", "publicado", "pubblicato",
+           "publicerad", "gepubliceerd", "opublikowano", "datum", "fecha")
+_MAX_LABELS = 50  # label occurrences looked at
+_AFTER_LABEL = 40  # characters after a label that may hold its date ("am", "le", ": ")
 _OPENING = 1500  # characters of text before the story: a masthead, a kicker, a dateline
 
 
@@ -116,9 +118,24 @@ def _choose(candidates: Candidates, url_day: str | None, month_first: bool,
 
 
 def _dateline(tree: LexborHTMLParser, month_first: bool) -> datetime | date | None:
-    """The date in the visible dateline nearest after (else before) the headline."""
+    """The date in the visible dateline nearest after (else before) the headline: looked
+    for around the headline first (a few levels up from the <h1>), then page-wide."""
+    h1 = tree.css_first("h1")
+    region = h1
+    for _ in range(_HEADLINE_LEVELS):
+        if region is None or region.parent is None or region.parent.tag in ("body", "html"):
+            break
+        region = region.parent
+    if region is not None and region is not h1:
+        when = _dateline_in(region, month_first)
+        if when is not None:
+            return when
+    return _dateline_in(tree.body, month_first) if tree.body is not None else None
+
+
+def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
     headline, found = None, []
-    for index, node in enumerate(tree.css(_CUES)[:_MAX_CUES]):
+    for index, node in enumerate(root.css(_CUES)[:_MAX_CUES]):
         if node.tag == "h1":
             headline = index if headline is None else headline
             continue
@@ -140,34 +157,40 @@ def _dateline(tree: LexborHTMLParser, month_first: bool) -> datetime | date | No
     return (after[0] if after else found[-1])[1]
 
 
-def _around_headline(tree: LexborHTMLParser, month_first: bool) -> datetime | date | None:
-    body, h1 = tree.body, tree.css_first("h1")
-    if body is None or h1 is None:
-        return None
-    text = " ".join(body.text(separator=" ").split())
-    headline = " ".join(h1.text(separator=" ").split())
-    at = text.find(headline) if headline else -1
+def _around_headline(tree: LexborHTMLParser, text: str,
+                     month_first: bool) -> datetime | date | None:
+    """A date just under (else just above) the headline in the page's ``text``."""
+    h1 = tree.css_first("h1")
+    headline = h1.text(separator=" ") if h1 is not None else ""
+    at = text.find(headline) if headline.strip() else -1
     if at < 0:
         return None
     before, after = _AROUND_HEADLINE
     end = at + len(headline)
-    return date_in_text(text[end:end + after], month_first) or date_in_text(
-        text[max(0, at - before):at], month_first)
+    return date_in_text(" ".join(text[end:end + 2 * after].split())[:after], month_first) or \
+        date_in_text(" ".join(text[max(0, at - 2 * before):at].split())[-before:], month_first)
 
 
-def _labelled(tree: LexborHTMLParser, month_first: bool) -> datetime | date | None:
-    """A date the page's text introduces as its own ("Veröffentlicht am 3.2.2021", "Mise en
-    ligne 23 mai 2019"), else the first date in the opening of the text (a page without a
-    headline element, a dateline without a class)."""
-    body = tree.body
-    if body is None:
-        return None
-    text = " ".join(body.text(separator=" ").split())
-    for match in _LABEL.finditer(text):
-        when = date_in_text(text[match.end():match.end() + _AFTER_LABEL], month_first)
+def _labelled(text: str, month_first: bool) -> datetime | date | None:
+    """A date the page's ``text`` introduces as its own ("Veröffentlicht am 3.2.2021",
+    "Mise en ligne 23 mai 2019"), else the first date in the opening of the text (a page
+    without a headline element, a dateline without a class)."""
+    lowered = text[:_MAX_TEXT].lower()
+    starts = []
+    for label in _LABELS:  # str.find per label: a regex alternation over the text was slow
+        at = lowered.find(label)
+        while at >= 0 and len(starts) < _MAX_LABELS:
+            end = at + len(label)
+            if (at == 0 or not lowered[at - 1].isalnum()) and (
+                    end == len(lowered) or not lowered[end].isalnum()):
+                starts.append(end)
+            at = lowered.find(label, end)
+    for end in sorted(starts):
+        when = date_in_text(" ".join(text[end:end + 2 * _AFTER_LABEL].split())[:_AFTER_LABEL],
+                            month_first)
         if when is not None:
             return when
-    return date_in_text(text[:_OPENING], month_first)
+    return date_in_text(" ".join(text[:2 * _OPENING].split())[:_OPENING], month_first)
 
 
 def _in_scripts(tree: LexborHTMLParser, month_first: bool) -> datetime | date | None:
@@ -191,7 +214,9 @@ def _searched(tree: LexborHTMLParser, title: str | None,
         return when, "dateline"
     if title and (when := date_in_text(title, month_first)) is not None:
         return when, "title"
-    when = _around_headline(tree, month_first) or _labelled(tree, month_first)
+    body = tree.body
+    text = body.text(separator=" ") if body is not None else ""  # raw: the h1's text is in it
+    when = _around_headline(tree, text, month_first) or _labelled(text, month_first)
     if when is not None:
         return when, "text"
     return _in_scripts(tree, month_first), "script"
