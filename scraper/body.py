@@ -83,7 +83,7 @@ def remove_nodes(root: LexborNode, nodes: list[LexborNode]) -> None:
 
 
 def _length(node: LexborNode) -> int:
-    return len(" ".join(node.text().split()))
+    return len(node.text(separator=" ", strip=True))  # about the folded length, in C
 
 
 def _size(node: LexborNode) -> int:
@@ -97,29 +97,33 @@ def _marker(node: LexborNode) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
-def _furniture(node: LexborNode | None) -> int:
+def _furniture(holder: LexborNode, memo: dict[int, bool]) -> int:
     """How surely a prose cluster is furniture: STRONG inside a footer, aside, nav, consent
     banner or pop-up layer; WEAK when its holder's own class names furniture (comments,
     related box, paywall prompt); 0 otherwise."""
-    for level in range(_MAX_DEPTH):
-        if node is None or node.tag in ("body", "html"):
-            return 0
-        marker = _marker(node)
-        if node.tag in ("footer", "aside", "nav") or is_overlay(marker):
-            return STRONG
-        if level < _FURNITURE_LEVELS and marker_kind(marker) == FURNITURE:
-            level_kind = WEAK
+    if _in_strong_furniture(holder, memo):
+        return STRONG
+    return WEAK if marker_kind(_marker(holder)) == FURNITURE else 0
+
+
+def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool:
+    """Whether ``node`` or an ancestor is a footer, aside, nav, consent banner or pop-up;
+    ``memo`` keeps the answer per element, so clusters sharing ancestors walk them once."""
+    path: list[int] = []
+    found = False
+    while node is not None and node.tag not in ("body", "html") and len(path) < _MAX_DEPTH:
+        key = node.mem_id
+        if key in memo:
+            found = memo[key]
+            break
+        path.append(key)
+        if node.tag in ("footer", "aside", "nav") or is_overlay(_marker(node)):
+            found = True
             break
         node = node.parent
-    else:
-        return 0
-    for _ in range(_MAX_DEPTH):  # above a weak marker, a strong one still settles it
-        node = node.parent
-        if node is None or node.tag in ("body", "html"):
-            return level_kind
-        if node.tag in ("footer", "aside", "nav") or is_overlay(_marker(node)):
-            return STRONG
-    return level_kind
+    for key in path:
+        memo[key] = found
+    return found
 
 
 def _clusters(root: LexborNode, selector: str, direct: bool) -> dict[int, tuple[int, LexborNode]]:
@@ -130,7 +134,7 @@ def _clusters(root: LexborNode, selector: str, direct: bool) -> dict[int, tuple[
         holder = node if direct else node.parent
         if holder is None or (direct and holder.mem_id in clusters):
             continue
-        length = len(" ".join(node.text(deep=not direct).split()))
+        length = len(node.text(deep=not direct, separator=" ", strip=True))
         if length >= _MIN_PROSE_CHARS:
             key = holder.mem_id
             clusters[key] = (clusters.get(key, (0, holder))[0] + length, holder)
@@ -150,7 +154,7 @@ def _prose_clusters(root: LexborNode) -> list[tuple[int, LexborNode]]:
     for br in root.css("br"):
         holder = br.parent  # a <p> with line breaks is prose already, counted for its parent
         if holder is not None and holder.tag not in _PROSE_TAGS and holder.mem_id not in lines:
-            length = len(" ".join(holder.text(deep=False).split()))
+            length = len(holder.text(deep=False, separator=" ", strip=True))
             lines[holder.mem_id] = (length, holder)
     for key, (length, holder) in lines.items():
         if length >= _MIN_PROSE_CHARS:
@@ -167,7 +171,8 @@ def _kept(clusters: dict[int, tuple[int, LexborNode]]) -> list[tuple[int, Lexbor
     beside the article, so such a class is a misnomer ("read-more" on an expanding body, a
     publisher's "pmc-paywall" around the whole story)."""
     ranked = sorted(clusters.values(), key=lambda item: -item[0])
-    kinds = [_furniture(holder) for _, holder in ranked]
+    memo: dict[int, bool] = {}
+    kinds = [_furniture(holder, memo) for _, holder in ranked]
     unmarked = sum(n for (n, _), kind in zip(ranked, kinds, strict=True) if not kind)
     return [item for item, kind in zip(ranked, kinds, strict=True)
             if not kind or (kind == WEAK and item[0] > unmarked)]

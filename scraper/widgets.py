@@ -51,11 +51,10 @@ _CLASS_KIND = re.compile(
 # Only hrefs with two hyphens, a long number or .html can be articles (see _article_path):
 # this rejects menu, tag and home links before any parsing.
 _DIGITS = re.compile(r"\d{5}")
-_NOT_ARTICLE_PATH = re.compile(
-    r"/(?:category|categories|tag|tags|topics?|authors?|section|page|search|about|about-us|"
-    r"contact|privacy|privacy-policy|terms|login|register|subscribe|feed|wp-content)(?:/|$)",
-    re.I,
-)
+_NOT_ARTICLE_SEGMENTS = frozenset(
+    ["category", "categories", "tag", "tags", "topic", "topics", "author", "authors", "section",
+     "page", "search", "about", "about-us", "contact", "privacy", "privacy-policy", "terms",
+     "login", "register", "subscribe", "feed", "wp-content"])
 _TEASER_CLASS = re.compile(r"excerpt|teaser|summary|dek|standfirst|desc", re.I)
 # A block under an unknown heading whose links carry less than this share of its text is
 # prose with inline links (an article body under a subheading), not a link widget: on the
@@ -78,10 +77,13 @@ def classify_heading(text: str | None) -> str:
 
 def _article_path(path: str) -> bool:
     """A URL path that names one article: a slug of 3+ words, a long id or a .html page."""
-    if path in ("", "/") or _NOT_ARTICLE_PATH.search(path):
+    if path in ("", "/"):
         return False
-    slug = [s for s in path.split("/") if s][-1]
-    return slug.count("-") >= 2 or bool(re.search(r"\d{5,}", path)) or slug.endswith(".html")
+    segments = path.split("/")
+    if not _NOT_ARTICLE_SEGMENTS.isdisjoint(s.lower() for s in segments[1:]):
+        return False
+    slug = next(s for s in reversed(segments) if s)
+    return slug.count("-") >= 2 or slug.endswith(".html") or bool(_DIGITS.search(path))
 
 
 def looks_like_article_url(url: str, page_url: str | None = None) -> bool:
@@ -108,26 +110,34 @@ class _LinkIndex:
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.host = parts.netloc.lower()
         self.own_path = parts.path.rstrip("/")
-        self.links: list[tuple[str, LexborNode, frozenset[int]]] = []
         self.holders: dict[int, set[str]] = {}
+        self.held: dict[int, list[tuple[str, LexborNode]]] = {}  # element -> its links
         self.nodes: dict[int, LexborNode] = {}
         cache: dict[str, str | None] = {}
         body = tree.body
         stop = body.mem_id if body is not None else -1
+        self.titles: dict[int, str] = {}
+        self.found = False
+        holders, nodes, held = self.holders, self.nodes, self.held
         for link in tree.css("a[href]"):
             href = link.attrs.get("href") or ""
             url = cache[href] if href in cache else cache.setdefault(href, self._article(href))
             if url is None:
                 continue
-            node, ancestors = link.parent, []
+            self.found = True
+            node, entry = link.parent, (url, link)
             for _ in range(_LINK_DEPTH):
                 if node is None or (key := node.mem_id) == stop:
                     break
-                ancestors.append(key)
-                self.holders.setdefault(key, set()).add(url)
-                self.nodes[key] = node
+                urls = holders.get(key)
+                if urls is None:
+                    holders[key] = {url}
+                    nodes[key] = node
+                    held[key] = [entry]
+                else:
+                    urls.add(url)
+                    held[key].append(entry)
                 node = node.parent
-            self.links.append((url, link, frozenset(ancestors)))
 
     def _article(self, href: str) -> str | None:
         """The absolute URL of ``href`` when it names another article of this site.
@@ -156,8 +166,16 @@ class _LinkIndex:
         return len(self.holders.get(node.mem_id, ()))
 
     def inside(self, block: LexborNode) -> list[tuple[str, LexborNode]]:
-        key = block.mem_id
-        return [(url, link) for url, link, ancestors in self.links if key in ancestors]
+        """The article links within ``_LINK_DEPTH`` levels below ``block``, in page order."""
+        return self.held.get(block.mem_id, [])
+
+    def title(self, link: LexborNode) -> str:
+        """``_link_title`` of a link, computed once (widgets are weighed, then read)."""
+        key = link.mem_id
+        title = self.titles.get(key)
+        if title is None:
+            title = self.titles[key] = _link_title(link)
+        return title
 
 
 def _first_line(node: LexborNode | None) -> str | None:
@@ -249,7 +267,7 @@ def _items(block: LexborNode, index: _LinkIndex) -> list[tuple]:
     """(title, url, teaser) per distinct article link of a widget block, in page order."""
     best: dict[str, tuple[str, LexborNode]] = {}
     for url, link in index.inside(block):
-        title = _link_title(link)
+        title = index.title(link)
         if url not in best or len(title) > len(best[url][0]):
             best[url] = (title, link)
     items = []
@@ -297,7 +315,7 @@ def _block_for(heading: LexborNode, index: _LinkIndex) -> LexborNode | None:
 
 def _is_widget(block: LexborNode, index: _LinkIndex) -> bool:
     total = len(" ".join(block.text().split())) or 1
-    linked = sum(len(_link_title(link)) for _, link in index.inside(block))
+    linked = sum(len(index.title(link)) for _, link in index.inside(block))
     return linked >= _MIN_WIDGET_LINK_SHARE * total
 
 
@@ -310,7 +328,7 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None) -> list[Link]:
     not prose (the article body, which holds the page's ``<h1>``, never is one).
     """
     index = _LinkIndex(tree, base)
-    if not index.links:
+    if not index.found:
         return []
     around_title = _ancestor_ids(tree.css_first("h1"))
     candidates: list[tuple[LexborNode, str | None, str]] = []
