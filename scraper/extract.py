@@ -138,7 +138,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
         if article.authors:
             sources["authors"] = "byline"
     dates = page_dates(tree, meta, url, _first(meta.get("html_title", []))[0],
-                       _first(meta.get("language", []))[0])
+                       _first(meta.get("language", []))[0], article.title)
     for field in ("published", "modified"):
         value, source, warnings = dates[field]
         selected = _select(tree, selectors.get(field))

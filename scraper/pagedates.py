@@ -38,6 +38,7 @@ _SCRIPT_DATE = re.compile(
     r"""pubDate|firstPublished|first_published_at)["']?\s*[:=]\s*["']([^"'<>]{8,40})["']""")
 _MAX_SCRIPT = 400_000  # characters of script searched
 _MAX_TEXT = 200_000  # characters of page text searched for a labelled date
+_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 _HEADLINE_LEVELS = 3  # the dateline is looked for this many levels above the <h1> first
 # Words that introduce a page's own date, in the dev sets' languages and their neighbours.
 _LABELS = ("published", "posted", "veröffentlicht", "erschienen", "publiziert", "erstellt",
@@ -157,11 +158,8 @@ def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
     return (after[0] if after else found[-1])[1]
 
 
-def _around_headline(tree: LexborHTMLParser, text: str,
-                     month_first: bool) -> datetime | date | None:
-    """A date just under (else just above) the headline in the page's ``text``."""
-    h1 = tree.css_first("h1")
-    headline = h1.text(separator=" ") if h1 is not None else ""
+def _around(text: str, headline: str, month_first: bool) -> datetime | date | None:
+    """A date just under (else just above) ``headline`` in the page's ``text``."""
     at = text.find(headline) if headline.strip() else -1
     if at < 0:
         return None
@@ -169,6 +167,21 @@ def _around_headline(tree: LexborHTMLParser, text: str,
     end = at + len(headline)
     return date_in_text(" ".join(text[end:end + 2 * after].split())[:after], month_first) or \
         date_in_text(" ".join(text[max(0, at - 2 * before):at].split())[-before:], month_first)
+
+
+def _visible_text(tree: LexborHTMLParser) -> str:
+    """The body's text without scripts and styles, its text nodes joined by spaces (as
+    ``node.text(separator=" ")`` joins them, so a headline's text is found in it)."""
+    body = tree.body
+    if body is None:
+        return ""
+    parts: list[str] = []
+    for node in body.traverse(include_text=True):
+        if node.tag == "-text":
+            parent = node.parent
+            if parent is not None and parent.tag not in _INVISIBLE:
+                parts.append(node.text_content or "")
+    return " ".join(parts)
 
 
 def _labelled(text: str, month_first: bool) -> datetime | date | None:
@@ -206,7 +219,7 @@ def _in_scripts(tree: LexborHTMLParser, month_first: bool) -> datetime | date | 
     return None
 
 
-def _searched(tree: LexborHTMLParser, title: str | None,
+def _searched(tree: LexborHTMLParser, title: str | None, headline: str | None,
               month_first: bool) -> tuple[datetime | date | None, str]:
     """A date found in the page's text when its markup gives none."""
     when = _dateline(tree, month_first)
@@ -214,26 +227,28 @@ def _searched(tree: LexborHTMLParser, title: str | None,
         return when, "dateline"
     if title and (when := date_in_text(title, month_first)) is not None:
         return when, "title"
-    body = tree.body
-    text = body.text(separator=" ") if body is not None else ""  # raw: the h1's text is in it
-    when = _around_headline(tree, text, month_first) or _labelled(text, month_first)
+    text = _visible_text(tree)
+    h1 = tree.css_first("h1")
+    when = _around(text, h1.text(separator=" ") if h1 is not None else "", month_first) or (
+        _around(text, headline or "", month_first)) or _labelled(text, month_first)
     if when is not None:
         return when, "text"
     return _in_scripts(tree, month_first), "script"
 
 
 def page_dates(tree: LexborHTMLParser, meta: dict[str, Candidates], url: str | None,
-               title: str | None = None, language: str | None = None
+               title: str | None = None, language: str | None = None,
+               headline: str | None = None
                ) -> dict[str, tuple[str | None, str | None, list[str]]]:
     """``{"published": (value, source, warnings), "modified": (...)}``; ``title`` is the
-    page's <title>, ``language`` its declared language (US English writes the month
-    first)."""
+    page's <title>, ``headline`` the article's title as extracted (where no <h1> holds
+    it), ``language`` the declared language (US English writes the month first)."""
     month_first = (language or "").lower() in ("en-us", "en_us")
     url_day = date_in_url(url)
     published = _choose(meta.get("published", []) + meta.get("page_published", []), url_day,
                         month_first, tree)
     if published[0] is None:
-        when, source = _searched(tree, title, month_first)
+        when, source = _searched(tree, title, headline, month_first)
         if when is not None and url_day and abs(
                 (_day(when) - date.fromisoformat(url_day)).days) > 1:
             when = None  # the URL's day and a text date that disagrees: trust the URL
