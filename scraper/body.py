@@ -54,6 +54,9 @@ _PARTS_OUTWEIGH = 2
 _FURNITURE_LEVELS = 1
 _MAX_DEPTH = 256  # ancestor walks stop here (pathological nesting)
 WEAK, STRONG = 1, 2  # how surely a cluster is furniture (see _furniture)
+_COMMON_CLUSTERS = 8  # heavy clusters whose common ancestor is the fallback container
+_HEAVY_SHARE = 0.5  # heavy: half the heaviest cluster (half A of both sets: 0.5-0.7 alike)
+_SIBLING_SHARE = 0.2  # readability's: a sibling with a fifth of the best element's prose joins
 _MIN_BODY_CHARS = 200  # below this a container is a teaser, not a body (100-300: same F1)
 # Link text over all text of a block above which it is a link list, not prose (scrapinghub:
 # 0.4-0.7 give F1 0.968, 0.3 drops recall to 0.968 and F1 to 0.964).
@@ -197,6 +200,33 @@ def _best_scored(clusters: list[tuple[int, LexborNode]]) -> LexborNode | None:
     return best
 
 
+def _common_ancestor(clusters: list[tuple[int, LexborNode]]) -> LexborNode | None:
+    """The nearest element holding every heavy cluster (a fifth of the heaviest or more):
+    with no marked container, the page's prose region as a whole, its boilerplate left to
+    the block rule (jusText judges whole pages). None when that is the whole body."""
+    heavy = [node for length, node in clusters if length >= _HEAVY_SHARE * clusters[0][0]]
+    paths = []
+    for node in heavy[:_COMMON_CLUSTERS]:
+        path = []
+        while node is not None and node.tag not in ("body", "html") and len(path) < _MAX_DEPTH:
+            path.append(node.mem_id)
+            node = node.parent
+        paths.append(path)
+    if not paths or not paths[0]:
+        return None
+    shared = set(paths[0]).intersection(*paths[1:])
+    for key, node in zip(paths[0], _ancestors(heavy[0]), strict=False):
+        if key in shared:
+            return node
+    return None
+
+
+def _ancestors(node: LexborNode | None):
+    while node is not None:
+        yield node
+        node = node.parent
+
+
 def _tier(node: LexborNode) -> int:
     """How much a page's own markup vouches for ``node`` as the body: 0 (articleBody or a
     CMS content class), 1 (<article>), 2 (a page-content wrapper), 3 (<main>), 9 (none)."""
@@ -256,7 +286,7 @@ def _container(body: LexborNode) -> tuple[LexborNode | None, str,
             node, depth = node.parent, depth + 1
     if chosen is not None and _length(chosen) >= _MIN_BODY_CHARS:
         return chosen, "marker", clusters
-    return _best_scored(clusters), "heuristic", clusters
+    return _common_ancestor(clusters) or _best_scored(clusters), "heuristic", clusters
 
 
 def _prose_within(container: LexborNode, clusters: list[tuple[int, LexborNode]]
@@ -328,7 +358,8 @@ def _link_lists(container: LexborNode, total: int) -> list[LexborNode]:
 
 
 def main_text(tree: LexborHTMLParser) -> tuple[list[Block], str]:
-    """The article's paragraphs and how their container was found ("marker", "heuristic").
+    """The article's paragraphs and how their container was found ("marker", "heuristic",
+    "page" when the page holds no paragraph cluster at all).
 
     The headline (the page's ``<h1>``) is left out wherever it sits. The tree is left as
     it is: furniture is skipped, not removed.
@@ -339,13 +370,41 @@ def main_text(tree: LexborHTMLParser) -> tuple[list[Block], str]:
     h1 = body.css_first("h1")
     title = " ".join(h1.text().split()) if h1 is not None else None
     container, source, clusters = _container(body)
-    if container is None:
-        return [], "none"
+    if container is None:  # no paragraph anywhere: jusText's own setting, the whole page
+        container, source = body, "page"
     blocks = []
-    for part in _chunks(body, container) if source == "marker" else [container]:
+    parts = _chunks(body, container) if source == "marker" else _with_siblings(
+        container, clusters)
+    for part in parts:
         blocks += [b for b in walk(part, _SKIP, _furniture_pruner(part, clusters))
                    if b.text != title]
     return article_blocks(blocks), source
+
+
+def _with_siblings(best: LexborNode, clusters: list[tuple[int, LexborNode]]
+                   ) -> list[LexborNode]:
+    """The best-scored element and those of its siblings holding prose of their own worth a
+    fifth of its (readability's sibling rule): a story the page split into several
+    unmarked blocks is gathered whole, in page order."""
+    parent = best.parent
+    if parent is None or parent.tag in ("body", "html"):
+        return [best]
+    stop = parent.mem_id
+    by_child: dict[int, int] = {}
+    for length, node in clusters:
+        child = None
+        for _ in range(_MAX_DEPTH):
+            if node is None or node.tag in ("body", "html"):
+                child = None
+                break
+            if node.mem_id == stop:
+                break
+            child, node = node, node.parent
+        if child is not None and node is not None and node.mem_id == stop:
+            by_child[child.mem_id] = by_child.get(child.mem_id, 0) + length
+    least = _SIBLING_SHARE * by_child.get(best.mem_id, 0)
+    return [child for child in parent.iter() if child.mem_id == best.mem_id or (
+        by_child.get(child.mem_id, 0) >= max(least, _MIN_PROSE_CHARS))]
 
 
 def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
