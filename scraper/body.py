@@ -358,8 +358,7 @@ def _link_lists(container: LexborNode, total: int) -> list[LexborNode]:
 
 
 def main_text(tree: LexborHTMLParser) -> tuple[list[Block], str]:
-    """The article's paragraphs and how their container was found ("marker", "heuristic",
-    "page" when the page holds no paragraph cluster at all).
+    """The article's paragraphs and how their container was found ("marker", "heuristic").
 
     The headline (the page's ``<h1>``) is left out wherever it sits. The tree is left as
     it is: furniture is skipped, not removed.
@@ -370,8 +369,8 @@ def main_text(tree: LexborHTMLParser) -> tuple[list[Block], str]:
     h1 = body.css_first("h1")
     title = " ".join(h1.text().split()) if h1 is not None else None
     container, source, clusters = _container(body)
-    if container is None:  # no paragraph anywhere: jusText's own setting, the whole page
-        container, source = body, "page"
+    if container is None:
+        return [], "none"
     blocks = []
     parts = _chunks(body, container) if source == "marker" else _with_siblings(
         container, clusters)
