@@ -57,7 +57,6 @@ WEAK, STRONG = 1, 2  # how surely a cluster is furniture (see _furniture)
 _COMMON_CLUSTERS = 8  # heavy clusters whose common ancestor is the fallback container
 _HEAVY_SHARE = 0.5  # heavy: half the heaviest cluster (half A of both sets: 0.5-0.7 alike)
 _SIBLING_SHARE = 0.2  # readability's: a sibling with a fifth of the best element's prose joins
-_SMALL_CLUSTER = 500  # heaviest paragraph cluster below which text outside <p> is weighed too
 _MIN_BODY_CHARS = 200  # below this a container is a teaser, not a body (100-300: same F1)
 # Link text over all text of a block above which it is a link list, not prose (scrapinghub:
 # 0.4-0.7 give F1 0.968, 0.3 drops recall to 0.968 and F1 to 0.964).
@@ -166,10 +165,6 @@ def _prose_clusters(root: LexborNode) -> list[tuple[int, LexborNode]]:
     ranked = _kept(clusters)
     if sum(n for n, _ in ranked) < _MIN_BODY_CHARS:
         ranked = _kept(_clusters(root, _TEXT_HOLDERS, direct=True))
-    elif ranked[0][0] < _SMALL_CLUSTER:  # the paragraphs found are a box's: look wider
-        for key, item in _clusters(root, _TEXT_HOLDERS, direct=True).items():
-            clusters.setdefault(key, item)
-        ranked = _kept(clusters)
     return ranked
 
 
