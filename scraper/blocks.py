@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from .boilerplate import END_MATTER_RE, LABEL_RE
+from .boilerplate import CALL_TO_ACTION_RE, END_MATTER_RE, LABEL_RE
 
 __all__ = ["Block", "article_blocks", "walk"]
 
@@ -175,7 +175,8 @@ def _weight(text: str) -> int:
 def _context_free(block: Block) -> int:
     text = block.text
     if block.link_density > MAX_LINK_DENSITY or _is_end_matter(block) or (
-            len(text) < _MAX_NOTICE and _COPYRIGHT.search(text)):
+            len(text) < _MAX_NOTICE and (_COPYRIGHT.search(text) or
+                                         CALL_TO_ACTION_RE.search(text))):
         return BAD
     weight = _weight(text)
     if weight < LENGTH_LOW:

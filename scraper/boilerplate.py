@@ -13,8 +13,8 @@ import re
 from functools import lru_cache
 
 __all__ = [
-    "CONTENT", "END_MATTER_RE", "FURNITURE", "LABEL_RE", "FURNITURE_TAGS", "JUNK_TAGS", "NEUTRAL",
-    "PAGE_CONTENT", "is_overlay", "marker_kind",
+    "CALL_TO_ACTION_RE", "CONTENT", "END_MATTER_RE", "FURNITURE", "FURNITURE_TAGS",
+    "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "is_overlay", "marker_kind",
 ]
 
 # Never text: removed from the whole page before the body is looked for.
@@ -200,3 +200,22 @@ _LABEL_WORDS = (
     r"[\d.,/ ]*(?:votes?|stimmen|bewertungen)[\d.,/ :()a-z]*"
 )
 LABEL_RE = re.compile(rf"^[\W\d]*(?:{_LABEL_WORDS})[\W\d]*$", re.I)
+
+# A publisher's call to action inside the body: subscribe, become a member, donate,
+# support our journalism, get the newsletter, download the app. Matched as a phrase in a
+# block no longer than a short paragraph; a story about subscriptions says "subscribers",
+# not "subscribe now".
+_CALL_TO_ACTION = (
+    r"\bsubscribe (?:now|today|to (?:our|the|read)|for)\b|\bto (?:view|read) the full story\b|"
+    r"\bfor the full story\b|\bbecome a (?:member|subscriber|patron)\b|"
+    r"\bsupport (?:us|our (?:journalism|work|reporting)|independent journalism)\b|"
+    r"\b(?:make a|your) donation\b|\bdonate (?:now|today)\b|"
+    r"\bsign up (?:for|to) (?:our|the) newsletter\b|\bdownload (?:our|the) \w+ apps?\b|"
+    r"\bfollow (?:us|the \w+) on (?:twitter|facebook|instagram)\b|"
+    r"\bjetzt (?:abonnieren|spenden|unterstützen)\b|\babonnieren sie\b|"
+    r"\bunterstützen sie (?:uns|unsere)\b|\bunterstütze (?:uns|\w+mag)\b|"
+    r"\bjede (?:kleine )?spende\b|\bmitglied werden\b|\bihr beitrag hilft\b|"
+    r"\bsuscr[ií]bete\b|\bhazte (?:miembro|socio)\b|\bapoya (?:el|nuestro) periodismo\b|"
+    r"\babonnez-vous\b|\bsoutenez (?:nous|notre)\b|\bfaire un don\b|"
+    r"\babbonati\b|\bassine (?:já|agora)\b")
+CALL_TO_ACTION_RE = re.compile(_CALL_TO_ACTION, re.I)

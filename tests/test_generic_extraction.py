@@ -285,3 +285,17 @@ def test_soft_hyphens_and_zero_width_spaces_do_not_split_words():
     html = page(f"<article><h1>A story</h1>{paragraphs(2)}<p>Rei\u00adfe und Fri\u200bsche "
                 f"{PROSE}</p></article>")
     assert "Reife und Frische" in extract(html, URL).text
+
+
+def test_a_publisher_s_calls_to_action_are_not_body():
+    html = page(f"""<div class="entry-content">{paragraphs(4)}
+        <p>Subscribe now to our digital edition for the full story.</p>
+        <p>Support our journalism: become a member today and get the newsletter first.</p>
+        <p>Jede kleine Spende hilft uns, unabhängig zu berichten. Jetzt unterstützen!</p>
+        </div>""")
+    text = extract(html, URL).text
+    assert text.endswith("residents in the east.") and "Subscribe" not in text
+    story = page(f"<article><h1>A story</h1>{paragraphs(2)}<p>Netflix said its subscribers "
+                 f"grew by five million in the quarter, more than analysts expected.</p>"
+                 f"{paragraphs(1, 'Last')}</article>")
+    assert "subscribers grew" in extract(story, URL).text
