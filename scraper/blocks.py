@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from .boilerplate import CALL_TO_ACTION_RE, END_MATTER_RE, LABEL_RE
+from .boilerplate import CALL_TO_ACTION_RE, CAPTION_RE, END_MATTER_RE, LABEL_RE
 
 __all__ = ["Block", "article_blocks", "walk"]
 
@@ -241,9 +241,10 @@ def article_blocks(blocks: list[Block]) -> list[Block]:
     blocks on both sides (an edge does not count: a body of short paragraphs is still a
     body).
     """
-    # the labels of ads, share bars and rating widgets go first: machinery, no evidence
-    # about the blocks around them
-    blocks = [b for b in blocks if len(b.text) >= LENGTH_LOW or not LABEL_RE.match(b.text)]
+    # the labels of ads, share bars and rating widgets, and pictures' captions, go first:
+    # machinery, no evidence about the blocks around them
+    blocks = [b for b in blocks if not (len(b.text) < LENGTH_LOW and LABEL_RE.match(b.text) or
+                                        len(b.text) < LENGTH_HIGH and CAPTION_RE.match(b.text))]
     free = _runs([_context_free(b) for b in blocks], blocks)
     classes = list(free)
     for i, block in enumerate(blocks):

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 __all__ = [
-    "CALL_TO_ACTION_RE", "CONTENT", "END_MATTER_RE", "FURNITURE", "FURNITURE_TAGS",
+    "CALL_TO_ACTION_RE", "CAPTION_RE", "CONTENT", "END_MATTER_RE", "FURNITURE", "FURNITURE_TAGS",
     "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "is_overlay", "marker_kind",
 ]
 
@@ -200,6 +200,13 @@ _LABEL_WORDS = (
     r"[\d.,/ ]*(?:votes?|stimmen|bewertungen)[\d.,/ :()a-z]*"
 )
 LABEL_RE = re.compile(rf"^[\W\d]*(?:{_LABEL_WORDS})[\W\d]*$", re.I)
+
+# A picture's caption or credit written as a paragraph of the body ("Abbildung 4: ...",
+# "Foto: dpa", "Titelbild: ...", "Photo credit: ..."): a label, a number and a colon open it.
+CAPTION_RE = re.compile(
+    r"^\W*(?:abbildung|abb\.|bild|bilder|foto|fotos|photo|photos|image|images|titelbild|"
+    r"bildquelle|fotoquelle|bildnachweis|credit|photo credit|image credit|crédit photo|"
+    r"légende|pie de foto|foto de portada)\s*\d*\s*:", re.I)
 
 # A publisher's call to action inside the body: subscribe, become a member, donate,
 # support our journalism, get the newsletter, download the app. Matched as a phrase in a

@@ -299,3 +299,13 @@ def test_a_publisher_s_calls_to_action_are_not_body():
                  f"grew by five million in the quarter, more than analysts expected.</p>"
                  f"{paragraphs(1, 'Last')}</article>")
     assert "subscribers grew" in extract(story, URL).text
+
+
+def test_captions_and_picture_credits_written_as_paragraphs_are_not_body():
+    html = page(f"""<div class="entry-content">{paragraphs(2)}
+        <p>Abbildung 4: Eine klassische Schwachschicht im Schneeprofil.</p>
+        {paragraphs(2, "More")}<p>Foto: Geyres Christophe/ABACA/picture-alliance</p>
+        <p>Photo credit: Jane Doe for News</p>{paragraphs(1, "Last")}</div>""")
+    text = extract(html, URL).text
+    assert "Abbildung" not in text and "Foto:" not in text and "Photo credit" not in text
+    assert "More 1." in text and "Last 0." in text
