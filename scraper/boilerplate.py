@@ -209,9 +209,9 @@ CAPTION_RE = re.compile(
     r"légende|pie de foto|foto de portada)\s*\d*\s*:", re.I)
 
 # A publisher's call to action inside the body: subscribe, become a member, donate,
-# support our journalism, get the newsletter, download the app. Matched as a phrase in a
-# block no longer than a short paragraph; a story about subscriptions says "subscribers",
-# not "subscribe now".
+# support our journalism, get the newsletter, download the app; and its notices (below).
+# Matched as a phrase in a block no longer than a short paragraph; a story about
+# subscriptions says "subscribers", not "subscribe now".
 _CALL_TO_ACTION = (
     r"\bsubscribe (?:now|today|to (?:our|the|read)|for)\b|\bto (?:view|read) the full story\b|"
     r"\bfor the full story\b|\bbecome a (?:member|subscriber|patron)\b|"
@@ -225,4 +225,14 @@ _CALL_TO_ACTION = (
     r"\bsuscr[ií]bete\b|\bhazte (?:miembro|socio)\b|\bapoya (?:el|nuestro) periodismo\b|"
     r"\babonnez-vous\b|\bsoutenez (?:nous|notre)\b|\bfaire un don\b|"
     r"\babbonati\b|\bassine (?:já|agora)\b")
-CALL_TO_ACTION_RE = re.compile(_CALL_TO_ACTION, re.I)
+# A publisher's notices: affiliate and advertising disclosures, liability disclaimers,
+# reprint and licence terms ("Alle Angaben ohne Gewähr", "*Werbung. Dieser Beitrag enthält
+# Werbung", "is not responsible for the opinions", "Written permission must be obtained").
+_NOTICES = (
+    r"\bohne gew[äa]hr\b|\benth[äa]lt (?:werbung|affiliate)|\baffiliate[- ]links?\b|"
+    r"\b(?:bei|mit) (?:den|diesen) (?:verlinkungen|links) handelt es sich\b|"
+    r"\bis not responsible for (?:the )?(?:opinions|content)\b|\bcopyrighted property\b|"
+    r"\bwritten permission\b|\bwithout (?:prior )?(?:written )?permission\b|"
+    r"\bwe (?:may )?earn (?:a )?(?:small )?commission\b|\b(?:bezahlte|unbezahlte) werbung\b|"
+    r"\bsofern nicht anders (?:ausgewiesen|angegeben)\b|\bnicht für den inhalt\b")
+CALL_TO_ACTION_RE = re.compile(f"{_CALL_TO_ACTION}|{_NOTICES}", re.I)

@@ -309,3 +309,12 @@ def test_captions_and_picture_credits_written_as_paragraphs_are_not_body():
     text = extract(html, URL).text
     assert "Abbildung" not in text and "Foto:" not in text and "Photo credit" not in text
     assert "More 1." in text and "Last 0." in text
+
+
+def test_a_publisher_s_notices_are_not_body():
+    html = page(f"""<div class="entry-content"><p>*Werbung. Dieser Beitrag enthält Werbung
+        für eine Marke.</p>{paragraphs(3)}<p>Alle Angaben ohne Gewähr.</p>
+        <p>News Example is not responsible for the opinions or content of linked sites.</p>
+        </div>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and text.endswith("residents in the east.")
