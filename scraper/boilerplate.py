@@ -183,7 +183,9 @@ _END_MATTER_WORDS = (
     r"lees ook|gerelateerde artikelen|lees meer|reacties|"
     r"czytaj (?:też|także|również)|zobacz (?:też|także)|udostępnij|komentarze"
 )
-END_MATTER_RE = re.compile(rf"^\W*(?:{_END_MATTER_WORDS})\W*$", re.I)
+# A label on its own, or one that goes on to announce what follows and ends with a colon
+# ("Weitere Informationen zum Coronavirus in Thüringen:", "Read more about the trial:").
+END_MATTER_RE = re.compile(rf"^\W*(?:{_END_MATTER_WORDS})(?:\W*|\b[^.!?]{{0,50}}:\s*)$", re.I)
 
 # Whole blocks that are the labels of a page's machinery inside the body: an ad slot's
 # "- Advertisement -", a share bar's buttons, a rating widget ("Rate this post", "4.5/5 -
