@@ -201,7 +201,7 @@ def _best_scored(clusters: list[tuple[int, LexborNode]]) -> LexborNode | None:
 
 
 def _common_ancestor(clusters: list[tuple[int, LexborNode]]) -> LexborNode | None:
-    """The nearest element holding every heavy cluster (a fifth of the heaviest or more):
+    """The nearest element holding every heavy cluster (half the heaviest or more):
     with no marked container, the page's prose region as a whole, its boilerplate left to
     the block rule (jusText judges whole pages). None when no element below <body> holds
     them all, unless the heaviest cluster sits in <body> itself (a plain document)."""
