@@ -10,6 +10,9 @@ of their neighbours, the container's edges counting as boilerplate. So a kicker,
 category label or a date above the first paragraph and a "Contact:" or "More on this"
 line below the last one go, while a short subheading or a one-line paragraph between two
 paragraphs stays. Thresholds are jusText's published defaults, not fitted to our sets.
+Before the rule, the labels of the page's machinery (ad slots, share and print buttons,
+rating widgets) and pictures' captions leave; calls to action and notices are boilerplate
+by their wording (``boilerplate.py``).
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """Page furniture and content markers, kept as data (the way trafilatura keeps its xpaths).
 
-Every pattern here was calibrated on two sources: the seed site (a tagDiv WordPress theme)
-and the 181-page scrapinghub benchmark (``bench/extraction.py``); each comment says which
-pages a pattern is for. A pattern is only applied *inside* the chosen body container and
-never to a node holding most of it, so an over-broad class name ("modal-enabled" on a
+The class vocabularies were calibrated on the seed site (a tagDiv WordPress theme) and the
+181-page scrapinghub benchmark; the block vocabularies (end matter, labels, captions, calls
+to action and notices) on half A of the sites of both dev sets (``bench/extraction.py``),
+then written out for the class of text rather than for the pages seen. Each comment says
+what a pattern is for. A class pattern is only applied *inside* the chosen body container
+and never to a node holding most of it, so an over-broad class name ("modal-enabled" on a
 New York Post article box) cannot take the article with it.
 """
 
