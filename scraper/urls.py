@@ -276,7 +276,7 @@ def absolute_url(href: str | None, base: str) -> str | None:
     if href.startswith("#"):
         return None
     if href.startswith(("https://", "http://")) and href.isprintable() and not any(
-            c in href for c in ("/.", "\\", "[", "]")):
+            c in href for c in ("/.", "\\", "[", "]")) and not href.endswith(("#", "?")):
         return href  # already absolute, nothing for urljoin to resolve: most links of a page
     try:
         url = urljoin(base, href)
