@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from .boilerplate import CALL_TO_ACTION_RE, CAPTION_RE, END_MATTER_RE, LABEL_RE
+from .boilerplate import CAPTION_RE, END_MATTER_RE, LABEL_RE, is_call_to_action
 
 __all__ = ["Block", "article_blocks", "walk"]
 
@@ -47,6 +47,8 @@ LENGTH_LOW, LENGTH_HIGH, MAX_LINK_DENSITY, MAX_HEADING_DISTANCE = 70, 200, 0.5, 
 # (a Chinese paragraph of 70 characters is a long one).
 _DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\u0e00-\u0e7f]")
 _MAX_NOTICE = 2 * LENGTH_HIGH  # a copyright notice is a line, not a paragraph
+_COPYRIGHT_HINTS = ("©", "&copy", "(c)", "rights reserved", "rechte vorbehalten",
+                    "droits réservés")
 _COPYRIGHT = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\ball rights reserved\b|"
                         r"\balle rechte vorbehalten\b|\btous droits réservés\b", re.I)
 # A short block ending like a sentence (a closing quote or bracket may follow the mark) is
@@ -175,11 +177,15 @@ def _weight(text: str) -> int:
     return len(text) + 2 * len(_DENSE_SCRIPT.findall(text))
 
 
+def _is_copyright(text: str) -> bool:
+    lowered = text.lower()
+    return any(hint in lowered for hint in _COPYRIGHT_HINTS) and bool(_COPYRIGHT.search(text))
+
+
 def _context_free(block: Block) -> int:
     text = block.text
     if block.link_density > MAX_LINK_DENSITY or _is_end_matter(block) or (
-            len(text) < _MAX_NOTICE and (_COPYRIGHT.search(text) or
-                                         CALL_TO_ACTION_RE.search(text))):
+            len(text) < _MAX_NOTICE and (_is_copyright(text) or is_call_to_action(text))):
         return BAD
     weight = _weight(text)
     if weight < LENGTH_LOW:

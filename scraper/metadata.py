@@ -56,6 +56,7 @@ _AUTHORISH_SELECTOR = (
     ":is([class*=author i], [class*=autor i], [class*=poster i], a[href*='/author/'], "
     "a[href*='/autor/'])")
 _MAX_BYLINES = 8  # the byline sits by the headline; later matches are teasers' or comments'
+_BYLINE_LEVELS = 3  # levels above the <h1> searched for the byline before the whole page
 _MAX_BYLINE = 120  # characters: longer matches are author boxes with a biography
 _BY_WORD = re.compile(r"^\W*(?:by|von|par|por|door|di|av|af|geschrieben von|written by|"
                       r"posted by|autor(?:in)?|author)\b", re.I)
@@ -247,14 +248,21 @@ def byline(tree: LexborHTMLParser) -> list[str]:
     the links to author pages inside it, else its text. An element the theme calls a
     byline or an author's name is one; one whose class only mentions an author (a box,
     a poster) must say "By" or "Geschrieben von", or link to the author."""
-    for selector, plain in ((_BYLINE_SELECTOR, True), (_AUTHORISH_SELECTOR, False)):
-        for node in tree.css(selector)[:_MAX_BYLINES]:
-            text = _text(node)
-            if not text or len(text) > _MAX_BYLINE:
-                continue
-            names = [n for a in node.css(_BYLINE_NAME_SELECTOR) if (n := _text(a))]
-            if names or plain or _BY_WORD.search(text):
-                return names or [text]
+    region = tree.css_first("h1")  # the byline sits by the headline: look there first
+    for _ in range(_BYLINE_LEVELS):
+        if region is None or region.parent is None or region.parent.tag in ("body", "html"):
+            break
+        region = region.parent
+    roots = [region, tree.body] if region is not None and region.tag != "h1" else [tree.body]
+    for root in roots:
+        for selector, plain in ((_BYLINE_SELECTOR, True), (_AUTHORISH_SELECTOR, False)):
+            for node in root.css(selector)[:_MAX_BYLINES] if root is not None else ():
+                text = _text(node)
+                if not text or len(text) > _MAX_BYLINE:
+                    continue
+                names = [n for a in node.css(_BYLINE_NAME_SELECTOR) if (n := _text(a))]
+                if names or plain or _BY_WORD.search(text):
+                    return names or [text]
     return []
 
 
