@@ -38,7 +38,7 @@ _SCRIPT_DATE = re.compile(
     r"""pubDate|firstPublished|first_published_at)["']?\s*[:=]\s*["']([^"'<>]{8,40})["']""")
 _MAX_SCRIPT = 400_000  # characters of script searched
 _MAX_TEXT = 200_000  # characters of page text searched for a labelled date
-_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
+_INVISIBLE_SELECTOR = "script, style, noscript, template"
 _HEADLINE_LEVELS = 3  # the dateline is looked for this many levels above the <h1> first
 # Words that introduce a page's own date, in the dev sets' languages and their neighbours.
 _LABELS = ("published", "posted", "veröffentlicht", "erschienen", "publiziert", "erstellt",
@@ -171,17 +171,17 @@ def _around(text: str, headline: str, month_first: bool) -> datetime | date | No
 
 def _visible_text(tree: LexborHTMLParser) -> str:
     """The body's text without scripts and styles, its text nodes joined by spaces (as
-    ``node.text(separator=" ")`` joins them, so a headline's text is found in it)."""
+    ``node.text(separator=" ")`` joins them, so a headline's text is found in it): Lexbor's
+    text of the body, with each invisible element's own text cut out of it."""
     body = tree.body
     if body is None:
         return ""
-    parts: list[str] = []
-    for node in body.traverse(include_text=True):
-        if node.tag == "-text":
-            parent = node.parent
-            if parent is not None and parent.tag not in _INVISIBLE:
-                parts.append(node.text_content or "")
-    return " ".join(parts)
+    text = body.text(separator=" ")
+    for node in body.css(_INVISIBLE_SELECTOR):
+        code = node.text(separator=" ")
+        if code.strip():
+            text = text.replace(code, " ", 1)
+    return text
 
 
 def _labelled(text: str, month_first: bool) -> datetime | date | None:
