@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,6 +59,8 @@ class TreeRun:
     peak_rss: int  # bytes: the highest sum of RSS over the whole tree, sampled every 20 ms
     stdout: str
     stderr: str
+    # (epoch seconds, user + system CPU seconds of the live tree), about once a second
+    cpu_samples: list[tuple[float, float]] = field(default_factory=list)
 
 
 def run_tree(command: list[str], timeout: float, env: dict[str, str] | None = None,
@@ -70,6 +72,7 @@ def run_tree(command: list[str], timeout: float, env: dict[str, str] | None = No
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=env, cwd=cwd, text=True)
     peak = 0
+    cpu_samples: list[tuple[float, float]] = []
     done = threading.Event()
 
     def sample() -> None:
@@ -78,12 +81,22 @@ def run_tree(command: list[str], timeout: float, env: dict[str, str] | None = No
             root = psutil.Process(proc.pid)
         except psutil.NoSuchProcess:
             return
+        last_cpu = 0.0
         while not done.is_set():
             total = 0
             try:
-                for p in [root, *root.children(recursive=True)]:
+                tree = [root, *root.children(recursive=True)]
+                for p in tree:
                     with contextlib.suppress(psutil.Error):
                         total += p.memory_info().rss
+                if time.time() - last_cpu >= 1:
+                    last_cpu = time.time()
+                    cpu = 0.0
+                    for p in tree:
+                        with contextlib.suppress(psutil.Error):
+                            times = p.cpu_times()
+                            cpu += times.user + times.system
+                    cpu_samples.append((last_cpu, cpu))
             except psutil.Error:
                 break
             peak = max(peak, total)
@@ -115,7 +128,7 @@ def run_tree(command: list[str], timeout: float, env: dict[str, str] | None = No
         r.join(5)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return TreeRun(proc.returncode, wall, usage.ru_utime + usage.ru_stime, peak,
-                   "".join(out_chunks), "".join(err_chunks))
+                   "".join(out_chunks), "".join(err_chunks), cpu_samples)
 
 
 # -- realistic text ---------------------------------------------------------------------------

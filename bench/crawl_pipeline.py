@@ -96,7 +96,26 @@ def _row(run, pages: int, articles: int, db: Path, timeouts: int, stamps: list[s
     return {"pages": pages, "articles": articles, "wall": run.wall,
             "pages_per_s": pages / run.wall, "cpu_per_page_ms": run.cpu / max(1, pages) * 1000,
             "peak_rss_mib": run.peak_rss / 2**20, "db_mib": size / 2**20,
-            "timeouts": timeouts, "rc": run.returncode, "stamps": stamps}
+            "timeouts": timeouts, "rc": run.returncode, "stamps": stamps,
+            "cpu_samples": run.cpu_samples}
+
+
+def cpu_per_page(stamps: list[str], cpu_samples: list[tuple[float, float]],
+                 seconds: float = 60) -> list[float]:
+    """CPU ms of the process tree per page written in each full interval (as
+    ``per_interval``): a crawl slowing as its archive grows shows here whatever else the
+    machine runs."""
+    times = sorted(datetime.fromisoformat(t.replace(" ", "T")).timestamp() for t in stamps)
+    if not times or len(cpu_samples) < 2:
+        return []
+
+    def cpu_at(moment: float) -> float:
+        before = [c for t, c in cpu_samples if t <= moment]
+        return before[-1] if before else cpu_samples[0][1]
+
+    counts = Counter(int((t - times[0]) // seconds) for t in times)
+    return [(cpu_at(times[0] + (m + 1) * seconds) - cpu_at(times[0] + m * seconds)) * 1000
+            / max(1, counts.get(m, 0)) for m in range(max(counts))]
 
 
 def per_interval(stamps: list[str], seconds: float = 60) -> list[float]:
@@ -169,6 +188,10 @@ def bench_fixture(fixture: str, args: argparse.Namespace, tmp: Path) -> list[str
                 if args.per_minute:
                     print("    pages/s by minute: "
                           + " ".join(f"{v:.1f}" for v in per_interval(r["stamps"])), flush=True)
+                if args.per_minute:
+                    print("    CPU ms per page by minute (load-independent): " + " ".join(
+                        f"{v:.1f}" for v in cpu_per_page(r["stamps"], r["cpu_samples"])),
+                        flush=True)
                 if args.per_minute and args.interval != 60:
                     print(f"    pages/s by {args.interval:.0f} s: " + " ".join(
                         f"{v:.0f}" for v in per_interval(r["stamps"], args.interval)), flush=True)
@@ -180,7 +203,8 @@ def bench_fixture(fixture: str, args: argparse.Namespace, tmp: Path) -> list[str
           f"{'CPU ms/page':>12}{'peak RSS MiB':>13}{'DB MiB':>8}{'timeouts':>9}")
     med = {}
     for name, runs in results.items():
-        med[name] = {k: median([r[k] for r in runs]) for k in runs[0] if k != "stamps"}
+        med[name] = {k: median([r[k] for r in runs]) for k in runs[0]
+                     if k not in ("stamps", "cpu_samples")}
         m = med[name]
         print(f"{name:<20}{m['pages']:>7.0f}{m['articles']:>9.0f}{m['wall']:>8.1f}"
               f"{m['pages_per_s']:>9.1f}{m['cpu_per_page_ms']:>12.1f}{m['peak_rss_mib']:>13.0f}"

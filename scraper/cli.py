@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from sqlite_utils.utils import sqlite3
 
 from .config import load_sites, select_sites, site_for_url
 from .crawler.progress import CrawlProgress
@@ -31,6 +30,7 @@ from .errors import ArchiveError, ConfigError, CrawlLockedError, ExportError, Ne
 from .extraction.page import extract
 from .fetch.decode import binary_reason
 from .fetch.fetcher import Fetcher, FetchResult, FetchSettings
+from .sqlite import sqlite3
 from .store.archive import Archive
 from .store.browsing import ARCHIVE_CONFIG, copy_datasette_config, datasette_command
 from .store.export import FORMATS, ExportFilters, export_articles

@@ -22,9 +22,8 @@ from __future__ import annotations
 import re
 import threading
 
-from sqlite_utils.utils import sqlite3
-
 from .errors import QuerySyntaxError
+from .sqlite import sqlite3
 
 __all__ = ["FTS_COLUMNS", "check_fts_syntax", "fts_query"]
 

@@ -124,11 +124,10 @@ _VARIANT_HOST = re.compile(r"^(?:www|m|mobile|amp)\.")
 _PAGE_PARAMS = frozenset({"page", "paged", "pg"})
 _PAGE_SUFFIX = re.compile(r"^(?:page/)?\d{1,4}/?$")
 # Path segments of listing and service pages, never of one article (see is_article_path).
-_NOT_ARTICLE_PATH = re.compile(
-    r"/(?:category|categories|tag|tags|topics?|authors?|section|page|search|about|about-us|"
-    r"contact|privacy|privacy-policy|terms|login|register|subscribe|feed|wp-content)(?:/|$)",
-    re.I,
-)
+_NOT_ARTICLE_SEGMENTS = frozenset({
+    "category", "categories", "tag", "tags", "topic", "topics", "author", "authors", "section",
+    "page", "search", "about", "about-us", "contact", "privacy", "privacy-policy", "terms",
+    "login", "register", "subscribe", "feed", "wp-content"})
 _LONG_NUMBER = re.compile(r"\d{5,}")
 
 
@@ -444,8 +443,8 @@ def same_host(a: str, b: str) -> bool:
 def is_article_path(path: str) -> bool:
     """A URL path that names one article: a slug of 3+ words, a long id or a .html page."""
     segments = [s for s in path.split("/") if s]
-    if not segments or _NOT_ARTICLE_PATH.search(path):
-        return False
+    if not segments or not _NOT_ARTICLE_SEGMENTS.isdisjoint(s.lower() for s in segments):
+        return False  # a set look-up per segment: this runs for every link of every page
     slug = segments[-1]
     return slug.count("-") >= 2 or bool(_LONG_NUMBER.search(path)) or slug.endswith(".html")
 

@@ -180,3 +180,150 @@ def test_accuracy_on_the_scrapinghub_benchmark_stays_above_the_floor():
     result = scoring.score([p.truth for p in pages], predictions, rounds=100)
     assert len(pages) == 181
     assert result.f1 >= 0.93, result  # trafilatura 2.3.1: 0.960; this extractor: 0.975
+
+
+def test_text_is_unicode_nfc_whatever_the_page_composed():
+    decomposed = "Cafe\u0301 cre\u0300me " + PROSE  # "e" + combining accents
+    article = extract(page(f"<article><h1>A story</h1>{paragraphs(2)}<p>{decomposed}</p>"
+                           "</article>"), URL)
+    assert "Café crème" in article.text and "\u0301" not in article.text
+
+
+def _story(n: int = 10, wrap: str = "div") -> str:
+    """A story told in ``n`` paragraphs, each in an element of its own."""
+    return "".join(f"<{wrap} class='para'><p>Part {i}. {PROSE}</p></{wrap}>" for i in range(n))
+
+
+def test_an_author_bio_marked_as_content_is_not_taken_for_a_story_of_many_small_blocks():
+    bio = ("Jane Doe covers transport for the paper and has written about buses, trams and "
+           "ferries for twenty years; she lives in the east of the city with two cats. " * 3)
+    html = page(f"<article><h1>A story</h1>{_story()}"
+                f"<div class='author-description entry-content'><p>{bio}</p></div></article>")
+    text = extract(html, URL).text
+    assert text.startswith("Part 0.") and "Part 9." in text
+
+
+def test_a_pull_quote_in_paragraph_markup_is_not_taken_for_a_body_written_with_line_breaks():
+    lines = "<br><br>".join(f"Line {i}: {PROSE}" for i in range(8))
+    quote = "“It is a good day for riders,” the mayor said, “and a better one for the city.”"
+    html = page(f"<article><h1>A story</h1><blockquote class='pullquote'><p>{quote} {quote}"
+                f"</p></blockquote><div class='story-text'>{lines}</div></article>")
+    text = extract(html, URL).text
+    assert "Line 0:" in text and "Line 7:" in text
+
+
+def test_the_lead_and_byline_in_the_header_are_not_taken_for_a_body_without_paragraphs():
+    lines = "<br>".join(f"Line {i}: {PROSE}" for i in range(6))
+    html = page(f"<header><p class='lead'>{PROSE}</p><p class='byline'>By Jane Doe, "
+                f"Transport Reporter, on Tuesday</p></header><div class='copy'>{lines}</div>")
+    text = extract(html, URL).text
+    assert "Line 0:" in text and "Line 5:" in text
+
+
+def test_a_container_whose_class_names_a_paywall_still_gives_the_story_it_holds():
+    html = page(f"<article><h1>A story</h1><div class='a-content pmc-paywall'>{paragraphs(6)}"
+                "</div><div class='related'><p>Read this next: another story about a thing "
+                "that happened somewhere else in the region.</p></div></article>")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Paragraph 5." in text
+
+
+def test_cookie_consent_text_longer_than_the_story_is_not_appended_to_it():
+    consent = "".join(f"<p>Cookie {i}: we and our partners store and access information on "
+                      "your device to personalise ads and measure audiences.</p>"
+                      for i in range(40))
+    html = page(f"<div class='entry-content'>{paragraphs(4)}"
+                f"<div class='cmp-consent-layer'>{consent}</div></div>")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Cookie" not in text
+
+
+def test_advertisement_share_and_rating_labels_between_paragraphs_are_dropped():
+    html = page(f"""<div class="entry-content">{paragraphs(2)}<p>- Advertisement -</p>
+        {paragraphs(2, "More")}<p>Share on Facebook</p><p>Tweet</p>{paragraphs(1, "Last")}
+        <p>Rate this post</p><p>4.5/5 - (12 votes)</p></div>""")
+    text = extract(html, URL).text
+    for label in ("Advertisement", "Share on Facebook", "Tweet", "Rate this", "votes"):
+        assert label not in text
+    assert "More 1." in text and "Last 0." in text
+
+
+def test_kickers_above_and_end_matter_below_the_story_are_not_body():
+    html = page(f"""<div class="article-body"><p>Politik</p><p>12.12.2022, 08:30 Uhr</p>
+        {paragraphs(4)}<h3>Weitere Informationen</h3><p>Pressestelle, Tel. 0211 123</p>
+        <p>Mehr zum Thema</p><p><a href="/x/">Ein anderer Artikel</a></p></div>""", )
+    blocks = extract(html, URL).text.split("\n\n")
+    assert blocks[0].startswith("Paragraph 0.") and blocks[-1].startswith("Paragraph 3.")
+
+
+def test_a_standfirst_printed_above_the_body_is_the_lead_not_the_first_paragraph():
+    standfirst = "Buses will run every ten minutes on the new eastern line from Monday."
+    html = page(f"<article><h1>A story</h1><div class='field-standfirst'><p>{standfirst}</p>"
+                f"</div><div class='field-body'>{paragraphs(4)}</div></article>",
+                f'<meta name="description" content="{standfirst}">')
+    article = extract(html, URL)
+    assert article.lead == standfirst and article.text.startswith("Paragraph 0.")
+
+
+def test_a_lead_that_is_a_truncated_copy_of_the_first_paragraph_is_dropped():
+    html = page(f"<article><h1>A story</h1>{paragraphs(4)}</article>",
+                f'<meta property="og:description" content="Paragraph 0. {PROSE[:60]}">')
+    article = extract(html, URL)
+    assert article.lead is None and article.text.startswith("Paragraph 0.")
+
+
+def test_a_class_attribute_with_newlines_and_quotes_does_not_break_extraction():
+    cls = 'post-content typography \n  "x" \\ [y]'
+    html = page(f"<article><h1>A story</h1><div class='{cls}'>{paragraphs(2)}</div>"
+                f"<div class='ad'>Ad</div><div class='{cls}'>{paragraphs(2, 'More')}</div>"
+                "<p>a<?php echo 1 ?>b</p></article>")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "More 1." in text
+
+
+def test_a_wrapper_whose_class_mentions_furniture_keeps_the_story_it_holds():
+    sidebar = "".join(f"<li><a href='/t/{i}/'>Topic number {i}</a> and a line of text "
+                      "about it that is long enough to weigh</li>" for i in range(30))
+    html = page(f"<div id='content'><div class='no-share post'><h1>A story</h1>{paragraphs(5)}"
+                f"</div><ul class='widget-list'>{sidebar}</ul></div>")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Paragraph 4." in text
+
+
+def test_soft_hyphens_and_zero_width_spaces_do_not_split_words():
+    html = page(f"<article><h1>A story</h1>{paragraphs(2)}<p>Rei\u00adfe und Fri\u200bsche "
+                f"{PROSE}</p></article>")
+    assert "Reife und Frische" in extract(html, URL).text
+
+
+def test_a_publisher_s_calls_to_action_are_not_body():
+    html = page(f"""<div class="entry-content">{paragraphs(4)}
+        <p>Subscribe now to our digital edition for the full story.</p>
+        <p>Support our journalism: become a member today and get the newsletter first.</p>
+        <p>Jede kleine Spende hilft uns, unabhängig zu berichten. Jetzt unterstützen!</p>
+        </div>""")
+    text = extract(html, URL).text
+    assert text.endswith("residents in the east.") and "Subscribe" not in text
+    story = page(f"<article><h1>A story</h1>{paragraphs(2)}<p>Netflix said its subscribers "
+                 f"grew by five million in the quarter, more than analysts expected.</p>"
+                 f"{paragraphs(1, 'Last')}</article>")
+    assert "subscribers grew" in extract(story, URL).text
+
+
+def test_captions_and_picture_credits_written_as_paragraphs_are_not_body():
+    html = page(f"""<div class="entry-content">{paragraphs(2)}
+        <p>Abbildung 4: Eine klassische Schwachschicht im Schneeprofil.</p>
+        {paragraphs(2, "More")}<p>Foto: Geyres Christophe/ABACA/picture-alliance</p>
+        <p>Photo credit: Jane Doe for News</p>{paragraphs(1, "Last")}</div>""")
+    text = extract(html, URL).text
+    assert "Abbildung" not in text and "Foto:" not in text and "Photo credit" not in text
+    assert "More 1." in text and "Last 0." in text
+
+
+def test_a_publisher_s_notices_are_not_body():
+    html = page(f"""<div class="entry-content"><p>*Werbung. Dieser Beitrag enthält Werbung
+        für eine Marke.</p>{paragraphs(3)}<p>Alle Angaben ohne Gewähr.</p>
+        <p>News Example is not responsible for the opinions or content of linked sites.</p>
+        </div>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and text.endswith("residents in the east.")

@@ -4,11 +4,13 @@ scraper/__init__.py, and extraction and store never import each other."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "scraper"
-SHARED = {"article", "config", "errors", "knobs", "search", "sitecheck", "urlpatterns", "urls",
-          "vocab"}
+SHARED = {"article", "config", "errors", "knobs", "search", "sitecheck", "sqlite", "urlpatterns",
+          "urls", "vocab"}
 # What each part may import besides itself and the shared modules.
 ALLOWED = {
     "shared": set(),
@@ -61,3 +63,13 @@ def test_every_module_is_readable_in_one_sitting() -> None:
     long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text("utf-8").splitlines())) > 520}
     assert long == {}
+
+
+def test_a_crawl_process_does_not_load_pandas() -> None:
+    """sqlite-utils imports pandas when it is installed (the test extra has it): 70 MiB of a
+    crawl's memory for a type mapping newsarchive never uses (scraper/sqlite.py)."""
+    probe = ("import sys, scraper.cli, scraper.crawler.run; "
+             "print('pandas' in sys.modules); import pandas; print('ok')")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           timeout=60)
+    assert shown.stdout.split() == ["False", "ok"], shown.stderr

@@ -132,3 +132,34 @@ def test_tags_lead_image_and_canonical_url_come_from_the_page():
     assert article.lead == "Buses return to the east."
     assert article.image == "https://news.example/img/bus.jpg"
     assert article.canonical_url == URL
+
+
+def test_interface_text_is_no_author_name():
+    assert clean_authors(["View all posts by Jane Doe"]) == ["Jane Doe"]
+    assert clean_authors(["Geschrieben von Cooper"]) == ["Cooper"]
+    assert clean_authors(["3:51 pm 11 Edit", "link78", "By", "07 Dezember"]) == []
+    assert clean_authors(["Amber Guetebier  Shares"]) == ["Amber Guetebier"]
+
+
+def test_e_mail_addresses_usernames_and_domains_are_no_author_names():
+    assert clean_authors(["jane.doe@example.com", "christian.stadtfeld", "finanztreff.de",
+                          "https://x.example/jane"]) == []
+    assert clean_authors(["Jane Doe (jane.doe@example.com)"]) == ["Jane Doe"]
+
+
+def test_an_organisation_keeps_its_commas_and_people_are_split_at_theirs():
+    assert clean_authors(["Acme Holdings, Inc."]) == ["Acme Holdings, Inc."]
+    assert clean_authors(["Department of Health and Human Services"]) == [
+        "Department of Health and Human Services"]
+    assert clean_authors(["Jane Doe, John Roe"]) == ["Jane Doe", "John Roe"]
+    assert clean_authors(["Grant Tinsley, PhD"]) == ["Grant Tinsley"]
+    assert clean_authors(["AFP/The Local"]) == ["AFP/The Local"]
+
+
+def test_the_site_s_own_name_is_no_author_but_a_blog_s_person_publisher_is():
+    site = page('<meta property="og:site_name" content="finanztreff">'
+                '<meta name="author" content="finanztreff">')
+    assert extract(site, URL).authors == []
+    blog = page(jsonld(author={"@type": "Person", "name": "Andreas Kalt"},
+                       publisher={"@type": "Person", "name": "Andreas Kalt"}))
+    assert extract(blog, URL).authors == ["Andreas Kalt"]

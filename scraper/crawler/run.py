@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils.utils import sqlite3
-
 from ..config import SiteConfig, load_crawl_settings, select_sites
 from ..errors import ArchiveError, ConfigError, SiteConfigError
 from ..fetch.fetcher import Fetcher, FetchSettings
 from ..fetch.netguard import AddressGuard
 from ..knobs import check, knobs
+from ..sqlite import sqlite3
 from ..store.archive import Archive, PageOutcome
 from ..vocab import OK_OUTCOMES
 from .parsepage import PageParser

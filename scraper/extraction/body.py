@@ -1,19 +1,21 @@
-"""Body text: from an HTML subtree to paragraphs separated by one blank line.
+"""Body text: which element of a page holds the article, and its paragraphs.
 
-``text_blocks`` turns a node into its block-level texts (paragraphs, headings, list items,
-quotes, preformatted text) without recursion, so 50,000 nested divs cannot overflow the
-stack. ``main_text`` is the generic extractor for pages without a body selector: it picks
-the container the page marks itself (``itemprop=articleBody``, a CMS content class,
+``main_text`` is the generic extractor for pages without a body selector: it picks the
+container the page marks itself (``itemprop=articleBody``, a CMS content class,
 ``<article>``) when that container holds the page's prose, else the element whose
-paragraphs weigh most, then strips the furniture inside it (``boilerplate.py``) and drops
-link lists. Page-wide work is CSS queries and Lexbor's own text walk; Python loops over
-paragraphs, candidate elements and the chosen container, never over every node of the page.
+paragraphs weigh most, strips the furniture inside it (``boilerplate.py``) and link
+lists, and keeps the blocks that belong to the article (``blocks.py``). Page-wide work is
+CSS queries and Lexbor's own text walk; Python loops over paragraphs, candidate elements
+and the chosen container, never over every node of the page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .blocks import Block, article_blocks, walk
 from .boilerplate import (
     CONTENT,
     FURNITURE,
@@ -21,45 +23,49 @@ from .boilerplate import (
     JUNK_TAGS,
     NEUTRAL,
     PAGE_CONTENT,
+    is_overlay,
     marker_kind,
 )
 
-__all__ = ["BOILERPLATE_TAGS", "TextBlock", "main_text", "remove_nodes", "text_blocks"]
+__all__ = ["BOILERPLATE_TAGS", "main_text", "remove_nodes"]
 
-BLOCK_TAGS = frozenset(
-    {
-        "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt",
-        "figcaption", "table", "tr", "td", "th", "div", "section", "article", "ul", "ol",
-        "dl", "header", "footer", "aside", "main", "figure", "address", "details", "summary",
-        "caption", "hr", "br",
-    }
-)
 BOILERPLATE_TAGS = (
     "script", "style", "noscript", "template", "iframe", "svg", "canvas", "form", "button",
     "input", "select", "textarea", "nav", "object", "embed", "audio", "video",
 )
 # Elements whose text counts as prose when weighing containers.
 _PROSE = "p, pre, blockquote"
+_PROSE_TAGS = frozenset({"p", "pre", "blockquote"})
 _TEXT_HOLDERS = "div, section, article, td, span, font, center, main"
 _MIN_PROSE_CHARS = 40  # shorter <p> are captions, bylines or buttons (scrapinghub: 25-80 flat)
 # A marked container must hold a prose cluster at least this share of the heaviest one, else
 # it is a teaser card or a summary box (scrapinghub: 0.4-0.8 give the same F1).
 _MARKER_SHARE = 0.6
 _HEAVY = 3  # clusters looked at for that (1-5: same F1)
+# Paragraphs wrapped one by one count as one unit when together at least this many times
+# the heaviest single cluster: a story against an author's bio is 8:1 or more; a box of
+# four one-paragraph teasers against a two-paragraph story 1:1 (half A of both dev sets:
+# 1.5-4 give the same F1).
+_PARTS_OUTWEIGH = 2
 # A cluster is vetoed by the class of its own holder only: higher up, page wrappers carry
 # layout words ("has-sidebar", "modal-enabled") over the article too (scrapinghub F1: 0.973
 # trusting 1 level, 0.968 with 2, 0.965 with 4, 0.954 with 6). Tags (footer, aside, nav)
 # are trusted at any height.
 _FURNITURE_LEVELS = 1
 _MAX_DEPTH = 256  # ancestor walks stop here (pathological nesting)
+WEAK, STRONG = 1, 2  # how surely a cluster is furniture (see _furniture)
+_COMMON_CLUSTERS = 8  # heavy clusters whose common ancestor is the fallback container
+_HEAVY_SHARE = 0.5  # heavy: half the heaviest cluster (half A of both sets: 0.5-0.7 alike)
+_SIBLING_SHARE = 0.2  # readability's: a sibling with a fifth of the best element's prose joins
 _MIN_BODY_CHARS = 200  # below this a container is a teaser, not a body (100-300: same F1)
 # Link text over all text of a block above which it is a link list, not prose (scrapinghub:
 # 0.4-0.7 give F1 0.968, 0.3 drops recall to 0.968 and F1 to 0.964).
 _MAX_LINK_DENSITY = 0.5
 _MARK = "data-newsarchive-drop"
-# One query, inside the chosen container only: each query walks its whole subtree, and the
-# container is chosen by paragraph text, which scripts and styles do not touch.
-_JUNK_SELECTOR = f":is({', '.join(JUNK_TAGS)})"
+# Skipped by the walk of the chosen container (the container is chosen by paragraph text,
+# which scripts and styles do not touch).
+_SKIP = frozenset(BOILERPLATE_TAGS) | frozenset(JUNK_TAGS)
+_FURNITURE_TAGS = frozenset(FURNITURE_TAGS)
 _LIST_BLOCKS = frozenset({"ul", "ol", "dl", "table", "div", "section", "p"})
 # The kind of block each element opens (scraper.vocab.BLOCK_KINDS); other blocks are "text".
 _KINDS = {
@@ -68,59 +74,6 @@ _KINDS = {
     "blockquote": "quote", "pre": "pre", "tr": "row", "caption": "caption",
     "figcaption": "caption",
 }
-
-
-class TextBlock(str):
-    """A block's text, and ``kind``: the element that opened it (``vocab.BLOCK_KINDS``).
-
-    A ``str``, so that everything that joins, compares or measures blocks keeps working."""
-
-    kind: str
-
-    def __new__(cls, text: str, kind: str = "paragraph") -> TextBlock:
-        block = super().__new__(cls, text)
-        block.kind = kind
-        return block
-
-
-def text_blocks(node: LexborNode,
-                skip: frozenset[str] = frozenset(BOILERPLATE_TAGS)) -> list[TextBlock]:
-    """The block-level texts of ``node``, whitespace folded, empty blocks dropped."""
-    blocks: list[TextBlock] = []
-    buffer: list[str] = []
-    kinds = ["text"]  # the innermost open block's kind
-
-    def flush() -> None:
-        text = " ".join("".join(buffer).split())
-        if text:
-            blocks.append(TextBlock(text, kinds[-1]))
-        buffer.clear()
-
-    stack: list[LexborNode | None] = [node]
-    while stack:
-        current = stack.pop()
-        if current is None:  # end marker of a block element
-            flush()
-            kinds.pop()
-            continue
-        tag = current.tag
-        if tag == "-text":
-            buffer.append(current.text_content or "")
-            continue
-        if tag in skip or tag.startswith("-"):
-            continue
-        if tag == "br":
-            buffer.append(" ")
-            continue
-        block = tag in BLOCK_TAGS
-        if block:
-            flush()
-            kinds.append(_KINDS.get(tag, kinds[-1] if tag in ("ul", "ol") else "text"))
-            stack.append(None)
-        children = list(current.iter(include_text=True))
-        stack.extend(reversed(children))
-    flush()
-    return blocks
 
 
 def remove_nodes(root: LexborNode, nodes: list[LexborNode]) -> None:
@@ -140,7 +93,7 @@ def remove_nodes(root: LexborNode, nodes: list[LexborNode]) -> None:
 
 
 def _length(node: LexborNode) -> int:
-    return len(" ".join(node.text().split()))
+    return len(node.text(separator=" ", strip=True))  # about the folded length, in C
 
 
 def _size(node: LexborNode) -> int:
@@ -154,17 +107,33 @@ def _marker(node: LexborNode) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
-def _is_furniture(node: LexborNode | None) -> bool:
-    """A prose cluster inside a footer, aside or nav, or held by an element whose class names
-    furniture (footer, sidebar, comments, related box)."""
-    for level in range(_MAX_DEPTH):
-        if node is None or node.tag in ("body", "html"):
-            return False
-        if node.tag in ("footer", "aside", "nav") or (
-                level < _FURNITURE_LEVELS and marker_kind(_marker(node)) == FURNITURE):
-            return True
+def _furniture(holder: LexborNode, memo: dict[int, bool]) -> int:
+    """How surely a prose cluster is furniture: STRONG inside a footer, aside, nav, consent
+    banner or pop-up layer; WEAK when its holder's own class names furniture (comments,
+    related box, paywall prompt); 0 otherwise."""
+    if _in_strong_furniture(holder, memo):
+        return STRONG
+    return WEAK if marker_kind(_marker(holder)) == FURNITURE else 0
+
+
+def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool:
+    """Whether ``node`` or an ancestor is a footer, aside, nav, consent banner or pop-up;
+    ``memo`` keeps the answer per element, so clusters sharing ancestors walk them once."""
+    path: list[int] = []
+    found = False
+    while node is not None and node.tag not in ("body", "html") and len(path) < _MAX_DEPTH:
+        key = node.mem_id
+        if key in memo:
+            found = memo[key]
+            break
+        path.append(key)
+        if node.tag in ("footer", "aside", "nav") or is_overlay(_marker(node)):
+            found = True
+            break
         node = node.parent
-    return False
+    for key in path:
+        memo[key] = found
+    return found
 
 
 def _clusters(root: LexborNode, selector: str, direct: bool) -> dict[int, tuple[int, LexborNode]]:
@@ -172,30 +141,51 @@ def _clusters(root: LexborNode, selector: str, direct: bool) -> dict[int, tuple[
     ``direct``) the matches themselves by the text written directly in them."""
     clusters: dict[int, tuple[int, LexborNode]] = {}
     for node in root.css(selector):
-        length = len(" ".join(node.text(deep=not direct).split()))
         holder = node if direct else node.parent
-        if length >= _MIN_PROSE_CHARS and holder is not None:
+        if holder is None or (direct and holder.mem_id in clusters):
+            continue
+        length = len(node.text(deep=not direct, separator=" ", strip=True))
+        if length >= _MIN_PROSE_CHARS:
             key = holder.mem_id
             clusters[key] = (clusters.get(key, (0, holder))[0] + length, holder)
     return clusters
 
 
 def _prose_clusters(root: LexborNode) -> list[tuple[int, LexborNode]]:
-    """Elements holding paragraphs, heaviest first, footers and sidebars left out.
+    """Elements holding paragraphs, heaviest first, furniture left out.
 
-    Pages that write no ``<p>`` (text and ``<br>`` straight in a div: 9 of the 181
-    scrapinghub pages) are weighed by the direct text of their block elements instead.
+    Text written between line breaks straight into an element counts as well (bodies
+    without ``<p>``: a forum post, an old CMS, a news site's ``body_txt``); pages with
+    neither (9 of the 181 scrapinghub pages have no ``<p>`` prose) are weighed by the
+    direct text of their block elements instead.
     """
-    ranked = _kept(_clusters(root, _PROSE, direct=False))
+    clusters = _clusters(root, _PROSE, direct=False)
+    lines: dict[int, tuple[int, LexborNode]] = {}
+    for br in root.css("br"):
+        holder = br.parent  # a <p> with line breaks is prose already, counted for its parent
+        if holder is not None and holder.tag not in _PROSE_TAGS and holder.mem_id not in lines:
+            length = len(holder.text(deep=False, separator=" ", strip=True))
+            lines[holder.mem_id] = (length, holder)
+    for key, (length, holder) in lines.items():
+        if length >= _MIN_PROSE_CHARS:
+            clusters[key] = (clusters.get(key, (0, holder))[0] + length, holder)
+    ranked = _kept(clusters)
     if sum(n for n, _ in ranked) < _MIN_BODY_CHARS:
         ranked = _kept(_clusters(root, _TEXT_HOLDERS, direct=True))
     return ranked
 
 
 def _kept(clusters: dict[int, tuple[int, LexborNode]]) -> list[tuple[int, LexborNode]]:
-    """Clusters heaviest first, the furniture ones left out."""
+    """Clusters heaviest first, furniture left out. A cluster only its own class calls
+    furniture is kept when it outweighs all unmarked clusters together: furniture is small
+    beside the article, so such a class is a misnomer ("read-more" on an expanding body, a
+    publisher's "pmc-paywall" around the whole story)."""
     ranked = sorted(clusters.values(), key=lambda item: -item[0])
-    return [item for item in ranked if not _is_furniture(item[1])]
+    memo: dict[int, bool] = {}
+    kinds = [_furniture(holder, memo) for _, holder in ranked]
+    unmarked = sum(n for (n, _), kind in zip(ranked, kinds, strict=True) if not kind)
+    return [item for item, kind in zip(ranked, kinds, strict=True)
+            if not kind or (kind == WEAK and item[0] > unmarked)]
 
 
 def _best_scored(clusters: list[tuple[int, LexborNode]]) -> LexborNode | None:
@@ -217,6 +207,36 @@ def _best_scored(clusters: list[tuple[int, LexborNode]]) -> LexborNode | None:
     return best
 
 
+def _common_ancestor(clusters: list[tuple[int, LexborNode]]) -> LexborNode | None:
+    """The nearest element holding every heavy cluster (half the heaviest or more):
+    with no marked container, the page's prose region as a whole, its boilerplate left to
+    the block rule (jusText judges whole pages). None when no element below <body> holds
+    them all, unless the heaviest cluster sits in <body> itself (a plain document)."""
+    heavy = [node for length, node in clusters if length >= _HEAVY_SHARE * clusters[0][0]]
+    if heavy[0].tag == "body":
+        return heavy[0]  # a plain document: paragraphs straight in <body>
+    paths = []
+    for node in heavy[:_COMMON_CLUSTERS]:
+        path = []
+        while node is not None and node.tag not in ("body", "html") and len(path) < _MAX_DEPTH:
+            path.append(node.mem_id)
+            node = node.parent
+        paths.append(path)
+    if not paths or not paths[0]:
+        return None
+    shared = set(paths[0]).intersection(*paths[1:])
+    for key, node in zip(paths[0], _ancestors(heavy[0]), strict=False):
+        if key in shared:
+            return node
+    return None
+
+
+def _ancestors(node: LexborNode | None):
+    while node is not None:
+        yield node
+        node = node.parent
+
+
 def _tier(node: LexborNode) -> int:
     """How much a page's own markup vouches for ``node`` as the body: 0 (articleBody or a
     CMS content class), 1 (<article>), 2 (a page-content wrapper), 3 (<main>), 9 (none)."""
@@ -232,17 +252,41 @@ def _tier(node: LexborNode) -> int:
     return 3 if node.tag == "main" else NEUTRAL
 
 
-def _container(body: LexborNode) -> tuple[LexborNode | None, str]:
-    """The best-marked ancestor of the page's heavy prose clusters, else the best-scored
-    element. Only ancestors of heavy clusters are looked at: an ``<article>`` that is a box
-    of related teasers holds much text but no heavy cluster."""
+def _units(clusters: list[tuple[int, LexborNode]]) -> list[tuple[int, LexborNode]]:
+    """Prose clusters and the elements around several of them (a body that wraps each
+    paragraph in a div of its own), heaviest first: a box with one long paragraph (an
+    author's bio, a pull quote, a teaser) then weighs less than the story around it.
+    Clusters held by ``<article>`` elements are not summed: side by side, they are a list
+    of other stories; and parts count as a unit only when they clearly outweigh the
+    heaviest single cluster (else that one is the story, and the parts a box of teasers).
+    """
+    around: dict[int, tuple[int, int, LexborNode]] = {}
+    for length, holder in clusters:
+        parent = holder.parent  # <article>s side by side are a list of stories, not one
+        if parent is not None and parent.tag not in ("body", "html") and holder.tag != "article":
+            total, count, _ = around.get(parent.mem_id, (0, 0, parent))
+            around[parent.mem_id] = (total + length, count + 1, parent)
+    heaviest = clusters[0][0] if clusters else 0
+    units = clusters + [(total, node) for total, count, node in around.values()
+                        if count > 1 and total >= _PARTS_OUTWEIGH * heaviest]
+    return sorted(units, key=lambda item: -item[0])
+
+
+def _container(body: LexborNode) -> tuple[LexborNode | None, str,
+                                          list[tuple[int, LexborNode]]]:
+    """The best-marked ancestor of the page's heavy prose units, else the best-scored
+    element; and the page's prose clusters. Only ancestors of heavy units are looked at:
+    an ``<article>`` that is a box of related teasers holds much text but no heavy unit,
+    and a marked author's bio beside a story told in many small paragraphs is no heavy
+    unit either."""
     clusters = _prose_clusters(body)
     if not clusters:
-        return None, "none"
+        return None, "none", []
+    units = _units(clusters)
     best: tuple[int, int] = (NEUTRAL, 0)
     chosen = None
-    for rank, (length, node) in enumerate(clusters[:_HEAVY]):
-        if length < _MARKER_SHARE * clusters[0][0]:
+    for rank, (length, node) in enumerate(units[:_HEAVY]):
+        if length < _MARKER_SHARE * units[0][0]:
             break
         depth = 0
         while node is not None and node.tag not in ("body", "html") and depth < _MAX_DEPTH:
@@ -251,22 +295,56 @@ def _container(body: LexborNode) -> tuple[LexborNode | None, str]:
                 best, chosen = (tier, rank), node
             node, depth = node.parent, depth + 1
     if chosen is not None and _length(chosen) >= _MIN_BODY_CHARS:
-        return chosen, "marker"
-    return _best_scored(clusters), "heuristic"
+        return chosen, "marker", clusters
+    return _common_ancestor(clusters) or _best_scored(clusters), "heuristic", clusters
 
 
-def _strip_furniture(container: LexborNode) -> None:
-    """Remove furniture tags, furniture classes and link lists inside ``container``.
+def _prose_within(container: LexborNode, clusters: list[tuple[int, LexborNode]]
+                  ) -> tuple[dict[int, int], int]:
+    """Prose (cluster) length below each element of ``container``, and in all of it."""
+    within: dict[int, int] = {}
+    stop, total = container.mem_id, 0
+    for length, node in clusters:
+        path: list[int] = []
+        while node is not None and node.mem_id != stop and len(path) < _MAX_DEPTH:
+            path.append(node.mem_id)
+            node = node.parent
+        if node is not None and node.mem_id == stop:  # the cluster is inside the container
+            total += length
+            for key in path:
+                within[key] = within.get(key, 0) + length
+    return within, total
 
-    A node holding half of the container's text is kept whatever its class says.
-    """
+
+def _furniture_pruner(container: LexborNode,
+                      clusters: list[tuple[int, LexborNode]]) -> Callable[[LexborNode], bool]:
+    """What the walk of ``container`` leaves out: furniture tags, elements whose class
+    names furniture, and link lists. A node holding half of the container's text, or half
+    of its prose, is kept whatever its class says ("no-share post" around a whole story in
+    a page-wide container), unless the class names a consent banner."""
     total = _size(container) or 1
-    doomed = container.css(f":is({', '.join(FURNITURE_TAGS)})")
-    for node in container.css(":is([class], [id])"):
-        if marker_kind(_marker(node)) == FURNITURE and _size(node) < total / 2:
-            doomed.append(node)
-    remove_nodes(container, doomed)
-    remove_nodes(container, _link_lists(container, total))
+    doomed = {node.mem_id for node in _link_lists(container, total)}
+    weighed: list[tuple[dict[int, int], int]] = []  # computed on the first marked node
+
+    def prune(node: LexborNode) -> bool:
+        if node.tag in _FURNITURE_TAGS or node.mem_id in doomed:
+            return True
+        attrs = node.attributes
+        if not attrs:
+            return False
+        cls, ident = attrs.get("class"), attrs.get("id")
+        if not (cls or ident):
+            return False
+        marker = f"{cls or ''} {ident or ''}"
+        if is_overlay(marker):
+            return True  # a consent text longer than the story is still no part of it
+        if marker_kind(marker) != FURNITURE or _size(node) >= total / 2:
+            return False
+        if not weighed:
+            weighed.append(_prose_within(container, clusters))
+        within, prose = weighed[0]
+        return within.get(node.mem_id, 0) * 2 < prose
+    return prune
 
 
 def _link_lists(container: LexborNode, total: int) -> list[LexborNode]:
@@ -289,41 +367,82 @@ def _link_lists(container: LexborNode, total: int) -> list[LexborNode]:
             if chars > _MAX_LINK_DENSITY * (n := _size(node)) and n < total / 2]
 
 
-def main_text(tree: LexborHTMLParser) -> tuple[list[TextBlock], str]:
+def main_text(tree: LexborHTMLParser) -> tuple[list[Block], str]:
     """The article's paragraphs and how their container was found ("marker", "heuristic").
 
-    The headline (the page's ``<h1>``) is left out wherever it sits. The tree is modified
-    (scripts and furniture are removed): read links and widgets first.
+    The headline (the page's ``<h1>``) is left out wherever it sits. The tree is left as
+    it is: furniture is skipped, not removed.
     """
     body = tree.body
     if body is None:
         return [], "none"
     h1 = body.css_first("h1")
     title = " ".join(h1.text().split()) if h1 is not None else None
-    container, source = _container(body)
+    container, source, clusters = _container(body)
     if container is None:
         return [], "none"
     blocks = []
-    for part in _chunks(body, container) if source == "marker" else [container]:
-        remove_nodes(part, part.css(_JUNK_SELECTOR))
-        _strip_furniture(part)
-        blocks += [b for b in text_blocks(part) if b != title]
-    return blocks, source
+    parts = _chunks(body, container) if source == "marker" else _with_siblings(
+        container, clusters)
+    for part in parts:
+        blocks += [b for b in walk(part, _SKIP, _furniture_pruner(part, clusters))
+                   if b.text != title]
+    return article_blocks(blocks), source
+
+
+def _with_siblings(best: LexborNode, clusters: list[tuple[int, LexborNode]]
+                   ) -> list[LexborNode]:
+    """The best-scored element and those of its siblings holding prose of their own worth a
+    fifth of its (readability's sibling rule): a story the page split into several
+    unmarked blocks is gathered whole, in page order."""
+    parent = best.parent
+    if parent is None or parent.tag in ("body", "html"):
+        return [best]
+    stop = parent.mem_id
+    by_child: dict[int, int] = {}
+    for length, node in clusters:
+        child = None
+        for _ in range(_MAX_DEPTH):
+            if node is None or node.tag in ("body", "html"):
+                child = None
+                break
+            if node.mem_id == stop:
+                break
+            child, node = node, node.parent
+        if child is not None and node is not None and node.mem_id == stop:
+            by_child[child.mem_id] = by_child.get(child.mem_id, 0) + length
+    least = _SIBLING_SHARE * by_child.get(best.mem_id, 0)
+    return [child for child in parent.iter() if child.mem_id == best.mem_id or (
+        by_child.get(child.mem_id, 0) >= max(least, _MIN_PROSE_CHARS))]
 
 
 def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
     """All parts of a body the page splits into several marked blocks (Wired's
     ``article__body`` per chunk between ads, repeated ``itemprop=articleBody``): the elements
-    carrying the container's own marker, in page order, outer ones only."""
+    carrying the container's own marker, in page order, outer ones only.
+
+    The parts are found by comparing attributes, never by a selector built from them: a
+    class attribute is page text, and may hold newlines, quotes or backslashes.
+    """
     if container.attrs.get("itemprop") == "articleBody":
-        selector = '[itemprop="articleBody"]'
-    elif ((cls := container.attrs.get("class")) and not set(cls) & set('"\\')
-          and marker_kind(_marker(container)) == CONTENT):
-        selector = f'{container.tag}[class="{cls}"]'  # the exact class string, quoted
+        parts = body.css('[itemprop="articleBody"]')
+    elif (cls := container.attrs.get("class")) and marker_kind(_marker(container)) == CONTENT:
+        parts = [n for n in body.css(container.tag) if n.attrs.get("class") == cls]
     else:
         return [container]
-    parts = body.css(selector)
     if len(parts) < 2:
         return [container]
-    nested = {node.mem_id for node in body.css(f"{selector} {selector}")}
-    return [part for part in parts if part.mem_id not in nested]
+    ids = {part.mem_id for part in parts}
+    return [part for part in parts if not _inside(part, ids)]
+
+
+def _inside(node: LexborNode, ids: set[int]) -> bool:
+    """Whether an ancestor of ``node`` is one of ``ids``."""
+    parent = node.parent
+    for _ in range(_MAX_DEPTH):
+        if parent is None:
+            return False
+        if parent.mem_id in ids:
+            return True
+        parent = parent.parent
+    return False

@@ -1,8 +1,11 @@
-"""Publication dates: what pages write (ISO 8601, RFC 2822, "Nov. 19, 2019 10:05 AM EST",
-"19.11.2019", URL paths) as ISO 8601, with the timezone only when the page gives one.
+"""Publication dates: what pages write (ISO 8601 and its sloppy variants, RFC 2822, epoch
+seconds, "Nov. 19, 2019 10:05 AM EST", "19.11.2019", "12/20/2023 20:41:43", "4 de mayo de
+2022", "2019年10月22日", URL paths) as ISO 8601, with the offset the page gives, if any.
 
 ``normalise_date`` never guesses silently: a value it cannot read, or one in the future, is
 returned as written with a warning, and the caller files the warning in Article.warnings.
+A value is kept in the page's own offset: converting to UTC moves the calendar day of
+every evening story west of Greenwich.
 """
 
 from __future__ import annotations
@@ -11,82 +14,81 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-__all__ = ["date_in_text", "date_in_url", "normalise_date"]
+__all__ = ["date_in_text", "date_in_url", "in_future", "is_date_like", "normalise_date",
+           "parse_date"]
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january", "januar", "janvier", "enero", "gennaio"),
-            ("feb", "february", "februar", "février", "fevrier", "febrero", "febbraio"),
-            ("mar", "march", "märz", "maerz", "mars", "marzo"),
-            ("apr", "april", "avril", "abril", "aprile"),
-            ("may", "mai", "mayo", "maggio"),
-            ("jun", "june", "juni", "juin", "junio", "giugno"),
-            ("jul", "july", "juli", "juillet", "julio", "luglio"),
-            ("aug", "august", "août", "aout", "agosto"),
-            ("sep", "sept", "september", "septembre", "septiembre", "settembre"),
-            ("oct", "october", "oktober", "octobre", "octubre", "ottobre"),
-            ("nov", "november", "novembre", "noviembre"),
-            ("dec", "december", "dezember", "décembre", "decembre", "diciembre", "dicembre"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-# US zones as news sites print them; anything else named must come as an offset.
+# Month names and their usual abbreviations (the dot after an abbreviation is optional) in
+# the languages of the dev sets and of the news the archive is measured on.
+_MONTH_NAMES = (
+    "jan january januar janvier janv enero ene gennaio gen janeiro januari stycznia styczeń "
+    "ledna leden января январь ocak",
+    "feb february februar février fevrier févr fevr febrero febbraio fevereiro fev februari "
+    "lutego luty února únor февраля февраль şubat subat",
+    "mar march märz maerz mrz mars marzo março marco maart marca marzec března březen "
+    "марта март mart maret",
+    "apr april avril abril aprile abr kwietnia kwiecień dubna duben апреля апрель nisan",
+    "may mai mayo maggio mag maio mei maja maj května květen мая май mayıs mayis",
+    "jun june juni juin junio giugno giu junho czerwca czerwiec června červen июня июнь "
+    "haziran",
+    "jul july juli juillet juil julio luglio lug julho lipca lipiec července červenec "
+    "июля июль temmuz",
+    "aug august août aout agosto ago augustus agustus sierpnia sierpień srpna srpen "
+    "августа август ağustos agustos augusti",
+    "sep sept september septembre septiembre settembre set setembro września wrzesień "
+    "září сентября сентябрь eylül eylul",
+    "oct october oktober octobre octubre ottobre ott outubro out października "
+    "październik října říjen октября октябрь ekim okt",
+    "nov november novembre noviembre novembro listopada listopad listopadu ноября ноябрь "
+    "kasım kasim",
+    "dec december dezember décembre decembre déc diciembre dic dicembre dezembro dez "
+    "grudnia grudzień prosince prosinec декабря декабрь aralık aralik desember",
+)
+_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1)
+           for name in names.split()}
+# Zones as news sites print them; anything else named must come as an offset.
 _ZONES = {"utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
-          "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "bst": 1, "cet": 1, "cest": 2}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-# an optional time after the date: ", 10:05 AM EST", " at 14.30", " 10:05:00 +01:00"
-_TIME = (r"(?:[,\s]+(?:at\s+)?(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?\s*"
-         r"([a-z]{1,4}\b|[+-]\d{2}:?\d{2})?)?")
+          "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "bst": 1, "cet": 1, "cest": 2,
+          "mez": 1, "mesz": 2, "ist": 5.5, "jst": 9, "kst": 9, "aest": 10, "aedt": 11}
+_MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+# A month is matched as any word and looked up in _MONTHS: a 300-name alternation tried at
+# every position was most of the date search's time.
+_WORD = r"([^\W\d_]{3,12})"
+# an optional time after the date: ", 10:05 AM EST", " at 14.30", " - 05:00", " um 10:05 Uhr"
+_TIME = (r"(?:(?:[,\s]+|\s*[-–|@/]\s*)(?:at\s+|um\s+|à\s+|a las\s+|alle\s+|às\s+)?"
+         r"(\d{1,2})[:.h](\d{2})(?![\d.])(?::(\d{2}))?(?:[.,]\d+)?\s*(?:uhr\s*)?"
+         r"([ap]\.?m\.?)?\s*(z\b|[a-z]{2,4}\b|[+-]\d{2}:?\d{2}\b)?)?")
+_DAY = r"(\d{1,2})(?:st|nd|rd|th|er|º|\.)?"
 _TEXT_DATES = (
     # November 19, 2019 / Nov. 19 2019, 10:05 AM EST
-    ("mdy", re.compile(
-        rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}){_TIME}", re.I)),
-    # 19 November 2019 / 19. November 2019
-    ("dmy", re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH})\.?,?\s+(\d{{4}}){_TIME}", re.I)),
-    # 19.11.2019 / 19/11/2019 (day first: the European way; US sites write month names)
-    ("num", re.compile(rf"\b(\d{{1,2}})[./](\d{{1,2}})[./](\d{{4}}){_TIME}", re.I)),
-    # 2019/11/19, 2019.11.19
-    ("ymd", re.compile(rf"\b(\d{{4}})[./](\d{{1,2}})[./](\d{{1,2}}){_TIME}", re.I)),
+    ("mdy", re.compile(rf"(?<![\w]){_WORD}\.?\s+{_DAY},?\s+(\d{{4}}){_TIME}", re.I)),
+    # 19 November 2019 / 19. November 2019 / 4 de mayo de 2022 / 19th of November 2019
+    ("dmy", re.compile(rf"(?<![\w.]){_DAY}\s*(?:de\s+|of\s+)?{_WORD}\.?,?\s+(?:de\s+)?"
+                       rf"(\d{{4}}){_TIME}", re.I)),
+    # 2019-11-19 10:00 / 2019/11/19 / 2019.11.19 (year first: never ambiguous)
+    ("ymd", re.compile(rf"(?<![\d.])(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}})(?![\d]){_TIME}",
+                       re.I)),
+    # 19.11.2019 / 19/11/2019 / 12/20/2023 / 01-11-2023 (see _day_month)
+    ("num", re.compile(rf"(?<![\d.])(\d{{1,2}})([./-])(\d{{1,2}})\2(\d{{4}})(?![\d]){_TIME}",
+                       re.I)),
+    # 28.01.22 (two-digit year: only with dots, the German and Swiss way)
+    ("short", re.compile(rf"(?<![\d.])(\d{{1,2}})\.(\d{{1,2}})\.(\d{{2}})(?![\d.]){_TIME}", re.I)),
+    # 2019年10月22日 (Chinese, Japanese), 2019년 10월 22일 (Korean)
+    ("cjk", re.compile(
+        rf"(\d{{4}})\s*[年년]\s*(\d{{1,2}})\s*[月월]\s*(\d{{1,2}})\s*[日일]?{_TIME}")),
 )
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|\.html|$)")
+# a day written into a slug: /meldungen/29-10-2021, _vom_22.04.2020_
+_URL_DAY = re.compile(r"[/_-](0?[1-9]|[12]\d|3[01])[-.](0?[1-9]|1[0-2])[-.]((?:19|20)\d\d)"
+                      r"(?=[/_.-]|$)")
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
-
-
-def _iso(value: str) -> datetime | date | None:
-    text = value.strip().replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", value) \
-        else value.strip()
-    try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
-        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _from_match(order: str, groups: tuple[str | None, ...]) -> datetime | date | None:
-    a, b, c, hour, minute, second, meridiem, zone = groups
-    try:
-        if order == "mdy":
-            year, month, day = int(c), _MONTHS[a.lower()], int(b)
-        elif order == "dmy":
-            year, month, day = int(c), _MONTHS[b.lower()], int(a)
-        elif order == "num":
-            year, month, day = int(c), int(b), int(a)
-        else:
-            year, month, day = int(a), int(b), int(c)
-        if hour is None:
-            return date(year, month, day)
-        h = int(hour) % 12 + (12 if meridiem and meridiem[0].lower() == "p" else 0) \
-            if meridiem else int(hour)
-        tz = _zone(zone)
-        return datetime(year, month, day, h, int(minute), int(second or 0), tzinfo=tz)
-    except (KeyError, ValueError):
-        return None
+_DIGIT = re.compile(r"\d")
+# ISO 8601 as pages write it: one-digit months or hours, fractions, "Z" followed by a
+# zone name, a space instead of "T".
+_ISO = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s](\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?)?"
+    r"\s*(z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?(?:\s*[a-z]{2,5})?$", re.I)
+_EARLIEST = 1990  # no news page is older (and a bare "1988" is a volume, not a date)
 
 
 def _zone(zone: str | None) -> timezone | None:
@@ -94,64 +96,142 @@ def _zone(zone: str | None) -> timezone | None:
         return None
     if zone[0] in "+-":
         digits = zone[1:].replace(":", "")
-        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
         return timezone(offset if zone[0] == "+" else -offset)
     hours = _ZONES.get(zone.lower())
     return timezone(timedelta(hours=hours)) if hours is not None else None
 
 
-def _parse(value: str) -> datetime | date | None:
-    parsed = _iso(value)
-    if parsed is not None:
-        return parsed
-    if _EPOCH.match(value):
-        seconds = int(value[:10])
-        return datetime.fromtimestamp(seconds, UTC)
+def _make(year: int, month: int, day: int, hour: str | None = None, minute: str | None = None,
+          second: str | None = None, meridiem: str | None = None,
+          zone: str | None = None) -> datetime | date | None:
     try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        pass
-    return date_in_text(value)
-
-
-def date_in_text(text: str) -> datetime | date | None:
-    """The first date written out in ``text`` (a visible dateline), or None."""
-    for order, pattern in _TEXT_DATES:
-        match = pattern.search(text)
-        if match:
-            parsed = _from_match(order, match.groups())
-            if parsed is not None:
-                return parsed
-    return None
-
-
-def date_in_url(url: str | None) -> str | None:
-    """The date in an article URL path (/2019/11/19/, /2019-11-19-, /20191119/) as ISO."""
-    match = _URL_DATE.search(url or "")
-    if not match:
-        return None
-    try:
-        return date(*map(int, match.groups())).isoformat()
+        if year < _EARLIEST:
+            return None
+        if hour is None:
+            return date(year, month, day)
+        h = int(hour)
+        if meridiem:
+            h = h % 12 + (12 if meridiem[0].lower() == "p" else 0)
+        return datetime(year, month, day, h, int(minute or 0), int(second or 0),
+                        tzinfo=_zone(zone))
     except ValueError:
         return None
 
 
-def normalise_date(value: str, now: datetime | None = None) -> tuple[str, str | None]:
+def _day_month(first: int, second: int, separator: str, month_first: bool) -> tuple[int, int]:
+    """(day, month) of a numeric date: dots are always day first; with "/" or "-" a number
+    over 12 settles it, else the page's convention (US English writes the month first)."""
+    if separator == "." or first > 12:
+        return first, second
+    if second > 12:
+        return second, first
+    return (second, first) if month_first else (first, second)
+
+
+def _from_match(order: str, groups: tuple[str | None, ...],
+                month_first: bool) -> datetime | date | None:
+    if order == "mdy":
+        month, day, year, *rest = groups
+        number = _MONTHS.get(month.lower())
+        return _make(int(year), number, int(day), *rest) if number else None
+    if order == "dmy":
+        day, month, year, *rest = groups
+        number = _MONTHS.get(month.lower())
+        return _make(int(year), number, int(day), *rest) if number else None
+    if order == "ymd":
+        year, _, month, day, *rest = groups
+        return _make(int(year), int(month), int(day), *rest)
+    if order == "num":
+        first, separator, second, year, *rest = groups
+        day, month = _day_month(int(first), int(second), separator, month_first)
+        return _make(int(year), month, day, *rest)
+    if order == "short":
+        day, month, year, *rest = groups
+        return _make(2000 + int(year), int(month), int(day), *rest)
+    year, month, day, *rest = groups
+    return _make(int(year), int(month), int(day), *rest)
+
+
+def date_in_text(text: str, month_first: bool = False) -> datetime | date | None:
+    """The first date written out in ``text`` (a visible dateline), or None.
+
+    ``month_first`` decides "02/03/2021" (the page is in US English).
+    """
+    if not _DIGIT.search(text):
+        return None
+    found: list[tuple[int, datetime | date]] = []
+    for order, pattern in _TEXT_DATES:
+        for match in pattern.finditer(text):
+            parsed = _from_match(order, match.groups(), month_first)
+            if parsed is not None:
+                found.append((match.start(), parsed))
+                break
+    return min(found, key=lambda item: item[0])[1] if found else None
+
+
+_DAY_AND_MONTH = re.compile(rf"\b\d{{1,2}}\.?\s+(?:{_MONTH})\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b",
+                            re.I)
+
+
+def is_date_like(text: str) -> bool:
+    """Whether ``text`` names a day, with or without its year ("07 Dezember", "Feb 2")."""
+    return bool(_DAY_AND_MONTH.search(text)) or date_in_text(text) is not None
+
+
+def date_in_url(url: str | None) -> str | None:
+    """The date in an article URL path (/2019/11/19/, /2019-11-19-, /20191119/,
+    /29-10-2021) as ISO."""
+    match = _URL_DATE.search(url or "")
+    try:
+        if match:
+            return date(*map(int, match.groups())).isoformat()
+        match = _URL_DAY.search((url or "").split("?", 1)[0])
+        if match:
+            day, month, year = map(int, match.groups())
+            return date(year, month, day).isoformat()
+    except ValueError:
+        pass
+    return None
+
+
+def parse_date(value: str, month_first: bool = False) -> datetime | date | None:
+    """``value`` as a date or datetime (aware when it names an offset), or None."""
+    value = value.strip()
+    match = _ISO.match(value)
+    if match:
+        year, month, day, hour, minute, second, zone = match.groups()
+        return _make(int(year), int(month), int(day), hour, minute, second, None, zone)
+    if _EPOCH.match(value):
+        return datetime.fromtimestamp(int(value[:10]), UTC)
+    try:
+        parsed = parsedate_to_datetime(value)
+        return parsed if parsed.year >= _EARLIEST else None
+    except (TypeError, ValueError, IndexError):
+        pass
+    return date_in_text(value, month_first)
+
+
+def normalise_date(value: str, now: datetime | None = None,
+                   month_first: bool = False) -> tuple[str, str | None]:
     """ISO 8601 form of ``value`` and a warning when it is unparsable or in the future.
 
     An unparsable or future value is returned unchanged with the warning: flagged, never
     silently replaced by another date. A value without timezone stays without one.
     """
     raw = value.strip()
-    parsed = _parse(raw)
+    parsed = parse_date(raw, month_first)
     if parsed is None:
         return raw, f"unparsable date {raw!r}"
+    if in_future(parsed, now):
+        return parsed.isoformat(), f"date {raw!r} is in the future"
+    return parsed.isoformat(), None
+
+
+def in_future(parsed: datetime | date, now: datetime | None = None) -> bool:
+    """Whether ``parsed`` lies ahead of ``now`` (allowing for clock skew)."""
     now = now or datetime.now(UTC)
     if isinstance(parsed, datetime):
         aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-        future = aware > now + timedelta(minutes=5)  # clock skew between servers
-    else:
-        future = parsed > now.date()
-    if future:
-        return parsed.isoformat(), f"date {raw!r} is in the future"
-    return parsed.isoformat(), None
+        return aware > now + timedelta(minutes=5)  # clock skew between servers
+    return parsed > now.date()

@@ -16,10 +16,10 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .dates import date_in_text
+from .authors import clean_authors
 
 __all__ = [
-    "ARTICLE_TYPES", "clean_authors", "clean_title", "dateline", "jsonld_article_body",
+    "ARTICLE_TYPES", "byline", "clean_authors", "clean_title", "jsonld_article_body",
     "page_metadata",
 ]
 
@@ -31,32 +31,44 @@ ARTICLE_TYPES = frozenset(
     }
 )
 _DATE_META = (
-    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
-    "publish-date", "publish_date", "date", "dc.date", "dc.date.issued", "dcterms.created",
-    "parsely-pub-date", "sailthru.date", "cxenseparse:recs:publishtime", "article.published",
+    "article:published_time", "og:published_time", "og:article:published_time",
+    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
+    "date_published", "publication_date", "date", "dc.date", "dc.date.issued",
+    "dc.date.created", "dcterms.created", "dcterms.issued", "dcterms.date",
+    "citation_publication_date", "citation_online_date", "citation_date",
+    "prism.publicationdate", "parsely-pub-date", "sailthru.date",
+    "cxenseparse:recs:publishtime", "article.published",
+    # RDFa on any element (Drupal's schema.org mapping)
+    "schema:datepublished", "schema:datecreated", "dc:date", "dc:created", "dcterms:created",
 )
-_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
+_PAGE_TYPES = frozenset({"WebPage", "ItemPage", "AboutPage", "CollectionPage", "Product",
+                         "Event", "Recipe", "VideoObject", "CreativeWork"})
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time",
+                  "datemodified", "dcterms.modified", "dc.date.modified", "schema:datemodified",
+                  "dcterms:modified", "dc:modified")
 # A visible byline when the page has no structured author: rel=author links and the byline
 # classes of WordPress, Arc and Gannett-style themes (the same classes boilerplate.py drops
 # from the body).
 _BYLINE_SELECTOR = (
     ":is([rel=author], [class*=byline], [class*=author-name], [class*=authorname], "
     "[class*=author_name], [itemprop=author])")
+_AUTHORISH_SELECTOR = (
+    ":is([class*=author i], [class*=autor i], [class*=poster i], a[href*='/author/'], "
+    "a[href*='/autor/'])")
+_MAX_BYLINES = 8  # the byline sits by the headline; later matches are teasers' or comments'
+_BYLINE_LEVELS = 3  # levels above the <h1> searched for the byline before the whole page
+_MAX_BYLINE = 120  # characters: longer matches are author boxes with a biography
+_BY_WORD = re.compile(r"^\W*(?:by|von|par|por|door|di|av|af|geschrieben von|written by|"
+                      r"posted by|autor(?:in)?|author)\b", re.I)
 _JSONLD = 'script[type="application/ld+json"]'
 _METADATA_SELECTOR = (
-    f":is({_JSONLD}, meta[content], [itemprop], time[datetime], link[rel][href], head title)")
-_DATELINE_SELECTOR = (
-    ":is(time, [class*=dateline], [class*=date], [class*=timestamp], [class*=published], "
-    "[class*=posted])")
-_MAX_DATELINES = 10  # the dateline sits near the headline; later matches are teasers' dates
+    f":is({_JSONLD}, meta[content], [itemprop], time[datetime], link[rel][href], head title, "
+    "[property][content])")
 _BYLINE_NAME_SELECTOR = ":is([rel=author], a[href*=author], [itemprop=name])"
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / ", ": ")
 _PREFIX = re.compile(r"(?:.{1,60}?\s*[|\-–—:·»/]{1,2}\s*)?")  # "Section | " before the <h1>
 _SUFFIX = re.compile(r"(?:\s*[|\-–—:·»/]{1,2}\s*.{1,60})?")  # " - Site Name" after it
 _LEADING_SEPARATOR = re.compile(r"\s*[|\-–—:·»/]{1,2}\s+")
-_BY_PREFIX = re.compile(r"^\s*(?:by|von|par|por|door|di)\s*[:\s]\s*", re.I)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b)\s*", re.I)
-_DATEISH = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\b\d{4}\b|\b(?:updated|published)\b", re.I)
 
 
 def _types(node: dict[str, Any]) -> set[str]:
@@ -125,6 +137,11 @@ def _jsonld(scripts: list[LexborNode], out: dict[str, list[tuple[Any, str]]]) ->
         if "WebSite" in types and isinstance(node.get("name"), str):
             out["site_name"].append((node["name"], "json-ld"))
         if not types & ARTICLE_TYPES:
+            if types & _PAGE_TYPES:  # Yoast's WebPage dates a page that has no Article node
+                for field, key in (("page_published", "datePublished"),
+                                   ("page_modified", "dateModified")):
+                    if isinstance(node.get(key), str) and node[key].strip():
+                        out[field].append((node[key].strip(), "json-ld-page"))
             continue
         out["is_article"].append((True, "json-ld"))
         for field, key in (("title", "headline"), ("published", "datePublished"),
@@ -145,6 +162,12 @@ def _jsonld(scripts: list[LexborNode], out: dict[str, list[tuple[Any, str]]]) ->
         authors = _names(node.get("author"), by_id)
         if authors:
             out["authors"].append((authors, "json-ld"))
+        publisher = node.get("publisher")
+        if isinstance(publisher, dict) and "name" not in publisher:
+            publisher = by_id.get(publisher.get("@id"), publisher)
+        if not (isinstance(publisher, dict) and "Person" in _types(publisher)):
+            for name in _names(publisher, by_id):  # a blog's publisher is its author
+                out["publisher"].append((name, "json-ld"))
         image = node.get("image")
         if isinstance(image, dict) and image.get("@id") in by_id:
             image = by_id[image["@id"]]
@@ -218,24 +241,33 @@ def _microdata(tree: LexborHTMLParser, items: dict[str, LexborNode], time: Lexbo
             out["authors"].append(([name.strip()], "microdata"))
     if time is not None:
         out["published"].append((time.attrs["datetime"].strip(), "time"))
-    node = tree.css_first(_BYLINE_SELECTOR) if not out["authors"] else None
-    if node is not None:
-        names = [n for a in node.css(_BYLINE_NAME_SELECTOR) if (n := _text(a))] or [_text(node)]
-        out["authors"].append((names, "byline"))
+
+
+def byline(tree: LexborHTMLParser) -> list[str]:
+    """The names in the page's visible byline, for a page whose markup names no author:
+    the links to author pages inside it, else its text. An element the theme calls a
+    byline or an author's name is one; one whose class only mentions an author (a box,
+    a poster) must say "By" or "Geschrieben von", or link to the author."""
+    region = tree.css_first("h1")  # the byline sits by the headline: look there first
+    for _ in range(_BYLINE_LEVELS):
+        if region is None or region.parent is None or region.parent.tag in ("body", "html"):
+            break
+        region = region.parent
+    roots = [region, tree.body] if region is not None and region.tag != "h1" else [tree.body]
+    for root in roots:
+        for selector, plain in ((_BYLINE_SELECTOR, True), (_AUTHORISH_SELECTOR, False)):
+            for node in root.css(selector)[:_MAX_BYLINES] if root is not None else ():
+                text = _text(node)
+                if not text or len(text) > _MAX_BYLINE:
+                    continue
+                names = [n for a in node.css(_BYLINE_NAME_SELECTOR) if (n := _text(a))]
+                if names or plain or _BY_WORD.search(text):
+                    return names or [text]
+    return []
 
 
 def _text(node: LexborNode) -> str:
     return " ".join(node.text(separator=" ").split())
-
-
-def dateline(tree: LexborHTMLParser) -> tuple[str | None, str]:
-    """A date written in the page's visible dateline ("Nov. 19, 2019 10:05 AM EST"), as a
-    (text, "dateline") candidate; only asked for when no markup gives a date."""
-    for node in tree.css(_DATELINE_SELECTOR)[:_MAX_DATELINES]:
-        text = _text(node)
-        if text and len(text) <= 120 and date_in_text(text) is not None:
-            return text, "dateline"
-    return None, "dateline"
 
 
 def page_metadata(tree: LexborHTMLParser) -> dict[str, list[tuple[Any, str]]]:
@@ -252,8 +284,8 @@ def page_metadata(tree: LexborHTMLParser) -> dict[str, list[tuple[Any, str]]]:
         if tag == "script":
             scripts.append(node)
             continue
-        if tag == "meta":
-            metas.append(node)
+        if tag == "meta" or (tag != "script" and attrs.get("property")):
+            metas.append(node)  # RDFa sets property/content on any element
         if (prop := attrs.get("itemprop")) and prop not in items:
             items[prop] = node
         if tag == "link":
@@ -296,18 +328,3 @@ def clean_title(title: str, site_name: str | None = None, section: str | None = 
         if (match := _LEADING_SEPARATOR.match(rest)) or rest[0].isupper():
             title = rest[match.end():] if match else rest
     return title.strip()
-
-
-def clean_authors(names: list[str]) -> list[str]:
-    """A byline as a list of names: no "By", no dates, no @handles or URLs, no duplicates."""
-    result: list[str] = []
-    for raw in names:
-        raw = _BY_PREFIX.sub("", " ".join(raw.split()))
-        for name in _AUTHOR_SPLIT.split(raw):
-            name = name.strip(" -|·–—:")
-            if (not name or name.startswith("@") or "://" in name or _DATEISH.search(name)
-                    or len(name) > 80):
-                continue
-            if name.lower() not in {r.lower() for r in result}:
-                result.append(name)
-    return result

@@ -9,8 +9,11 @@ notices that a site changed its layout.
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from typing import Any
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -18,11 +21,13 @@ from ..article import Article
 from ..config import SiteConfig
 from ..fetch.decode import decode_body
 from ..urls import absolute_url
-from .body import BOILERPLATE_TAGS, main_text, remove_nodes, text_blocks
-from .dates import date_in_url, normalise_date
+from .blocks import Block, walk
+from .body import BOILERPLATE_TAGS, main_text, remove_nodes
+from .dates import normalise_date
 from .detect import page_adapter
 from .language import detect_language, normalise_language
-from .metadata import clean_authors, clean_title, dateline, jsonld_article_body, page_metadata
+from .metadata import byline, clean_authors, clean_title, jsonld_article_body, page_metadata
+from .pagedates import page_dates
 from .reconcile import primary_sections, reconcile
 from .widgets import configured_widgets, detect_widgets
 
@@ -34,6 +39,9 @@ _MIN_ARTICLE_CHARS = 400  # generic pages with no article markup need this much 
 # so the value guards pages the benchmark lacks: paywalled teasers, script-built bodies).
 _JSONLD_PREFERRED = 0.6
 _MARKUP = re.compile(r"</?[a-z][a-z0-9]*[\s>/]|&(?:lt|gt|hellip|nbsp|amp);", re.I)
+_SKIP = frozenset(BOILERPLATE_TAGS)
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")  # soft hyphen, zero-width space, joiners
+_MIN_LEAD_STEM = 30  # shorter common starts ("The president said") are not a copy
 _DATE_ATTRS = ("datetime", "content", "data-datetime", "data-date")
 # Fields every article page of a site has; a selector for one of them that matches nothing
 # is worth a warning (tags, lead or modified are often absent on perfectly fine pages).
@@ -84,10 +92,20 @@ def _first(candidates: list[tuple[Any, str]]) -> tuple[Any, str] | tuple[None, N
 def extract(html: str | bytes, url: str | None = None, site: SiteConfig | None = None,
             content_type: str | None = None, fetched: str | None = None) -> Article:
     """Extract one page. ``html`` may be bytes (decoded by BOM, header, <meta>, detection);
-    ``fetched`` (ISO) picks the site's layout version (detect.page_adapter)."""
-    if isinstance(html, bytes):
-        html, _ = decode_body(html, content_type)
-    return extract_tree(LexborHTMLParser(html), url, site, fetched)
+    ``fetched`` (ISO) picks the site's layout version (detect.page_adapter).
+
+    Never raises for what a page contains: a page that cannot be extracted comes back as
+    an empty Article (not an article) whose warnings say why, the way the crawl records
+    a ``parse_error`` outcome with its reason.
+    """
+    try:
+        if isinstance(html, bytes):
+            html, _ = decode_body(html, content_type)
+        return extract_tree(LexborHTMLParser(html), url, site, fetched)
+    except Exception as error:  # noqa: BLE001 - bad input is an outcome, not a crash
+        article = Article(url=url)
+        article.warnings.append(f"extraction failed: {type(error).__name__}: {error}")
+        return article
 
 
 def extract_tree(tree: LexborHTMLParser, url: str | None = None,
@@ -128,17 +146,23 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
         (clean_title(v, site_name, article.section, h1), s) for v, s in decorated])
     authors = choose("authors", _select(tree, selectors.get("authors"), many=True),
                      meta.get("authors", []))
-    article.authors = [a for a in clean_authors(authors or []) if a != site_name]
-    in_url = date_in_url(url)
+    not_authors = (site_name, _first(meta.get("publisher", []))[0], _host_name(url))
+    article.authors = clean_authors(authors or [], not_authors)
+    if not article.authors and "authors" not in selectors:
+        article.authors = clean_authors(byline(tree), not_authors)
+        sources.pop("authors", None)
+        if article.authors:
+            sources["authors"] = "byline"
+    dates = page_dates(tree, meta, url, _first(meta.get("html_title", []))[0],
+                       _first(meta.get("language", []))[0], article.title)
     for field in ("published", "modified"):
-        fallback = meta.get(field, [])
-        if field == "published" and not fallback:
-            fallback = [(in_url, "url")] if in_url else [dateline(tree)]
-        value = choose(field, _select(tree, selectors.get(field)), fallback)
-        if value:
-            value, warning = normalise_date(value)
-            if warning:
-                article.warnings.append(f"{field}: {warning}")
+        value, source, warnings = dates[field]
+        selected = _select(tree, selectors.get(field))
+        if selected:
+            value, warning = normalise_date(selected)
+            warnings = [warning] if warning else []
+        value = choose(field, value if selected else None, [(value, source or "")])
+        article.warnings += [f"{field}: {w}" for w in warnings]
         setattr(article, field, value)
     tags = choose("tags", _select(tree, selectors.get("tags"), many=True), meta.get("tags", []))
     article.tags = list(dict.fromkeys(t for t in tags or [] if t))
@@ -172,13 +196,14 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
         drops = [n for selector in (site.drop if site else ()) for n in body.css(selector)
                  if n.mem_id != body.mem_id]  # Lexbor's node.css() matches the node too
         remove_nodes(body, drops + body.css(", ".join(BOILERPLATE_TAGS)))
-        blocks, body_source = text_blocks(body), "selector"
+        blocks, body_source = walk(body, _SKIP), "selector"
     else:
         blocks, body_source = generic_text(tree, _first(meta.get("text", []))[0])
     if not blocks and (complete := _complete_jsonld_body(_first(meta.get("text", []))[0])):
         blocks, body_source = complete, "json-ld"
-    article.text = "\n\n".join(blocks)
-    article.blocks = [getattr(block, "kind", "paragraph") for block in blocks]
+    blocks, article.lead = _standfirst(blocks, article.lead)
+    article.text = "\n\n".join(block.text for block in blocks)
+    article.blocks = [block.kind for block in blocks]
     if blocks:
         sources["text"] = body_source
     if not article.language and (language := detect_language(article.text)):
@@ -186,30 +211,98 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
 
     reconcile(article, tree, meta, site.force_language if site else None)
     article.is_article = _is_article(tree, article, meta, site, url)
+    _nfc(article)
     return article
 
 
+def _nfc(article: Article) -> None:
+    """Unicode NFC for every text field: pages write "é" both as one code point and as "e"
+    plus a combining accent (and Bengali vowel signs in either order), and text that is
+    searched, deduplicated and compared must be written one way. Soft hyphens and
+    zero-width spaces, invisible hints for line breaking, go: they split words
+    ("Rei\u00adfe") for every search."""
+    for field in ("title", "section", "lead", "text"):
+        value = getattr(article, field)
+        if value:
+            setattr(article, field, clean_text(value))
+    for field in ("authors", "tags"):
+        values = getattr(article, field)
+        if any(not unicodedata.is_normalized("NFC", v) for v in values):
+            setattr(article, field, list(dict.fromkeys(
+                unicodedata.normalize("NFC", v) for v in values)))
+
+
 def extract_text(html: str | bytes, content_type: str | None = None) -> str:
-    """Only the article text, exactly as ``extract(html).text`` gives it without a site file,
+    """Only the article text, as ``extract(html).text`` gives it without a site file, but
     without metadata or link widgets: for re-indexing stored pages, and what bench/
-    compares with trafilatura (which extracts text only)."""
+    compares with trafilatura (which extracts text only). Reading no metadata, it cannot
+    tell a standfirst printed as the first paragraph from the page's description, so such
+    a block stays in the text."""
     if isinstance(html, bytes):
         html, _ = decode_body(html, content_type)
     tree = LexborHTMLParser(html)
-    return "\n\n".join(generic_text(tree, jsonld_article_body(tree))[0])
+    return clean_text("\n\n".join(b.text for b in generic_text(tree, jsonld_article_body(tree))[0]))
 
 
-def generic_text(tree: LexborHTMLParser, jsonld_body: str | None) -> tuple[list[str], str]:
+def clean_text(text: str) -> str:
+    """``text`` in NFC, without soft hyphens and zero-width spaces (see ``_nfc``)."""
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def generic_text(tree: LexborHTMLParser, jsonld_body: str | None) -> tuple[list[Block], str]:
     """The generic body: the DOM's main text, or JSON-LD ``articleBody`` when that is complete
     and the DOM shows much less of it (a teaser above a paywall or a script-built page)."""
     blocks, source = main_text(tree)
     complete = _complete_jsonld_body(jsonld_body)
-    if complete and sum(map(len, blocks)) < _JSONLD_PREFERRED * sum(map(len, complete)):
+    if complete and sum(len(b.text) for b in blocks) < _JSONLD_PREFERRED * sum(
+            len(b.text) for b in complete):
         return complete, "json-ld"
     return blocks, source
 
 
-def _complete_jsonld_body(text: str | None) -> list[str] | None:
+def _host_name(url: str | None) -> str | None:
+    """The site's name as its host spells it ("interscenar.io" -> "interscenario"), for
+    telling the site from its authors."""
+    host = urlsplit(url or "").hostname or ""
+    host = host.removeprefix("www.")
+    return host.replace(".", "") if host else None
+
+
+def _standfirst(blocks: list[Block], lead: str | None) -> tuple[list[Block], str | None]:
+    """The body and the lead, each without what the other repeats.
+
+    A lead equal to the body's first block, printed in an element of its own, is the
+    standfirst above the article (a Drupal summary field, on every page of a multi-page
+    story): it stays the lead and leaves the body. A lead that is the start of the body's
+    own first paragraph is a copy of it, often cut mid-word ("...antagonistic
+    relationshi"), or the description a CMS made of it: the body keeps the paragraph and
+    the lead goes.
+    """
+    if not lead:
+        return blocks, None
+    lead = " ".join(html.unescape(lead).split())
+    if not blocks or not lead:
+        return blocks, lead or None
+    first = blocks[0].text
+    stem = lead.rstrip(" .…")
+    if first == lead and blocks[0].parent != _main_parent(blocks):
+        return blocks[1:], lead
+    if first == lead or (len(stem) >= _MIN_LEAD_STEM and first.startswith(stem)):
+        return blocks, None
+    return blocks, lead
+
+
+def _main_parent(blocks: list[Block]) -> int:
+    """The element whose children hold most of the body's text."""
+    weights: dict[int, int] = {}
+    for block in blocks:
+        weights[block.parent] = weights.get(block.parent, 0) + len(block.text)
+    return max(weights, key=weights.__getitem__)
+
+
+def _complete_jsonld_body(text: str | None) -> list[Block] | None:
     """JSON-LD ``articleBody`` as paragraphs, or None when it is a teaser or raw markup.
 
     Publishers often cut it at ~500 characters with an ellipsis (4 of the 15 scrapinghub
@@ -219,7 +312,7 @@ def _complete_jsonld_body(text: str | None) -> list[str] | None:
         return None
     if text.rstrip().endswith(("…", "...", "&hellip;")):
         return None
-    return [" ".join(p.split()) for p in text.split("\n") if p.strip()]
+    return [Block(" ".join(p.split()), "paragraph") for p in text.split("\n") if p.strip()]
 
 
 def _is_article(tree: LexborHTMLParser, article: Article, meta: dict[str, list[tuple[Any, str]]],

@@ -106,28 +106,35 @@ class _LinkIndex:
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.host = parts.netloc.lower()
         self.own_path = parts.path.rstrip("/")
-        self.links: list[tuple[str, LexborNode, frozenset[int]]] = []
         self.holders: dict[int, set[str]] = {}
+        self.held: dict[int, list[tuple[str, LexborNode]]] = {}  # element -> its links
         self.nodes: dict[int, LexborNode] = {}
         cache: dict[str, str | None] = {}
         body = tree.body
         stop = body.mem_id if body is not None else -1
+        self.titles: dict[int, str] = {}
+        self.found = False
+        holders, nodes, held = self.holders, self.nodes, self.held
         for link in tree.css("a[href]"):
             href = link.attrs.get("href") or ""
             url = cache[href] if href in cache else cache.setdefault(href, self._article(href))
             if url is None:
                 continue
+            self.found = True
             counted = not self.is_own(url)  # a link to the page itself proves no widget
-            node, ancestors = link.parent, []
+            node, entry = link.parent, (url, link)
             for _ in range(_LINK_DEPTH):
                 if node is None or (key := node.mem_id) == stop:
                     break
-                ancestors.append(key)
+                held.setdefault(key, []).append(entry)
                 if counted:
-                    self.holders.setdefault(key, set()).add(url)
-                    self.nodes[key] = node
+                    urls = holders.get(key)
+                    if urls is None:
+                        holders[key] = {url}
+                        nodes[key] = node
+                    else:
+                        urls.add(url)
                 node = node.parent
-            self.links.append((url, link, frozenset(ancestors)))
 
     def _article(self, href: str) -> str | None:
         """The absolute URL of ``href`` when it names another article of this site.
@@ -160,8 +167,16 @@ class _LinkIndex:
         return len(self.holders.get(node.mem_id, ()))
 
     def inside(self, block: LexborNode) -> list[tuple[str, LexborNode]]:
-        key = block.mem_id
-        return [(url, link) for url, link, ancestors in self.links if key in ancestors]
+        """The article links within ``_LINK_DEPTH`` levels below ``block``, in page order."""
+        return self.held.get(block.mem_id, [])
+
+    def title(self, link: LexborNode) -> str:
+        """``_link_title`` of a link, computed once (widgets are weighed, then read)."""
+        key = link.mem_id
+        title = self.titles.get(key)
+        if title is None:
+            title = self.titles[key] = _link_title(link)
+        return title
 
 
 def _first_line(node: LexborNode | None) -> str | None:
@@ -297,7 +312,7 @@ def _items(block: LexborNode, index: _LinkIndex,
     for url, link in index.inside(block):
         if within and not within[0] <= within[2].get(link.mem_id, -1) < within[1]:
             continue
-        title = _link_title(link)
+        title = index.title(link)
         if url not in best or len(title) > len(best[url][0]):
             best[url] = (title, link)
     items = []
@@ -345,7 +360,7 @@ def _block_for(heading: LexborNode, index: _LinkIndex, minimum: int) -> LexborNo
 
 def _is_widget(block: LexborNode, index: _LinkIndex) -> bool:
     total = len(" ".join(block.text().split())) or 1
-    linked = sum(len(_link_title(link)) for _, link in index.inside(block))
+    linked = sum(len(index.title(link)) for _, link in index.inside(block))
     return linked >= _MIN_WIDGET_LINK_SHARE * total
 
 
@@ -363,7 +378,7 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None) -> list[Link]:
     are not prose (the article body, which holds the page's ``<h1>``, never is one).
     """
     index = _LinkIndex(tree, base)
-    if not index.links:
+    if not index.found:
         return []
     around_title = _ancestor_ids(tree.css_first("h1"))
     candidates: list[tuple[LexborNode, str | None, str, LexborNode | None]] = []

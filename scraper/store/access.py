@@ -17,10 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
-import sqlite_utils
-from sqlite_utils.utils import sqlite3
-
 from ..errors import ArchiveError, NewerArchiveWarning
+from ..sqlite import sqlite3, sqlite_utils
 from .schema import MIGRATIONS, schema_state
 
 __all__ = ["open_readonly", "open_writable"]

@@ -5,10 +5,7 @@ by an older newsarchive opens and upgrades. The database runs in WAL mode, so Da
 can read while a crawl writes, and every batch of results is one transaction: a kill at
 any moment leaves a valid file holding every batch already committed.
 
-The SQLite library is the one sqlite-utils loads (pysqlite3's newer SQLite where installed,
-else the stdlib's), and every module that names it imports it from ``sqlite_utils.utils``:
-its errors are then caught by the right classes, and one process never opens a file through
-two SQLite libraries, whose POSIX locks would not see each other.
+The SQLite library is the one sqlite-utils loads, imported through ``scraper.sqlite``.
 """
 
 from __future__ import annotations

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-import sqlite_utils
 
 from ..errors import ArchiveError
+from ..sqlite import sqlite_utils
 from .dedupsample import SAMPLE_SIZE, estimate_jaccard, sample
 from .shortcopy import place_short
 from .sketch import (

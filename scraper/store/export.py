@@ -37,10 +37,9 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import IO, Any
 
-from sqlite_utils.utils import sqlite3
-
 from ..errors import ExportError, QuerySyntaxError
 from ..search import fts_query
+from ..sqlite import sqlite3
 from .archive import Archive, utcnow
 from .pages import PageReader
 from .schema import JSON_COLUMNS

@@ -22,9 +22,9 @@ import zlib
 from dataclasses import dataclass
 
 import zstandard
-from sqlite_utils.utils import sqlite3
 
 from ..errors import ArchiveError
+from ..sqlite import sqlite3
 from .sketch import TextSketch, sketch
 
 __all__ = ["DICT_SAMPLES", "PAGE_COMPRESSION", "Packed", "PageDictionary", "PageReader",

@@ -16,9 +16,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from sqlite_utils.utils import sqlite3
-
 from ..errors import ExportError
+from ..sqlite import sqlite3
 from .schema import JSON_COLUMNS
 
 __all__ = ["OFFSET_COLUMNS", "TIMESTAMP_COLUMNS", "write_parquet"]

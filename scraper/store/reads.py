@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlite_utils
-
+from ..sqlite import sqlite_utils
 from .pages import PageDictionary, PageReader
 
 __all__ = ["ArchiveReads"]

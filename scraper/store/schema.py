@@ -6,9 +6,7 @@ Each function runs once per database, in order, inside a transaction (sqlite-uti
 
 from __future__ import annotations
 
-import sqlite_utils
-from sqlite_utils import Migrations
-
+from ..sqlite import Migrations, sqlite_utils
 from ..urls import canonical_url, view_of
 from .dedup import migrate_dedup, migrate_lsh_periods, migrate_samples
 

@@ -1,0 +1,113 @@
+"""Author names: a byline as a list of people, without the interface text around it.
+
+Bylines come with "View all posts by", "Geschrieben von", a time and a comment count,
+credentials after a comma, e-mail addresses, usernames and the site's own name; an
+organisation's name has commas and "and" in it ("Acme, Inc.", "Department of Health and
+Human Services"). A byline is split at a separator only when every part reads as a
+person's name, so people are listed one by one and organisations stay whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import is_date_like
+
+__all__ = ["clean_authors", "is_person_name"]
+
+_BY_PREFIX = re.compile(
+    r"^\s*(?:(?:view|see|read) (?:all|more) (?:posts|articles|stories) (?:by|from)|"
+    r"(?:posted|written|published|reported|edited|words|text|story|photos?) by|"
+    r"(?:ein )?(?:beitrag|artikel|text|bericht) von|geschrieben von|verfasst von|"
+    r"autor(?:in)?|author|by|von|par|por|door|di|av|af|de)\s*[:\s]\s*|"
+    r"^\s*(?:interview|text|fotos?|photos?|bilder?|video|reporting)\s*:\s*", re.I)
+_PREFIX_WORDS = frozenset(["by", "von", "par", "por", "door", "di", "av", "af", "de",
+                           "author", "autor", "autorin"])
+# Separators between the names of one byline, strongest first ("/" as in "AFP/The Local"
+# or "det/dpa" joins an agency to a desk: split only between people).
+_SEPARATORS = (re.compile(r"\s*[;|]\s*"), re.compile(r"\s*(?:&|\band\b|\bund\b|\bet\b|"
+                                                      r"\by\b)\s*", re.I),
+               re.compile(r"\s*[,/]\s*"))
+# Credentials written after a name, with or without a comma.
+_CREDENTIALS = re.compile(r",?\s+(?:Ph\.?\s?D\.?|M\.?D\.?|MBA|MPH|RDN?|RN|DO|MSc|BSc)\.?$")
+# Words that are interface, not names: a byline's buttons and counters ("Edit", "Shares",
+# "Follow"), kept as a trailing word they are cut off, inside a name they discard it.
+_INTERFACE = frozenset(
+    ["edit", "share", "shares", "follow", "following", "comment", "comments", "reply", "view",
+     "profile", "subscribe", "email", "e-mail", "print", "more", "read", "posts", "articles",
+     "twitter", "facebook", "instagram", "linkedin", "http", "https", "alle", "artikel",
+     "kontakt", "mehr", "teilen", "folgen", "profil"])
+# Lower-case words a person's name may hold ("Ursula von der Leyen", "José da Silva").
+_PARTICLES = frozenset(
+    ["von", "van", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "le",
+     "la", "ten", "ter", "bin", "ibn", "al", "el", "y", "e", "zu"])
+# Interface text with numbers in it: a clock time, "link78", "user5105", "11 Edit".
+_NUMBERED = re.compile(r"\d:\d\d|\b(?=\w*\d)(?=\w*[^\W\d])\w+\b|\d+\s+\d+")
+_EMAIL = re.compile(r"\(?\s*(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
+_USERNAME = re.compile(r"^[a-z0-9]+(?:[._][a-z0-9]+)+$")
+_MAX_NAME = 80
+
+
+def is_person_name(text: str) -> bool:
+    """Two to five words, each capitalised or a name particle, no digits: "Jane Doe",
+    "Markus M. Haefliger", "Ursula von der Leyen"; not "London" or "Health Services"."""
+    words = text.split()
+    if not 2 <= len(words) <= 5 or any(c.isdigit() for c in text):
+        return False
+    return all(w[0].isupper() or w.lower() in _PARTICLES or not w[0].isalpha() for w in words)
+
+
+def _split(byline: str) -> list[str]:
+    """The names of one byline: split at the strongest separator whose every part is a
+    person's name, recursively; else the byline whole."""
+    for separator in _SEPARATORS:
+        parts = [p for p in separator.split(byline) if p.strip()]
+        if len(parts) > 1:
+            cleaned = [_CREDENTIALS.sub("", p).strip() for p in parts]
+            if separator is _SEPARATORS[0] or all(is_person_name(p) for p in cleaned):
+                return [name for part in cleaned for name in _split(part)]
+    return [byline]
+
+
+def _name(text: str) -> str | None:
+    """``text`` as a name, or None when it is interface text, an address or a date."""
+    text = _EMAIL.sub("", text).replace("()", "").replace("[]", "")
+    text = _CREDENTIALS.sub("", text.strip(" -|·–—:,\u200b")).strip()
+    words = text.split()
+    while words and words[-1].lower().strip("()") in _INTERFACE:
+        words.pop()  # "Amber Guetebier Shares"
+    half = len(words) // 2
+    if half and words[:half] == words[half:]:
+        words = words[:half]  # a byline printed twice ("Olivier Minot Olivier Minot")
+    text = " ".join(words)
+    if not text or len(text) > _MAX_NAME or text.lower() in _PREFIX_WORDS:
+        return None  # empty, a paragraph, a lone "By"
+    if _NUMBERED.search(text) or is_date_like(text):
+        return None  # "3:51 pm 11 Edit", "link78", "07 Dezember"
+    lowered = text.lower()
+    if "@" in text or "://" in text or lowered.startswith("www.") or _DOMAIN.match(text):
+        return None  # an e-mail address, a URL, "finanztreff.de"
+    if _USERNAME.match(text) or any(w.lower() in _INTERFACE for w in words):
+        return None  # "christian.stadtfeld", "View Profile"
+    return text
+
+
+def clean_authors(names: list[str], not_authors: tuple[str | None, ...] = ()) -> list[str]:
+    """A byline as a list of names: no "By", no interface text, dates, e-mail addresses,
+    URLs, usernames or @handles, no duplicates, none of ``not_authors`` (the site's and
+    the publishing organisation's own names, as the page writes them)."""
+    others = {n for n in not_authors if n}
+    result: list[str] = []
+    for raw in names:
+        raw = " ".join(str(raw).split())
+        while (stripped := _BY_PREFIX.sub("", raw)) != raw:
+            raw = stripped
+        if raw.startswith("@"):
+            continue
+        for part in _split(raw):
+            name = _name(part)
+            if name and name not in others and name.casefold() not in {
+                    r.casefold() for r in result}:
+                result.append(name)
+    return result

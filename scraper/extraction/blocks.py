@@ -1,0 +1,282 @@
+"""Text blocks of a body container, and which of them are the article (context-sensitive).
+
+``walk`` turns a subtree into blocks (paragraphs, headings, list items, quotes, cells,
+preformatted text) with the share of their text inside links, without recursion, so
+50,000 nested divs cannot overflow the stack. ``article_blocks`` then keeps the blocks
+that belong to the article, by jusText's context-sensitive rule (Pomikálek 2011, see
+miso-belica/jusText ``doc/algorithm.rst``): long link-free blocks are certainly prose, link
+blocks and copyright lines certainly not, and the short blocks in between take the class
+of their neighbours, the container's edges counting as boilerplate. So a kicker, a
+category label or a date above the first paragraph and a "Contact:" or "More on this"
+line below the last one go, while a short subheading or a one-line paragraph between two
+paragraphs stays. Thresholds are jusText's published defaults, not fitted to our sets.
+Before the rule, the labels of the page's machinery (ad slots, share and print buttons,
+rating widgets) and pictures' captions leave; calls to action and notices are boilerplate
+by their wording (``boilerplate.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from .boilerplate import CAPTION_RE, END_MATTER_RE, LABEL_RE, is_call_to_action
+
+__all__ = ["Block", "article_blocks", "walk"]
+
+# Elements that start a new block, and the kind of block each one makes.
+_KINDS = {
+    "p": "paragraph", "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading",
+    "h5": "heading", "h6": "heading", "li": "item", "dd": "item", "dt": "item",
+    "blockquote": "quote", "pre": "pre", "tr": "row", "caption": "caption",
+    "figcaption": "caption",
+}
+BLOCK_TAGS = frozenset(_KINDS) | frozenset({
+    "table", "div", "section", "article", "ul", "ol", "dl", "header", "footer",
+    "aside", "main", "figure", "address", "details", "summary", "hr", "center", "form",
+    "fieldset", "nav", "tbody", "thead", "tfoot",
+})
+# jusText's defaults: a block under LENGTH_LOW characters is too short to judge alone, one
+# over LENGTH_HIGH is prose when it has few links (MAX_LINK_DENSITY), a heading within
+# MAX_HEADING_DISTANCE characters before prose belongs to it.
+LENGTH_LOW, LENGTH_HIGH, MAX_LINK_DENSITY, MAX_HEADING_DISTANCE = 70, 200, 0.5, 200
+# Scripts written without spaces carry about three Latin letters' worth per character
+# (a Chinese paragraph of 70 characters is a long one).
+_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\u0e00-\u0e7f]")
+_MAX_NOTICE = 2 * LENGTH_HIGH  # a copyright notice is a line, not a paragraph
+_COPYRIGHT_HINTS = ("©", "&copy", "(c)", "rights reserved", "rechte vorbehalten",
+                    "droits réservés")
+_COPYRIGHT = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\ball rights reserved\b|"
+                        r"\balle rechte vorbehalten\b|\btous droits réservés\b", re.I)
+# A short block ending like a sentence (a closing quote or bracket may follow the mark) is
+# more likely a line of the article than a label, a button or a heading.
+_SENTENCE = re.compile(r"\w\W*[.!?…。！？।]['\"”’»)\]]*$")
+# List items and table rows are short by nature: next to prose they are part of it.
+_STRUCTURED = frozenset({"item", "row"})
+EDGE, BAD, SHORT, NEAR_GOOD, GOOD = -1, 0, 1, 2, 3
+
+
+@dataclass(slots=True)
+class Block:
+    """One block of text: folded whitespace, its kind, and how much of it is link text."""
+
+    text: str
+    kind: str
+    link_chars: int = 0
+    parent: int = 0  # the element around the one that opened the block (siblings share it)
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(1, len(self.text))
+
+
+def walk(node: LexborNode, skip: frozenset[str],
+         prune: Callable[[LexborNode], bool] | None = None) -> list[Block]:
+    """The blocks of ``node`` in document order, elements in ``skip`` and those ``prune``
+    says are furniture left out.
+
+    One pass over Lexbor's own traversal (no recursion, no per-element child lists): each
+    text belongs to the block of its nearest block-level ancestor, and a new block starts
+    where that ancestor changes.
+    """
+    blocks: list[Block] = []
+    buffer: list[str] = []
+    linked = 0
+    owner = -1  # mem_id of the element whose block the buffer holds
+    kind, parent = "text", 0
+    root = node.mem_id
+    resume = -1  # inside a skipped element: the mem_id of the node after it
+
+    def flush() -> None:
+        nonlocal linked
+        text = " ".join("".join(buffer).split())
+        if text:
+            blocks.append(Block(text, kind, min(linked, len(text)), parent))
+        buffer.clear()
+        linked = 0
+
+    for item in node.traverse(include_text=True):
+        if resume != -1:
+            if item.mem_id != resume:
+                continue
+            resume = -1
+        tag = item.tag
+        if tag == "-text":
+            text = item.text_content
+            if not text:
+                continue
+            holder, in_link = item.parent, False
+            while holder is not None and holder.tag not in BLOCK_TAGS and holder.mem_id != root:
+                in_link = in_link or holder.tag == "a"
+                holder = holder.parent
+            if holder is None:
+                continue
+            if holder.mem_id != owner:
+                flush()
+                owner, kind = holder.mem_id, _KINDS.get(holder.tag, "text")
+                outer = holder.parent
+                parent = outer.mem_id if outer is not None else 0
+            buffer.append(text)
+            if in_link:
+                linked += len(text.strip())
+        elif tag is None or tag[0] == "-":  # comments, processing instructions
+            continue
+        elif tag in skip or (prune is not None and item.mem_id != root and prune(item)):
+            after = _after(item, root)
+            if after is None:
+                break
+            resume = after.mem_id
+        elif tag == "br" or tag == "td" or tag == "th":
+            buffer.append(" ")  # a line break; the cells of a row are one block
+    flush()
+    return blocks
+
+
+def _after(node: LexborNode, root: int) -> LexborNode | None:
+    """The first node after ``node``'s subtree, inside the subtree of ``root``."""
+    while node is not None and node.mem_id != root:
+        if node.next is not None:
+            return node.next
+        node = node.parent
+    return None
+
+
+def _is_end_matter(block: Block) -> bool:
+    return len(block.text) < LENGTH_LOW and bool(END_MATTER_RE.match(block.text))
+
+
+def _before_end_matter(blocks: list[Block], classes: list[int]) -> list[Block]:
+    """The GOOD blocks, up to the first end-matter label that follows most of the article's
+    text and after which no paragraph of the article's own element comes: a "Related" box
+    or the author's bio after the last paragraph has prose of its own, which the label
+    gives away, while an inline "Read also" between two paragraphs is only a label."""
+    good = [b for b, cls in zip(blocks, classes, strict=True) if cls == GOOD]
+    total = sum(len(b.text) for b in good)
+    weights: dict[int, int] = {}
+    for block in good:
+        weights[block.parent] = weights.get(block.parent, 0) + len(block.text)
+    main = max(weights, key=weights.__getitem__, default=0)
+    seen = 0
+    for i, (block, cls) in enumerate(zip(blocks, classes, strict=True)):
+        if seen * 2 >= total and _is_end_matter(block) and not any(
+                b.parent == main and c == GOOD for b, c in zip(blocks[i + 1:], classes[i + 1:],
+                                                               strict=True)):
+            return [b for b, c in zip(blocks[:i], classes[:i], strict=True) if c == GOOD]
+        if cls == GOOD:
+            seen += len(block.text)
+    return good
+
+
+def _weight(text: str) -> int:
+    """Length in Latin-letter equivalents (exact below LENGTH_HIGH, where it matters)."""
+    if len(text) >= LENGTH_HIGH or text.isascii():
+        return len(text)
+    return len(text) + 2 * len(_DENSE_SCRIPT.findall(text))
+
+
+def _is_copyright(text: str) -> bool:
+    lowered = text.lower()
+    return any(hint in lowered for hint in _COPYRIGHT_HINTS) and bool(_COPYRIGHT.search(text))
+
+
+def _context_free(block: Block) -> int:
+    text = block.text
+    if block.link_density > MAX_LINK_DENSITY or _is_end_matter(block) or (
+            len(text) < _MAX_NOTICE and (_is_copyright(text) or is_call_to_action(text))):
+        return BAD
+    weight = _weight(text)
+    if weight < LENGTH_LOW:
+        return SHORT
+    return GOOD if weight >= LENGTH_HIGH else NEAR_GOOD
+
+
+def _runs(classes: list[int], blocks: list[Block]) -> list[int]:
+    """Consecutive medium blocks that are together as long as one long block are prose: a
+    story told in short paragraphs is still a story."""
+    i = 0
+    while i < len(classes):
+        if classes[i] != NEAR_GOOD:
+            i += 1
+            continue
+        j = i
+        while j < len(classes) and classes[j] == NEAR_GOOD:
+            j += 1
+        if j - i > 1 and sum(_weight(b.text) for b in blocks[i:j]) >= LENGTH_HIGH:
+            classes[i:j] = [GOOD] * (j - i)
+        i = j
+    return classes
+
+
+def _heading_before_prose(blocks: list[Block], classes: list[int], i: int) -> bool:
+    """A heading followed by a GOOD block within MAX_HEADING_DISTANCE characters."""
+    distance = 0
+    for j in range(i + 1, len(blocks)):
+        if classes[j] == GOOD:
+            return True
+        distance += len(blocks[j].text)
+        if distance > MAX_HEADING_DISTANCE:
+            return False
+    return False
+
+
+def _neighbours(classes: list[int], skip: int, edge: int) -> tuple[list[int], list[int]]:
+    """For each block, the class of the nearest block before it and after it that is not of
+    class ``skip`` (``edge`` beyond the container's first or last block)."""
+    before, after = [edge] * len(classes), [edge] * len(classes)
+    last = edge
+    for i, cls in enumerate(classes):
+        before[i] = last
+        if cls != skip:
+            last = cls
+    last = edge
+    for i in range(len(classes) - 1, -1, -1):
+        after[i] = last
+        if classes[i] != skip:
+            last = classes[i]
+    return before, after
+
+
+def article_blocks(blocks: list[Block]) -> list[Block]:
+    """The blocks the context-sensitive classification keeps as the article's.
+
+    jusText's rule, adapted to a container already chosen for its prose (jusText judges a
+    whole page): a short block is kept only between prose on both sides (the container's
+    edges count as boilerplate, so labels above the first paragraph and notes below the
+    last one go), or next to prose when it is a sentence, a list item or a table row, or
+    as a heading right before prose; a medium block is dropped only between boilerplate
+    blocks on both sides (an edge does not count: a body of short paragraphs is still a
+    body).
+    """
+    # the labels of ads, share bars and rating widgets, and pictures' captions, go first:
+    # machinery, no evidence about the blocks around them
+    blocks = [b for b in blocks if not (len(b.text) < LENGTH_LOW and LABEL_RE.match(b.text) or
+                                        len(b.text) < LENGTH_HIGH and CAPTION_RE.match(b.text))]
+    free = _runs([_context_free(b) for b in blocks], blocks)
+    classes = list(free)
+    for i, block in enumerate(blocks):
+        if block.kind == "heading" and free[i] == SHORT and _heading_before_prose(
+                blocks, free, i):
+            classes[i] = NEAR_GOOD
+    revised = list(classes)
+    if SHORT in classes:
+        befores, afters = _neighbours(classes, SHORT, EDGE)
+        for i, cls in enumerate(classes):
+            if cls == SHORT:
+                before, after = befores[i], afters[i]
+                prose = (before >= NEAR_GOOD) + (after >= NEAR_GOOD)
+                sentence = prose and (_SENTENCE.search(blocks[i].text[-12:]) or (
+                    blocks[i].kind in _STRUCTURED and BAD not in (before, after)))
+                revised[i] = GOOD if prose == 2 or sentence else BAD
+    if NEAR_GOOD in classes:
+        befores, afters = _neighbours(revised, NEAR_GOOD, GOOD)
+        for i, cls in enumerate(classes):
+            if cls == NEAR_GOOD:
+                revised[i] = BAD if befores[i] == afters[i] == BAD else GOOD
+    for i, block in enumerate(blocks):
+        if block.kind == "heading" and free[i] != BAD and revised[i] == BAD and \
+                _heading_before_prose(blocks, revised, i):
+            revised[i] = GOOD
+    return _before_end_matter(blocks, revised)

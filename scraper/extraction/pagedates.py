@@ -1,0 +1,262 @@
+"""Which of the dates a page carries is its publication date, and which its last update.
+
+Markup first (JSON-LD, OpenGraph and ``<meta>``, microdata, RDFa), in that order of trust;
+among values for the same moment, the one written in the page's own offset wins over a UTC
+copy of it, and a UTC value whose day is one off the date in the article's URL gives way to
+the URL's day (the publisher's calendar, not Greenwich's). A first ``<time>`` element or a
+visible dateline is weaker than the URL's date. Without any markup: the URL, then the
+visible dateline nearest the headline, the title, the text around the headline, and the
+date keys of the page's scripts (adbar/htmldate's order of evidence, read here from the
+tree already parsed: htmldate would parse the page a second time, with lxml).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .dates import date_in_text, date_in_url, in_future, normalise_date, parse_date
+
+__all__ = ["page_dates"]
+
+Candidates = list[tuple[Any, str]]
+_STRONG = ("json-ld", "meta", "microdata", "json-ld-page")
+# Elements a dateline sits in: by tag, class, id or itemprop (htmldate's cues, and the
+# German "datum", Spanish "fecha").
+_CUES = (":is(h1, time, [class*=date i], [class*=time i], [class*=publish i], "
+         "[class*=posted i], [class*=meta i], [class*=byline i], [class*=info i], "
+         "[class*=datum i], [class*=fecha i], [class*=data i], [id*=date i], "
+         "[itemprop*=date i])")
+_MAX_CUES = 60  # cue elements looked at; teasers' dates follow further down
+_MAX_DATELINE = 160  # characters: longer cue elements are paragraphs or lists of teasers
+_AROUND_HEADLINE = (200, 600)  # characters of text before and after the headline searched
+_SCRIPT_DATE = re.compile(
+    r"""["']?(?:datePublished|published_at|publishDate|publish_date|date_published|"""
+    r"""pubDate|firstPublished|first_published_at)["']?\s*[:=]\s*["']([^"'<>]{8,40})["']""")
+_MAX_SCRIPT = 400_000  # characters of script searched
+_MAX_TEXT = 200_000  # characters of page text searched for a labelled date
+_INVISIBLE_SELECTOR = "script, style, noscript, template"
+_HEADLINE_LEVELS = 3  # the dateline is looked for this many levels above the <h1> first
+# Words that introduce a page's own date, in the dev sets' languages and their neighbours.
+_LABELS = ("published", "posted", "veröffentlicht", "erschienen", "publiziert", "erstellt",
+           "publié", "mis en ligne", "mise en ligne", "publicado", "pubblicato",
+           "publicerad", "gepubliceerd", "opublikowano", "datum", "fecha")
+_MAX_LABELS = 50  # label occurrences looked at
+_AFTER_LABEL = 40  # characters after a label that may hold its date ("am", "le", ": ")
+_OPENING = 1500  # characters of text before the story: a masthead, a kicker, a dateline
+
+
+def _parsed(value: str, month_first: bool) -> datetime | date | None:
+    """``value`` read as a date that can be a publication date, or None."""
+    if not value or not value.strip():
+        return None
+    parsed = parse_date(value, month_first)
+    return parsed if parsed is not None and not in_future(parsed) else None
+
+
+def _iso(value: datetime | date) -> str:
+    return value.isoformat()
+
+
+def _day(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _utc(value: datetime | date) -> bool:
+    return isinstance(value, datetime) and value.utcoffset() == timedelta(0)
+
+
+def _same_moment(utc: datetime, other: datetime | date) -> datetime | None:
+    """``other`` as an aware datetime if it is the moment ``utc`` names, written in another
+    offset (a naive one gets the offset that makes it so), else None."""
+    if not isinstance(other, datetime):
+        return None
+    if other.tzinfo is not None:
+        return other if other.utcoffset() != timedelta(0) and other == utc else None
+    shift = other - utc.replace(tzinfo=None)
+    minutes = shift.total_seconds() / 60
+    if shift and abs(minutes) <= 14 * 60 and minutes % 15 == 0:
+        return other.replace(tzinfo=timezone(shift))
+    return None
+
+
+def _choose(candidates: Candidates, url_day: str | None, month_first: bool,
+            tree: LexborHTMLParser | None = None) -> tuple[str | None, str | None, list[str]]:
+    """The value, its source and warnings for candidates of one field."""
+    warnings: list[str] = []
+    parsed = [(p, raw, source) for raw, source in candidates
+              if isinstance(raw, str) and (p := _parsed(raw, month_first)) is not None]
+    for raw, _ in candidates:
+        if isinstance(raw, str) and raw.strip() and _parsed(raw, month_first) is None:
+            warning = normalise_date(raw, month_first=month_first)[1]
+            warnings.append(warning or f"unusable date {raw!r}")
+    strong = [item for item in parsed if item[2] in _STRONG]
+    if not parsed:
+        if candidates and isinstance(candidates[0][0], str) and candidates[0][0].strip():
+            raw = candidates[0][0]  # nothing readable: keep what the page says, flagged
+            return normalise_date(raw, month_first=month_first)[0], candidates[0][1], warnings
+        return None, None, warnings
+    best, _, source = (strong or parsed)[0]
+    if _utc(best):
+        for other, _, other_source in parsed:
+            local = _same_moment(best, other)  # type: ignore[arg-type]
+            if local is not None:
+                best, source = local, other_source
+                break
+    if source == "time" and tree is not None and (shown := _dateline(tree, month_first)) and \
+            _day(shown) != _day(best):
+        best, source = shown, "dateline"  # the <time> by the headline, not the first one
+    if url_day:
+        day, url = _day(best), date.fromisoformat(url_day)
+        if _utc(best) and abs((day - url).days) == 1:
+            return url_day, "url", warnings  # the publisher's day, not Greenwich's
+        if source not in _STRONG and abs((day - url).days) > 1:
+            return url_day, "url", warnings  # a teaser's <time> or dateline, not this story's
+    return _iso(best), source, warnings
+
+
+def _dateline(tree: LexborHTMLParser, month_first: bool) -> datetime | date | None:
+    """The date in the visible dateline nearest after (else before) the headline: looked
+    for around the headline first (a few levels up from the <h1>), then page-wide."""
+    h1 = tree.css_first("h1")
+    region = h1
+    for _ in range(_HEADLINE_LEVELS):
+        if region is None or region.parent is None or region.parent.tag in ("body", "html"):
+            break
+        region = region.parent
+    if region is not None and region is not h1:
+        when = _dateline_in(region, month_first)
+        if when is not None:
+            return when
+    return _dateline_in(tree.body, month_first) if tree.body is not None else None
+
+
+def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
+    headline, found = None, []
+    for index, node in enumerate(root.css(_CUES)[:_MAX_CUES]):
+        if node.tag == "h1":
+            headline = index if headline is None else headline
+            continue
+        stamp = node.attrs.get("datetime")
+        if stamp and (when := _parsed(stamp, month_first)) is not None:
+            found.append((index, when))
+            continue
+        text = node.text(separator=" ")
+        if len(text) > 4 * _MAX_DATELINE:
+            continue
+        text = " ".join(text.split())
+        if len(text) <= _MAX_DATELINE and (when := date_in_text(text, month_first)):
+            found.append((index, when))
+    if not found:
+        return None
+    if headline is None:
+        return found[0][1]
+    after = [item for item in found if item[0] > headline]
+    return (after[0] if after else found[-1])[1]
+
+
+def _around(text: str, headline: str, month_first: bool) -> datetime | date | None:
+    """A date just under (else just above) ``headline`` in the page's ``text``."""
+    at = text.find(headline) if headline.strip() else -1
+    if at < 0:
+        return None
+    before, after = _AROUND_HEADLINE
+    end = at + len(headline)
+    return date_in_text(" ".join(text[end:end + 2 * after].split())[:after], month_first) or \
+        date_in_text(" ".join(text[max(0, at - 2 * before):at].split())[-before:], month_first)
+
+
+def _visible_text(tree: LexborHTMLParser) -> str:
+    """The body's text without scripts and styles, its text nodes joined by spaces (as
+    ``node.text(separator=" ")`` joins them, so a headline's text is found in it): Lexbor's
+    text of the body, with each invisible element's own text cut out of it."""
+    body = tree.body
+    if body is None:
+        return ""
+    text = body.text(separator=" ")
+    for node in body.css(_INVISIBLE_SELECTOR):
+        code = node.text(separator=" ")
+        if code.strip():
+            text = text.replace(code, " ", 1)
+    return text
+
+
+def _labelled(text: str, month_first: bool) -> datetime | date | None:
+    """A date the page's ``text`` introduces as its own ("Veröffentlicht am 3.2.2021",
+    "Mise en ligne 23 mai 2019"), else the first date in the opening of the text (a page
+    without a headline element, a dateline without a class)."""
+    lowered = text[:_MAX_TEXT].lower()
+    starts = []
+    for label in _LABELS:  # str.find per label: a regex alternation over the text was slow
+        at = lowered.find(label)
+        while at >= 0 and len(starts) < _MAX_LABELS:
+            end = at + len(label)
+            if (at == 0 or not lowered[at - 1].isalnum()) and (
+                    end == len(lowered) or not lowered[end].isalnum()):
+                starts.append(end)
+            at = lowered.find(label, end)
+    for end in sorted(starts):
+        when = date_in_text(" ".join(text[end:end + 2 * _AFTER_LABEL].split())[:_AFTER_LABEL],
+                            month_first)
+        if when is not None:
+            return when
+    return date_in_text(" ".join(text[:2 * _OPENING].split())[:_OPENING], month_first)
+
+
+def _in_scripts(tree: LexborHTMLParser, month_first: bool) -> datetime | date | None:
+    budget = _MAX_SCRIPT
+    for script in tree.css("script"):
+        code = script.text(deep=True)[:budget]
+        budget -= len(code)
+        for match in _SCRIPT_DATE.finditer(code):
+            if (when := _parsed(match.group(1), month_first)) is not None:
+                return when
+        if budget <= 0:
+            break
+    return None
+
+
+def _searched(tree: LexborHTMLParser, title: str | None, headline: str | None,
+              month_first: bool) -> tuple[datetime | date | None, str]:
+    """A date found in the page's text when its markup gives none."""
+    when = _dateline(tree, month_first)
+    if when is not None:
+        return when, "dateline"
+    if title and (when := date_in_text(title, month_first)) is not None:
+        return when, "title"
+    text = _visible_text(tree)
+    h1 = tree.css_first("h1")
+    when = _around(text, h1.text(separator=" ") if h1 is not None else "", month_first) or (
+        _around(text, headline or "", month_first)) or _labelled(text, month_first)
+    if when is not None:
+        return when, "text"
+    return _in_scripts(tree, month_first), "script"
+
+
+def page_dates(tree: LexborHTMLParser, meta: dict[str, Candidates], url: str | None,
+               title: str | None = None, language: str | None = None,
+               headline: str | None = None
+               ) -> dict[str, tuple[str | None, str | None, list[str]]]:
+    """``{"published": (value, source, warnings), "modified": (...)}``; ``title`` is the
+    page's <title>, ``headline`` the article's title as extracted (where no <h1> holds
+    it), ``language`` the declared language (US English writes the month first)."""
+    month_first = (language or "").lower() in ("en-us", "en_us")
+    url_day = date_in_url(url)
+    published = _choose(meta.get("published", []) + meta.get("page_published", []), url_day,
+                        month_first, tree)
+    if published[0] is None:
+        when, source = _searched(tree, title, headline, month_first)
+        if when is not None and url_day and abs(
+                (_day(when) - date.fromisoformat(url_day)).days) > 1:
+            when = None  # the URL's day and a text date that disagrees: trust the URL
+        if when is not None and not in_future(when):
+            published = (_iso(when), source, published[2])
+        elif url_day:
+            published = (url_day, "url", published[2])
+    modified = _choose(meta.get("modified", []) + meta.get("page_modified", []), None,
+                       month_first)
+    return {"published": published, "modified": modified}
+

@@ -1,0 +1,122 @@
+"""Publication dates as pages write them, kept in the page's own offset, and found in the
+page's text when its markup says nothing (the date failure classes of issue 13)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from scraper import extract
+from scraper.extraction.dates import normalise_date
+
+NOW = datetime(2024, 6, 1, tzinfo=UTC)
+URL = "https://news.example/world/a-story-about-things/"
+BODY = "".join(f"<p>Paragraph {i}. The council voted on Tuesday to expand the city's bus "
+               "network, a decision officials said would shorten commutes.</p>" for i in range(4))
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return (f'<html lang="{lang}"><head>{head}</head><body><article>{body}{BODY}</article>'
+            "</body></html>")
+
+
+def jsonld(kind: str = "NewsArticle", **fields: object) -> str:
+    data = {"@context": "https://schema.org", "@type": kind, **fields}
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+@pytest.mark.parametrize(("written", "iso"), [
+    ("12/20/2023 20:41:43", "2023-12-20T20:41:43"),  # US order, settled by the 20
+    ("Fri, 12/22/2023 - 05:00", "2023-12-22T05:00:00"),  # Drupal's default format
+    ("12/21/2023 4:30:26 PM", "2023-12-21T16:30:26"),
+    ("2023-12-21T10:21:09.532072Z EST", "2023-12-21T10:21:09+00:00"),  # Z wins over a name
+    ("2022-1-26T14:32:06+02:00", "2022-01-26T14:32:06+02:00"),  # one-digit month
+    ("2022-05-11T4:10:00", "2022-05-11T04:10:00"),
+    ("01-11-2023 10:29", "2023-11-01T10:29:00"),  # day first with dashes
+    ("28.01.22", "2022-01-28"),
+    ("4 de mayo de 2022", "2022-05-04"),
+    ("19th of November 2019", "2019-11-19"),
+    ("2019年10月22日", "2019-10-22"),
+    ("23 mai 2019", "2019-05-23"),
+    ("1 października 2021", "2021-10-01"),
+])
+def test_dates_in_the_forms_unseen_pages_write_them_are_read(written: str, iso: str) -> None:
+    assert normalise_date(written, NOW) == (iso, None)
+
+
+def test_a_bare_year_is_no_publication_date() -> None:
+    value, warning = normalise_date("1988", NOW)
+    assert value == "1988" and "unparsable" in warning
+
+
+def test_the_page_s_own_offset_is_kept_over_a_utc_copy_of_the_same_moment() -> None:
+    html = page(jsonld(datePublished="2020-02-25T02:25:54Z") +
+                '<meta property="article:published_time" content="2020-02-24T21:25:54-05:00">')
+    article = extract(html, URL)
+    assert article.published == "2020-02-24T21:25:54-05:00"
+
+
+def test_a_local_time_without_offset_gets_the_offset_that_makes_it_the_utc_moment() -> None:
+    html = page(jsonld(datePublished="2023-11-09T05:30:59Z"),
+                '<time datetime="2023-11-08 23:30:59">Nov 8</time>')
+    assert extract(html, URL).published == "2023-11-08T23:30:59-06:00"
+
+
+def test_a_utc_stamp_on_the_day_after_the_url_s_date_gives_the_url_s_day() -> None:
+    html = page(jsonld(datePublished="2020-02-25T02:25:54Z"))
+    article = extract(html, "https://news.example/2020/02/24/a-story-about-things/")
+    assert (article.published, article.sources["published"]) == ("2020-02-24", "url")
+
+
+def test_a_teaser_s_time_far_from_the_url_s_date_gives_way_to_the_url() -> None:
+    html = page(body='<aside><time datetime="2009-04-11T18:06:36">Apr 2009</time></aside>')
+    article = extract(html, "https://news.example/2019/10/22/a-story-about-things/")
+    assert article.published == "2019-10-22"
+
+
+def test_the_time_by_the_headline_wins_over_the_first_one_on_the_page() -> None:
+    html = (f'<html lang="en"><body><div class="latest"><time datetime="2020-12-03T07:32:49">'
+            f'Dec 3</time></div><article><h1>A story</h1><time datetime="2023-10-31T09:00:00">'
+            f"Oct 31</time>{BODY}</article></body></html>")
+    assert extract(html, URL).published == "2023-10-31T09:00:00"
+
+
+def test_a_webpage_node_dates_a_page_without_an_article_node() -> None:
+    html = page(jsonld("WebPage", datePublished="2014-03-17T01:44:37+00:00"))
+    assert extract(html, URL).published == "2014-03-17T01:44:37+00:00"
+
+
+def test_rdfa_dates_on_any_element_are_read() -> None:
+    html = page(body='<span property="schema:dateCreated" content="2022-01-28T12:45:46+00:00">'
+                     "28.01.22</span>")
+    assert extract(html, URL).published == "2022-01-28T12:45:46+00:00"
+
+
+def test_without_markup_the_dateline_nearest_after_the_headline_is_the_date() -> None:
+    html = (f'<html lang="de"><body><div class="teaser-date">01.01.2020</div><article>'
+            f'<h1>Ein Bericht</h1><span class="itemPostDate">am 25.08.2015 22:30</span>{BODY}'
+            f"</article></body></html>")
+    article = extract(html, URL)
+    assert (article.published, article.sources["published"]) == ("2015-08-25T22:30:00",
+                                                                   "dateline")
+
+
+def test_without_markup_a_date_the_text_introduces_is_the_date() -> None:
+    html = page(body='<p class="title">Mise en ligne</p><p class="content">23 mai 2019</p>',
+                lang="fr")
+    assert extract(html, URL).published == "2019-05-23"
+
+
+def test_without_markup_a_date_in_the_title_or_under_the_headline_is_the_date() -> None:
+    titled = page("<title>23.01.2022 - Wierer darf starten</title>")
+    assert extract(titled, URL).published == "2022-01-23"
+    under = page(body="<h1>Illegale Migration</h1><p><em>10.11.2021</em></p><p>Bis zum "
+                      "9. November 2021 registrierte die Polizei mehr Einreisen.</p>")
+    assert extract(under, URL).published == "2021-11-10"
+
+
+def test_a_date_in_the_slug_dates_a_page_without_any_other() -> None:
+    assert extract(page(), "https://news.example/meldungen/29-10-2021").published == (
+        "2021-10-29")
