@@ -6,8 +6,10 @@ import each other)::
 
     cli.py                  the ``newsarchive`` command: a thin mirror of this API
       sitescli.py           its ``sites`` group: site files, fixtures, drafted files
+      warccli.py            ``ingest-warc`` and ``merge-shards``
     demo/                   the bundled demo site, its server and ``newsarchive demo``
-      │
+    warc/                   WARC files on Dask: one task per file -> a shard -> the archive,
+      │                     with the crawl's parse and store steps (needs the extra)
     crawler/                the orchestrators: one run (run.py), one site (sitecrawl.py),
       │                     what to fetch (frontier.py), sitemaps/feeds/links
       │                     (discover.py), parsing on threads (parsepage.py), reparse.py,
@@ -66,6 +68,7 @@ if TYPE_CHECKING:
     from .search import fts_query
     from .store.archive import Archive
     from .store.export import ExportFilters, export_articles
+    from .warc.ingest import IngestReport, ingest_warc, merge_shards
 
 __version__ = "0.1.0"
 
@@ -82,6 +85,7 @@ _LAZY = {
     "Fetcher": "fetch.fetcher", "FetchResult": "fetch.types", "FetchSettings": "fetch.types",
     "Archive": "store.archive", "ExportFilters": "store.export",
     "export_articles": "store.export", "fts_query": "search",
+    "ingest_warc": "warc.ingest", "merge_shards": "warc.ingest", "IngestReport": "warc.ingest",
 }
 
 __all__ = [
@@ -92,6 +96,7 @@ __all__ = [
     "FetchResult",
     "FetchSettings",
     "Fetcher",
+    "IngestReport",
     "Link",
     "ReparseReport",
     "SiteConfig",
@@ -104,8 +109,10 @@ __all__ = [
     "export_articles",
     "extract",
     "fts_query",
+    "ingest_warc",
     "load_site",
     "load_sites",
+    "merge_shards",
     "reparse",
     "site_from_dict",
     "snapshot",

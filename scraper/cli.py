@@ -433,5 +433,8 @@ def reparse_command(site_names: tuple[str, ...], db_path: Path, config_dir: Path
 
 
 from .sitescli import sites  # noqa: E402  (it uses the helpers above)
+from .warccli import ingest_warc_command, merge_shards_command  # noqa: E402
 
 main.add_command(sites)
+main.add_command(ingest_warc_command)
+main.add_command(merge_shards_command)

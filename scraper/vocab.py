@@ -16,6 +16,8 @@ all read these (tests/test_vocab.py fails when the YAML or the plugin drifts fro
 - ``FIELD_SOURCES``: where an extracted field came from (``articles.extraction``).
 - ``BLOCK_KINDS``: what each block of an article's text is (``articles.blocks``, one kind
   per paragraph of ``text``), so that subheadings and quotes read as such.
+- ``WARC_SKIPS``: why ``ingest-warc`` read a WARC record without treating it as a fetch
+  (records that are fetches get an outcome of ``OUTCOMES``, as in a crawl).
 - ``LAYOUT_FIELDS``: the fields whose configured selector missing on most article pages of
   a run means the site changed its layout.
 """
@@ -25,7 +27,7 @@ from __future__ import annotations
 __all__ = [
     "BLOCK_KINDS", "CRAWL_OUTCOMES", "FETCH_OUTCOMES", "FIELD_SOURCES", "LAYOUT_FIELDS",
     "OK_OUTCOMES", "OUTCOMES", "REPARSED", "SKIP_REASONS", "TRANSIENT_OUTCOMES", "TRAP_REASONS",
-    "WIDGET_KINDS",
+    "WARC_SKIPS", "WIDGET_KINDS",
 ]
 
 FETCH_OUTCOMES: dict[str, str] = {
@@ -118,6 +120,14 @@ FIELD_SOURCES: dict[str, str] = {
     "detected": "detected from the text",
     "marker": "a content container named by its class or id (post-content, article-body)",
     "heuristic": "the content heuristic (text density), or link widgets found by headings",
+}
+
+WARC_SKIPS: dict[str, str] = {
+    "not_response": "a request, metadata, warcinfo, revisit or resource record",
+    "not_http": "a response record whose payload is no HTTP response (dns:, ftp:)",
+    "redirect": "a 3xx response: the crawl follows it, a WARC holds its target apart",
+    "not_modified": "a 304 response: no page in it",
+    "unreadable": "a record warcio cannot parse (truncated or corrupt)",
 }
 
 LAYOUT_FIELDS: frozenset[str] = frozenset({"title", "body"})

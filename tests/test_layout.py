@@ -19,9 +19,12 @@ ALLOWED = {
     "store": set(),
     "crawler": {"fetch", "extraction", "store"},
     "demo": {"crawler", "fetch", "extraction", "store"},
-    "cli": {"crawler", "demo", "fetch", "extraction", "store", "sitescli"},
+    # WARC files and Dask: the crawl's parse and store steps over records fetched elsewhere
+    "warc": {"crawler", "fetch", "extraction", "store"},
+    "cli": {"crawler", "demo", "fetch", "extraction", "store", "sitescli", "warccli"},
     "sitescli": {"cli", "crawler", "fetch", "extraction", "store"},
-    "__init__": {"crawler", "fetch", "extraction", "store"},
+    "warccli": {"cli", "warc"},
+    "__init__": {"crawler", "fetch", "extraction", "store", "warc"},
     "__main__": {"cli"},
 }
 

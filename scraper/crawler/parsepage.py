@@ -111,8 +111,10 @@ def _soft_404(tree: LexborHTMLParser) -> str | None:
 
 
 def parse_page(body: bytes, content_type: str | None, url: str, site: SiteConfig,
-               follow_links: bool = True) -> ParsedPage:
-    """Decode, parse and extract one page; raises TooDeepError for a nesting bomb."""
+               follow_links: bool = True, fetched: str | None = None) -> ParsedPage:
+    """Decode, parse and extract one page; raises TooDeepError for a nesting bomb.
+    ``fetched``: when the page was fetched (ISO), if not now (a WARC record's date): it
+    picks the site's layout version."""
     page = ParsedPage(fingerprint(body))
     depth = nesting_depth(body)
     if depth > MAX_NESTING:
@@ -125,7 +127,7 @@ def parse_page(body: bytes, content_type: str | None, url: str, site: SiteConfig
     page.links = page_links(tree, url) if follow_links else []
     page.feeds = feed_links(tree, url)
     page.following = next_page(tree, url)
-    fetched = datetime.now(UTC).isoformat(timespec="seconds")  # picks the layout version
+    fetched = fetched or datetime.now(UTC).isoformat(timespec="seconds")  # picks the layout
     page.article = extract_tree(tree, url, site, fetched)  # last: it removes nodes from the tree
     return page
 

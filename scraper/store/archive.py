@@ -395,12 +395,12 @@ class Archive(ArchiveReads):
         found = self.dedup.add(article_id, o.packed.sketch if o.packed else None)
         if found.kind == "alias" and found.alias_of not in (None, article_id):
             # The same text under another URL of the same site: one article, more URLs.
-            self._merge_into(article_id, found.alias_of)
+            self.merge_into(article_id, found.alias_of)
             return found.alias_of, (None if found.alias_of in self._created[1]
                                     else "articles_unchanged")
         return article_id, state
 
-    def _merge_into(self, alias: int, article_id: int) -> None:
+    def merge_into(self, alias: int, article_id: int) -> None:
         """Fold article ``alias`` (same site, same text) into ``article_id`` and delete it."""
         for sql in (
             "update article_urls set article_id = :keep where article_id = :alias",

@@ -265,6 +265,14 @@ class Deduplicator:
                 self._place(self._article(other))
         return self.result(article_id)
 
+    def verify(self, text_sketch: TextSketch, candidates: list) -> list[tuple[int, float]]:
+        """``_verify`` for a caller gathering candidates itself (warc/placing.py)."""
+        return self._verify(text_sketch, candidates)
+
+    def link(self, article_id: int, matches: list[tuple[int, float]]) -> None:
+        """Record an indexed article's near-duplicate edges and join their clusters."""
+        self._link(article_id, matches)
+
     def remove(self, article_id: int) -> None:
         """Forget an article (call before deleting its row, e.g. after merging an alias)."""
         with self.db.atomic():

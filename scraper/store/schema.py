@@ -244,3 +244,15 @@ def m013_dedup_samples(db: sqlite_utils.Database) -> None:
     ``minhashes`` (``scraper/store/dedupsample.py``) instead of re-shingling their texts;
     articles indexed before get theirs the first time they are candidates."""
     migrate_samples(db)
+
+
+@MIGRATIONS()
+def m014_warc_shards(db: sqlite_utils.Database) -> None:
+    """The WARC shards merged into the archive (``newsarchive merge-shards``): one row per
+    shard, written in the transaction that merged it, so that a rerun adds nothing twice.
+    ``key`` names the shard's content: its source, size or ETag, and the site files'
+    hash (``scraper/warc/shard.py``)."""
+    db["warc_shards"].create(
+        {"key": str, "source": str, "shard": str, "crawl_id": int, "records": int,
+         "articles": int, "merged_at": str},
+        pk="key", foreign_keys=[("crawl_id", "crawls", "id")])
