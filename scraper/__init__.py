@@ -12,26 +12,33 @@ import each other)::
       │                     with the crawl's parse and store steps (needs the extra)
     crawler/                the orchestrators: one run (run.py), one site (sitecrawl.py),
       │                     what to fetch (frontier.py), sitemaps/feeds/links
-      │                     (discover.py), parsing on threads (parsepage.py), reparse.py,
-      │                     adapter fixtures (fixtures.py), drafted site files (draft.py)
+      │                     (discover.py), hub pages re-checked nightly (hubs.py),
+      │                     parsing on threads (parsepage.py), reparse.py, the terminal
+      │                     line (progress.py), adapter fixtures (fixtures.py), drafted
+      │                     site files (draft.py)
       ├──────────────┐
-    extraction/    store/   page -> Article (page.py: selectors, then metadata.py, dates.py,
-      │              │      language.py, body.py, boilerplate.py, widgets.py; detect.py:
-      │              │      which preset, which layout; reconcile.py: theme vs metadata)
-      │              │      | the archive (archive.py, access.py: opening it, schema.py:
-      │              │      migrations, pages.py: raw pages, dedup.py, export.py)
+    extraction/    store/   page -> Article (page.py: selectors, then metadata.py,
+      │              │      pagedates.py + dates.py, authors.py, language.py, body.py +
+      │              │      blocks.py, boilerplate.py, widgets.py; detect.py: which preset,
+      │              │      which layout; reconcile.py: theme vs metadata)
+      │              │      | the archive (archive.py + reads.py, access.py: opening it,
+      │              │      schema.py: migrations, pages.py: raw pages, dedup.py with
+      │              │      sketch.py, dedupsample.py, shortcopy.py, export.py + parquet.py,
+      │              │      browsing.py: the Datasette configuration)
     fetch/           │      polite bounded HTTP (fetcher.py, types.py), the address guard
       │              │      (netguard.py), body decoding (decode.py)
       ├──────────────┘
-    config.py  article.py  urls.py  urlpatterns.py  vocab.py  search.py  errors.py
-                            what every stage shares: site files, the Article record,
-                            URL identity, site-file URL patterns, the outcome and widget
-                            vocabulary, what a search box means in FTS5, the errors
+    config.py  sitecheck.py  knobs.py  article.py  urls.py  urlpatterns.py  vocab.py
+    search.py  sqlite.py  errors.py
+                            what every stage shares: site files, their checks and their
+                            declared settings, the Article record, URL identity, site-file
+                            URL patterns, the outcome and widget vocabulary, what a search
+                            box means in FTS5, the one SQLite import, the errors
 
 ``Article`` is the contract between the stages. Everything a user of the library needs is
 exported here, and imported on first use (PEP 562): ``from scraper import extract`` loads
 the extraction stage only, not the HTTP client, numpy or SQLite layers the crawl needs (an
-extraction-only process stays at ~22 MiB instead of ~51). The stage packages are named
+extraction-only process stays at ~25 MiB instead of ~55). The stage packages are named
 ``crawler`` and ``extraction``, not ``crawl`` and ``extract``, so that they never shadow
 the functions of those names exported here.
 """
