@@ -332,6 +332,23 @@ def _section_of(candidate: str, page: str) -> bool:
     return not _PAGE_SUFFIX.match(p.path[len(prefix) :])
 
 
+def evidence_aliases(page_url: str, rel_canonical: str | None, amphtml: str | None,
+                     key: Callable[[str], str]) -> tuple[dict[str, str], str | None, str | None]:
+    """The URL variants a fetched article page names for itself, as ``(aliases, article_url,
+    ignored)``: its ``rel=canonical`` when that is the same article by ``key`` (then also the
+    article's URL), its ``rel=amphtml`` unless that was set aside, and why evidence was
+    ignored (see ``canonical_evidence``). The crawl and a WARC ingest record the same ones."""
+    page_key, ignored = canonical_evidence(page_url, rel_canonical, amphtml, key=key)
+    aliases: dict[str, str] = {}
+    article_url = None
+    if rel_canonical and page_key == key(rel_canonical):
+        aliases[rel_canonical] = "rel-canonical"
+        article_url = rel_canonical
+    if amphtml and not (ignored and "amphtml-" in ignored):
+        aliases.setdefault(amphtml, "amphtml")
+    return aliases, article_url, ignored
+
+
 def canonical_evidence(page_url: str, rel_canonical: str | None, amphtml: str | None, *,
                        equivalent_hosts: Mapping[str, str] | None = None,
                        trailing_slash: str = "keep",

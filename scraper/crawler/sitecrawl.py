@@ -20,7 +20,7 @@ from ..config import SiteConfig
 from ..fetch.fetcher import Fetcher, FetchResult, HostPolicy
 from ..store.archive import Archive, PageOutcome
 from ..store.pages import DICT_SAMPLES, Packed
-from ..urls import canonical_evidence
+from ..urls import evidence_aliases
 from ..vocab import LAYOUT_FIELDS, OK_OUTCOMES
 from .discover import looks_like_xml_feed, parse_feed, parse_sitemap
 from .frontier import Entry, Frontier
@@ -232,15 +232,15 @@ class SiteCrawl:
                                                entry.depth)
         for part in outcome.parts:
             aliases.setdefault(part.url, "next-page")
-        key, ignored = canonical_evidence(result.final_url, article.canonical_url,
-                                          article.amphtml_url, key=frontier.key)
+        found, article_url, ignored = evidence_aliases(
+            result.final_url, article.canonical_url, article.amphtml_url, frontier.key)
         if ignored:  # recorded with the article: evidence was weighed and set aside
             article.warnings.append(f"url evidence ignored: {ignored}")
-        if article.canonical_url and key == site.url_key(article.canonical_url):
-            aliases.setdefault(article.canonical_url, "rel-canonical")
-            outcome.article_url = article.canonical_url
-        if article.amphtml_url and not (ignored and "amphtml-" in ignored):
-            aliases.setdefault(article.amphtml_url, "amphtml")
+        if article_url:
+            outcome.article_url = article_url
+        for url, how in found.items():
+            aliases.setdefault(url, how)
+        if article.amphtml_url and article.amphtml_url in found:
             frontier.claim(article.amphtml_url)  # the page says it is its view: not fetched
         self.report.articles += 1
         if LAYOUT_FIELDS.intersection(article.selector_misses):

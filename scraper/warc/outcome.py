@@ -24,7 +24,7 @@ from ..crawler.parsepage import fingerprint, parse_page
 from ..fetch.decode import binary_reason
 from ..store.archive import PageOutcome
 from ..store.pages import pack
-from ..urls import canonical_evidence
+from ..urls import evidence_aliases
 from .records import Response
 
 __all__ = ["HTML_TYPES", "SitePicker", "to_outcome"]
@@ -99,15 +99,11 @@ def _parse(response: Response, site: SiteConfig, outcome: PageOutcome,
     if not article.is_article:
         outcome.outcome = "not_article"
         return
-    aliases: dict[str, str] = {}
-    key, ignored = canonical_evidence(response.url, article.canonical_url,
-                                      article.amphtml_url, key=site.url_key)
+    aliases, article_url, ignored = evidence_aliases(
+        response.url, article.canonical_url, article.amphtml_url, site.url_key)
     if ignored:
         article.warnings.append(f"url evidence ignored: {ignored}")
-    if article.canonical_url and key == site.url_key(article.canonical_url):
-        aliases.setdefault(article.canonical_url, "rel-canonical")
-        outcome.article_url = article.canonical_url
-    if article.amphtml_url and not (ignored and "amphtml-" in ignored):
-        aliases.setdefault(article.amphtml_url, "amphtml")
+    if article_url:
+        outcome.article_url = article_url
     outcome.article, outcome.aliases = article, aliases
     outcome.packed = pack(response.body, article.text)
