@@ -343,9 +343,7 @@ class Deduplicator:
     def _candidates(self, months: range, buckets: list[int]) -> list[tuple[int, bytes]]:
         """The articles sharing a band with the signature: at most ``BUCKET_LIMIT`` (the
         newest) per bucket and month, the ``MAX_CANDIDATES`` sharing the most bands; as
-        (article_id, signature) by id. Their samples are read by ``_verify``, for those
-        passing the signature prefilter only (1 in 6 at 100,000 stored shared-paragraph
-        articles: bench/dedup_scale.py)."""
+        (article_id, signature) by id (``_verify`` reads the samples it needs)."""
         keys = len(months) * len(buckets)
         sql = self._candidate_sql.get(keys)
         if sql is None:  # one statement: each (month, bucket) a seek and a short range scan
@@ -362,8 +360,8 @@ class Deduplicator:
     def _verify(self, text_sketch: TextSketch, rows: list[tuple]) -> list[tuple[int, float]]:
         """The candidates at least THRESHOLD alike, with their Jaccard. ``rows``: (article_id,
         signature) as ``_candidates`` gives them, or (article_id, signature, sample). Those
-        whose signatures agree on at least ``PREFILTER`` of their positions are estimated
-        from the samples (read in one statement when the rows lack them), and the
+        whose signatures agree on at least ``PREFILTER`` of their positions (1 in 6 at 100,000
+        stored shared-paragraph articles) are estimated from the samples, and the
         ``MAX_EXACT`` nearest the threshold within ``EXACT_MARGIN`` checked exactly."""
         if not rows:
             return []
@@ -386,15 +384,11 @@ class Deduplicator:
                 for i in np.flatnonzero(similarity >= self.threshold).tolist()]
 
     def _samples(self, rows: list[tuple]) -> list[np.ndarray]:
-        """The stored samples of candidate rows, in their order: from the rows when they
-        carry them, else in one statement. An article indexed before samples were
-        (``migrate_samples``) gets its sample made from its text, and stored."""
-        if all(len(r) > 2 for r in rows):
-            blobs = {r[0]: r[2] for r in rows}
-        else:
-            blobs = dict(self.db.execute(
-                "select article_id, sample from minhashes where article_id in "
-                "(select value from json_each(?))", [json.dumps([r[0] for r in rows])]))
+        """The stored samples of candidate rows, in their order: from the rows, else in one
+        statement; one indexed before samples were (``migrate_samples``) gets it made now."""
+        blobs = {r[0]: r[2] for r in rows} if all(len(r) > 2 for r in rows) else dict(
+            self.db.execute("select article_id, sample from minhashes where article_id in "
+                            "(select value from json_each(?))", [json.dumps([r[0] for r in rows])]))
         out = []
         for article_id, *_ in rows:
             blob = blobs.get(article_id)
