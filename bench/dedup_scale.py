@@ -8,13 +8,16 @@ the dedup tables) with articles of crawl_pipeline's ``shared`` kind
 words, all published within one month window, so that every stored article is a possible
 candidate and each pool paragraph is shared by more articles the more the archive holds).
 Each article goes through ``Deduplicator.add`` with its ``TextSketch`` made beforehand, as
-the crawl makes it on its parse thread, in transactions of 25 as the crawl writes.
+the crawl makes it on its parse thread, in transactions of 25 as the crawl writes
+(``db.atomic()``, as ``Archive.write_batch``: each add a savepoint, one commit per batch).
 
 When the archive holds each of ``--sizes`` articles, the next ``--measure`` adds are timed
 (CPU of this process, ``time.process_time``): ``Deduplicator.add`` (on the crawl's event
 loop) per article, plus the sketch's CPU (shingles, signature, sample, buckets: on its
 parse thread, the same at any size), LSH candidates read per article and exact checks per
-article. Target (issue 12): the dedup CPU per article flat within 20 % over the sizes.
+article; and, apart, the batch's commit per article (it writes the article rows and their
+full-text index as well as the dedup tables' pages). Target (issue 12): the dedup CPU per
+article flat within 20 % over the sizes.
 Bounded: about six minutes for 100,000 articles on 2 cores.
 """
 
@@ -106,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             for offset in range(0, len(chunk), BATCH):
                 measuring = bool(pending) and stored >= pending[0]
                 c0 = time.process_time()
-                with db.conn, Counting() as counted:
+                with Counting() as counted, db.atomic():
                     spent = 0.0
                     for text, text_sketch in chunk[offset:offset + BATCH]:
                         published = (START + stored * SPACING).isoformat()
@@ -119,9 +122,11 @@ def main(argv: list[str] | None = None) -> int:
                         archive.dedup.add(article_id, text_sketch)
                         spent += time.process_time() - t0
                         stored += 1
+                    c1 = time.process_time()
                 if measuring:
+                    c2 = time.process_time()
                     rows.append((pending[0], spent, counted.candidates, counted.exact,
-                                 time.process_time() - c0))
+                                 c2 - c0, c2 - c1))
                     if stored >= pending[0] + args.measure:
                         pending.pop(0)
             if not pending:
@@ -137,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"built {stored:,} articles in {build:.0f} s; {clustered} in near-duplicate "
           f"clusters; sketch (parse thread) {sketch_ms:.2f} ms CPU per article")
     print(f"\n{'stored':>9}{'add (event loop)':>18}{'+ sketch (parse thread)':>25}"
-          f"{'= dedup CPU ms/article':>24}{'candidates':>12}{'exact checks':>14}")
+          f"{'= dedup CPU ms/article':>24}{'candidates':>12}{'exact checks':>14}"
+          f"{'commit ms/article':>19}")
     added, total = {}, {}
     for size in sizes:
         batches = [r for r in rows if r[0] == size]
@@ -145,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         added[size] = sum(r[1] for r in batches) / n * 1000
         total[size] = added[size] + sketch_ms
         print(f"{size:>9,}{added[size]:>18.3f}{sketch_ms:>25.3f}{total[size]:>24.3f}"
-              f"{sum(r[2] for r in batches) / n:>12.1f}{sum(r[3] for r in batches) / n:>14.3f}")
+              f"{sum(r[2] for r in batches) / n:>12.1f}{sum(r[3] for r in batches) / n:>14.3f}"
+              f"{sum(r[5] for r in batches) / n * 1000:>19.3f}")
     for label, cost in (("dedup CPU per article", total), ("add alone", added)):
         spread = max(cost.values()) / min(cost.values()) - 1
         print(f"{label}: {sizes[-1]:,} against {sizes[0]:,} stored x"

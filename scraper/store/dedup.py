@@ -348,39 +348,40 @@ class Deduplicator:
         if matches:
             self._link(article_id, matches)
 
-    def _candidates(self, months: range, buckets: list[int]) -> list[tuple[int, bytes, bytes]]:
+    def _candidates(self, months: range, buckets: list[int]) -> list[tuple[int, bytes]]:
         """The articles sharing a band with the signature: at most ``BUCKET_LIMIT`` (the
         newest) per bucket and month, the ``MAX_CANDIDATES`` sharing the most bands; as
-        (article_id, signature, sample) by id."""
+        (article_id, signature) by id (``_verify`` reads the samples it needs)."""
         keys = len(months) * len(buckets)
         sql = self._candidate_sql.get(keys)
         if sql is None:  # one statement: each (month, bucket) a seek and a short range scan
             one = ("select article_id from (select article_id from lsh_bands where period = ?"
                    f" and bucket = ? order by article_id desc limit {BUCKET_LIMIT})")
             sql = self._candidate_sql[keys] = (
-                "select m.article_id, m.signature, m.sample from (select article_id from "
+                "select m.article_id, m.signature from (select article_id from "
                 f"({' union all '.join([one] * keys)}) group by article_id "
                 f"order by count(*) desc, article_id desc limit {MAX_CANDIDATES}) c "
                 "join minhashes m on m.article_id = c.article_id order by m.article_id")
         params = [value for m in months for b in buckets for value in (m, b)]
         return self.db.execute(sql, params).fetchall()
 
-    def _verify(self, text_sketch: TextSketch,
-                rows: list[tuple[int, bytes, bytes]]) -> list[tuple[int, float]]:
-        """The candidates (``_candidates`` rows) at least THRESHOLD alike, with their
-        Jaccard: those whose signatures agree on at least ``PREFILTER`` of their positions
-        are estimated from the samples, and the ``MAX_EXACT`` nearest the threshold within
-        ``EXACT_MARGIN`` checked exactly."""
+    def _verify(self, text_sketch: TextSketch, rows: list[tuple]) -> list[tuple[int, float]]:
+        """The candidates at least THRESHOLD alike, with their Jaccard. ``rows``: (article_id,
+        signature) as ``_candidates`` gives them, or (article_id, signature, sample). Those
+        whose signatures agree on at least ``PREFILTER`` of their positions (1 in 6 at 100,000
+        stored shared-paragraph articles) are estimated from the samples, and the
+        ``MAX_EXACT`` nearest the threshold within ``EXACT_MARGIN`` checked exactly."""
         if not rows:
             return []
         signature = text_sketch.signature
-        signatures = np.frombuffer(b"".join(r[1] for r in rows), "<u4").reshape(-1, signature.size)
+        signatures = np.frombuffer(b"".join([r[1] for r in rows]), "<u4").reshape(
+            -1, signature.size)
         agree = np.count_nonzero(signatures == signature, axis=1)
-        kept = [rows[i] for i in np.flatnonzero(agree >= PREFILTER * signature.size)]
+        kept = [rows[i] for i in np.flatnonzero(agree >= PREFILTER * signature.size).tolist()]
         if not kept:
             return []
         ids = [r[0] for r in kept]
-        similarity = estimate_jaccard(text_sketch.sample, [self._sample(*r) for r in kept])
+        similarity = estimate_jaccard(text_sketch.sample, self._samples(kept))
         distance = np.abs(similarity - self.threshold)
         for index in np.argsort(distance, kind="stable")[:MAX_EXACT]:
             if distance[index] >= EXACT_MARGIN:
@@ -388,17 +389,24 @@ class Deduplicator:
             stored = self._one("select text from articles where id = ?", [ids[index]]) or ""
             similarity[index] = jaccard(text_sketch.hashes, shingles(stored))
         return [(ids[i], round(float(similarity[i]), 4))
-                for i in np.flatnonzero(similarity >= self.threshold)]
+                for i in np.flatnonzero(similarity >= self.threshold).tolist()]
 
-    def _sample(self, article_id: int, _signature: bytes, blob: bytes | None) -> np.ndarray:
-        """An indexed article's stored sample; made from its text (and stored) when it was
-        indexed before samples were (``migrate_samples``)."""
-        if blob is None:
-            stored = self._one("select text from articles where id = ?", [article_id]) or ""
-            blob = sample(shingles(stored)).astype("<u4").tobytes()
-            self.db.execute("update minhashes set sample = ? where article_id = ?",
-                            [blob, article_id])
-        return np.frombuffer(blob, "<u4")
+    def _samples(self, rows: list[tuple]) -> list[np.ndarray]:
+        """The stored samples of candidate rows, in their order: from the rows, else in one
+        statement; one indexed before samples were (``migrate_samples``) gets it made now."""
+        blobs = {r[0]: r[2] for r in rows} if all(len(r) > 2 for r in rows) else dict(
+            self.db.execute("select article_id, sample from minhashes where article_id in "
+                            "(select value from json_each(?))", [json.dumps([r[0] for r in rows])]))
+        out = []
+        for article_id, *_ in rows:
+            blob = blobs.get(article_id)
+            if blob is None:
+                stored = self._one("select text from articles where id = ?", [article_id]) or ""
+                blob = sample(shingles(stored)).astype("<u4").tobytes()
+                self.db.execute("update minhashes set sample = ? where article_id = ?",
+                                [blob, article_id])
+            out.append(np.frombuffer(blob, "<u4"))
+        return out
 
     def _link(self, article_id: int, matches: list[tuple[int, float]]) -> None:
         """Record the edges, raise similarities, and join or merge the neighbours' clusters."""

@@ -51,9 +51,10 @@ def estimate_jaccard(own: np.ndarray, others: list[np.ndarray],
     if not others:
         return np.zeros(0)
     own = own[:size]
-    lengths = np.array([min(size, other.size) for other in others])
+    lengths = np.fromiter((min(size, other.size) for other in others), np.int64, len(others))
     if lengths.min() == size:  # the usual case: texts of more than `size` shingles
-        matrix = np.vstack([other[:size] for other in others])
+        matrix = np.vstack(others) if all(o.size == size for o in others) \
+            else np.vstack([other[:size] for other in others])
     else:
         matrix = np.full((len(others), size), _PAD, dtype=np.uint32)
         for row, other in enumerate(others):
