@@ -177,9 +177,11 @@ def _weight(text: str) -> int:
     return len(text) + 2 * len(_DENSE_SCRIPT.findall(text))
 
 
+_COPYRIGHT_HINT = re.compile("|".join(map(re.escape, _COPYRIGHT_HINTS)))  # in lowercased text
+
+
 def _is_copyright(text: str) -> bool:
-    lowered = text.lower()
-    return any(hint in lowered for hint in _COPYRIGHT_HINTS) and bool(_COPYRIGHT.search(text))
+    return bool(_COPYRIGHT_HINT.search(text.lower()) and _COPYRIGHT.search(text))
 
 
 def _context_free(block: Block) -> int:
