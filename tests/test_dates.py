@@ -120,3 +120,25 @@ def test_without_markup_a_date_in_the_title_or_under_the_headline_is_the_date() 
 def test_a_date_in_the_slug_dates_a_page_without_any_other() -> None:
     assert extract(page(), "https://news.example/meldungen/29-10-2021").published == (
         "2021-10-29")
+
+
+def test_a_date_written_with_bars_between_its_parts_is_read() -> None:
+    html = page(body="<h1>Winterhechte im Bielersee</h1><p>26 | 01 | 2022</p>", lang="de")
+    assert extract(html, URL).published == "2022-01-26"
+
+
+def test_a_date_under_the_headline_past_deeply_indented_markup_is_found() -> None:
+    indent = "\n" + " " * 400  # pretty-printed templates: whitespace between text nodes
+    furniture = "".join(f"{indent}<div>{indent}<span>Teilen</span>{indent}</div>"
+                        for _ in range(8))
+    html = page(body=f"<h1>Hybridbatterie vorgestellt</h1>{furniture}<p>01.11.2023</p>",
+                lang="de")
+    assert extract(html, URL).published == "2023-11-01"
+
+
+def test_a_page_that_states_only_its_last_update_is_dated_by_it() -> None:
+    long_body = BODY * 4  # the update note sits below the opening of the text
+    html = page(body=f"<h1>Penny</h1>{long_body}<p>This page was last modified on 25 "
+                     "October 2020, at 14:02.</p>")
+    article = extract(html, URL)
+    assert article.published == "2020-10-25"

@@ -44,6 +44,9 @@ _HEADLINE_LEVELS = 3  # the dateline is looked for this many levels above the <h
 _LABELS = ("published", "posted", "veröffentlicht", "erschienen", "publiziert", "erstellt",
            "publié", "mis en ligne", "mise en ligne", "publicado", "pubblicato",
            "publicerad", "gepubliceerd", "opublikowano", "datum", "fecha")
+# ... and its last update: the best estimate left when a page states no other date.
+_UPDATE_LABELS = ("updated", "last modified", "aktualisiert", "geändert", "mis à jour",
+                  "actualizado", "aggiornato", "bijgewerkt", "zaktualizowano")
 _MAX_LABELS = 50  # label occurrences looked at
 _AFTER_LABEL = 40  # characters after a label that may hold its date ("am", "le", ": ")
 _OPENING = 1500  # characters of text before the story: a masthead, a kicker, a dateline
@@ -165,8 +168,21 @@ def _around(text: str, headline: str, month_first: bool) -> datetime | date | No
         return None
     before, after = _AROUND_HEADLINE
     end = at + len(headline)
-    return date_in_text(" ".join(text[end:end + 2 * after].split())[:after], month_first) or \
-        date_in_text(" ".join(text[max(0, at - 2 * before):at].split())[-before:], month_first)
+    return date_in_text(_folded(text, end, after), month_first) or \
+        date_in_text(_folded(text, at, -before), month_first)
+
+
+def _folded(text: str, at: int, chars: int) -> str:
+    """``chars`` characters of ``text`` after ``at`` (before it when negative), whitespace
+    folded: indented markup leaves runs of spaces and newlines between the text nodes, so
+    the raw slice is widened until it holds that many."""
+    span = 2 * abs(chars)
+    while True:
+        raw = text[at:at + span] if chars > 0 else text[max(0, at - span):at]
+        folded = " ".join(raw.split())
+        if len(folded) >= abs(chars) or len(raw) < span:
+            return folded[:chars] if chars > 0 else folded[chars:]
+        span *= 4
 
 
 def _visible_text(tree: LexborHTMLParser) -> str:
@@ -203,7 +219,16 @@ def _labelled(text: str, month_first: bool) -> datetime | date | None:
                             month_first)
         if when is not None:
             return when
-    return date_in_text(" ".join(text[:2 * _OPENING].split())[:_OPENING], month_first)
+    when = date_in_text(" ".join(text[:2 * _OPENING].split())[:_OPENING], month_first)
+    if when is not None:
+        return when
+    for label in _UPDATE_LABELS:  # a page that states only when it was last updated
+        at = lowered.find(label)
+        if at >= 0 and (when := date_in_text(" ".join(
+                text[at:at + len(label) + 2 * _AFTER_LABEL].split())[:len(label) + _AFTER_LABEL],
+                month_first)):
+            return when
+    return None
 
 
 def _in_scripts(tree: LexborHTMLParser, month_first: bool) -> datetime | date | None:
