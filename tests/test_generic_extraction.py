@@ -97,6 +97,16 @@ def test_a_body_split_into_marked_chunks_between_ads_is_kept_whole():
     assert "Three 0." in text and "Advertisement" not in text
 
 
+def test_later_chunks_carrying_the_body_class_with_other_classes_are_kept_too():
+    html = page(f"""<article><h1>A story</h1>
+        <div class="article-default-bodytext bodytext">{paragraphs(3, "One")}</div>
+        <div class="sections"><section class="section-quote"><div class="bodytext">
+        {paragraphs(1, "Two")}</div></section><section><div class="bodytext">
+        {paragraphs(1, "Three")}</div></section></div></article>""")
+    text = extract(html, URL).text
+    assert text.startswith("One 0.") and "Two 0." in text and "Three 0." in text
+
+
 def test_page_without_paragraph_tags_still_gives_its_text():
     lines = "<br>".join(f"Line {i}: {PROSE}" for i in range(4))
     html = page(f'<div class="menu"><a href="/">Home</a></div><div class="view">{lines}</div>')

@@ -419,7 +419,9 @@ def _with_siblings(best: LexborNode, clusters: list[tuple[int, LexborNode]]
 def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
     """All parts of a body the page splits into several marked blocks (Wired's
     ``article__body`` per chunk between ads, repeated ``itemprop=articleBody``): the elements
-    carrying the container's own marker, in page order, outer ones only.
+    of its tag carrying its class, or one of the content words of its class (a first chunk
+    ``article-default-bodytext bodytext``, later sections ``bodytext``), in page order,
+    outer ones only.
 
     The parts are found by comparing attributes, never by a selector built from them: a
     class attribute is page text, and may hold newlines, quotes or backslashes.
@@ -427,7 +429,9 @@ def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
     if container.attrs.get("itemprop") == "articleBody":
         parts = body.css('[itemprop="articleBody"]')
     elif (cls := container.attrs.get("class")) and marker_kind(_marker(container)) == CONTENT:
-        parts = [n for n in body.css(container.tag) if n.attrs.get("class") == cls]
+        marks = {t for t in cls.split() if marker_kind(t) == CONTENT}
+        parts = [n for n in body.css(container.tag) if (c := n.attrs.get("class")) and (
+            c == cls or not marks.isdisjoint(c.split()))]
     else:
         return [container]
     if len(parts) < 2:
