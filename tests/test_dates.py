@@ -58,6 +58,12 @@ def test_the_page_s_own_offset_is_kept_over_a_utc_copy_of_the_same_moment() -> N
     assert article.published == "2020-02-24T21:25:54-05:00"
 
 
+def test_the_page_s_meta_date_wins_over_a_json_ld_date_on_another_day() -> None:
+    html = page(jsonld(datePublished="2022-01-04T07:29:00.000Z") +
+                '<meta property="article:published_time" content="2022-01-06T08:29:34">')
+    assert extract(html, URL).published == "2022-01-06T08:29:34"
+
+
 def test_a_local_time_without_offset_gets_the_offset_that_makes_it_the_utc_moment() -> None:
     html = page(jsonld(datePublished="2023-11-09T05:30:59Z"),
                 '<time datetime="2023-11-08 23:30:59">Nov 8</time>')
@@ -101,6 +107,14 @@ def test_without_markup_the_dateline_nearest_after_the_headline_is_the_date() ->
     article = extract(html, URL)
     assert (article.published, article.sources["published"]) == ("2015-08-25T22:30:00",
                                                                    "dateline")
+
+
+def test_a_comment_s_date_after_the_headline_is_not_the_story_s_dateline() -> None:
+    html = (f'<html lang="de"><body><div class="post"><div class="date-header">Freitag, 5. '
+            f'Juni 2015</div><h1>Leserunde im Juni</h1>{BODY}<div class="comments">'
+            f'<span class="datetime">6. Juni 2015 um 10:23</span><p>Toll!</p></div></div>'
+            "</body></html>")
+    assert extract(html, URL).published == "2015-06-05"
 
 
 def test_without_markup_a_date_the_text_introduces_is_the_date() -> None:

@@ -1,6 +1,7 @@
 """Which of the dates a page carries is its publication date, and which its last update.
 
-Markup first (JSON-LD, OpenGraph and ``<meta>``, microdata, RDFa), in that order of trust;
+Markup first (OpenGraph and ``<meta>``, JSON-LD, microdata, RDFa: htmldate's order of
+trust, the header before JSON-LD);
 among values for the same moment, the one written in the page's own offset wins over a UTC
 copy of it, and a UTC value whose day is one off the date in the article's URL gives way to
 the URL's day (the publisher's calendar, not Greenwich's). A first ``<time>`` element or a
@@ -23,13 +24,15 @@ from .dates import date_in_text, date_in_url, in_future, normalise_date, parse_d
 __all__ = ["page_dates"]
 
 Candidates = list[tuple[Any, str]]
-_STRONG = ("json-ld", "meta", "microdata", "json-ld-page")
+_STRONG = ("meta", "json-ld", "microdata", "json-ld-page")  # in order of trust
 # Elements a dateline sits in: by tag, class, id or itemprop (htmldate's cues, and the
 # German "datum", Spanish "fecha").
 _CUES = (":is(h1, time, [class*=date i], [class*=time i], [class*=publish i], "
          "[class*=posted i], [class*=meta i], [class*=byline i], [class*=info i], "
          "[class*=datum i], [class*=fecha i], [class*=data i], [id*=date i], "
          "[itemprop*=date i])")
+# ... except inside a comment thread: a comment's date is no dateline of the story.
+_THREAD_CUES = f"[class*=comment i] {_CUES}, [id*=comment i] {_CUES}"
 _MAX_CUES = 60  # cue elements looked at; teasers' dates follow further down
 _MAX_DATELINE = 160  # characters: longer cue elements are paragraphs or lists of teasers
 _AROUND_HEADLINE = (200, 600)  # characters of text before and after the headline searched
@@ -96,7 +99,10 @@ def _choose(candidates: Candidates, url_day: str | None, month_first: bool,
         if isinstance(raw, str) and raw.strip() and _parsed(raw, month_first) is None:
             warning = normalise_date(raw, month_first=month_first)[1]
             warnings.append(warning or f"unusable date {raw!r}")
-    strong = [item for item in parsed if item[2] in _STRONG]
+    # htmldate's order of evidence: the page's <meta> before its JSON-LD (half A of the
+    # eval set: 4 pages gained, 1 lost, where the two disagree on the day)
+    strong = sorted((item for item in parsed if item[2] in _STRONG),
+                    key=lambda item: _STRONG.index(item[2]))
     if not parsed:
         if candidates and isinstance(candidates[0][0], str) and candidates[0][0].strip():
             raw = candidates[0][0]  # nothing readable: keep what the page says, flagged
@@ -139,9 +145,12 @@ def _dateline(tree: LexborHTMLParser, month_first: bool) -> datetime | date | No
 
 def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
     headline, found = None, []
+    threads = {node.mem_id for node in root.css(_THREAD_CUES)}
     for index, node in enumerate(root.css(_CUES)[:_MAX_CUES]):
         if node.tag == "h1":
             headline = index if headline is None else headline
+            continue
+        if node.mem_id in threads:
             continue
         stamp = node.attrs.get("datetime")
         if stamp and (when := _parsed(stamp, month_first)) is not None:
