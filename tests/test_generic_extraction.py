@@ -107,6 +107,26 @@ def test_later_chunks_carrying_the_body_class_with_other_classes_are_kept_too():
     assert text.startswith("One 0.") and "Two 0." in text and "Three 0." in text
 
 
+def test_a_classic_wordpress_theme_s_post_metadata_line_is_not_body():
+    html = page(f"""<div class="post"><h1>A story</h1><div class="entry">{paragraphs(3)}
+        <p class="postmetadata alt">Der Beitrag wurde am Mittwoch, den 27. November 2019 um
+        15:21 Uhr veröffentlicht und wurde unter <a href="/category/allgemein">Allgemein</a>
+        abgelegt.</p></div></div>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Der Beitrag wurde" not in text
+
+
+def test_php_error_messages_a_site_prints_into_its_page_are_not_body():
+    warning = ("<b>Warning</b>: Creating default object from empty value in "
+               "<b>/www/htdocs/w0094d70/wp-includes/classes.php</b> on line <b>407</b>")
+    html = page(f"""<article><h1>A story</h1><div class="entry-content"><p>{warning}</p>
+        {paragraphs(2)}<p>Deprecated: preg_replace(): The /e modifier is deprecated in
+        /www/htdocs/wp-includes/formatting.php on line 82 {PROSE}</p></div></article>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and text.endswith(PROSE)
+    assert "on line" not in text and "Warning" not in text
+
+
 def test_page_without_paragraph_tags_still_gives_its_text():
     lines = "<br>".join(f"Line {i}: {PROSE}" for i in range(4))
     html = page(f'<div class="menu"><a href="/">Home</a></div><div class="view">{lines}</div>')

@@ -16,8 +16,8 @@ from functools import lru_cache
 
 __all__ = [
     "CALL_TO_ACTION_RE", "CAPTION_RE", "CONTENT", "END_MATTER_RE", "FURNITURE", "FURNITURE_TAGS",
-    "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "is_call_to_action", "is_overlay",
-    "marker_kind",
+    "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "PHP_ERROR_RE", "is_call_to_action",
+    "is_overlay", "marker_kind",
 ]
 
 # Never text: removed from the whole page before the body is looked for.
@@ -81,6 +81,7 @@ _FURNITURE = _Words("""
     more-articles read-more readmore also-read trending most-popular latest sidebar footer
     breadcrumb breadcrumbs menu navbar navigation pagination pager next-prev prev-next tag-list
     tags byline bylines author-box author-bio about-author author-info post-meta entry-meta
+    postmetadata entry-utility
     article-meta dateline timestamp caption credit credits wp-caption toolbar paywall popup
     jp-relatedposts sharedaddy addtoany sr-only screen-reader-text visually-hidden
     visuallyhidden offscreen""")
@@ -208,6 +209,13 @@ _LABEL_WORDS = (
     r"[\d.,/ ]*(?:votes?|stimmen|bewertungen)[\d.,/ :()a-z]*"
 )
 LABEL_RE = re.compile(rf"^[\W\d]*(?:{_LABEL_WORDS})[\W\d]*$", re.I)
+
+# The error messages a PHP site prints into its own pages ("Warning: Creating default object
+# from empty value in /www/htdocs/.../classes.php on line 407"): PHP's display_errors
+# format, message, script path and line, which no article quotes whole.
+PHP_ERROR_RE = re.compile(r"\b(?:Strict Standards|Deprecated|Warning|Notice|(?:Catchable )?"
+                          r"Fatal error|Parse error): .{1,500}? in (?:/|[A-Za-z]:\\)\S*? "
+                          r"on line \d+")
 
 # A picture's caption or credit written as a paragraph of the body ("Abbildung 4: ...",
 # "Foto: dpa", "Titelbild: ...", "Photo credit: ..."): a label, a number and a colon open it.
