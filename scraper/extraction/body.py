@@ -33,8 +33,9 @@ BOILERPLATE_TAGS = (
     "script", "style", "noscript", "template", "iframe", "svg", "canvas", "form", "button",
     "input", "select", "textarea", "nav", "object", "embed", "audio", "video",
 )
-# Elements whose text counts as prose when weighing containers.
-_PROSE = "p, pre, blockquote"
+# Elements whose text counts as prose when weighing containers, and the line breaks of text
+# written without them (found in one query).
+_PROSE_OR_BREAK = ":is(p, pre, blockquote, br)"
 _PROSE_TAGS = frozenset({"p", "pre", "blockquote"})
 _TEXT_HOLDERS = "div, section, article, td, span, font, center, main"
 _MIN_PROSE_CHARS = 40  # shorter <p> are captions, bylines or buttons (scrapinghub: 25-80 flat)
@@ -136,11 +137,11 @@ def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool
     return found
 
 
-def _clusters(root: LexborNode, selector: str, direct: bool) -> dict[int, tuple[int, LexborNode]]:
-    """Prose length per element holding it: the parents of ``selector`` matches, or (with
-    ``direct``) the matches themselves by the text written directly in them."""
+def _clusters(nodes: list[LexborNode], direct: bool) -> dict[int, tuple[int, LexborNode]]:
+    """Prose length per element holding it: the parents of ``nodes``, or (with ``direct``)
+    the nodes themselves by the text written directly in them."""
     clusters: dict[int, tuple[int, LexborNode]] = {}
-    for node in root.css(selector):
+    for node in nodes:
         holder = node if direct else node.parent
         if holder is None or (direct and holder.mem_id in clusters):
             continue
@@ -159,9 +160,10 @@ def _prose_clusters(root: LexborNode) -> list[tuple[int, LexborNode]]:
     neither (9 of the 181 scrapinghub pages have no ``<p>`` prose) are weighed by the
     direct text of their block elements instead.
     """
-    clusters = _clusters(root, _PROSE, direct=False)
+    found = root.css(_PROSE_OR_BREAK)  # one walk of the page, not one per selector
+    clusters = _clusters([node for node in found if node.tag != "br"], direct=False)
     lines: dict[int, tuple[int, LexborNode]] = {}
-    for br in root.css("br"):
+    for br in (node for node in found if node.tag == "br"):
         holder = br.parent  # a <p> with line breaks is prose already, counted for its parent
         if holder is not None and holder.tag not in _PROSE_TAGS and holder.mem_id not in lines:
             length = len(holder.text(deep=False, separator=" ", strip=True))
@@ -171,7 +173,7 @@ def _prose_clusters(root: LexborNode) -> list[tuple[int, LexborNode]]:
             clusters[key] = (clusters.get(key, (0, holder))[0] + length, holder)
     ranked = _kept(clusters)
     if sum(n for n, _ in ranked) < _MIN_BODY_CHARS:
-        ranked = _kept(_clusters(root, _TEXT_HOLDERS, direct=True))
+        ranked = _kept(_clusters(root.css(_TEXT_HOLDERS), direct=True))
     return ranked
 
 
@@ -367,7 +369,8 @@ def _link_lists(container: LexborNode, total: int) -> list[LexborNode]:
             if chars > _MAX_LINK_DENSITY * (n := _size(node)) and n < total / 2]
 
 
-def main_text(tree: LexborHTMLParser) -> tuple[list[Block], str]:
+def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
+              ) -> tuple[list[Block], str]:
     """The article's paragraphs and how their container was found ("marker", "heuristic").
 
     The headline (the page's ``<h1>``) is left out wherever it sits. The tree is left as
@@ -376,7 +379,7 @@ def main_text(tree: LexborHTMLParser) -> tuple[list[Block], str]:
     body = tree.body
     if body is None:
         return [], "none"
-    h1 = body.css_first("h1")
+    h1 = h1 if h1 is not None else body.css_first("h1")
     title = " ".join(h1.text().split()) if h1 is not None else None
     container, source, clusters = _container(body)
     if container is None:

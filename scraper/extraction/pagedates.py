@@ -31,9 +31,8 @@ _CUES = (":is(h1, time, [class*=date i], [class*=time i], [class*=publish i], "
          "[class*=posted i], [class*=meta i], [class*=byline i], [class*=info i], "
          "[class*=datum i], [class*=fecha i], [class*=data i], [id*=date i], "
          "[itemprop*=date i])")
-# ... except inside a comment thread: a comment's date is no dateline of the story.
-_THREAD_CUES = f"[class*=comment i] {_CUES}, [id*=comment i] {_CUES}"
 _MAX_CUES = 60  # cue elements looked at; teasers' dates follow further down
+_MAX_DEPTH = 256  # ancestor walks stop here (pathological nesting)
 _MAX_DATELINE = 160  # characters: longer cue elements are paragraphs or lists of teasers
 _AROUND_HEADLINE = (200, 600)  # characters of text before and after the headline searched
 _SCRIPT_DATE = re.compile(
@@ -90,7 +89,8 @@ def _same_moment(utc: datetime, other: datetime | date) -> datetime | None:
 
 
 def _choose(candidates: Candidates, url_day: str | None, month_first: bool,
-            tree: LexborHTMLParser | None = None) -> tuple[str | None, str | None, list[str]]:
+            tree: LexborHTMLParser | None = None, h1: LexborNode | None = None
+            ) -> tuple[str | None, str | None, list[str]]:
     """The value, its source and warnings for candidates of one field."""
     warnings: list[str] = []
     parsed = [(p, raw, source) for raw, source in candidates
@@ -115,7 +115,7 @@ def _choose(candidates: Candidates, url_day: str | None, month_first: bool,
             if local is not None:
                 best, source = local, other_source
                 break
-    if source == "time" and tree is not None and (shown := _dateline(tree, month_first)) and \
+    if source == "time" and tree is not None and (shown := _dateline(tree, month_first, h1)) and \
             _day(shown) != _day(best):
         best, source = shown, "dateline"  # the <time> by the headline, not the first one
     if url_day:
@@ -127,10 +127,11 @@ def _choose(candidates: Candidates, url_day: str | None, month_first: bool,
     return _iso(best), source, warnings
 
 
-def _dateline(tree: LexborHTMLParser, month_first: bool) -> datetime | date | None:
-    """The date in the visible dateline nearest after (else before) the headline: looked
-    for around the headline first (a few levels up from the <h1>), then page-wide."""
-    h1 = tree.css_first("h1")
+def _dateline(tree: LexborHTMLParser, month_first: bool, h1: LexborNode | None
+              ) -> datetime | date | None:
+    """The date in the visible dateline nearest after (else before) the headline (the
+    page's first <h1>, ``h1``): looked for around the headline first (a few levels up from
+    the <h1>), then page-wide."""
     region = h1
     for _ in range(_HEADLINE_LEVELS):
         if region is None or region.parent is None or region.parent.tag in ("body", "html"):
@@ -145,22 +146,19 @@ def _dateline(tree: LexborHTMLParser, month_first: bool) -> datetime | date | No
 
 def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
     headline, found = None, []
-    threads = {node.mem_id for node in root.css(_THREAD_CUES)}
     for index, node in enumerate(root.css(_CUES)[:_MAX_CUES]):
         if node.tag == "h1":
             headline = index if headline is None else headline
             continue
-        if node.mem_id in threads:
-            continue
         stamp = node.attrs.get("datetime")
-        if stamp and (when := _parsed(stamp, month_first)) is not None:
-            found.append((index, when))
-            continue
-        text = node.text(separator=" ")
-        if len(text) > 4 * _MAX_DATELINE:
-            continue
-        text = " ".join(text.split())
-        if len(text) <= _MAX_DATELINE and (when := date_in_text(text, month_first)):
+        when = _parsed(stamp, month_first) if stamp else None
+        if when is None:
+            text = node.text(separator=" ")
+            if len(text) > 4 * _MAX_DATELINE:
+                continue
+            text = " ".join(text.split())
+            when = date_in_text(text, month_first) if len(text) <= _MAX_DATELINE else None
+        if when is not None and not _in_thread(node):
             found.append((index, when))
     if not found:
         return None
@@ -168,6 +166,20 @@ def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
         return found[0][1]
     after = [item for item in found if item[0] > headline]
     return (after[0] if after else found[-1])[1]
+
+
+def _in_thread(node: LexborNode) -> bool:
+    """Whether ``node`` sits in a comment thread (an ancestor's class or id says
+    "comment"): a comment's date is no dateline of the story."""
+    node = node.parent
+    for _ in range(_MAX_DEPTH):
+        if node is None or node.tag in ("body", "html"):
+            return False
+        attrs = node.attributes
+        if attrs and "comment" in f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower():
+            return True
+        node = node.parent
+    return False
 
 
 def _around(text: str, headline: str, month_first: bool) -> datetime | date | None:
@@ -254,15 +266,14 @@ def _in_scripts(tree: LexborHTMLParser, month_first: bool) -> datetime | date | 
 
 
 def _searched(tree: LexborHTMLParser, title: str | None, headline: str | None,
-              month_first: bool) -> tuple[datetime | date | None, str]:
+              month_first: bool, h1: LexborNode | None) -> tuple[datetime | date | None, str]:
     """A date found in the page's text when its markup gives none."""
-    when = _dateline(tree, month_first)
+    when = _dateline(tree, month_first, h1)
     if when is not None:
         return when, "dateline"
     if title and (when := date_in_text(title, month_first)) is not None:
         return when, "title"
     text = _visible_text(tree)
-    h1 = tree.css_first("h1")
     when = _around(text, h1.text(separator=" ") if h1 is not None else "", month_first) or (
         _around(text, headline or "", month_first)) or _labelled(text, month_first)
     if when is not None:
@@ -272,17 +283,19 @@ def _searched(tree: LexborHTMLParser, title: str | None, headline: str | None,
 
 def page_dates(tree: LexborHTMLParser, meta: dict[str, Candidates], url: str | None,
                title: str | None = None, language: str | None = None,
-               headline: str | None = None
+               headline: str | None = None, h1: LexborNode | None = None
                ) -> dict[str, tuple[str | None, str | None, list[str]]]:
     """``{"published": (value, source, warnings), "modified": (...)}``; ``title`` is the
     page's <title>, ``headline`` the article's title as extracted (where no <h1> holds
-    it), ``language`` the declared language (US English writes the month first)."""
+    it), ``language`` the declared language (US English writes the month first); ``h1``
+    the page's first <h1> when the caller has it (else it is looked up)."""
+    h1 = h1 if h1 is not None else tree.css_first("h1")
     month_first = (language or "").lower() in ("en-us", "en_us")
     url_day = date_in_url(url)
     published = _choose(meta.get("published", []) + meta.get("page_published", []), url_day,
-                        month_first, tree)
+                        month_first, tree, h1)
     if published[0] is None:
-        when, source = _searched(tree, title, headline, month_first)
+        when, source = _searched(tree, title, headline, month_first, h1)
         if when is not None and url_day and abs(
                 (_day(when) - date.fromisoformat(url_day)).days) > 1:
             when = None  # the URL's day and a text date that disagrees: trust the URL

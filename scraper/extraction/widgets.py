@@ -377,7 +377,8 @@ def _minimum(kind: str) -> int:
     return 2 if kind == "other" else 1
 
 
-def detect_widgets(tree: LexborHTMLParser, base: str | None) -> list[Link]:
+def detect_widgets(tree: LexborHTMLParser, base: str | None,
+                   h1: LexborNode | None = None) -> list[Link]:
     """Generic widget detection for pages whose site file describes none.
 
     Candidates are headings (h2-h6, ARIA, "*-title" classes) and the link-holding boxes
@@ -388,7 +389,7 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None) -> list[Link]:
     index = _LinkIndex(tree, base)
     if not index.found:
         return []
-    around_title = _ancestor_ids(tree.css_first("h1"))
+    around_title = _ancestor_ids(h1 if h1 is not None else tree.css_first("h1"))
     candidates: list[tuple[LexborNode, str | None, str, LexborNode | None]] = []
     for heading in tree.css(_HEADING_SELECTOR):
         if heading.tag in _NOT_WIDGETS:  # menus name themselves with aria-label
