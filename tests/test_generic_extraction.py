@@ -340,6 +340,20 @@ def test_a_publisher_s_calls_to_action_are_not_body():
     assert "subscribers grew" in extract(story, URL).text
 
 
+def test_a_paywall_s_prompt_to_those_who_already_pay_is_not_body():
+    html = page(f"""<article><h1>A story</h1><div class="entry-content">{paragraphs(2)}
+        <p>If you're seeing this message but you're already a subscriber, you can log in for
+        immediate access to this story.</p>{paragraphs(2, "More")}
+        <p>Sie sind bereits registriert?</p></div></article>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "More 1." in text
+    assert "already a subscriber" not in text and "registriert" not in text
+    story = page(f"<article><h1>A story</h1>{paragraphs(2)}<p>The minister said the plan "
+                 f"had already been approved by the cabinet and would start in May.</p>"
+                 f"{paragraphs(1, 'Last')}</article>")
+    assert "already been approved" in extract(story, URL).text
+
+
 def test_captions_and_picture_credits_written_as_paragraphs_are_not_body():
     html = page(f"""<div class="entry-content">{paragraphs(2)}
         <p>Abbildung 4: Eine klassische Schwachschicht im Schneeprofil.</p>

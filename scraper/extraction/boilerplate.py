@@ -240,7 +240,11 @@ _CALL_TO_ACTION = (
     r"\bjede (?:kleine )?spende\b|\bmitglied werden\b|\bihr beitrag hilft\b|"
     r"\bsuscr[ií]bete\b|\bhazte (?:miembro|socio)\b|\bapoya (?:el|nuestro) periodismo\b|"
     r"\babonnez-vous\b|\bsoutenez (?:nous|notre)\b|\bfaire un don\b|"
-    r"\babbonati\b|\bassine (?:já|agora)\b")
+    r"\babbonati\b|\bassine (?:já|agora)\b|"
+    # a paywall's prompt to those who already pay
+    r"\balready (?:a (?:member|subscriber)|have an account|subscribed)\b|"
+    r"\bbereits (?:abonnent|mitglied|registriert)\b|\bschon (?:abonnent|mitglied)\b|"
+    r"\bd[ée]j[àa] abonn[ée]\b|\bya (?:eres|soy) (?:suscriptor|socio)\b")
 # A publisher's notices: affiliate and advertising disclosures, liability disclaimers,
 # reprint and licence terms ("Alle Angaben ohne Gewähr", "*Werbung. Dieser Beitrag enthält
 # Werbung", "is not responsible for the opinions", "Written permission must be obtained").
@@ -260,7 +264,8 @@ _CALL_TO_ACTION_HINTS = (
     "follow", "abonn", "spende", "unterstütz", "mitglied", "beitrag hilft", "suscr", "hazte",
     "apoya", "soutenez", "faire un don", "abbonati", "assine", "gewähr", "gewahr", "werbung",
     "affiliate", "verlinkungen", "links handelt", "not responsible", "copyrighted",
-    "permission", "commission", "sofern nicht", "nicht für den inhalt")
+    "permission", "commission", "sofern nicht", "nicht für den inhalt", "already",
+    "bereits", "schon", "déjà", "deja", "ya eres", "ya soy")
 
 
 # The hints as one case-sensitive search in lowercased text (a generator of 32 substring
