@@ -127,6 +127,15 @@ def test_php_error_messages_a_site_prints_into_its_page_are_not_body():
     assert "on line" not in text and "Warning" not in text
 
 
+def test_hidden_text_that_outweighs_the_story_is_not_chosen_as_the_body():
+    terms = paragraphs(8, "Terms")
+    html = page(f"""<div id="shipping" style="display: none">{terms}</div>
+        <div class="modal" hidden><div class="modal-body">{terms}</div></div>
+        <div class="page"><h1>A story</h1><div class="text">{paragraphs(3)}</div></div>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Terms" not in text
+
+
 def test_page_without_paragraph_tags_still_gives_its_text():
     lines = "<br>".join(f"Line {i}: {PROSE}" for i in range(4))
     html = page(f'<div class="menu"><a href="/">Home</a></div><div class="view">{lines}</div>')

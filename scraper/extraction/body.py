@@ -118,8 +118,9 @@ def _furniture(holder: LexborNode, memo: dict[int, bool]) -> int:
 
 
 def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool:
-    """Whether ``node`` or an ancestor is a footer, aside, nav, consent banner or pop-up;
-    ``memo`` keeps the answer per element, so clusters sharing ancestors walk them once."""
+    """Whether ``node`` or an ancestor is a footer, aside, nav, consent banner, pop-up or
+    hidden element; ``memo`` keeps the answer per element, so clusters sharing ancestors
+    walk them once."""
     path: list[int] = []
     found = False
     while node is not None and node.tag not in ("body", "html") and len(path) < _MAX_DEPTH:
@@ -128,13 +129,29 @@ def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool
             found = memo[key]
             break
         path.append(key)
-        if node.tag in ("footer", "aside", "nav") or is_overlay(_marker(node)):
+        attrs = node.attrs
+        if node.tag in ("footer", "aside", "nav") or is_overlay(
+                f"{attrs.get('class') or ''} {attrs.get('id') or ''}") or _hidden(attrs):
             found = True
             break
         node = node.parent
     for key in path:
         memo[key] = found
     return found
+
+
+def _hidden(attrs) -> bool:
+    """Whether an element's own attributes hide it from the reader (``hidden``, an inline
+    ``display: none`` or ``visibility: hidden``): the other slides of a gallery, a modal
+    dialogue's text, a template waiting for a script. Its prose is no article the page
+    shows, however heavy (a hidden shipping-terms dialogue outweighs a short story)."""
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    if not style:
+        return False
+    style = style.replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
 
 
 def _clusters(nodes: list[LexborNode], direct: bool) -> dict[int, tuple[int, LexborNode]]:
