@@ -136,6 +136,30 @@ def test_hidden_text_that_outweighs_the_story_is_not_chosen_as_the_body():
     assert text.startswith("Paragraph 0.") and "Terms" not in text
 
 
+def test_a_sidebar_or_footer_marked_by_aria_role_is_furniture_like_the_tag():
+    html = page(f"""<div role="complementary"><div class="box">{paragraphs(6, "Side")}</div>
+        </div><div class="page"><h1>A story</h1><div class="text">{paragraphs(3)}
+        <div role="navigation"><p>Previous story: the council's budget, and why the mayor
+        voted against it in the end.</p></div></div></div>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Side" not in text
+    assert "Previous story" not in text
+
+
+def test_a_marked_body_told_in_short_lines_is_not_emptied_by_the_context_rule():
+    lines = ["Der Zug nach Halle fährt um 7 Uhr am Hauptbahnhof ab",
+             "Die Halle öffnet um 9 Uhr für alle Besucher",
+             "Der Eintritt kostet zehn Euro an der Tageskasse",
+             "Kinder unter sechs Jahren haben freien Eintritt",
+             "Parkplätze gibt es am Bahnhof und am Markt", "Anmeldung bis zum 3. März"]
+    html = page("<article><h1>Ausflug</h1><div class=\"entry-content\">" +
+                "".join(f"<p>{line}</p>" for line in lines) + "</div></article>")
+    assert extract(html, URL).text.split("\n\n") == lines
+    login = page('<article><h1>A story</h1><div class="entry-content"><p>Mein Konto – '
+                 "Neues Konto anlegen</p></div></article>")
+    assert extract(login, URL).text == ""
+
+
 def test_page_without_paragraph_tags_still_gives_its_text():
     lines = "<br>".join(f"Line {i}: {PROSE}" for i in range(4))
     html = page(f'<div class="menu"><a href="/">Home</a></div><div class="view">{lines}</div>')

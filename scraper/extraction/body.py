@@ -53,6 +53,10 @@ _PARTS_OUTWEIGH = 2
 # trusting 1 level, 0.968 with 2, 0.965 with 4, 0.954 with 6). Tags (footer, aside, nav)
 # are trusted at any height.
 _FURNITURE_LEVELS = 1
+# ARIA roles that say what the furniture tags say (aside, nav, footer; a dialogue): a page
+# marks a div as its sidebar or its footer by role as often as by tag.
+_FURNITURE_ROLES = frozenset({"complementary", "navigation", "contentinfo", "dialog",
+                              "alertdialog"})
 _MAX_DEPTH = 256  # ancestor walks stop here (pathological nesting)
 WEAK, STRONG = 1, 2  # how surely a cluster is furniture (see _furniture)
 _COMMON_CLUSTERS = 8  # heavy clusters whose common ancestor is the fallback container
@@ -118,9 +122,9 @@ def _furniture(holder: LexborNode, memo: dict[int, bool]) -> int:
 
 
 def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool:
-    """Whether ``node`` or an ancestor is a footer, aside, nav, consent banner, pop-up or
-    hidden element; ``memo`` keeps the answer per element, so clusters sharing ancestors
-    walk them once."""
+    """Whether ``node`` or an ancestor is a footer, aside, nav (by tag or ARIA role), consent
+    banner, pop-up or hidden element; ``memo`` keeps the answer per element, so clusters
+    sharing ancestors walk them once."""
     path: list[int] = []
     found = False
     while node is not None and node.tag not in ("body", "html") and len(path) < _MAX_DEPTH:
@@ -130,8 +134,8 @@ def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool
             break
         path.append(key)
         attrs = node.attrs
-        if node.tag in ("footer", "aside", "nav") or is_overlay(
-                f"{attrs.get('class') or ''} {attrs.get('id') or ''}") or _hidden(attrs):
+        if node.tag in ("footer", "aside", "nav") or attrs.get("role") in _FURNITURE_ROLES or \
+                is_overlay(f"{attrs.get('class') or ''} {attrs.get('id') or ''}") or _hidden(attrs):
             found = True
             break
         node = node.parent
@@ -337,8 +341,8 @@ def _prose_within(container: LexborNode, clusters: list[tuple[int, LexborNode]]
 
 def _furniture_pruner(container: LexborNode,
                       clusters: list[tuple[int, LexborNode]]) -> Callable[[LexborNode], bool]:
-    """What the walk of ``container`` leaves out: furniture tags, elements whose class
-    names furniture, and link lists. A node holding half of the container's text, or half
+    """What the walk of ``container`` leaves out: furniture tags and roles, elements whose
+    class names furniture, and link lists. A node holding half of the container's text, or half
     of its prose, is kept whatever its class says ("no-share post" around a whole story in
     a page-wide container), unless the class names a consent banner."""
     total = _size(container) or 1
@@ -351,6 +355,8 @@ def _furniture_pruner(container: LexborNode,
         attrs = node.attributes
         if not attrs:
             return False
+        if attrs.get("role") in _FURNITURE_ROLES:
+            return True
         cls, ident = attrs.get("class"), attrs.get("id")
         if not (cls or ident):
             return False
@@ -407,7 +413,14 @@ def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
     for part in parts:
         blocks += [b for b in walk(part, _SKIP, _furniture_pruner(part, clusters))
                    if b.text != title]
-    return article_blocks(blocks), source
+    kept = article_blocks(blocks)
+    if not kept and source == "marker":
+        # the context rule keeps nothing of a container the page marks as its body (a story
+        # told in short lines): the marker vouches for its prose, link lists aside, when
+        # there is enough of it to be a body (a login line is not)
+        prose = [b for b in blocks if b.link_density <= _MAX_LINK_DENSITY]
+        kept = prose if sum(len(b.text) for b in prose) >= _MIN_BODY_CHARS else []
+    return kept, source
 
 
 def _with_siblings(best: LexborNode, clusters: list[tuple[int, LexborNode]]
