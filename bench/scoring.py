@@ -63,7 +63,7 @@ class Page:
         raw = gzip.decompress(self.path.read_bytes())
         if self.encoding:
             return raw.decode(self.encoding)
-        from scraper.decode import decode_body
+        from scraper.fetch.decode import decode_body
 
         return decode_body(raw, None)[0]
 

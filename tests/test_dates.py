@@ -58,6 +58,12 @@ def test_the_page_s_own_offset_is_kept_over_a_utc_copy_of_the_same_moment() -> N
     assert article.published == "2020-02-24T21:25:54-05:00"
 
 
+def test_the_page_s_meta_date_wins_over_a_json_ld_date_on_another_day() -> None:
+    html = page(jsonld(datePublished="2022-01-04T07:29:00.000Z") +
+                '<meta property="article:published_time" content="2022-01-06T08:29:34">')
+    assert extract(html, URL).published == "2022-01-06T08:29:34"
+
+
 def test_a_local_time_without_offset_gets_the_offset_that_makes_it_the_utc_moment() -> None:
     html = page(jsonld(datePublished="2023-11-09T05:30:59Z"),
                 '<time datetime="2023-11-08 23:30:59">Nov 8</time>')
@@ -103,6 +109,14 @@ def test_without_markup_the_dateline_nearest_after_the_headline_is_the_date() ->
                                                                    "dateline")
 
 
+def test_a_comment_s_date_after_the_headline_is_not_the_story_s_dateline() -> None:
+    html = (f'<html lang="de"><body><div class="post"><div class="date-header">Freitag, 5. '
+            f'Juni 2015</div><h1>Leserunde im Juni</h1>{BODY}<div class="comments">'
+            f'<span class="datetime">6. Juni 2015 um 10:23</span><p>Toll!</p></div></div>'
+            "</body></html>")
+    assert extract(html, URL).published == "2015-06-05"
+
+
 def test_without_markup_a_date_the_text_introduces_is_the_date() -> None:
     html = page(body='<p class="title">Mise en ligne</p><p class="content">23 mai 2019</p>',
                 lang="fr")
@@ -120,3 +134,25 @@ def test_without_markup_a_date_in_the_title_or_under_the_headline_is_the_date() 
 def test_a_date_in_the_slug_dates_a_page_without_any_other() -> None:
     assert extract(page(), "https://news.example/meldungen/29-10-2021").published == (
         "2021-10-29")
+
+
+def test_a_date_written_with_bars_between_its_parts_is_read() -> None:
+    html = page(body="<h1>Winterhechte im Bielersee</h1><p>26 | 01 | 2022</p>", lang="de")
+    assert extract(html, URL).published == "2022-01-26"
+
+
+def test_a_date_under_the_headline_past_deeply_indented_markup_is_found() -> None:
+    indent = "\n" + " " * 400  # pretty-printed templates: whitespace between text nodes
+    furniture = "".join(f"{indent}<div>{indent}<span>Teilen</span>{indent}</div>"
+                        for _ in range(8))
+    html = page(body=f"<h1>Hybridbatterie vorgestellt</h1>{furniture}<p>01.11.2023</p>",
+                lang="de")
+    assert extract(html, URL).published == "2023-11-01"
+
+
+def test_a_page_that_states_only_its_last_update_is_dated_by_it() -> None:
+    long_body = BODY * 4  # the update note sits below the opening of the text
+    html = page(body=f"<h1>Penny</h1>{long_body}<p>This page was last modified on 25 "
+                     "October 2020, at 14:02.</p>")
+    article = extract(html, URL)
+    assert article.published == "2020-10-25"

@@ -97,6 +97,69 @@ def test_a_body_split_into_marked_chunks_between_ads_is_kept_whole():
     assert "Three 0." in text and "Advertisement" not in text
 
 
+def test_later_chunks_carrying_the_body_class_with_other_classes_are_kept_too():
+    html = page(f"""<article><h1>A story</h1>
+        <div class="article-default-bodytext bodytext">{paragraphs(3, "One")}</div>
+        <div class="sections"><section class="section-quote"><div class="bodytext">
+        {paragraphs(1, "Two")}</div></section><section><div class="bodytext">
+        {paragraphs(1, "Three")}</div></section></div></article>""")
+    text = extract(html, URL).text
+    assert text.startswith("One 0.") and "Two 0." in text and "Three 0." in text
+
+
+def test_a_classic_wordpress_theme_s_post_metadata_line_is_not_body():
+    html = page(f"""<div class="post"><h1>A story</h1><div class="entry">{paragraphs(3)}
+        <p class="postmetadata alt">Der Beitrag wurde am Mittwoch, den 27. November 2019 um
+        15:21 Uhr veröffentlicht und wurde unter <a href="/category/allgemein">Allgemein</a>
+        abgelegt.</p></div></div>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Der Beitrag wurde" not in text
+
+
+def test_php_error_messages_a_site_prints_into_its_page_are_not_body():
+    warning = ("<b>Warning</b>: Creating default object from empty value in "
+               "<b>/www/htdocs/w0094d70/wp-includes/classes.php</b> on line <b>407</b>")
+    html = page(f"""<article><h1>A story</h1><div class="entry-content"><p>{warning}</p>
+        {paragraphs(2)}<p>Deprecated: preg_replace(): The /e modifier is deprecated in
+        /www/htdocs/wp-includes/formatting.php on line 82 {PROSE}</p></div></article>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and text.endswith(PROSE)
+    assert "on line" not in text and "Warning" not in text
+
+
+def test_hidden_text_that_outweighs_the_story_is_not_chosen_as_the_body():
+    terms = paragraphs(8, "Terms")
+    html = page(f"""<div id="shipping" style="display: none">{terms}</div>
+        <div class="modal" hidden><div class="modal-body">{terms}</div></div>
+        <div class="page"><h1>A story</h1><div class="text">{paragraphs(3)}</div></div>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Terms" not in text
+
+
+def test_a_sidebar_or_footer_marked_by_aria_role_is_furniture_like_the_tag():
+    html = page(f"""<div role="complementary"><div class="box">{paragraphs(6, "Side")}</div>
+        </div><div class="page"><h1>A story</h1><div class="text">{paragraphs(3)}
+        <div role="navigation"><p>Previous story: the council's budget, and why the mayor
+        voted against it in the end.</p></div></div></div>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Side" not in text
+    assert "Previous story" not in text
+
+
+def test_a_marked_body_told_in_short_lines_is_not_emptied_by_the_context_rule():
+    lines = ["Der Zug nach Halle fährt um 7 Uhr am Hauptbahnhof ab",
+             "Die Halle öffnet um 9 Uhr für alle Besucher",
+             "Der Eintritt kostet zehn Euro an der Tageskasse",
+             "Kinder unter sechs Jahren haben freien Eintritt",
+             "Parkplätze gibt es am Bahnhof und am Markt", "Anmeldung bis zum 3. März"]
+    html = page("<article><h1>Ausflug</h1><div class=\"entry-content\">" +
+                "".join(f"<p>{line}</p>" for line in lines) + "</div></article>")
+    assert extract(html, URL).text.split("\n\n") == lines
+    login = page('<article><h1>A story</h1><div class="entry-content"><p>Mein Konto – '
+                 "Neues Konto anlegen</p></div></article>")
+    assert extract(login, URL).text == ""
+
+
 def test_page_without_paragraph_tags_still_gives_its_text():
     lines = "<br>".join(f"Line {i}: {PROSE}" for i in range(4))
     html = page(f'<div class="menu"><a href="/">Home</a></div><div class="view">{lines}</div>')
@@ -308,6 +371,20 @@ def test_a_publisher_s_calls_to_action_are_not_body():
                  f"grew by five million in the quarter, more than analysts expected.</p>"
                  f"{paragraphs(1, 'Last')}</article>")
     assert "subscribers grew" in extract(story, URL).text
+
+
+def test_a_paywall_s_prompt_to_those_who_already_pay_is_not_body():
+    html = page(f"""<article><h1>A story</h1><div class="entry-content">{paragraphs(2)}
+        <p>If you're seeing this message but you're already a subscriber, you can log in for
+        immediate access to this story.</p>{paragraphs(2, "More")}
+        <p>Sie sind bereits registriert?</p></div></article>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "More 1." in text
+    assert "already a subscriber" not in text and "registriert" not in text
+    story = page(f"<article><h1>A story</h1>{paragraphs(2)}<p>The minister said the plan "
+                 f"had already been approved by the cabinet and would start in May.</p>"
+                 f"{paragraphs(1, 'Last')}</article>")
+    assert "already been approved" in extract(story, URL).text
 
 
 def test_captions_and_picture_credits_written_as_paragraphs_are_not_body():

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from .boilerplate import CAPTION_RE, END_MATTER_RE, LABEL_RE, is_call_to_action
+from .boilerplate import CAPTION_RE, END_MATTER_RE, LABEL_RE, PHP_ERROR_RE, is_call_to_action
 
 __all__ = ["Block", "article_blocks", "walk"]
 
@@ -177,9 +177,11 @@ def _weight(text: str) -> int:
     return len(text) + 2 * len(_DENSE_SCRIPT.findall(text))
 
 
+_COPYRIGHT_HINT = re.compile("|".join(map(re.escape, _COPYRIGHT_HINTS)))  # in lowercased text
+
+
 def _is_copyright(text: str) -> bool:
-    lowered = text.lower()
-    return any(hint in lowered for hint in _COPYRIGHT_HINTS) and bool(_COPYRIGHT.search(text))
+    return bool(_COPYRIGHT_HINT.search(text.lower()) and _COPYRIGHT.search(text))
 
 
 def _context_free(block: Block) -> int:
@@ -250,8 +252,9 @@ def article_blocks(blocks: list[Block]) -> list[Block]:
     blocks on both sides (an edge does not count: a body of short paragraphs is still a
     body).
     """
-    # the labels of ads, share bars and rating widgets, and pictures' captions, go first:
-    # machinery, no evidence about the blocks around them
+    # the labels of ads, share bars and rating widgets, pictures' captions and the site's
+    # own PHP error messages go first: machinery, no evidence about the blocks around them
+    blocks = [b for b in map(_without_php_errors, blocks) if b.text]
     blocks = [b for b in blocks if not (len(b.text) < LENGTH_LOW and LABEL_RE.match(b.text) or
                                         len(b.text) < LENGTH_HIGH and CAPTION_RE.match(b.text))]
     free = _runs([_context_free(b) for b in blocks], blocks)
@@ -280,3 +283,13 @@ def article_blocks(blocks: list[Block]) -> list[Block]:
                 _heading_before_prose(blocks, revised, i):
             revised[i] = GOOD
     return _before_end_matter(blocks, revised)
+
+
+def _without_php_errors(block: Block) -> Block:
+    """``block`` without the PHP error messages printed into it (``PHP_ERROR_RE``)."""
+    if " on line " not in block.text:
+        return block
+    text = " ".join(PHP_ERROR_RE.sub(" ", block.text).split())
+    if text == block.text:
+        return block
+    return Block(text, block.kind, min(block.link_chars, len(text)), block.parent)

@@ -33,8 +33,9 @@ BOILERPLATE_TAGS = (
     "script", "style", "noscript", "template", "iframe", "svg", "canvas", "form", "button",
     "input", "select", "textarea", "nav", "object", "embed", "audio", "video",
 )
-# Elements whose text counts as prose when weighing containers.
-_PROSE = "p, pre, blockquote"
+# Elements whose text counts as prose when weighing containers, and the line breaks of text
+# written without them (found in one query).
+_PROSE_OR_BREAK = ":is(p, pre, blockquote, br)"
 _PROSE_TAGS = frozenset({"p", "pre", "blockquote"})
 _TEXT_HOLDERS = "div, section, article, td, span, font, center, main"
 _MIN_PROSE_CHARS = 40  # shorter <p> are captions, bylines or buttons (scrapinghub: 25-80 flat)
@@ -52,6 +53,10 @@ _PARTS_OUTWEIGH = 2
 # trusting 1 level, 0.968 with 2, 0.965 with 4, 0.954 with 6). Tags (footer, aside, nav)
 # are trusted at any height.
 _FURNITURE_LEVELS = 1
+# ARIA roles that say what the furniture tags say (aside, nav, footer; a dialogue): a page
+# marks a div as its sidebar or its footer by role as often as by tag.
+_FURNITURE_ROLES = frozenset({"complementary", "navigation", "contentinfo", "dialog",
+                              "alertdialog"})
 _MAX_DEPTH = 256  # ancestor walks stop here (pathological nesting)
 WEAK, STRONG = 1, 2  # how surely a cluster is furniture (see _furniture)
 _COMMON_CLUSTERS = 8  # heavy clusters whose common ancestor is the fallback container
@@ -117,8 +122,9 @@ def _furniture(holder: LexborNode, memo: dict[int, bool]) -> int:
 
 
 def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool:
-    """Whether ``node`` or an ancestor is a footer, aside, nav, consent banner or pop-up;
-    ``memo`` keeps the answer per element, so clusters sharing ancestors walk them once."""
+    """Whether ``node`` or an ancestor is a footer, aside, nav (by tag or ARIA role), consent
+    banner, pop-up or hidden element; ``memo`` keeps the answer per element, so clusters
+    sharing ancestors walk them once."""
     path: list[int] = []
     found = False
     while node is not None and node.tag not in ("body", "html") and len(path) < _MAX_DEPTH:
@@ -127,7 +133,9 @@ def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool
             found = memo[key]
             break
         path.append(key)
-        if node.tag in ("footer", "aside", "nav") or is_overlay(_marker(node)):
+        attrs = node.attrs
+        if node.tag in ("footer", "aside", "nav") or attrs.get("role") in _FURNITURE_ROLES or \
+                is_overlay(f"{attrs.get('class') or ''} {attrs.get('id') or ''}") or _hidden(attrs):
             found = True
             break
         node = node.parent
@@ -136,11 +144,25 @@ def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool
     return found
 
 
-def _clusters(root: LexborNode, selector: str, direct: bool) -> dict[int, tuple[int, LexborNode]]:
-    """Prose length per element holding it: the parents of ``selector`` matches, or (with
-    ``direct``) the matches themselves by the text written directly in them."""
+def _hidden(attrs) -> bool:
+    """Whether an element's own attributes hide it from the reader (``hidden``, an inline
+    ``display: none`` or ``visibility: hidden``): the other slides of a gallery, a modal
+    dialogue's text, a template waiting for a script. Its prose is no article the page
+    shows, however heavy (a hidden shipping-terms dialogue outweighs a short story)."""
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    if not style:
+        return False
+    style = style.replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def _clusters(nodes: list[LexborNode], direct: bool) -> dict[int, tuple[int, LexborNode]]:
+    """Prose length per element holding it: the parents of ``nodes``, or (with ``direct``)
+    the nodes themselves by the text written directly in them."""
     clusters: dict[int, tuple[int, LexborNode]] = {}
-    for node in root.css(selector):
+    for node in nodes:
         holder = node if direct else node.parent
         if holder is None or (direct and holder.mem_id in clusters):
             continue
@@ -159,9 +181,10 @@ def _prose_clusters(root: LexborNode) -> list[tuple[int, LexborNode]]:
     neither (9 of the 181 scrapinghub pages have no ``<p>`` prose) are weighed by the
     direct text of their block elements instead.
     """
-    clusters = _clusters(root, _PROSE, direct=False)
+    found = root.css(_PROSE_OR_BREAK)  # one walk of the page, not one per selector
+    clusters = _clusters([node for node in found if node.tag != "br"], direct=False)
     lines: dict[int, tuple[int, LexborNode]] = {}
-    for br in root.css("br"):
+    for br in (node for node in found if node.tag == "br"):
         holder = br.parent  # a <p> with line breaks is prose already, counted for its parent
         if holder is not None and holder.tag not in _PROSE_TAGS and holder.mem_id not in lines:
             length = len(holder.text(deep=False, separator=" ", strip=True))
@@ -171,7 +194,7 @@ def _prose_clusters(root: LexborNode) -> list[tuple[int, LexborNode]]:
             clusters[key] = (clusters.get(key, (0, holder))[0] + length, holder)
     ranked = _kept(clusters)
     if sum(n for n, _ in ranked) < _MIN_BODY_CHARS:
-        ranked = _kept(_clusters(root, _TEXT_HOLDERS, direct=True))
+        ranked = _kept(_clusters(root.css(_TEXT_HOLDERS), direct=True))
     return ranked
 
 
@@ -318,8 +341,8 @@ def _prose_within(container: LexborNode, clusters: list[tuple[int, LexborNode]]
 
 def _furniture_pruner(container: LexborNode,
                       clusters: list[tuple[int, LexborNode]]) -> Callable[[LexborNode], bool]:
-    """What the walk of ``container`` leaves out: furniture tags, elements whose class
-    names furniture, and link lists. A node holding half of the container's text, or half
+    """What the walk of ``container`` leaves out: furniture tags and roles, elements whose
+    class names furniture, and link lists. A node holding half of the container's text, or half
     of its prose, is kept whatever its class says ("no-share post" around a whole story in
     a page-wide container), unless the class names a consent banner."""
     total = _size(container) or 1
@@ -332,6 +355,8 @@ def _furniture_pruner(container: LexborNode,
         attrs = node.attributes
         if not attrs:
             return False
+        if attrs.get("role") in _FURNITURE_ROLES:
+            return True
         cls, ident = attrs.get("class"), attrs.get("id")
         if not (cls or ident):
             return False
@@ -367,7 +392,8 @@ def _link_lists(container: LexborNode, total: int) -> list[LexborNode]:
             if chars > _MAX_LINK_DENSITY * (n := _size(node)) and n < total / 2]
 
 
-def main_text(tree: LexborHTMLParser) -> tuple[list[Block], str]:
+def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
+              ) -> tuple[list[Block], str]:
     """The article's paragraphs and how their container was found ("marker", "heuristic").
 
     The headline (the page's ``<h1>``) is left out wherever it sits. The tree is left as
@@ -376,7 +402,7 @@ def main_text(tree: LexborHTMLParser) -> tuple[list[Block], str]:
     body = tree.body
     if body is None:
         return [], "none"
-    h1 = body.css_first("h1")
+    h1 = h1 if h1 is not None else body.css_first("h1")
     title = " ".join(h1.text().split()) if h1 is not None else None
     container, source, clusters = _container(body)
     if container is None:
@@ -387,7 +413,14 @@ def main_text(tree: LexborHTMLParser) -> tuple[list[Block], str]:
     for part in parts:
         blocks += [b for b in walk(part, _SKIP, _furniture_pruner(part, clusters))
                    if b.text != title]
-    return article_blocks(blocks), source
+    kept = article_blocks(blocks)
+    if not kept and source == "marker":
+        # the context rule keeps nothing of a container the page marks as its body (a story
+        # told in short lines): the marker vouches for its prose, link lists aside, when
+        # there is enough of it to be a body (a login line is not)
+        prose = [b for b in blocks if b.link_density <= _MAX_LINK_DENSITY]
+        kept = prose if sum(len(b.text) for b in prose) >= _MIN_BODY_CHARS else []
+    return kept, source
 
 
 def _with_siblings(best: LexborNode, clusters: list[tuple[int, LexborNode]]
@@ -419,7 +452,9 @@ def _with_siblings(best: LexborNode, clusters: list[tuple[int, LexborNode]]
 def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
     """All parts of a body the page splits into several marked blocks (Wired's
     ``article__body`` per chunk between ads, repeated ``itemprop=articleBody``): the elements
-    carrying the container's own marker, in page order, outer ones only.
+    of its tag carrying its class, or one of the content words of its class (a first chunk
+    ``article-default-bodytext bodytext``, later sections ``bodytext``), in page order,
+    outer ones only.
 
     The parts are found by comparing attributes, never by a selector built from them: a
     class attribute is page text, and may hold newlines, quotes or backslashes.
@@ -427,7 +462,9 @@ def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
     if container.attrs.get("itemprop") == "articleBody":
         parts = body.css('[itemprop="articleBody"]')
     elif (cls := container.attrs.get("class")) and marker_kind(_marker(container)) == CONTENT:
-        parts = [n for n in body.css(container.tag) if n.attrs.get("class") == cls]
+        marks = {t for t in cls.split() if marker_kind(t) == CONTENT}
+        parts = [n for n in body.css(container.tag) if (c := n.attrs.get("class")) and (
+            c == cls or not marks.isdisjoint(c.split()))]
     else:
         return [container]
     if len(parts) < 2:

@@ -16,8 +16,8 @@ from functools import lru_cache
 
 __all__ = [
     "CALL_TO_ACTION_RE", "CAPTION_RE", "CONTENT", "END_MATTER_RE", "FURNITURE", "FURNITURE_TAGS",
-    "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "is_call_to_action", "is_overlay",
-    "marker_kind",
+    "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "PHP_ERROR_RE", "is_call_to_action",
+    "is_overlay", "marker_kind",
 ]
 
 # Never text: removed from the whole page before the body is looked for.
@@ -81,6 +81,7 @@ _FURNITURE = _Words("""
     more-articles read-more readmore also-read trending most-popular latest sidebar footer
     breadcrumb breadcrumbs menu navbar navigation pagination pager next-prev prev-next tag-list
     tags byline bylines author-box author-bio about-author author-info post-meta entry-meta
+    postmetadata entry-utility
     article-meta dateline timestamp caption credit credits wp-caption toolbar paywall popup
     jp-relatedposts sharedaddy addtoany sr-only screen-reader-text visually-hidden
     visuallyhidden offscreen""")
@@ -209,6 +210,13 @@ _LABEL_WORDS = (
 )
 LABEL_RE = re.compile(rf"^[\W\d]*(?:{_LABEL_WORDS})[\W\d]*$", re.I)
 
+# The error messages a PHP site prints into its own pages ("Warning: Creating default object
+# from empty value in /www/htdocs/.../classes.php on line 407"): PHP's display_errors
+# format, message, script path and line, which no article quotes whole.
+PHP_ERROR_RE = re.compile(r"\b(?:Strict Standards|Deprecated|Warning|Notice|(?:Catchable )?"
+                          r"Fatal error|Parse error): .{1,500}? in (?:/|[A-Za-z]:\\)\S*? "
+                          r"on line \d+")
+
 # A picture's caption or credit written as a paragraph of the body ("Abbildung 4: ...",
 # "Foto: dpa", "Titelbild: ...", "Photo credit: ..."): a label, a number and a colon open it.
 CAPTION_RE = re.compile(
@@ -232,7 +240,11 @@ _CALL_TO_ACTION = (
     r"\bjede (?:kleine )?spende\b|\bmitglied werden\b|\bihr beitrag hilft\b|"
     r"\bsuscr[ií]bete\b|\bhazte (?:miembro|socio)\b|\bapoya (?:el|nuestro) periodismo\b|"
     r"\babonnez-vous\b|\bsoutenez (?:nous|notre)\b|\bfaire un don\b|"
-    r"\babbonati\b|\bassine (?:já|agora)\b")
+    r"\babbonati\b|\bassine (?:já|agora)\b|"
+    # a paywall's prompt to those who already pay
+    r"\balready (?:a (?:member|subscriber)|have an account|subscribed)\b|"
+    r"\bbereits (?:abonnent|mitglied|registriert)\b|\bschon (?:abonnent|mitglied)\b|"
+    r"\bd[ée]j[àa] abonn[ée]\b|\bya (?:eres|soy) (?:suscriptor|socio)\b")
 # A publisher's notices: affiliate and advertising disclosures, liability disclaimers,
 # reprint and licence terms ("Alle Angaben ohne Gewähr", "*Werbung. Dieser Beitrag enthält
 # Werbung", "is not responsible for the opinions", "Written permission must be obtained").
@@ -252,11 +264,15 @@ _CALL_TO_ACTION_HINTS = (
     "follow", "abonn", "spende", "unterstütz", "mitglied", "beitrag hilft", "suscr", "hazte",
     "apoya", "soutenez", "faire un don", "abbonati", "assine", "gewähr", "gewahr", "werbung",
     "affiliate", "verlinkungen", "links handelt", "not responsible", "copyrighted",
-    "permission", "commission", "sofern nicht", "nicht für den inhalt")
+    "permission", "commission", "sofern nicht", "nicht für den inhalt", "already",
+    "bereits", "schon", "déjà", "deja", "ya eres", "ya soy")
+
+
+# The hints as one case-sensitive search in lowercased text (a generator of 32 substring
+# tests per block cost more than the search).
+_CALL_TO_ACTION_HINT = re.compile("|".join(map(re.escape, _CALL_TO_ACTION_HINTS)))
 
 
 def is_call_to_action(text: str) -> bool:
     """Whether ``text`` holds one of CALL_TO_ACTION_RE's phrases."""
-    lowered = text.lower()
-    return any(hint in lowered for hint in _CALL_TO_ACTION_HINTS) and bool(
-        CALL_TO_ACTION_RE.search(text))
+    return bool(_CALL_TO_ACTION_HINT.search(text.lower()) and CALL_TO_ACTION_RE.search(text))

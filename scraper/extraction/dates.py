@@ -67,9 +67,9 @@ _TEXT_DATES = (
     # 2019-11-19 10:00 / 2019/11/19 / 2019.11.19 (year first: never ambiguous)
     ("ymd", re.compile(rf"(?<![\d.])(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}})(?![\d]){_TIME}",
                        re.I)),
-    # 19.11.2019 / 19/11/2019 / 12/20/2023 / 01-11-2023 (see _day_month)
-    ("num", re.compile(rf"(?<![\d.])(\d{{1,2}})([./-])(\d{{1,2}})\2(\d{{4}})(?![\d]){_TIME}",
-                       re.I)),
+    # 19.11.2019 / 19/11/2019 / 12/20/2023 / 01-11-2023 / 26 | 01 | 2022 (see _day_month)
+    ("num", re.compile(rf"(?<![\d.])(\d{{1,2}})([./-]| ?\| ?)(\d{{1,2}})\2(\d{{4}})(?![\d])"
+                       rf"{_TIME}", re.I)),
     # 28.01.22 (two-digit year: only with dots, the German and Swiss way)
     ("short", re.compile(rf"(?<![\d.])(\d{{1,2}})\.(\d{{1,2}})\.(\d{{2}})(?![\d.]){_TIME}", re.I)),
     # 2019年10月22日 (Chinese, Japanese), 2019년 10월 22일 (Korean)

@@ -243,12 +243,13 @@ def _microdata(tree: LexborHTMLParser, items: dict[str, LexborNode], time: Lexbo
         out["published"].append((time.attrs["datetime"].strip(), "time"))
 
 
-def byline(tree: LexborHTMLParser) -> list[str]:
+def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
     """The names in the page's visible byline, for a page whose markup names no author:
     the links to author pages inside it, else its text. An element the theme calls a
     byline or an author's name is one; one whose class only mentions an author (a box,
     a poster) must say "By" or "Geschrieben von", or link to the author."""
-    region = tree.css_first("h1")  # the byline sits by the headline: look there first
+    # the byline sits by the headline (``h1``, the page's first <h1>): look there first
+    region = h1 if h1 is not None else tree.css_first("h1")
     for _ in range(_BYLINE_LEVELS):
         if region is None or region.parent is None or region.parent.tag in ("body", "html"):
             break

@@ -149,12 +149,12 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     not_authors = (site_name, _first(meta.get("publisher", []))[0], _host_name(url))
     article.authors = clean_authors(authors or [], not_authors)
     if not article.authors and "authors" not in selectors:
-        article.authors = clean_authors(byline(tree), not_authors)
+        article.authors = clean_authors(byline(tree, h1_node), not_authors)
         sources.pop("authors", None)
         if article.authors:
             sources["authors"] = "byline"
     dates = page_dates(tree, meta, url, _first(meta.get("html_title", []))[0],
-                       _first(meta.get("language", []))[0], article.title)
+                       _first(meta.get("language", []))[0], article.title, h1_node)
     for field in ("published", "modified"):
         value, source, warnings = dates[field]
         selected = _select(tree, selectors.get(field))
@@ -189,7 +189,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
         article.links = configured_widgets(tree, site.widgets, base, site.detect_widgets)
         sources["links"] = "selector"
     else:
-        article.links = detect_widgets(tree, url)
+        article.links = detect_widgets(tree, url, h1_node)
         sources["links"] = "heuristic"
 
     if body is not None:
@@ -198,7 +198,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
         remove_nodes(body, drops + body.css(", ".join(BOILERPLATE_TAGS)))
         blocks, body_source = walk(body, _SKIP), "selector"
     else:
-        blocks, body_source = generic_text(tree, _first(meta.get("text", []))[0])
+        blocks, body_source = generic_text(tree, _first(meta.get("text", []))[0], h1_node)
     if not blocks and (complete := _complete_jsonld_body(_first(meta.get("text", []))[0])):
         blocks, body_source = complete, "json-ld"
     blocks, article.lead = _standfirst(blocks, article.lead)
@@ -251,10 +251,11 @@ def clean_text(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
-def generic_text(tree: LexborHTMLParser, jsonld_body: str | None) -> tuple[list[Block], str]:
+def generic_text(tree: LexborHTMLParser, jsonld_body: str | None,
+                 h1: LexborNode | None = None) -> tuple[list[Block], str]:
     """The generic body: the DOM's main text, or JSON-LD ``articleBody`` when that is complete
     and the DOM shows much less of it (a teaser above a paywall or a script-built page)."""
-    blocks, source = main_text(tree)
+    blocks, source = main_text(tree, h1)
     complete = _complete_jsonld_body(jsonld_body)
     if complete and sum(len(b.text) for b in blocks) < _JSONLD_PREFERRED * sum(
             len(b.text) for b in complete):

@@ -1,6 +1,7 @@
 """Which of the dates a page carries is its publication date, and which its last update.
 
-Markup first (JSON-LD, OpenGraph and ``<meta>``, microdata, RDFa), in that order of trust;
+Markup first (OpenGraph and ``<meta>``, JSON-LD, microdata, RDFa: htmldate's order of
+trust, the header before JSON-LD);
 among values for the same moment, the one written in the page's own offset wins over a UTC
 copy of it, and a UTC value whose day is one off the date in the article's URL gives way to
 the URL's day (the publisher's calendar, not Greenwich's). A first ``<time>`` element or a
@@ -23,7 +24,7 @@ from .dates import date_in_text, date_in_url, in_future, normalise_date, parse_d
 __all__ = ["page_dates"]
 
 Candidates = list[tuple[Any, str]]
-_STRONG = ("json-ld", "meta", "microdata", "json-ld-page")
+_STRONG = ("meta", "json-ld", "microdata", "json-ld-page")  # in order of trust
 # Elements a dateline sits in: by tag, class, id or itemprop (htmldate's cues, and the
 # German "datum", Spanish "fecha").
 _CUES = (":is(h1, time, [class*=date i], [class*=time i], [class*=publish i], "
@@ -31,6 +32,7 @@ _CUES = (":is(h1, time, [class*=date i], [class*=time i], [class*=publish i], "
          "[class*=datum i], [class*=fecha i], [class*=data i], [id*=date i], "
          "[itemprop*=date i])")
 _MAX_CUES = 60  # cue elements looked at; teasers' dates follow further down
+_MAX_DEPTH = 256  # ancestor walks stop here (pathological nesting)
 _MAX_DATELINE = 160  # characters: longer cue elements are paragraphs or lists of teasers
 _AROUND_HEADLINE = (200, 600)  # characters of text before and after the headline searched
 _SCRIPT_DATE = re.compile(
@@ -44,6 +46,9 @@ _HEADLINE_LEVELS = 3  # the dateline is looked for this many levels above the <h
 _LABELS = ("published", "posted", "veröffentlicht", "erschienen", "publiziert", "erstellt",
            "publié", "mis en ligne", "mise en ligne", "publicado", "pubblicato",
            "publicerad", "gepubliceerd", "opublikowano", "datum", "fecha")
+# ... and its last update: the best estimate left when a page states no other date.
+_UPDATE_LABELS = ("updated", "last modified", "aktualisiert", "geändert", "mis à jour",
+                  "actualizado", "aggiornato", "bijgewerkt", "zaktualizowano")
 _MAX_LABELS = 50  # label occurrences looked at
 _AFTER_LABEL = 40  # characters after a label that may hold its date ("am", "le", ": ")
 _OPENING = 1500  # characters of text before the story: a masthead, a kicker, a dateline
@@ -84,7 +89,8 @@ def _same_moment(utc: datetime, other: datetime | date) -> datetime | None:
 
 
 def _choose(candidates: Candidates, url_day: str | None, month_first: bool,
-            tree: LexborHTMLParser | None = None) -> tuple[str | None, str | None, list[str]]:
+            tree: LexborHTMLParser | None = None, h1: LexborNode | None = None
+            ) -> tuple[str | None, str | None, list[str]]:
     """The value, its source and warnings for candidates of one field."""
     warnings: list[str] = []
     parsed = [(p, raw, source) for raw, source in candidates
@@ -93,7 +99,10 @@ def _choose(candidates: Candidates, url_day: str | None, month_first: bool,
         if isinstance(raw, str) and raw.strip() and _parsed(raw, month_first) is None:
             warning = normalise_date(raw, month_first=month_first)[1]
             warnings.append(warning or f"unusable date {raw!r}")
-    strong = [item for item in parsed if item[2] in _STRONG]
+    # htmldate's order of evidence: the page's <meta> before its JSON-LD (half A of the
+    # eval set: 4 pages gained, 1 lost, where the two disagree on the day)
+    strong = sorted((item for item in parsed if item[2] in _STRONG),
+                    key=lambda item: _STRONG.index(item[2]))
     if not parsed:
         if candidates and isinstance(candidates[0][0], str) and candidates[0][0].strip():
             raw = candidates[0][0]  # nothing readable: keep what the page says, flagged
@@ -106,7 +115,7 @@ def _choose(candidates: Candidates, url_day: str | None, month_first: bool,
             if local is not None:
                 best, source = local, other_source
                 break
-    if source == "time" and tree is not None and (shown := _dateline(tree, month_first)) and \
+    if source == "time" and tree is not None and (shown := _dateline(tree, month_first, h1)) and \
             _day(shown) != _day(best):
         best, source = shown, "dateline"  # the <time> by the headline, not the first one
     if url_day:
@@ -118,10 +127,11 @@ def _choose(candidates: Candidates, url_day: str | None, month_first: bool,
     return _iso(best), source, warnings
 
 
-def _dateline(tree: LexborHTMLParser, month_first: bool) -> datetime | date | None:
-    """The date in the visible dateline nearest after (else before) the headline: looked
-    for around the headline first (a few levels up from the <h1>), then page-wide."""
-    h1 = tree.css_first("h1")
+def _dateline(tree: LexborHTMLParser, month_first: bool, h1: LexborNode | None
+              ) -> datetime | date | None:
+    """The date in the visible dateline nearest after (else before) the headline (the
+    page's first <h1>, ``h1``): looked for around the headline first (a few levels up from
+    the <h1>), then page-wide."""
     region = h1
     for _ in range(_HEADLINE_LEVELS):
         if region is None or region.parent is None or region.parent.tag in ("body", "html"):
@@ -141,14 +151,14 @@ def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
             headline = index if headline is None else headline
             continue
         stamp = node.attrs.get("datetime")
-        if stamp and (when := _parsed(stamp, month_first)) is not None:
-            found.append((index, when))
-            continue
-        text = node.text(separator=" ")
-        if len(text) > 4 * _MAX_DATELINE:
-            continue
-        text = " ".join(text.split())
-        if len(text) <= _MAX_DATELINE and (when := date_in_text(text, month_first)):
+        when = _parsed(stamp, month_first) if stamp else None
+        if when is None:
+            text = node.text(separator=" ")
+            if len(text) > 4 * _MAX_DATELINE:
+                continue
+            text = " ".join(text.split())
+            when = date_in_text(text, month_first) if len(text) <= _MAX_DATELINE else None
+        if when is not None and not _in_thread(node):
             found.append((index, when))
     if not found:
         return None
@@ -158,6 +168,20 @@ def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
     return (after[0] if after else found[-1])[1]
 
 
+def _in_thread(node: LexborNode) -> bool:
+    """Whether ``node`` sits in a comment thread (an ancestor's class or id says
+    "comment"): a comment's date is no dateline of the story."""
+    node = node.parent
+    for _ in range(_MAX_DEPTH):
+        if node is None or node.tag in ("body", "html"):
+            return False
+        attrs = node.attributes
+        if attrs and "comment" in f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower():
+            return True
+        node = node.parent
+    return False
+
+
 def _around(text: str, headline: str, month_first: bool) -> datetime | date | None:
     """A date just under (else just above) ``headline`` in the page's ``text``."""
     at = text.find(headline) if headline.strip() else -1
@@ -165,8 +189,21 @@ def _around(text: str, headline: str, month_first: bool) -> datetime | date | No
         return None
     before, after = _AROUND_HEADLINE
     end = at + len(headline)
-    return date_in_text(" ".join(text[end:end + 2 * after].split())[:after], month_first) or \
-        date_in_text(" ".join(text[max(0, at - 2 * before):at].split())[-before:], month_first)
+    return date_in_text(_folded(text, end, after), month_first) or \
+        date_in_text(_folded(text, at, -before), month_first)
+
+
+def _folded(text: str, at: int, chars: int) -> str:
+    """``chars`` characters of ``text`` after ``at`` (before it when negative), whitespace
+    folded: indented markup leaves runs of spaces and newlines between the text nodes, so
+    the raw slice is widened until it holds that many."""
+    span = 2 * abs(chars)
+    while True:
+        raw = text[at:at + span] if chars > 0 else text[max(0, at - span):at]
+        folded = " ".join(raw.split())
+        if len(folded) >= abs(chars) or len(raw) < span:
+            return folded[:chars] if chars > 0 else folded[chars:]
+        span *= 4
 
 
 def _visible_text(tree: LexborHTMLParser) -> str:
@@ -203,7 +240,16 @@ def _labelled(text: str, month_first: bool) -> datetime | date | None:
                             month_first)
         if when is not None:
             return when
-    return date_in_text(" ".join(text[:2 * _OPENING].split())[:_OPENING], month_first)
+    when = date_in_text(" ".join(text[:2 * _OPENING].split())[:_OPENING], month_first)
+    if when is not None:
+        return when
+    for label in _UPDATE_LABELS:  # a page that states only when it was last updated
+        at = lowered.find(label)
+        if at >= 0 and (when := date_in_text(" ".join(
+                text[at:at + len(label) + 2 * _AFTER_LABEL].split())[:len(label) + _AFTER_LABEL],
+                month_first)):
+            return when
+    return None
 
 
 def _in_scripts(tree: LexborHTMLParser, month_first: bool) -> datetime | date | None:
@@ -220,15 +266,14 @@ def _in_scripts(tree: LexborHTMLParser, month_first: bool) -> datetime | date | 
 
 
 def _searched(tree: LexborHTMLParser, title: str | None, headline: str | None,
-              month_first: bool) -> tuple[datetime | date | None, str]:
+              month_first: bool, h1: LexborNode | None) -> tuple[datetime | date | None, str]:
     """A date found in the page's text when its markup gives none."""
-    when = _dateline(tree, month_first)
+    when = _dateline(tree, month_first, h1)
     if when is not None:
         return when, "dateline"
     if title and (when := date_in_text(title, month_first)) is not None:
         return when, "title"
     text = _visible_text(tree)
-    h1 = tree.css_first("h1")
     when = _around(text, h1.text(separator=" ") if h1 is not None else "", month_first) or (
         _around(text, headline or "", month_first)) or _labelled(text, month_first)
     if when is not None:
@@ -238,17 +283,19 @@ def _searched(tree: LexborHTMLParser, title: str | None, headline: str | None,
 
 def page_dates(tree: LexborHTMLParser, meta: dict[str, Candidates], url: str | None,
                title: str | None = None, language: str | None = None,
-               headline: str | None = None
+               headline: str | None = None, h1: LexborNode | None = None
                ) -> dict[str, tuple[str | None, str | None, list[str]]]:
     """``{"published": (value, source, warnings), "modified": (...)}``; ``title`` is the
     page's <title>, ``headline`` the article's title as extracted (where no <h1> holds
-    it), ``language`` the declared language (US English writes the month first)."""
+    it), ``language`` the declared language (US English writes the month first); ``h1``
+    the page's first <h1> when the caller has it (else it is looked up)."""
+    h1 = h1 if h1 is not None else tree.css_first("h1")
     month_first = (language or "").lower() in ("en-us", "en_us")
     url_day = date_in_url(url)
     published = _choose(meta.get("published", []) + meta.get("page_published", []), url_day,
-                        month_first, tree)
+                        month_first, tree, h1)
     if published[0] is None:
-        when, source = _searched(tree, title, headline, month_first)
+        when, source = _searched(tree, title, headline, month_first, h1)
         if when is not None and url_day and abs(
                 (_day(when) - date.fromisoformat(url_day)).days) > 1:
             when = None  # the URL's day and a text date that disagrees: trust the URL
