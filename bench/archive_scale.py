@@ -58,7 +58,7 @@ from scraper import (  # noqa: E402
     fts_query,
 )
 from scraper.store.archive import PRAGMAS, PageOutcome  # noqa: E402
-from scraper.store.dedup import period  # noqa: E402
+from scraper.store.dedupschema import period  # noqa: E402
 from scraper.store.pages import pack  # noqa: E402
 
 SITES = [f"site{n:02d}" for n in range(20)]

@@ -18,16 +18,9 @@ import numpy as np
 import pytest
 
 from scraper import Archive, ArchiveError
-from scraper.store.dedup import (
-    EXACT_MARGIN,
-    MAX_EXACT,
-    MIN_WORDS,
-    WINDOW_MONTHS,
-    Deduplicator,
-    migrate_dedup,
-    period,
-)
+from scraper.store.dedup import EXACT_MARGIN, MAX_EXACT, MIN_WORDS, Deduplicator
 from scraper.store.dedupsample import SAMPLE_SIZE, estimate_jaccard, sample
+from scraper.store.dedupschema import WINDOW_MONTHS, migrate_dedup, period
 from scraper.store.schema import MIGRATIONS
 from scraper.store.sketch import THRESHOLD, MinHasher, content_hash, jaccard, lsh_rows, shingles
 

@@ -65,6 +65,21 @@ def test_every_module_is_readable_in_one_sitting() -> None:
     assert long == {}
 
 
+def test_only_scraper_sqlite_imports_the_sqlite_libraries() -> None:
+    """One SQLite library per process, and pandas hidden while sqlite-utils loads: every
+    other module takes ``sqlite3`` and ``sqlite_utils`` from scraper/sqlite.py."""
+    direct = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == PACKAGE / "sqlite.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            direct += [f"{path.relative_to(PACKAGE)}: {n}" for n in names
+                       if n.split(".")[0] in ("sqlite3", "sqlite_utils", "pysqlite3")]
+    assert direct == []
+
+
 def test_a_crawl_process_does_not_load_pandas() -> None:
     """sqlite-utils imports pandas when it is installed (the test extra has it): 70 MiB of a
     crawl's memory for a type mapping newsarchive never uses (scraper/sqlite.py)."""

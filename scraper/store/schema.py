@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..sqlite import Migrations, sqlite_utils
 from ..urls import canonical_url, view_of
-from .dedup import migrate_dedup, migrate_lsh_periods, migrate_samples
+from .dedupschema import migrate_dedup, migrate_lsh_periods, migrate_samples
 
 __all__ = ["JSON_COLUMNS", "MIGRATIONS", "schema_state"]
 
@@ -153,7 +153,7 @@ def m005_exports(db: sqlite_utils.Database) -> None:
 
 @MIGRATIONS()
 def m006_lsh_periods(db: sqlite_utils.Database) -> None:
-    """Near-duplicate candidates are looked up by month (``dedup.WINDOW_MONTHS``): the LSH
+    """Near-duplicate candidates are looked up by month (``dedupschema.WINDOW_MONTHS``): the LSH
     bands get the month first in their key, so that writes stay local at a million articles."""
     migrate_lsh_periods(db)
 

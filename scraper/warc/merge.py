@@ -20,9 +20,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils.utils import sqlite3
-
 from ..errors import ArchiveError
+from ..sqlite import sqlite3
 from ..store.archive import Archive, utcnow
 from .placing import place_articles
 from .shard import read_info, read_sketches

@@ -25,16 +25,10 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-from sqlite_utils.utils import sqlite3
 
-from ..store.dedup import (
-    BUCKET_LIMIT,
-    MAX_CANDIDATES,
-    MIN_WORDS,
-    WINDOW_MONTHS,
-    Deduplicator,
-    period,
-)
+from ..sqlite import sqlite3
+from ..store.dedup import BUCKET_LIMIT, MAX_CANDIDATES, MIN_WORDS, Deduplicator
+from ..store.dedupschema import WINDOW_MONTHS, period
 from ..store.shortcopy import place_short
 from ..store.sketch import TextSketch, sketch, word_count
 

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlite_utils.utils import sqlite3
 
 from ..config import SiteConfig, site_from_dict
+from ..sqlite import sqlite3
 from ..store.archive import Archive, PageOutcome
 from ..store.sketch import TextSketch
 from .outcome import SitePicker, to_outcome
