@@ -24,6 +24,7 @@ from sqlite_utils.utils import sqlite3
 from test_bad_input import HTML, tagdiv_article
 from test_dedup_crawl import _serve_fixture_sites
 from warcfiles import WARC_DATE, write_responses, write_warc
+from warcio.archiveiterator import ArchiveIterator
 
 from scraper import crawl, export_articles
 from scraper.cli import main
@@ -345,23 +346,45 @@ def test_shard_info_records_source_size_etag_config_and_version(crawled, tmp_pat
     assert db.execute("pragma journal_mode").fetchone()[0] == "delete"  # one file, renamed
 
 
+def _responses(warcs: list[Path], urls: set[str]) -> list[tuple]:
+    """The HTTP responses to ``urls`` in ``warcs``, as ``write_responses`` takes them."""
+    found = []
+    for path in warcs:
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                if record.rec_type == "response" and url in urls:
+                    http = record.http_headers
+                    found.append((url, int(http.get_statuscode()), http.headers,
+                                  record.content_stream().read(), WARC_DATE))
+    return found
+
+
 def test_copies_are_linked_against_what_the_archive_already_holds(crawled, tmp_path):
+    # The first copy of each story ingested on its own; the other copies come in a later run.
+    crawl_db = sqlite3.connect(crawled["root"] / "crawl.db")
+    firsts = {url for (url,) in crawl_db.execute(
+        "select url from articles where id in (select min(id) from articles "
+        "where cluster_id is not null group by cluster_id)")}
+    crawl_db.close()
+    assert len(firsts) >= 2, "the fixture sites hold at least two clusters of copies"
     db_path = tmp_path / "news.db"
-    first = ingest_warc([str(crawled["warcs"][0])], db_path, config_dir=crawled["config"],
-                        workers=0)
-    assert first.merged == 1
+    early = write_responses(tmp_path / "early.warc.gz", _responses(crawled["warcs"], firsts))
+    first = ingest_warc([str(early)], db_path, config_dir=crawled["config"], workers=0)
+    assert first.merged == 1 and first.counts["articles_new"] == len(firsts)
     rest = ingest_warc([str(p) for p in crawled["warcs"]], db_path,
                        config_dir=crawled["config"], workers=0)
-    assert (rest.already_merged, rest.merged) == (1, 2)
+    assert (rest.already_merged, rest.merged) == (0, 3)
     assert rest.counts["duplicates"] + rest.counts["near_duplicates"] > 0
     assert snapshot(db_path) == crawled["crawl"]
-    # the copies span the runs: a cluster holds articles of both
+    # every cluster spans the runs: its first copy from the first, the others from the later
     db = sqlite3.connect(db_path)
     clusters = defaultdict(set)
     for article_id, cluster in db.execute("select id, cluster_id from articles "
                                           "where cluster_id is not null"):
         clusters[cluster].add(article_id <= first.counts["articles_new"])
-    assert {True, False} in clusters.values()
+    assert len(clusters) == len(firsts)
+    assert all(sides == {True, False} for sides in clusters.values())
 
 
 def test_the_plain_commands_never_import_dask_or_fsspec():
