@@ -26,7 +26,6 @@ from .boilerplate import (
     is_overlay,
     marker_kind,
 )
-from .scan import PROSE_OR_BREAK
 
 __all__ = ["BOILERPLATE_TAGS", "main_text", "remove_nodes"]
 
@@ -35,7 +34,8 @@ BOILERPLATE_TAGS = (
     "input", "select", "textarea", "nav", "object", "embed", "audio", "video",
 )
 # Elements whose text counts as prose when weighing containers, and the line breaks of text
-# written without them (found in one query: scan.PROSE_OR_BREAK).
+# written without them (found in one query).
+_PROSE_OR_BREAK = ":is(p, pre, blockquote, br)"
 _PROSE_TAGS = frozenset({"p", "pre", "blockquote"})
 _TEXT_HOLDERS = "div, section, article, td, span, font, center, main"
 _MIN_PROSE_CHARS = 40  # shorter <p> are captions, bylines or buttons (scrapinghub: 25-80 flat)
@@ -173,8 +173,7 @@ def _clusters(nodes: list[LexborNode], direct: bool) -> dict[int, tuple[int, Lex
     return clusters
 
 
-def _prose_clusters(root: LexborNode, found: list[LexborNode] | None = None
-                    ) -> list[tuple[int, LexborNode]]:
+def _prose_clusters(root: LexborNode) -> list[tuple[int, LexborNode]]:
     """Elements holding paragraphs, heaviest first, furniture left out.
 
     Text written between line breaks straight into an element counts as well (bodies
@@ -182,8 +181,7 @@ def _prose_clusters(root: LexborNode, found: list[LexborNode] | None = None
     neither (9 of the 181 scrapinghub pages have no ``<p>`` prose) are weighed by the
     direct text of their block elements instead.
     """
-    if found is None:  # one walk of the page, not one per selector (or the page's scan)
-        found = root.css(PROSE_OR_BREAK)
+    found = root.css(_PROSE_OR_BREAK)  # one walk of the page, not one per selector
     clusters = _clusters([node for node in found if node.tag != "br"], direct=False)
     lines: dict[int, tuple[int, LexborNode]] = {}
     for br in (node for node in found if node.tag == "br"):
@@ -297,14 +295,14 @@ def _units(clusters: list[tuple[int, LexborNode]]) -> list[tuple[int, LexborNode
     return sorted(units, key=lambda item: -item[0])
 
 
-def _container(body: LexborNode, prose: list[LexborNode] | None
-               ) -> tuple[LexborNode | None, str, list[tuple[int, LexborNode]]]:
+def _container(body: LexborNode) -> tuple[LexborNode | None, str,
+                                          list[tuple[int, LexborNode]]]:
     """The best-marked ancestor of the page's heavy prose units, else the best-scored
     element; and the page's prose clusters. Only ancestors of heavy units are looked at:
     an ``<article>`` that is a box of related teasers holds much text but no heavy unit,
     and a marked author's bio beside a story told in many small paragraphs is no heavy
     unit either."""
-    clusters = _prose_clusters(body, prose)
+    clusters = _prose_clusters(body)
     if not clusters:
         return None, "none", []
     units = _units(clusters)
@@ -394,20 +392,19 @@ def _link_lists(container: LexborNode, total: int) -> list[LexborNode]:
             if chars > _MAX_LINK_DENSITY * (n := _size(node)) and n < total / 2]
 
 
-def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None,
-              prose: list[LexborNode] | None = None) -> tuple[list[Block], str]:
+def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
+              ) -> tuple[list[Block], str]:
     """The article's paragraphs and how their container was found ("marker", "heuristic").
 
     The headline (the page's ``<h1>``) is left out wherever it sits. The tree is left as
-    it is: furniture is skipped, not removed. ``prose``: the page's ``PROSE_OR_BREAK``
-    elements when the caller has them (scan.py).
+    it is: furniture is skipped, not removed.
     """
     body = tree.body
     if body is None:
         return [], "none"
     h1 = h1 if h1 is not None else body.css_first("h1")
     title = " ".join(h1.text().split()) if h1 is not None else None
-    container, source, clusters = _container(body, prose)
+    container, source, clusters = _container(body)
     if container is None:
         return [], "none"
     blocks = []

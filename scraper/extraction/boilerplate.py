@@ -123,8 +123,10 @@ CONTENT, PAGE_CONTENT, FURNITURE, NEUTRAL = 0, 2, 8, 9
 
 
 @lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)
 def is_overlay(marker: str) -> bool:
-    """Whether a "class id" string names a consent banner or a pop-up layer."""
+    """Whether a "class id" string names a consent banner or a pop-up layer (cached, as
+    ``marker_kind`` is: the body's walk asks it for every element with a class or id)."""
     lowered = marker.lower()
     return _OVERLAY.found(lowered, set(_SPLIT.split(lowered)))
 

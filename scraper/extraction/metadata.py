@@ -49,15 +49,12 @@ _MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modifi
 # A visible byline when the page has no structured author: rel=author links and the byline
 # classes of WordPress, Arc and Gannett-style themes (the same classes boilerplate.py drops
 # from the body).
-_BYLINE = ("[rel=author], [class*=byline], [class*=author-name], [class*=authorname], "
-           "[class*=author_name], [itemprop=author]")
-_AUTHORISH = ("[class*=author i], [class*=autor i], [class*=poster i], a[href*='/author/'], "
-              "a[href*='/autor/']")
-# Both in one query of the page, told apart by the attributes they match (``_bylines``).
-_ANY_BYLINE_SELECTOR = f":is({_BYLINE}, {_AUTHORISH})"
-_BYLINE_CLASSES = ("byline", "author-name", "authorname", "author_name")
-_AUTHORISH_CLASSES = ("author", "autor", "poster")  # in the lowercased class
-_AUTHOR_HREFS = ("/author/", "/autor/")
+_BYLINE_SELECTOR = (
+    ":is([rel=author], [class*=byline], [class*=author-name], [class*=authorname], "
+    "[class*=author_name], [itemprop=author])")
+_AUTHORISH_SELECTOR = (
+    ":is([class*=author i], [class*=autor i], [class*=poster i], a[href*='/author/'], "
+    "a[href*='/autor/'])")
 _MAX_BYLINES = 8  # the byline sits by the headline; later matches are teasers' or comments'
 _BYLINE_LEVELS = 3  # levels above the <h1> searched for the byline before the whole page
 _MAX_BYLINE = 120  # characters: longer matches are author boxes with a biography
@@ -259,8 +256,8 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
         region = region.parent
     roots = [region, tree.body] if region is not None and region.tag != "h1" else [tree.body]
     for root in roots:
-        for nodes, plain in zip(_bylines(root), (True, False), strict=True):
-            for node in nodes:
+        for selector, plain in ((_BYLINE_SELECTOR, True), (_AUTHORISH_SELECTOR, False)):
+            for node in root.css(selector)[:_MAX_BYLINES] if root is not None else ():
                 text = _text(node)
                 if not text or len(text) > _MAX_BYLINE:
                     continue
@@ -268,27 +265,6 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
                 if names or plain or _BY_WORD.search(text):
                     return names or [text]
     return []
-
-
-def _bylines(root: LexborNode | None) -> tuple[list[LexborNode], list[LexborNode]]:
-    """The first ``_MAX_BYLINES`` matches of ``:is(_BYLINE)`` and of ``:is(_AUTHORISH)``
-    below ``root``, in page order, found in one query: the page-wide walk costs more than
-    telling the few matches apart by their attributes, compared as the selectors compare
-    them (``rel`` ignoring case, as HTML says; ``itemprop``, ``href`` and the byline classes
-    exactly; the author classes ignoring case)."""
-    bylines: list[LexborNode] = []
-    authorish: list[LexborNode] = []
-    for node in root.css(_ANY_BYLINE_SELECTOR) if root is not None else ():
-        attrs = node.attributes
-        cls = attrs.get("class") or ""
-        if (attrs.get("rel") or "").lower() == "author" or attrs.get("itemprop") == "author" \
-                or any(word in cls for word in _BYLINE_CLASSES):
-            bylines.append(node)
-        lowered = cls.lower()
-        if any(word in lowered for word in _AUTHORISH_CLASSES) or node.tag == "a" and any(
-                path in (attrs.get("href") or "") for path in _AUTHOR_HREFS):
-            authorish.append(node)
-    return bylines[:_MAX_BYLINES], authorish[:_MAX_BYLINES]
 
 
 def _text(node: LexborNode) -> str:

@@ -29,7 +29,6 @@ from .language import detect_language, normalise_language
 from .metadata import byline, clean_authors, clean_title, jsonld_article_body, page_metadata
 from .pagedates import page_dates
 from .reconcile import primary_sections, reconcile
-from .scan import Scan, scan_page
 from .widgets import configured_widgets, detect_widgets
 
 __all__ = ["extract", "extract_text", "extract_tree"]
@@ -140,8 +139,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     site_name, _ = _first(meta.get("site_name", []))
     article.section = choose("section", _select(tree, selectors.get("section")),
                              primary_sections(tree, meta.get("section", [])))
-    scan = scan_page(tree)
-    h1_node = scan.h1 if scan else tree.css_first("h1")
+    h1_node = tree.css_first("h1")
     h1 = _node_text(h1_node) if h1_node is not None else None
     decorated = meta.get("title", []) + ([(h1, "h1")] if h1 else []) + meta.get("html_title", [])
     article.title = choose("title", _select(tree, selectors.get("title")), [
@@ -191,7 +189,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
         article.links = configured_widgets(tree, site.widgets, base, site.detect_widgets)
         sources["links"] = "selector"
     else:
-        article.links = detect_widgets(tree, url, h1_node, scan)
+        article.links = detect_widgets(tree, url, h1_node)
         sources["links"] = "heuristic"
 
     if body is not None:
@@ -200,7 +198,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
         remove_nodes(body, drops + body.css(", ".join(BOILERPLATE_TAGS)))
         blocks, body_source = walk(body, _SKIP), "selector"
     else:
-        blocks, body_source = generic_text(tree, _first(meta.get("text", []))[0], h1_node, scan)
+        blocks, body_source = generic_text(tree, _first(meta.get("text", []))[0], h1_node)
     if not blocks and (complete := _complete_jsonld_body(_first(meta.get("text", []))[0])):
         blocks, body_source = complete, "json-ld"
     blocks, article.lead = _standfirst(blocks, article.lead)
@@ -254,11 +252,10 @@ def clean_text(text: str) -> str:
 
 
 def generic_text(tree: LexborHTMLParser, jsonld_body: str | None,
-                 h1: LexborNode | None = None, scan: Scan | None = None
-                 ) -> tuple[list[Block], str]:
+                 h1: LexborNode | None = None) -> tuple[list[Block], str]:
     """The generic body: the DOM's main text, or JSON-LD ``articleBody`` when that is complete
     and the DOM shows much less of it (a teaser above a paywall or a script-built page)."""
-    blocks, source = main_text(tree, h1, scan.prose if scan else None)
+    blocks, source = main_text(tree, h1)
     complete = _complete_jsonld_body(jsonld_body)
     if complete and sum(len(b.text) for b in blocks) < _JSONLD_PREFERRED * sum(
             len(b.text) for b in complete):

@@ -23,7 +23,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..article import Link
 from ..config import WidgetConfig
 from ..urls import absolute_url, is_article_path, looks_like_article_url
-from .scan import HEADING_SELECTOR, Scan
 
 __all__ = ["classify_heading", "configured_widgets", "detect_widgets"]
 
@@ -60,9 +59,8 @@ _NAVIGATION = re.compile(r"navigation|navigat|\bmenu|menü|\bheader\b|\bfooter\b
 # Heading elements of generic widgets, and the class words of a heading or of a widget box.
 # Calibrated on the seed site (tagDiv "block-title", "td-more-articles-box-title") and
 # WordPress themes ("widget-title", "widgettitle"); a "*-title" that links to an article is a
-# teaser's title, not a widget heading (scan.HEADING_SELECTOR). ``:is`` keeps Lexbor from
-# listing a node twice.
-_HEADING_SELECTOR = HEADING_SELECTOR
+# teaser's title, not a widget heading. ``:is`` keeps Lexbor from listing a node twice.
+_HEADING_SELECTOR = ":is(h2, h3, h4, h5, h6, [role=heading], [aria-label])"
 _ORDER_SELECTOR = ":is(h2, h3, h4, h5, h6, [role=heading], [aria-label], a[href])"
 _NOT_WIDGETS = frozenset({"nav", "header", "footer", "ul", "ol", "menu", "a", "button", "input",
                           "form", "select"})
@@ -111,8 +109,7 @@ class _LinkIndex:
     widget is this link?" are dictionary look-ups instead of CSS queries per candidate.
     """
 
-    def __init__(self, tree: LexborHTMLParser, page_url: str | None,
-                 links: list[tuple[LexborNode, str]] | None = None) -> None:
+    def __init__(self, tree: LexborHTMLParser, page_url: str | None) -> None:
         self.base = page_url or "http://x/"
         parts = urlsplit(self.base)
         self.origin = f"{parts.scheme}://{parts.netloc}"
@@ -128,9 +125,8 @@ class _LinkIndex:
         self.titles: dict[int, str] = {}
         self.found = False
         holders, nodes, held = self.holders, self.nodes, self.held
-        if links is None:  # (link, href) of each a[href], in page order
-            links = [(link, link.attrs.get("href") or "") for link in tree.css("a[href]")]
-        for link, href in links:
+        for link in tree.css("a[href]"):
+            href = link.attrs.get("href") or ""
             url = cache[href] if href in cache else cache.setdefault(href, self._article(href))
             if url is None:
                 continue
@@ -384,21 +380,20 @@ def _minimum(kind: str) -> int:
 
 
 def detect_widgets(tree: LexborHTMLParser, base: str | None,
-                   h1: LexborNode | None = None, scan: Scan | None = None) -> list[Link]:
+                   h1: LexborNode | None = None) -> list[Link]:
     """Generic widget detection for pages whose site file describes none.
 
     Candidates are headings (h2-h6, ARIA, "*-title" classes) and the link-holding boxes
     whose class names a kind (related, latest, most-popular, ...); a candidate becomes a
     widget when it holds links to other articles of the site (``_minimum``) and those links
     are not prose (the article body, which holds the page's ``<h1>``, never is one).
-    ``scan``, when the caller has it, saves the page-wide queries for links and headings.
     """
-    index = _LinkIndex(tree, base, scan.links if scan else None)
+    index = _LinkIndex(tree, base)
     if not index.found:
         return []
     around_title = _ancestor_ids(h1 if h1 is not None else tree.css_first("h1"))
     candidates: list[tuple[LexborNode, str | None, str, LexborNode | None]] = []
-    for heading in scan.headings if scan else tree.css(_HEADING_SELECTOR):
+    for heading in tree.css(_HEADING_SELECTOR):
         if heading.tag in _NOT_WIDGETS:  # menus name themselves with aria-label
             continue
         text = heading.attrs.get("aria-label") or _first_line(heading)
@@ -437,8 +432,7 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None,
         if block.mem_id in around_title or used & _ancestor_ids(block, _LINK_DEPTH):
             continue
         if not order and sum(1 for c in group if c[3] is not None) > 1:
-            order = {n.mem_id: i for i, n in enumerate(
-                scan.ordered if scan else tree.css(_ORDER_SELECTOR))}
+            order = {n.mem_id: i for i, n in enumerate(tree.css(_ORDER_SELECTOR))}
         prose = None
         for heading, kind, items in _sections(block, group, index, order):
             if kind == "other":  # a known heading is evidence; an unknown one needs more
