@@ -23,7 +23,14 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from .boilerplate import CAPTION_RE, END_MATTER_RE, LABEL_RE, PHP_ERROR_RE, is_call_to_action
+from .boilerplate import (
+    CAPTION_RE,
+    END_MATTER_RE,
+    LABEL_RE,
+    PHP_ERROR_RE,
+    any_substring,
+    is_call_to_action,
+)
 
 __all__ = ["Block", "article_blocks", "walk"]
 
@@ -177,7 +184,7 @@ def _weight(text: str) -> int:
     return len(text) + 2 * len(_DENSE_SCRIPT.findall(text))
 
 
-_COPYRIGHT_HINT = re.compile("|".join(map(re.escape, _COPYRIGHT_HINTS)))  # in lowercased text
+_COPYRIGHT_HINT = any_substring(_COPYRIGHT_HINTS)  # in lowercased text
 
 
 def _is_copyright(text: str) -> bool:

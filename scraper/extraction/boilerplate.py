@@ -16,8 +16,8 @@ from functools import lru_cache
 
 __all__ = [
     "CALL_TO_ACTION_RE", "CAPTION_RE", "CONTENT", "END_MATTER_RE", "FURNITURE", "FURNITURE_TAGS",
-    "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "PHP_ERROR_RE", "is_call_to_action",
-    "is_overlay", "marker_kind",
+    "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "PHP_ERROR_RE", "any_substring",
+    "is_call_to_action", "is_overlay", "marker_kind",
 ]
 
 # Never text: removed from the whole page before the body is looked for.
@@ -123,8 +123,10 @@ CONTENT, PAGE_CONTENT, FURNITURE, NEUTRAL = 0, 2, 8, 9
 
 
 @lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)
 def is_overlay(marker: str) -> bool:
-    """Whether a "class id" string names a consent banner or a pop-up layer."""
+    """Whether a "class id" string names a consent banner or a pop-up layer (cached, as
+    ``marker_kind`` is: the body's walk asks it for every element with a class or id)."""
     lowered = marker.lower()
     return _OVERLAY.found(lowered, set(_SPLIT.split(lowered)))
 
@@ -268,9 +270,24 @@ _CALL_TO_ACTION_HINTS = (
     "bereits", "schon", "déjà", "deja", "ya eres", "ya soy")
 
 
+
+
+def any_substring(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One search that finds whether the text holds any of ``words``: the alternation grouped
+    by first letter, so that the regex engine tries one group at each position instead of
+    every word (0.045 against 0.075 ms a page for the hints below, on the dev sets' blocks)."""
+    groups: dict[str, set[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], set()).add(word[1:])
+    return re.compile("|".join(
+        re.escape(first) + ("" if "" in rests else "(?:" + "|".join(
+            map(re.escape, sorted(rests))) + ")")
+        for first, rests in sorted(groups.items())))
+
+
 # The hints as one case-sensitive search in lowercased text (a generator of 32 substring
 # tests per block cost more than the search).
-_CALL_TO_ACTION_HINT = re.compile("|".join(map(re.escape, _CALL_TO_ACTION_HINTS)))
+_CALL_TO_ACTION_HINT = any_substring(_CALL_TO_ACTION_HINTS)
 
 
 def is_call_to_action(text: str) -> bool:

@@ -15,6 +15,7 @@ shows for it.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -115,7 +116,8 @@ class _LinkIndex:
         self.host = parts.netloc.lower()
         self.own_path = parts.path.rstrip("/")
         self.holders: dict[int, set[str]] = {}
-        self.held: dict[int, list[tuple[str, LexborNode]]] = {}  # element -> its links
+        # element -> its links (a defaultdict: appending is the index's innermost step)
+        self.held: dict[int, list[tuple[str, LexborNode]]] = defaultdict(list)
         self.nodes: dict[int, LexborNode] = {}
         cache: dict[str, str | None] = {}
         body = tree.body
@@ -134,7 +136,7 @@ class _LinkIndex:
             for _ in range(_LINK_DEPTH):
                 if node is None or (key := node.mem_id) == stop:
                     break
-                held.setdefault(key, []).append(entry)
+                held[key].append(entry)
                 if counted:
                     urls = holders.get(key)
                     if urls is None:
