@@ -16,6 +16,8 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -100,8 +102,10 @@ def build_browse_archive(out: Path) -> Path:
     return db_path
 
 
-def start_datasette(db_path: Path, directory: bool = False) -> tuple[subprocess.Popen, str]:
-    """Datasette as ``newsarchive serve`` starts it, or (``directory``) as ``datasette DIR/``."""
+@contextmanager
+def running_datasette(db_path: Path, directory: bool = False) -> Iterator[str]:
+    """Datasette as ``newsarchive serve`` starts it, or (``directory``) as ``datasette DIR/``,
+    on a free port of 127.0.0.1 for the block: its base URL."""
     port = _free_port()
     command = ([sys.executable, "-m", "datasette", str(db_path.parent), "--port", str(port)]
                if directory else datasette_command(db_path, port))
@@ -112,12 +116,17 @@ def start_datasette(db_path: Path, directory: bool = False) -> tuple[subprocess.
     while True:
         try:
             urllib.request.urlopen(f"{base}/-/versions.json", timeout=2).read()
-            return process, base
+            break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 pytest.fail(f"datasette did not start: {process.stderr.read().decode()}")
             time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 @pytest.fixture(scope="module")
@@ -127,10 +136,8 @@ def browse_archive(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(browse_archive):
-    process, base = start_datasette(browse_archive)
-    yield base
-    process.terminate()
-    process.wait(10)
+    with running_datasette(browse_archive) as base:
+        yield base
 
 
 def get_json(base: str, path: str, **params) -> object:

@@ -23,7 +23,7 @@ from test_browse import (
     build_browse_archive,
     get_html,
     get_json,
-    start_datasette,
+    running_datasette,
 )
 
 from scraper.cli import ARCHIVE_TEMPLATE, main
@@ -37,10 +37,8 @@ def archive(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(archive):
-    process, base = start_datasette(archive)
-    yield base
-    process.terminate()
-    process.wait(10)
+    with running_datasette(archive) as base:
+        yield base
 
 
 def test_the_article_list_is_slim_and_links_each_title_to_its_article(server, archive):
@@ -161,15 +159,11 @@ def test_any_archive_path_is_served_with_the_archive_configuration(archive, tmp_
     other = tmp_path / "other" / "corpus.db"  # no metadata, templates or plugins beside it
     other.parent.mkdir()
     shutil.copy(archive, other)
-    process, base = start_datasette(other)
-    try:
+    with running_datasette(other) as base:
         assert get_json(base, "/-/metadata.json", _shape="objects")["title"] == "newsarchive"
         html = _article_page(base, article_id(other, FERRY))
         assert 'class="news-article"' in html and f">{FERRY}</h1>" in html
         assert get_json(base, "/news/search.json", q="Al-Qaeda")[0]["title"] == QAEDA
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def test_a_crawl_into_a_new_directory_makes_a_browsable_archive(tmp_path, config_dir):
@@ -186,10 +180,6 @@ def test_a_crawl_into_a_new_directory_makes_a_browsable_archive(tmp_path, config
     assert result.exit_code == 0, result.output
     for part in ("metadata.yml", "templates", "plugins"):
         assert (db.parent / part).exists(), part
-    process, base = start_datasette(db, directory=True)  # datasette NEW-DIR/
-    try:
+    with running_datasette(db, directory=True) as base:  # datasette NEW-DIR/
         first = next(sqlite_utils.Database(db)["articles"].rows)
         assert 'class="news-article"' in _article_page(base, first["id"])
-    finally:
-        process.terminate()
-        process.wait(10)

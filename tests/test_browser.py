@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlite_utils
-from test_browse import FERRY, OLD_SITE, QAEDA, build_browse_archive, start_datasette
+from test_browse import FERRY, OLD_SITE, QAEDA, build_browse_archive, running_datasette
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -32,10 +32,8 @@ if not Path(CHROMIUM).exists():
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     db_path = build_browse_archive(tmp_path_factory.mktemp("browser-archive"))
-    process, base = start_datasette(db_path)
-    yield base, db_path
-    process.terminate()
-    process.wait(10)
+    with running_datasette(db_path) as base:
+        yield base, db_path
 
 
 @pytest.fixture()

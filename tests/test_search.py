@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 from click.testing import CliRunner
-from test_browse import FERRY, QAEDA, build_browse_archive, get_html, get_json, start_datasette
+from test_browse import FERRY, QAEDA, build_browse_archive, get_html, get_json, running_datasette
 
 from scraper import QuerySyntaxError, fts_query
 from scraper.cli import main
@@ -47,10 +47,8 @@ def archive(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(archive):
-    process, base = start_datasette(archive)
-    yield base
-    process.terminate()
-    process.wait(10)
+    with running_datasette(archive) as base:
+        yield base
 
 
 def _status_and_body(url: str) -> tuple[int, str]:
