@@ -26,7 +26,7 @@ from test_dedup_crawl import _serve_fixture_sites
 from warcfiles import WARC_DATE, write_responses, write_warc
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper import crawl, export_articles
+from scraper import ConfigError, crawl, export_articles
 from scraper.cli import main
 from scraper.demo import render_demo_site, serve_site
 from scraper.warc.ingest import ingest_warc
@@ -248,6 +248,24 @@ def test_cc_news_months_are_read_from_their_warc_paths_listing_over_https(crawle
         server.close()
     assert report.files == 3 and report.merged == 3 and report.failed == {}
     assert snapshot(tmp_path / "news.db") == crawled["crawl"]
+
+
+def test_a_remote_listing_names_files_on_its_own_host_only(crawled, tmp_path):
+    local = crawled["warcs"][0].resolve()  # a WARC file on this machine, by its full path
+    server = WarcServer({str(local): local.read_bytes(),
+                         "/own.paths": f"{local}\n".encode(),
+                         "/elsewhere.paths": b"http://169.254.169.254/latest/meta-data.warc\n"})
+    try:
+        # a root-relative entry is a path on the listing's host, never this machine's file
+        report = ingest_warc([f"{server.base_url}/own.paths"], tmp_path / "news.db",
+                             config_dir=crawled["config"], workers=0)
+        assert report.merged == 1 and server.gets[str(local)] == 1
+        with pytest.raises(ConfigError, match="may name files on its own host only"):
+            ingest_warc([f"{server.base_url}/elsewhere.paths"], tmp_path / "other.db",
+                        config_dir=crawled["config"], workers=0)
+        assert not (tmp_path / "other.db").exists()
+    finally:
+        server.close()
 
 
 def test_s3_sources_are_read_from_a_bucket(crawled, tmp_path, monkeypatch):

@@ -94,13 +94,31 @@ def _listing(url: str, base_url: str | None) -> list[str]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        if line.startswith(REMOTE) or line.startswith("/"):
+        if base.startswith(REMOTE):
+            out.append(_remote_entry(url, base, line))
+        elif line.startswith(REMOTE) or line.startswith("/"):
             out.append(line)
-        elif base.startswith(REMOTE):
-            out.append(urljoin(base, line))
         else:
             out.append(str(Path(base) / line))
     return out
+
+
+def _remote_entry(listing: str, base: str, line: str) -> str:
+    """A remote listing's entry as a URL under its base: a listing the user names is not
+    a user, so it may not point this process at its own files (``/etc/...``, ``/dev/zero``)
+    nor at other hosts (a cloud's metadata address, the local network). Root-relative
+    entries are paths on the base's host, as Common Crawl's listings mean them."""
+    scheme, host = urlsplit(base)[:2]
+    if line.startswith(REMOTE):
+        resolved = line
+    elif line.startswith("/"):
+        resolved = f"{scheme}://{host}{line}"
+    else:  # urljoin leaves s3:// alone: it knows only the schemes of the web
+        resolved = urljoin(base, line) if scheme in ("http", "https") else base + line
+    if urlsplit(resolved)[:2] != (scheme, host):
+        raise ConfigError(f"{listing}: the entry {line[:200]!r} is not on {base}: a listing "
+                          "may name files on its own host only (or give --base-url)")
+    return resolved
 
 
 def expand_sources(sources: list[str], base_url: str | None = None) -> list[str]:
