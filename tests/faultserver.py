@@ -63,6 +63,7 @@ from email.utils import formatdate
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["FaultServer", "Request", "ROBOTS_VARIANTS", "RATE_FAULTS", "OK_BODY",
@@ -106,6 +107,44 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
 
 
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 for the length of a ``with`` block: the lifecycle
+    the test servers share (FaultServer, tests/hostileserver.py). ``_listen`` binds it; the
+    handler reaches the server object as ``self.server.owner``."""
+
+    def _listen(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.stopping = threading.Event()
+        self._httpd = _Server(("127.0.0.1", 0), handler)
+        self._httpd.owner = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+    @property
+    def host(self) -> str:
+        """``127.0.0.1:port``, the key Fetcher.set_policy expects."""
+        return f"127.0.0.1:{self._httpd.server_address[1]}"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}"
+
+
 @dataclass
 class Request:
     path: str  # including the query string
@@ -121,7 +160,7 @@ def _gzip_zeros(size: int) -> bytes:
     return gzip.compress(b"\0" * size, compresslevel=9)
 
 
-class FaultServer:
+class FaultServer(LoopbackServer):
     """Threaded fault-injecting server; use as ``with FaultServer() as server``."""
 
     def __init__(
@@ -151,37 +190,8 @@ class FaultServer:
         self.log: list[Request] = []
         # path -> epoch second announced by /retry-after-date
         self.retry_at: dict[str, float] = {}
-        self.stopping = threading.Event()
         self._lock = threading.Lock()
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
-        self._httpd.fault = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    def __enter__(self) -> FaultServer:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
-
-    @property
-    def host(self) -> str:
-        """``127.0.0.1:port``, the key Fetcher.set_policy expects."""
-        return f"127.0.0.1:{self._httpd.server_address[1]}"
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}"
+        self._listen(_Handler)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -210,7 +220,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        self.fault: FaultServer = self.server.fault  # type: ignore[attr-defined]
+        self.fault: FaultServer = self.server.owner  # type: ignore[attr-defined]
         if self.fault.keep_alive:
             self.protocol_version = "HTTP/1.1"
         self.answered = 0  # requests answered on this connection

@@ -23,10 +23,10 @@ from __future__ import annotations
 import socket
 import threading
 from contextlib import suppress
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
+from faultserver import LoopbackServer
 from test_faults_crawl import article, listing
 
 __all__ = ["HostileServer", "Listener", "REAL_STORIES"]
@@ -71,7 +71,7 @@ class Listener:
         self.sock.close()
 
 
-class HostileServer:
+class HostileServer(LoopbackServer):
     """Threaded hostile site on 127.0.0.1; use as ``with HostileServer(...) as site``."""
 
     def __init__(self, *, robots_to: str | None = None, robots_hang: float = 0.0,
@@ -82,34 +82,10 @@ class HostileServer:
         self.trap_links = trap_links
         self.log: list[str] = []  # request paths, query included, in arrival order
         self.robots_asked = threading.Event()
-        self.stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.hostile = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def host(self) -> str:
-        return f"127.0.0.1:{self._httpd.server_address[1]}"
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}"
+        self._listen(_Handler)
 
     def requests(self, prefix: str) -> list[str]:
         return [path for path in self.log if path.startswith(prefix)]
-
-    def __enter__(self) -> HostileServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -127,7 +103,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        site: HostileServer = self.server.hostile  # type: ignore[attr-defined]
+        site: HostileServer = self.server.owner  # type: ignore[attr-defined]
         site.log.append(self.path)
         parts = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
