@@ -128,6 +128,8 @@ WARC_SKIPS: dict[str, str] = {
     "redirect": "a 3xx response: the crawl follows it, a WARC holds its target apart",
     "not_modified": "a 304 response: no page in it",
     "unreadable": "a record warcio cannot parse (truncated or corrupt)",
+    "continuation": "a later page of a multi-page article, as `export --format warc` writes"
+                    " it: ingest keeps an article's first page",
 }
 
 LAYOUT_FIELDS: frozenset[str] = frozenset({"title", "body"})

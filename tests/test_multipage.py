@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from conftest import write_local_site
 from sqlite_utils.utils import sqlite3
 from test_bad_input import HTML, tagdiv_article
 
-from scraper import crawl, reparse
+from scraper import crawl, export_articles, reparse
 from scraper.store.schema import MIGRATIONS
+from scraper.warc.ingest import ingest_warc
 
 
 def _page(n: int, word: str, next_href: str | None) -> bytes:
@@ -71,3 +73,26 @@ def test_a_multi_page_article_of_an_older_archive_is_kept_as_it_was(
     report = reparse(db_path, config_dir)
     assert report.sites["daily"] == Counter({"multi_page_kept": 1})
     assert _text(db_path) == before
+
+
+def test_a_warc_export_holds_every_page_of_a_multi_page_article(
+        route_server, config_dir, tmp_path):
+    archiveiterator = pytest.importorskip("warcio.archiveiterator",
+                                          reason="warcio (the warc extra) missing")
+    db_path = _crawl_story(route_server, config_dir, tmp_path)
+    out = tmp_path / "story.warc.gz"
+    assert export_articles(db_path, str(out), "warc") == 1
+    with out.open("rb") as fh:
+        records = [(r.rec_headers.get_header("WARC-Target-URI"),
+                    r.rec_headers.get_header("WARC-Newsarchive-Part"),
+                    r.content_stream().read())
+                   for r in archiveiterator.ArchiveIterator(fh) if r.rec_type == "response"]
+    base = f"{route_server.base_url}/long-story-in-parts/"
+    assert [(url, part) for url, part, _ in records] == [
+        (base, None), (f"{base}2/", "2"), (f"{base}3/", "3")]
+    assert [body for _, _, body in records] == [route_server.routes[u.removeprefix(
+        route_server.base_url)][2] for u, _, _ in records]
+
+    report = ingest_warc([str(out)], tmp_path / "back.db", config_dir=config_dir, workers=0)
+    assert report.counts["articles_new"] == 1
+    assert report.skipped["continuation"] == 2  # the later pages are not articles of their own

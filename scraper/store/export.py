@@ -118,8 +118,9 @@ def export_articles(db_path: Path, output: str, fmt: str,
             # articles of one site out of a million (bench/archive_scale.py's archive).
             where = f"a.id in (select a.id from articles a where {where})"
         if fmt == "warc":
-            sql = ("select a.id, a.url, p.url as page_url, p.final_url, p.status, p.headers, "
-                   "p.body, p.compression, p.dictionary_id, p.fetched_at from articles a "
+            sql = ("select a.id, a.url, p.id as page_id, p.url as page_url, p.final_url, "
+                   "p.status, p.headers, p.body, p.compression, p.dictionary_id, p.fetched_at "
+                   "from articles a "
                    "join pages p "
                    f"on p.id = a.page_id where {where} order by a.id")
         else:
@@ -303,24 +304,46 @@ def _write_warc(fh: IO[bytes], cursor: sqlite3.Cursor, filters: ExportFilters) -
     count = 0
     pages = PageReader(cursor.connection)
     for record in _records(cursor):
-        body = pages.body(record["body"], record["compression"], record["dictionary_id"])
-        headers = []
-        for name, value in json.loads(record["headers"] or "{}").items():
-            if name.lower() in TRANSFER_HEADERS:
-                name = f"X-Archive-Orig-{name}"
-            headers.append((name, value))
-        headers.append(("Content-Length", str(len(body))))
-        status = record["status"] or 200
-        try:
-            phrase = HTTPStatus(status).phrase
-        except ValueError:
-            phrase = "Unknown"
-        warc_date = (record["fetched_at"] or utcnow()).replace("+00:00", "Z")
-        writer.write_record(writer.create_warc_record(
-            record["final_url"] or record["page_url"], "response", payload=io.BytesIO(body),
-            length=len(body),
-            http_headers=StatusAndHeaders(f"{status} {phrase}", headers, protocol="HTTP/1.1"),
-            warc_headers_dict={"WARC-Date": warc_date,
-                               "WARC-Newsarchive-Article-Id": str(record["id"])}))
+        _write_response(writer, StatusAndHeaders, pages, record, {})
+        # The later pages of a multi-page article, each a response of its own marked with
+        # its place: a replay has every page the text was made from, and ingest-warc
+        # knows them for what they are (vocab.WARC_SKIPS "continuation").
+        for part in cursor.connection.execute(
+                "select part, url as page_url, final_url, status, headers, body, compression, "
+                "dictionary_id, fetched_at from pages where part_of = ? order by part",
+                [record["page_id"]]):
+            names = ("part", "page_url", "final_url", "status", "headers", "body",
+                     "compression", "dictionary_id", "fetched_at")
+            page = dict(zip(names, part, strict=True)) | {"id": record["id"]}
+            _write_response(writer, StatusAndHeaders, pages, page,
+                            {PART_HEADER: str(page["part"])})
         count += 1
     return count
+
+
+# The WARC header that marks a record as a later page of an article (its number: 2, 3, ...).
+PART_HEADER = "WARC-Newsarchive-Part"
+
+
+def _write_response(writer, status_and_headers, pages: PageReader, record: dict,
+                    extra: dict[str, str]) -> None:
+    """One stored page as a WARC response record of its article."""
+    body = pages.body(record["body"], record["compression"], record["dictionary_id"])
+    headers = []
+    for name, value in json.loads(record["headers"] or "{}").items():
+        if name.lower() in TRANSFER_HEADERS:
+            name = f"X-Archive-Orig-{name}"
+        headers.append((name, value))
+    headers.append(("Content-Length", str(len(body))))
+    status = record["status"] or 200
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Unknown"
+    warc_date = (record["fetched_at"] or utcnow()).replace("+00:00", "Z")
+    writer.write_record(writer.create_warc_record(
+        record["final_url"] or record["page_url"], "response", payload=io.BytesIO(body),
+        length=len(body),
+        http_headers=status_and_headers(f"{status} {phrase}", headers, protocol="HTTP/1.1"),
+        warc_headers_dict={"WARC-Date": warc_date,
+                           "WARC-Newsarchive-Article-Id": str(record["id"]), **extra}))

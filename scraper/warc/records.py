@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO
 
+from ..store.export import PART_HEADER
+
 __all__ = ["Response", "responses"]
 
 
@@ -66,6 +68,9 @@ def responses(stream: IO[bytes], skipped: Counter, max_body_bytes: int) -> Itera
             return
         if record.rec_type != "response":
             skipped["not_response"] += 1
+            continue
+        if record.rec_headers.get_header(PART_HEADER):
+            skipped["continuation"] += 1  # its text is in its first page's article
             continue
         http = record.http_headers
         url = record.rec_headers.get_header("WARC-Target-URI") or ""
