@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..article import Link
-from ..config import WidgetConfig
 from ..urls import absolute_url, is_article_path, looks_like_article_url
+
+if TYPE_CHECKING:  # named in annotations only: extraction loads no site-file layer
+    from ..config import WidgetConfig
 
 __all__ = ["classify_heading", "configured_widgets", "detect_widgets"]
 
