@@ -267,7 +267,7 @@ def generic_text(tree: LexborHTMLParser, jsonld_body: str | None,
 def _decode(html: bytes, content_type: str | None) -> str:
     """Bytes as the crawler decodes them. Imported on first use, as ``SiteConfig`` is only
     named for type checkers: a process that extracts ``str`` pages (re-indexing, the bench)
-    loads neither charset detection nor the site-file layer, ~7 MiB of its peak RSS."""
+    loads neither charset detection nor the site-file layer, ~5 MiB of its RSS."""
     from ..fetch.decode import decode_body
 
     return decode_body(html, content_type)[0]

@@ -375,7 +375,7 @@ def _is_widget(block: LexborNode, index: _LinkIndex) -> bool:
     linked = sum(len(index.title(link)) for _, link in index.inside(block))
     text = block.text()
     if linked >= _MIN_WIDGET_LINK_SHARE * max(len(text), 1):
-        return True  # folding the whitespace could only shorten the text: no need to
+        return True  # folding the whitespace could only shorten the text
     total = len(" ".join(text.split())) or 1
     return linked >= _MIN_WIDGET_LINK_SHARE * total
 
