@@ -12,27 +12,24 @@ metadata and link widgets) and of text only, as ratios to trafilatura's default 
 
 Every extractor gets the same decoded ``str`` of each page (the eval set's raw bytes are
 decoded once, by the crawler's decoder, before any child starts) and runs in its own child
-process per set and pass, so that its peak RSS is its own; pages are read from disk one at a
-time, off the clock. Timing counts the process's CPU time for the extraction calls only,
-which on a shared machine is not inflated by other jobs; passes run round-robin so that a
-change in load hits every extractor alike, and the median of ``--repeat`` passes is
-reported. Each pass starts cold (a fresh process, a few pages of warm-up): caches that fill
-while a pass runs are part of what is measured. trafilatura comes from the optional
-``bench`` extra (``pip install -e ".[bench]"``). Exits 0 with a message when the data is
-absent.
+process per set and pass, so that its peak RSS is its own: a child is given a list of page
+files (no ground truth), reads pages from disk one at a time, off the clock, writes each
+output to a file as it goes, and imports nothing the parent alone needs. Timing counts the
+process's CPU time for the extraction calls only, which on a shared machine is not inflated
+by other jobs; passes run round-robin so that a change in load hits every extractor alike,
+and the median of ``--repeat`` passes is reported. Each pass starts cold (a fresh process,
+a few pages of warm-up): caches that fill while a pass runs are part of what is measured.
+trafilatura comes from the optional ``bench`` extra (``pip install -e ".[bench]"``). Exits 0
+with a message when the data is absent.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import gzip
 import json
 import resource
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -116,22 +113,34 @@ BASELINES = ("trafilatura", "trafilatura-precision")
 SPEED_ROWS = ("newsarchive", "newsarchive-text-only")
 
 
-def _worker(name: str, set_name: str, data: Path, cache: Path | None, predict: bool) -> None:
-    """Child process: one extractor over every page of one set, once; print JSON."""
-    pages = _pages(data, set_name, cache)
+def _worker(name: str, set_name: str, cache: Path, predict: bool) -> None:
+    """Child process: one extractor over every page of one set, once; print JSON.
+
+    What the child holds while it is measured is the extractor's: the pages come from the
+    parent's list of files (``_write_manifest``), and each output goes to a file as it is
+    made, read back only after the peak RSS is taken (holding 884 outputs is ~6 MiB)."""
+    rows = json.loads((cache / f"{set_name}.pages.json").read_text(encoding="utf-8"))
+    pages = [Page(set_name, id_, Path(path), url, encoding=encoding)
+             for id_, path, url, encoding in rows]
     run = EXTRACTORS[name][0]()
     for page in pages[:_WARM_UP]:
         _guarded(run, page.html, page.url)
-    outputs, errors, elapsed = [], [], 0.0
-    for page in pages:
-        html = page.html  # read and decoded off the clock
-        start = time.process_time()
-        output, error = _guarded(run, html, page.url)
-        elapsed += time.process_time() - start
-        if error:
-            errors.append(f"{page.id}: {error}")
-        outputs.append(output if predict else {})
+    errors, elapsed = [], 0.0
+    spool = cache / f"{name}.{set_name}.outputs.jsonl"
+    with spool.open("w", encoding="utf-8") as out:
+        for page in pages:
+            html = page.html  # read and decoded off the clock
+            start = time.process_time()
+            output, error = _guarded(run, html, page.url)
+            elapsed += time.process_time() - start
+            if error:
+                errors.append(f"{page.id}: {error}")
+            out.write(json.dumps(output if predict else {}) + "\n")
+            del html, output
     peak_mib = _peak_mib()
+    with spool.open(encoding="utf-8") as lines:
+        outputs = [json.loads(line) for line in lines]
+    spool.unlink()
     metadata = EXTRACTORS[name][2]
     if predict and metadata:
         for page, output in zip(pages, outputs, strict=True):
@@ -161,24 +170,25 @@ def _guarded(run: Extractor, html: str, url: str) -> tuple[Output, str | None]:
         return {}, f"{type(error).__name__}: {error} ({Path(where.filename).name}:{where.lineno})"
 
 
-def _pages(data: Path, set_name: str, cache: Path | None) -> list[Page]:
-    pages = load_set(data, set_name)
-    if cache is None or pages[0].encoding:
-        return pages
-    return [dataclasses.replace(p, path=cache / f"{p.id}.gz", encoding="utf-8") for p in pages]
-
-
-def _decode_once(pages: list[Page], cache: Path) -> None:
-    """Write each raw page decoded (UTF-8, gzipped) so that every child reads the same str."""
+def _write_manifest(set_name: str, pages: list[Page], cache: Path) -> None:
+    """Write each raw page decoded (UTF-8, gzipped) so that every child reads the same str,
+    and the set's list of page files the children read instead of the data set."""
+    rows = []
     for page in pages:
+        path = page.path
         if not page.encoding:
-            (cache / f"{page.id}.gz").write_bytes(gzip.compress(page.html.encode(), 1))
+            path = cache / f"{page.id}.gz"
+            path.write_bytes(gzip.compress(page.html.encode(), 1))
+        rows.append((page.id, str(path), page.url, "utf-8"))
+    (cache / f"{set_name}.pages.json").write_text(json.dumps(rows), encoding="utf-8")
 
 
-def _run_child(name: str, set_name: str, data: Path, cache: Path, predict: bool,
+def _run_child(name: str, set_name: str, cache: Path, predict: bool,
                timeout: float) -> dict | None:
-    command = [sys.executable, __file__, "--worker", name, "--sets", set_name, "--data",
-               str(data), "--cache", str(cache)] + (["--predict"] if predict else [])
+    import subprocess
+
+    command = [sys.executable, __file__, "--worker", name, "--sets", set_name,
+               "--cache", str(cache)] + (["--predict"] if predict else [])
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False,
                               timeout=timeout)
@@ -214,11 +224,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", help=argparse.SUPPRESS)
     parser.add_argument("--predict", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    data = bench_dir(args.data)
     if args.worker:
-        _worker(args.worker, args.sets[0], data, Path(args.cache) if args.cache else None,
-                args.predict)
+        _worker(args.worker, args.sets[0], Path(args.cache), args.predict)
         return 0
+    import tempfile
+
+    data = bench_dir(args.data)
     sets = {name: pages for name in args.sets if (pages := load_set(data, name))}
     if not sets:
         print(f"benchmark data not found at {data}: skipped (set $NEWSARCHIVE_BENCH_DATA "
@@ -227,15 +238,15 @@ def main(argv: list[str] | None = None) -> int:
     names = list(args.only or EXTRACTORS)
     with tempfile.TemporaryDirectory(prefix="newsarchive-bench-") as tmp:
         cache = Path(tmp)
-        for pages in sets.values():
-            _decode_once(pages, cache)
+        for set_name, pages in sets.items():
+            _write_manifest(set_name, pages, cache)
         print(f"{data}; median of {args.repeat} timed passes per extractor (CPU time)",
               flush=True)
         runs: dict[tuple[str, str], list[dict]] = {}
         for repeat in range(args.repeat):  # round-robin: load changes hit every extractor alike
             for set_name in sets:
                 for name in names:
-                    result = _run_child(name, set_name, data, cache, repeat == 0, args.timeout)
+                    result = _run_child(name, set_name, cache, repeat == 0, args.timeout)
                     if result is not None:
                         runs.setdefault((name, set_name), []).append(result)
     for set_name, pages in sets.items():
@@ -245,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report_set(set_name: str, pages: list[Page], runs: dict[str, list[dict]]) -> None:
+    import statistics
+
     halves = {h: [i for i, p in enumerate(pages) if p.half == h] for h in "AB"}
     sites = {h: len({pages[i].site for i in idx}) for h, idx in halves.items()}
     print(f"\n== {set_name}: {len(pages)} pages; site split: half A {len(halves['A'])} pages "

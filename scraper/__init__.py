@@ -38,7 +38,7 @@ import each other)::
 ``Article`` is the contract between the stages. Everything a user of the library needs is
 exported here, and imported on first use (PEP 562): ``from scraper import extract`` loads
 the extraction stage only, not the HTTP client, numpy or SQLite layers the crawl needs (an
-extraction-only process stays at ~25 MiB instead of ~55). The stage packages are named
+extraction-only process stays at ~21 MiB instead of ~55). The stage packages are named
 ``crawler`` and ``extraction``, not ``crawl`` and ``extract``, so that they never shadow
 the functions of those names exported here.
 """

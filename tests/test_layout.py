@@ -88,3 +88,19 @@ def test_a_crawl_process_does_not_load_pandas() -> None:
     shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                            timeout=60)
     assert shown.stdout.split() == ["False", "ok"], shown.stderr
+
+
+def test_an_extraction_process_loads_the_extraction_stage_only() -> None:
+    """``extract()`` of a page given as ``str`` loads neither the site-file layer (config and
+    its regex and TOML parsers), charset detection, HTTP, SQLite nor numpy: a process that
+    only extracts (re-indexing, the bench's children, whose peak RSS issue 13 measures)
+    holds the extractor and nothing else."""
+    probe = ("import sys; from scraper import extract; "
+             "page = '<html><body><article><h1>A story</h1><p>' + 'Word and more. ' * 60; "
+             "article = extract(page + '</p></article></body></html>', 'https://x.example/a/'); "
+             "print(bool(article.text), sorted(m for m in ('scraper.config', 'charset_normalizer', "
+             "'regex', 'tomllib', 'httpx', 'numpy', 'sqlite3', 'sqlite_utils', 'scraper.store', "
+             "'scraper.fetch.fetcher') if m in sys.modules))")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           timeout=60)
+    assert shown.stdout.split() == ["True", "[]"], shown.stdout + shown.stderr

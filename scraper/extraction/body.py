@@ -127,14 +127,15 @@ def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool
     sharing ancestors walk them once."""
     path: list[int] = []
     found = False
-    while node is not None and node.tag not in ("body", "html") and len(path) < _MAX_DEPTH:
+    while node is not None and (tag := node.tag) not in ("body", "html") and \
+            len(path) < _MAX_DEPTH:
         key = node.mem_id
         if key in memo:
             found = memo[key]
             break
         path.append(key)
-        attrs = node.attrs
-        if node.tag in ("footer", "aside", "nav") or attrs.get("role") in _FURNITURE_ROLES or \
+        attrs = node.attributes  # one dict: cheaper than four Lexbor look-ups
+        if tag in ("footer", "aside", "nav") or attrs.get("role") in _FURNITURE_ROLES or \
                 is_overlay(f"{attrs.get('class') or ''} {attrs.get('id') or ''}") or _hidden(attrs):
             found = True
             break

@@ -17,12 +17,14 @@ file, the page's own date), and what it chose, recorded in ``Article.adapter``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..config import AUTO, SiteConfig
 from .dates import date_in_url, normalise_date
+
+if TYPE_CHECKING:  # a page without a site file never loads the site-file layer
+    from ..config import SiteConfig
 
 __all__ = ["Detection", "detect_preset", "page_adapter"]
 
@@ -100,6 +102,8 @@ def page_adapter(tree: LexborHTMLParser, site: SiteConfig | None,
     """
     if site is None:
         return None, {}
+    from ..config import AUTO  # loaded already: the caller made ``site`` with it
+
     notes = {"preset": site.extends}
     preset = None
     if site.extends == AUTO:

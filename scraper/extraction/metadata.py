@@ -182,7 +182,7 @@ def _jsonld(scripts: list[LexborNode], out: dict[str, list[tuple[Any, str]]]) ->
 def _meta(metas: list[LexborNode], out: dict[str, list[tuple[Any, str]]]) -> None:
     props: dict[str, list[str]] = defaultdict(list)
     for meta in metas:
-        attrs = meta.attrs
+        attrs = meta.attributes  # one dict: cheaper than five Lexbor look-ups
         key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or
                attrs.get("http-equiv") or "").strip().lower()
         content = (attrs.get("content") or "").strip()

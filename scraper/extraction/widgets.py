@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..article import Link
-from ..config import WidgetConfig
 from ..urls import absolute_url, is_article_path, looks_like_article_url
+
+if TYPE_CHECKING:  # named in annotations only: extraction loads no site-file layer
+    from ..config import WidgetConfig
 
 __all__ = ["classify_heading", "configured_widgets", "detect_widgets"]
 
@@ -369,8 +372,11 @@ def _block_for(heading: LexborNode, index: _LinkIndex, minimum: int) -> LexborNo
 
 
 def _is_widget(block: LexborNode, index: _LinkIndex) -> bool:
-    total = len(" ".join(block.text().split())) or 1
     linked = sum(len(index.title(link)) for _, link in index.inside(block))
+    text = block.text()
+    if linked >= _MIN_WIDGET_LINK_SHARE * max(len(text), 1):
+        return True  # folding the whitespace could only shorten the text
+    total = len(" ".join(text.split())) or 1
     return linked >= _MIN_WIDGET_LINK_SHARE * total
 
 
@@ -426,22 +432,23 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None,
         groups.setdefault(candidate[0].mem_id, []).append(candidate)
     result: list[Link] = []
     used: set[int] = set()
-    order: dict[int, int] = {}  # document positions of headings and links, when needed
     for group in groups.values():
         block = group[0][0]
         if block.mem_id in around_title or used & _ancestor_ids(block, _LINK_DEPTH):
             continue
-        if not order and sum(1 for c in group if c[3] is not None) > 1:
-            order = {n.mem_id: i for i, n in enumerate(tree.css(_ORDER_SELECTOR))}
+        order: dict[int, int] = {}  # positions of the block's headings and links, if needed
+        if sum(1 for c in group if c[3] is not None) > 1:
+            order = {n.mem_id: i for i, n in enumerate(block.css(_ORDER_SELECTOR))}
         prose = None
         for heading, kind, items in _sections(block, group, index, order):
+            if not _minimum(kind) <= len(items) <= _MAX_ITEMS:
+                continue  # before weighing the block's text: that cannot change this
             if kind == "other":  # a known heading is evidence; an unknown one needs more
                 prose = (not _is_widget(block, index)) if prose is None else prose
                 if prose:
                     continue
-            if _minimum(kind) <= len(items) <= _MAX_ITEMS:
-                used.add(block.mem_id)
-                _emit(result, kind, heading, items)
+            used.add(block.mem_id)
+            _emit(result, kind, heading, items)
     return result
 
 
