@@ -404,3 +404,16 @@ def test_a_publisher_s_notices_are_not_body():
         </div>""")
     text = extract(html, URL).text
     assert text.startswith("Paragraph 0.") and text.endswith("residents in the east.")
+
+
+def test_a_page_told_in_many_unmarked_sections_is_read_whole_not_by_its_longest_box():
+    sections = "".join(
+        f"<div><div><p>Section {i}. Each board member reviews the proposals in turn, and the "
+        f"public may comment on every one of them before the final vote in March.</p></div></div>"
+        for i in range(6))
+    html = page(f"""<nav><a href="/a">Home</a> <a href="/b">Services</a></nav>
+      <div><div><div><p>{PROSE} {PROSE} {PROSE}</p></div></div>{sections}</div>""")
+    text = extract(html, URL).text
+    assert PROSE in text
+    assert all(f"Section {i}. Each board member" in text for i in range(6))
+    assert "Services" not in text

@@ -410,6 +410,8 @@ def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
     blocks = []
     parts = _chunks(body, container) if source == "marker" else _with_siblings(
         container, clusters)
+    if source == "heuristic" and 2 * _prose_in(parts, clusters) < sum(n for n, _ in clusters):
+        parts = [body]  # most prose lies elsewhere: a page of sections, judged whole
     for part in parts:
         blocks += [b for b in walk(part, _SKIP, _furniture_pruner(part, clusters))
                    if b.text != title]
@@ -471,6 +473,14 @@ def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
         return [container]
     ids = {part.mem_id for part in parts}
     return [part for part in parts if not _inside(part, ids)]
+
+
+def _prose_in(parts: list[LexborNode], clusters: list[tuple[int, LexborNode]]) -> int:
+    """Prose (cluster) length inside ``parts``. Without a marked container, when the best
+    element and its siblings hold less than half of the page's prose, the page is a run
+    of sections (a landing page, a guide in boxes), and jusText's rule judges all of it."""
+    ids = {part.mem_id for part in parts}
+    return sum(n for n, node in clusters if node.mem_id in ids or _inside(node, ids))
 
 
 def _inside(node: LexborNode, ids: set[int]) -> bool:
