@@ -417,3 +417,18 @@ def test_a_page_told_in_many_unmarked_sections_is_read_whole_not_by_its_longest_
     assert PROSE in text
     assert all(f"Section {i}. Each board member" in text for i in range(6))
     assert "Services" not in text
+
+
+@pytest.mark.parametrize("licence", [
+    "Dieser Text wurde veröffentlicht unter der Lizenz CC-BY-NC-ND-4.0-DE. Die Fotos dürfen "
+    "nicht verwendet werden.",
+    "This article is licensed under a Creative Commons Attribution 4.0 licence.",
+    "Cet article est publié sous licence Creative Commons BY-SA.",
+])
+def test_a_licence_line_under_the_story_is_not_body(licence: str):
+    html = page(f'<div class="entry-content">{paragraphs(2)}<p>The software is published '
+                f'under the GPL, the court noted.</p>{paragraphs(1, "Last")}<p>{licence}</p>'
+                "</div>")
+    text = extract(html, URL).text
+    assert licence not in text
+    assert "published under the GPL" in text  # a story's own sentence about a licence stays

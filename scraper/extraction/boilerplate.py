@@ -256,7 +256,13 @@ _NOTICES = (
     r"\bis not responsible for (?:the )?(?:opinions|content)\b|\bcopyrighted property\b|"
     r"\bwritten permission\b|\bwithout (?:prior )?(?:written )?permission\b|"
     r"\bwe (?:may )?earn (?:a )?(?:small )?commission\b|\b(?:bezahlte|unbezahlte) werbung\b|"
-    r"\bsofern nicht anders (?:ausgewiesen|angegeben)\b|\bnicht für den inhalt\b")
+    r"\bsofern nicht anders (?:ausgewiesen|angegeben)\b|\bnicht für den inhalt\b|"
+    # a licence line under the story ("Dieser Text wurde veröffentlicht unter der Lizenz
+    # CC-BY-NC-ND-4.0-DE", "This article is licensed under a Creative Commons licence")
+    r"\b(?:ver[öo]ffentlicht|steht|erscheint) unter (?:der|einer) (?:lizenz|cc|creative)|"
+    r"\b(?:published|licen[cs]ed|available) under (?:a |the )?(?:creative commons|cc[- ]by)|"
+    r"\b(?:publié|distribué|mis à disposition) sous (?:la |une )?licence\b|"
+    r"\b(?:publicado|distribuido) bajo (?:la |una )?licencia\b")
 CALL_TO_ACTION_RE = re.compile(f"{_CALL_TO_ACTION}|{_NOTICES}", re.I)
 # Substrings one of which every match above contains: blocks without any skip the regex
 # (a 40-phrase alternation tried at every position of every paragraph was a fifth of the
@@ -267,7 +273,8 @@ _CALL_TO_ACTION_HINTS = (
     "apoya", "soutenez", "faire un don", "abbonati", "assine", "gewähr", "gewahr", "werbung",
     "affiliate", "verlinkungen", "links handelt", "not responsible", "copyrighted",
     "permission", "commission", "sofern nicht", "nicht für den inhalt", "already",
-    "bereits", "schon", "déjà", "deja", "ya eres", "ya soy")
+    "bereits", "schon", "déjà", "deja", "ya eres", "ya soy", " unter der", " unter einer",
+    " under ", " sous ", " bajo ")
 
 
 
