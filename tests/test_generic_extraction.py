@@ -432,3 +432,13 @@ def test_a_licence_line_under_the_story_is_not_body(licence: str):
     text = extract(html, URL).text
     assert licence not in text
     assert "published under the GPL" in text  # a story's own sentence about a licence stays
+
+
+def test_a_newsletter_s_sign_up_blurb_inside_the_story_is_not_body():
+    html = page(f"""<div class="article-body">{paragraphs(2)}
+        <p>Get breaking news alerts and special reports. The news and stories that matter,
+        delivered weekday mornings.</p>{paragraphs(2, "Later")}
+        <p>Die wichtigsten Nachrichten des Tages, direkt in Ihr Postfach.</p></div>""")
+    text = extract(html, URL).text
+    assert "delivered weekday mornings" not in text and "Postfach" not in text
+    assert "Later 1." in text

@@ -236,6 +236,13 @@ _CALL_TO_ACTION = (
     r"\bsupport (?:us|our (?:journalism|work|reporting)|independent journalism)\b|"
     r"\b(?:make a|your) donation\b|\bdonate (?:now|today)\b|"
     r"\bsign up (?:for|to) (?:our|the) newsletter\b|\bdownload (?:our|the) \w+ apps?\b|"
+    # a newsletter's sign-up blurb ("The news and stories that matter, delivered weekday
+    # mornings", "direkt in Ihr Postfach")
+    r"\bdelivered (?:to your inbox|(?:every )?(?:weekday )?mornings?|daily|weekly)\b|"
+    r"\b(?:straight|directly|right) (?:to|into|in) your inbox\b|\bmeet your inbox\b|"
+    r"\b(?:direkt )?in (?:ihr|dein) (?:e-mail-)?postfach\b|"
+    r"\bdans votre bo[îi]te (?:mail|e-mail|de réception)\b|"
+    r"\ben tu (?:bandeja de entrada|correo)\b|"
     r"\bfollow (?:us|the \w+) on (?:twitter|facebook|instagram)\b|"
     r"\bjetzt (?:abonnieren|spenden|unterstützen)\b|\babonnieren sie\b|"
     r"\bunterstützen sie (?:uns|unsere)\b|\bunterstütze (?:uns|\w+mag)\b|"
@@ -273,7 +280,8 @@ _CALL_TO_ACTION_HINTS = (
     "apoya", "soutenez", "faire un don", "abbonati", "assine", "gewähr", "gewahr", "werbung",
     "affiliate", "verlinkungen", "links handelt", "not responsible", "copyrighted",
     "permission", "commission", "sofern nicht", "nicht für den inhalt", "already",
-    "bereits", "schon", "déjà", "deja", "ya eres", "ya soy", " unter der", " unter einer",
+    "bereits", "schon", "déjà", "deja", "ya eres", "ya soy", "delivered", "inbox",
+    "postfach", "boîte", "boite", "bandeja", "en tu correo", " unter der", " unter einer",
     " under ", " sous ", " bajo ")
 
 
