@@ -442,3 +442,11 @@ def test_a_newsletter_s_sign_up_blurb_inside_the_story_is_not_body():
     text = extract(html, URL).text
     assert "delivered weekday mornings" not in text and "Postfach" not in text
     assert "Later 1." in text
+
+
+def test_a_magazine_s_subscription_offer_and_its_invitation_to_comment_are_not_body():
+    html = page(f"""<div class="entry-content">{paragraphs(3)}
+        <p>Get Motor Cycle Monthly delivered through your letterbox every month. 12 issues for
+        £11.99.</p><p>Tell us what YOU think...</p></div>""")
+    text = extract(html, URL).text
+    assert text.endswith("residents in the east.") and "Paragraph 2." in text

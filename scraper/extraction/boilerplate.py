@@ -238,11 +238,15 @@ _CALL_TO_ACTION = (
     r"\bsign up (?:for|to) (?:our|the) newsletter\b|\bdownload (?:our|the) \w+ apps?\b|"
     # a newsletter's sign-up blurb ("The news and stories that matter, delivered weekday
     # mornings", "direkt in Ihr Postfach")
-    r"\bdelivered (?:to your inbox|(?:every )?(?:weekday )?mornings?|daily|weekly)\b|"
+    r"\bdelivered (?:(?:to|through|into) your (?:inbox|door|letterbox|mailbox)|"
+    r"(?:every )?(?:weekday )?mornings?|daily|weekly)\b|"
     r"\b(?:straight|directly|right) (?:to|into|in) your inbox\b|\bmeet your inbox\b|"
     r"\b(?:direkt )?in (?:ihr|dein) (?:e-mail-)?postfach\b|"
     r"\bdans votre bo[îi]te (?:mail|e-mail|de réception)\b|"
     r"\ben tu (?:bandeja de entrada|correo)\b|"
+    # the invitation to comment under the story
+    r"\b(?:tell|let) us (?:know )?what you think\b|\bsagen sie uns (?:ihre meinung|was sie)|"
+    r"\bdites-nous ce que vous en pensez\b|"
     r"\bfollow (?:us|the \w+) on (?:twitter|facebook|instagram)\b|"
     r"\bjetzt (?:abonnieren|spenden|unterstützen)\b|\babonnieren sie\b|"
     r"\bunterstützen sie (?:uns|unsere)\b|\bunterstütze (?:uns|\w+mag)\b|"
@@ -281,7 +285,8 @@ _CALL_TO_ACTION_HINTS = (
     "affiliate", "verlinkungen", "links handelt", "not responsible", "copyrighted",
     "permission", "commission", "sofern nicht", "nicht für den inhalt", "already",
     "bereits", "schon", "déjà", "deja", "ya eres", "ya soy", "delivered", "inbox",
-    "postfach", "boîte", "boite", "bandeja", "en tu correo", " unter der", " unter einer",
+    "postfach", "boîte", "boite", "bandeja", "en tu correo", "what you think",
+    "sagen sie uns", "dites-nous", " unter der", " unter einer",
     " under ", " sous ", " bajo ")
 
 
