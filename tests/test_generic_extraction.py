@@ -450,3 +450,10 @@ def test_a_magazine_s_subscription_offer_and_its_invitation_to_comment_are_not_b
         £11.99.</p><p>Tell us what YOU think...</p></div>""")
     text = extract(html, URL).text
     assert text.endswith("residents in the east.") and "Paragraph 2." in text
+
+
+def test_a_paywall_s_offer_of_the_full_article_is_not_body():
+    html = page(f"""<div class="entry-content">{paragraphs(2)}<p>Instant access to the full
+        article PDF.</p>{paragraphs(2, "Later")}</div>""")
+    text = extract(html, URL).text
+    assert "full article PDF" not in text and "Later 1." in text

@@ -233,6 +233,7 @@ CAPTION_RE = re.compile(
 _CALL_TO_ACTION = (
     r"\bsubscribe (?:now|today|to (?:our|the|read)|for)\b|\bto (?:view|read) the full story\b|"
     r"\bfor the full story\b|\bbecome a (?:member|subscriber|patron)\b|"
+    r"\baccess to the full (?:article|text|story)\b|"
     r"\bsupport (?:us|our (?:journalism|work|reporting)|independent journalism)\b|"
     r"\b(?:make a|your) donation\b|\bdonate (?:now|today)\b|"
     r"\bsign up (?:for|to) (?:our|the) newsletter\b|\bdownload (?:our|the) \w+ apps?\b|"
@@ -279,7 +280,8 @@ CALL_TO_ACTION_RE = re.compile(f"{_CALL_TO_ACTION}|{_NOTICES}", re.I)
 # (a 40-phrase alternation tried at every position of every paragraph was a fifth of the
 # body's time).
 _CALL_TO_ACTION_HINTS = (
-    "subscri", "full story", "become a", "support", "donat", "newsletter", "download",
+    "subscri", "full story", "full article", "full text", "become a", "support", "donat",
+    "newsletter", "download",
     "follow", "abonn", "spende", "unterstütz", "mitglied", "beitrag hilft", "suscr", "hazte",
     "apoya", "soutenez", "faire un don", "abbonati", "assine", "gewähr", "gewahr", "werbung",
     "affiliate", "verlinkungen", "links handelt", "not responsible", "copyrighted",
