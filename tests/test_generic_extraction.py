@@ -457,3 +457,12 @@ def test_a_paywall_s_offer_of_the_full_article_is_not_body():
         article PDF.</p>{paragraphs(2, "Later")}</div>""")
     text = extract(html, URL).text
     assert "full article PDF" not in text and "Later 1." in text
+
+
+def test_a_caption_that_ends_in_its_picture_credit_is_not_body():
+    html = page(f"""<div class="entry-content">{paragraphs(2)}
+        <p>Roman Prymula, photo: Archives du Gouvernement tchèque</p>{paragraphs(2, "More")}
+        <p>He said the photo: a fake, and the court agreed.</p>{paragraphs(1, "Last")}</div>""")
+    text = extract(html, URL).text
+    assert "Prymula" not in text
+    assert "He said the photo" in text and "Last 0." in text  # a sentence is no caption

@@ -220,11 +220,15 @@ PHP_ERROR_RE = re.compile(r"\b(?:Strict Standards|Deprecated|Warning|Notice|(?:C
                           r"on line \d+")
 
 # A picture's caption or credit written as a paragraph of the body ("Abbildung 4: ...",
-# "Foto: dpa", "Titelbild: ...", "Photo credit: ..."): a label, a number and a colon open it.
+# "Foto: dpa", "Titelbild: ...", "Photo credit: ..."): a label, a number and a colon open it;
+# or a caption that is no sentence ends in its credit ("Roman Prymula, photo: Archives du
+# Gouvernement tchèque", "Die Altstadt von Málaga, Foto: privat").
 CAPTION_RE = re.compile(
-    r"^\W*(?:abbildung|abb\.|bild|bilder|foto|fotos|photo|photos|image|images|titelbild|"
+    r"^(?:\W*(?:abbildung|abb\.|bild|bilder|foto|fotos|photo|photos|image|images|titelbild|"
     r"bildquelle|fotoquelle|bildnachweis|credit|photo credit|image credit|crédit photo|"
-    r"légende|pie de foto|foto de portada)\s*\d*\s*:", re.I)
+    r"légende|pie de foto|foto de portada)\s*\d*\s*:|"
+    r"[^.!?]{1,150}?,\s*(?:photo|foto|bild|image|crédit photo|photo credit)\s*:\s*[^.!?]{1,60}$)",
+    re.I)
 
 # A publisher's call to action inside the body: subscribe, become a member, donate,
 # support our journalism, get the newsletter, download the app; and its notices (below).
