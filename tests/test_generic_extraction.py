@@ -136,6 +136,15 @@ def test_hidden_text_that_outweighs_the_story_is_not_chosen_as_the_body():
     assert text.startswith("Paragraph 0.") and "Terms" not in text
 
 
+@pytest.mark.parametrize("control", ['<div class="close" data-what="vkinfo">Schließen [X]</div>',
+                                     '<a href="#">×</a>', "<span>Close</span>"])
+def test_a_dialogue_the_stylesheet_hides_is_known_by_its_close_control(control: str):
+    html = page(f"""<div id="vkinfo">{control}<h3>Versandkosten</h3>{paragraphs(8, "Terms")}
+        </div><div class="page"><h1>A story</h1><div class="text">{paragraphs(3)}</div></div>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Terms" not in text
+
+
 def test_a_sidebar_or_footer_marked_by_aria_role_is_furniture_like_the_tag():
     html = page(f"""<div role="complementary"><div class="box">{paragraphs(6, "Side")}</div>
         </div><div class="page"><h1>A story</h1><div class="text">{paragraphs(3)}

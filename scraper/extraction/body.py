@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import Block, article_blocks, walk
 from .boilerplate import (
+    CLOSE_WORDS,
     CONTENT,
     FURNITURE,
     FURNITURE_TAGS,
@@ -135,13 +136,32 @@ def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool
         path.append(key)
         attrs = node.attrs
         if node.tag in ("footer", "aside", "nav") or attrs.get("role") in _FURNITURE_ROLES or \
-                is_overlay(f"{attrs.get('class') or ''} {attrs.get('id') or ''}") or _hidden(attrs):
+                is_overlay(f"{attrs.get('class') or ''} {attrs.get('id') or ''}") or \
+                _hidden(attrs) or _closable(node):
             found = True
             break
         node = node.parent
     for key in path:
         memo[key] = found
     return found
+
+
+def _closable(node: LexborNode) -> bool:
+    """Whether ``node`` opens with its own close control (a first child classed "close", or
+    reading "×", "[X]", "Close", "Schließen"): a dialogue or pop-up layer the stylesheet
+    hides until asked for, however long its text."""
+    child = node.child
+    while child is not None and child.tag == "-text" and not (child.text_content or "").strip():
+        child = child.next
+    if child is None or child.tag is None or child.tag[0] == "-":
+        return False
+    if "close" in (child.attrs.get("class") or "").lower().split():
+        return True
+    inner = child.child  # a control holds one text at most: never read a whole subtree
+    if inner is not None and (inner.next is not None or inner.tag != "-text"):
+        return False
+    words = child.text(deep=True)[:21].lower().replace("[x]", " [x] ").split()
+    return 0 < len(words) <= 3 and all(w in CLOSE_WORDS for w in words)
 
 
 def _hidden(attrs) -> bool:

@@ -15,9 +15,9 @@ import re
 from functools import lru_cache
 
 __all__ = [
-    "CALL_TO_ACTION_RE", "CAPTION_RE", "CONTENT", "END_MATTER_RE", "FURNITURE", "FURNITURE_TAGS",
-    "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "PHP_ERROR_RE", "any_substring",
-    "is_call_to_action", "is_overlay", "marker_kind",
+    "CALL_TO_ACTION_RE", "CAPTION_RE", "CLOSE_WORDS", "CONTENT", "END_MATTER_RE", "FURNITURE",
+    "FURNITURE_TAGS", "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "PHP_ERROR_RE",
+    "any_substring", "is_call_to_action", "is_overlay", "marker_kind",
 ]
 
 # Never text: removed from the whole page before the body is looked for.
@@ -120,6 +120,11 @@ _OVERLAY = _Words("cookie cookies consent gdpr dsgvo cmp popup popmake")
 
 # What a class/id string says about its element; see ``marker_kind``.
 CONTENT, PAGE_CONTENT, FURNITURE, NEUTRAL = 0, 2, 8, 9
+
+
+# What a dialogue's own close control reads ("×", "[X]", "Schließen [X]"), lowercased.
+CLOSE_WORDS = frozenset({"close", "schließen", "fermer", "cerrar", "chiudi", "fechar",
+                         "sluiten", "×", "✕", "[x]"})
 
 
 @lru_cache(maxsize=8192)
