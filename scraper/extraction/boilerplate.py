@@ -295,10 +295,11 @@ _CALL_TO_ACTION_HINTS = (
     "apoya", "soutenez", "faire un don", "abbonati", "assine", "gewähr", "gewahr", "werbung",
     "affiliate", "verlinkungen", "links handelt", "not responsible", "copyrighted",
     "permission", "commission", "sofern nicht", "nicht für den inhalt", "already",
-    "bereits", "schon", "déjà", "deja", "ya eres", "ya soy", "delivered", "inbox",
-    "postfach", "boîte", "boite", "bandeja", "en tu correo", "what you think",
-    "sagen sie uns", "dites-nous", " unter der", " unter einer",
-    " under ", " sous ", " bajo ")
+    "bereits", "schon", "déjà", "deja", "ya eres", "ya soy", "delivered to", "delivered thr",
+    "delivered into", "delivered every", "delivered week", "delivered morn", "delivered daily",
+    "inbox", "postfach", "votre boîte", "votre boite", "bandeja", "en tu correo",
+    "what you think", "sagen sie uns", "dites-nous", "lizenz", "licen", "creative", "cc-by",
+    "cc by")
 
 
 
