@@ -156,3 +156,20 @@ def test_a_page_that_states_only_its_last_update_is_dated_by_it() -> None:
                      "October 2020, at 14:02.</p>")
     article = extract(html, URL)
     assert article.published == "2020-10-25"
+
+
+def test_the_date_just_above_the_headline_wins_over_a_date_further_down_the_story() -> None:
+    html = page(body="<p>Zurück zum Newsroom</p><p>06.12.2022</p><h1>Bürgerbeteiligung am "
+                     "Windpark</h1><p>Die Stadt bietet ihren Bürgern vom 9.1. bis 10.2.2023 die "
+                     "Möglichkeit, Teil des Windparks zu werden.</p>", lang="de")
+    assert extract(html, URL).published == "2022-12-06"
+
+
+def test_a_dateline_under_a_heading_that_is_no_h1_and_has_no_date_class_dates_the_page(
+        ) -> None:
+    links = "".join(f'<li><a href="/seite-{i}">Wettkampfkalender und Termine {i}</a></li>'
+                    for i in range(60))  # the <h1> names a menu, far above the story
+    html = page(body=f'<div class="quick"><h1>Quicklinks</h1><ul>{links}</ul></div><h2>'
+                     'Levelpässe können ab sofort bestellt werden</h2><b>Synchronschwimmen</b>'
+                     '<br><span class="blue">01.02.2022</span>', lang="de")
+    assert extract(html, URL).published == "2022-02-01"

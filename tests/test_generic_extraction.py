@@ -136,6 +136,15 @@ def test_hidden_text_that_outweighs_the_story_is_not_chosen_as_the_body():
     assert text.startswith("Paragraph 0.") and "Terms" not in text
 
 
+@pytest.mark.parametrize("control", ['<div class="close" data-what="vkinfo">Schließen [X]</div>',
+                                     '<a href="#">×</a>', "<span>Close</span>"])
+def test_a_dialogue_the_stylesheet_hides_is_known_by_its_close_control(control: str):
+    html = page(f"""<div id="vkinfo">{control}<h3>Versandkosten</h3>{paragraphs(8, "Terms")}
+        </div><div class="page"><h1>A story</h1><div class="text">{paragraphs(3)}</div></div>""")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Terms" not in text
+
+
 def test_a_sidebar_or_footer_marked_by_aria_role_is_furniture_like_the_tag():
     html = page(f"""<div role="complementary"><div class="box">{paragraphs(6, "Side")}</div>
         </div><div class="page"><h1>A story</h1><div class="text">{paragraphs(3)}
@@ -404,3 +413,65 @@ def test_a_publisher_s_notices_are_not_body():
         </div>""")
     text = extract(html, URL).text
     assert text.startswith("Paragraph 0.") and text.endswith("residents in the east.")
+
+
+def test_a_page_told_in_many_unmarked_sections_is_read_whole_not_by_its_longest_box():
+    sections = "".join(
+        f"<div><div><p>Section {i}. Each board member reviews the proposals in turn, and the "
+        f"public may comment on every one of them before the final vote in March.</p></div></div>"
+        for i in range(6))
+    html = page(f"""<nav><a href="/a">Home</a> <a href="/b">Services</a></nav>
+      <div><div><div><p>{PROSE} {PROSE} {PROSE}</p></div></div>{sections}</div>""")
+    text = extract(html, URL).text
+    assert PROSE in text
+    assert all(f"Section {i}. Each board member" in text for i in range(6))
+    assert "Services" not in text
+
+
+@pytest.mark.parametrize("licence", [
+    "Dieser Text wurde veröffentlicht unter der Lizenz CC-BY-NC-ND-4.0-DE. Die Fotos dürfen "
+    "nicht verwendet werden.",
+    "This article is licensed under a Creative Commons Attribution 4.0 licence.",
+    "Cet article est publié sous licence Creative Commons BY-SA.",
+])
+def test_a_licence_line_under_the_story_is_not_body(licence: str):
+    html = page(f'<div class="entry-content">{paragraphs(2)}<p>The software is published '
+                f'under the GPL, the court noted.</p>{paragraphs(1, "Last")}<p>{licence}</p>'
+                "</div>")
+    text = extract(html, URL).text
+    assert licence not in text
+    assert "published under the GPL" in text  # a story's own sentence about a licence stays
+
+
+def test_a_newsletter_s_sign_up_blurb_inside_the_story_is_not_body():
+    html = page(f"""<div class="article-body">{paragraphs(2)}
+        <p>Get breaking news alerts and special reports. The news and stories that matter,
+        delivered weekday mornings.</p>{paragraphs(2, "Later")}
+        <p>Die wichtigsten Nachrichten des Tages, direkt in Ihr Postfach.</p></div>""")
+    text = extract(html, URL).text
+    assert "delivered weekday mornings" not in text and "Postfach" not in text
+    assert "Later 1." in text
+
+
+def test_a_magazine_s_subscription_offer_and_its_invitation_to_comment_are_not_body():
+    html = page(f"""<div class="entry-content">{paragraphs(3)}
+        <p>Get Motor Cycle Monthly delivered through your letterbox every month. 12 issues for
+        £11.99.</p><p>Tell us what YOU think...</p></div>""")
+    text = extract(html, URL).text
+    assert text.endswith("residents in the east.") and "Paragraph 2." in text
+
+
+def test_a_paywall_s_offer_of_the_full_article_is_not_body():
+    html = page(f"""<div class="entry-content">{paragraphs(2)}<p>Instant access to the full
+        article PDF.</p>{paragraphs(2, "Later")}</div>""")
+    text = extract(html, URL).text
+    assert "full article PDF" not in text and "Later 1." in text
+
+
+def test_a_caption_that_ends_in_its_picture_credit_is_not_body():
+    html = page(f"""<div class="entry-content">{paragraphs(2)}
+        <p>Roman Prymula, photo: Archives du Gouvernement tchèque</p>{paragraphs(2, "More")}
+        <p>He said the photo: a fake, and the court agreed.</p>{paragraphs(1, "Last")}</div>""")
+    text = extract(html, URL).text
+    assert "Prymula" not in text
+    assert "He said the photo" in text and "Last 0." in text  # a sentence is no caption

@@ -26,6 +26,7 @@ from .boilerplate import (
     is_overlay,
     marker_kind,
 )
+from .visibility import closable, hides
 
 __all__ = ["BOILERPLATE_TAGS", "main_text", "remove_nodes"]
 
@@ -136,27 +137,14 @@ def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool
         path.append(key)
         attrs = node.attributes  # one dict: cheaper than four Lexbor look-ups
         if tag in ("footer", "aside", "nav") or attrs.get("role") in _FURNITURE_ROLES or \
-                is_overlay(f"{attrs.get('class') or ''} {attrs.get('id') or ''}") or _hidden(attrs):
+                is_overlay(f"{attrs.get('class') or ''} {attrs.get('id') or ''}") or \
+                hides(attrs) or closable(node):
             found = True
             break
         node = node.parent
     for key in path:
         memo[key] = found
     return found
-
-
-def _hidden(attrs) -> bool:
-    """Whether an element's own attributes hide it from the reader (``hidden``, an inline
-    ``display: none`` or ``visibility: hidden``): the other slides of a gallery, a modal
-    dialogue's text, a template waiting for a script. Its prose is no article the page
-    shows, however heavy (a hidden shipping-terms dialogue outweighs a short story)."""
-    if "hidden" in attrs:
-        return True
-    style = attrs.get("style")
-    if not style:
-        return False
-    style = style.replace(" ", "").lower()
-    return "display:none" in style or "visibility:hidden" in style
 
 
 def _clusters(nodes: list[LexborNode], direct: bool) -> dict[int, tuple[int, LexborNode]]:
@@ -411,6 +399,8 @@ def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
     blocks = []
     parts = _chunks(body, container) if source == "marker" else _with_siblings(
         container, clusters)
+    if source == "heuristic" and 2 * _prose_in(parts, clusters) < sum(n for n, _ in clusters):
+        parts = [body]  # most prose lies elsewhere: a page of sections, judged whole
     for part in parts:
         blocks += [b for b in walk(part, _SKIP, _furniture_pruner(part, clusters))
                    if b.text != title]
@@ -472,6 +462,14 @@ def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
         return [container]
     ids = {part.mem_id for part in parts}
     return [part for part in parts if not _inside(part, ids)]
+
+
+def _prose_in(parts: list[LexborNode], clusters: list[tuple[int, LexborNode]]) -> int:
+    """Prose (cluster) length inside ``parts``. Without a marked container, when the best
+    element and its siblings hold less than half of the page's prose, the page is a run
+    of sections (a landing page, a guide in boxes), and jusText's rule judges all of it."""
+    ids = {part.mem_id for part in parts}
+    return sum(n for n, node in clusters if node.mem_id in ids or _inside(node, ids))
 
 
 def _inside(node: LexborNode, ids: set[int]) -> bool:

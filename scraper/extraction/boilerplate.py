@@ -15,9 +15,9 @@ import re
 from functools import lru_cache
 
 __all__ = [
-    "CALL_TO_ACTION_RE", "CAPTION_RE", "CONTENT", "END_MATTER_RE", "FURNITURE", "FURNITURE_TAGS",
-    "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "PHP_ERROR_RE", "any_substring",
-    "is_call_to_action", "is_overlay", "marker_kind",
+    "CALL_TO_ACTION_RE", "CAPTION_RE", "CLOSE_WORDS", "CONTENT", "END_MATTER_RE", "FURNITURE",
+    "FURNITURE_TAGS", "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "PHP_ERROR_RE",
+    "any_substring", "is_call_to_action", "is_overlay", "marker_kind",
 ]
 
 # Never text: removed from the whole page before the body is looked for.
@@ -122,6 +122,11 @@ _OVERLAY = _Words("cookie cookies consent gdpr dsgvo cmp popup popmake")
 CONTENT, PAGE_CONTENT, FURNITURE, NEUTRAL = 0, 2, 8, 9
 
 
+# What a dialogue's own close control reads ("×", "[X]", "Schließen [X]"), lowercased.
+CLOSE_WORDS = frozenset({"close", "schließen", "fermer", "cerrar", "chiudi", "fechar",
+                         "sluiten", "×", "✕", "[x]"})
+
+
 @lru_cache(maxsize=8192)
 @lru_cache(maxsize=8192)
 def is_overlay(marker: str) -> bool:
@@ -220,11 +225,15 @@ PHP_ERROR_RE = re.compile(r"\b(?:Strict Standards|Deprecated|Warning|Notice|(?:C
                           r"on line \d+")
 
 # A picture's caption or credit written as a paragraph of the body ("Abbildung 4: ...",
-# "Foto: dpa", "Titelbild: ...", "Photo credit: ..."): a label, a number and a colon open it.
+# "Foto: dpa", "Titelbild: ...", "Photo credit: ..."): a label, a number and a colon open it;
+# or a caption that is no sentence ends in its credit ("Roman Prymula, photo: Archives du
+# Gouvernement tchèque", "Die Altstadt von Málaga, Foto: privat").
 CAPTION_RE = re.compile(
-    r"^\W*(?:abbildung|abb\.|bild|bilder|foto|fotos|photo|photos|image|images|titelbild|"
+    r"^(?:\W*(?:abbildung|abb\.|bild|bilder|foto|fotos|photo|photos|image|images|titelbild|"
     r"bildquelle|fotoquelle|bildnachweis|credit|photo credit|image credit|crédit photo|"
-    r"légende|pie de foto|foto de portada)\s*\d*\s*:", re.I)
+    r"légende|pie de foto|foto de portada)\s*\d*\s*:|"
+    r"[^.!?]{1,150}?,\s*(?:photo|foto|bild|image|crédit photo|photo credit)\s*:\s*[^.!?]{1,60}$)",
+    re.I)
 
 # A publisher's call to action inside the body: subscribe, become a member, donate,
 # support our journalism, get the newsletter, download the app; and its notices (below).
@@ -233,9 +242,21 @@ CAPTION_RE = re.compile(
 _CALL_TO_ACTION = (
     r"\bsubscribe (?:now|today|to (?:our|the|read)|for)\b|\bto (?:view|read) the full story\b|"
     r"\bfor the full story\b|\bbecome a (?:member|subscriber|patron)\b|"
+    r"\baccess to the full (?:article|text|story)\b|"
     r"\bsupport (?:us|our (?:journalism|work|reporting)|independent journalism)\b|"
     r"\b(?:make a|your) donation\b|\bdonate (?:now|today)\b|"
     r"\bsign up (?:for|to) (?:our|the) newsletter\b|\bdownload (?:our|the) \w+ apps?\b|"
+    # a newsletter's sign-up blurb ("The news and stories that matter, delivered weekday
+    # mornings", "direkt in Ihr Postfach")
+    r"\bdelivered (?:(?:to|through|into) your (?:inbox|door|letterbox|mailbox)|"
+    r"(?:every )?(?:weekday )?mornings?|daily|weekly)\b|"
+    r"\b(?:straight|directly|right) (?:to|into|in) your inbox\b|\bmeet your inbox\b|"
+    r"\b(?:direkt )?in (?:ihr|dein) (?:e-mail-)?postfach\b|"
+    r"\bdans votre bo[îi]te (?:mail|e-mail|de réception)\b|"
+    r"\ben tu (?:bandeja de entrada|correo)\b|"
+    # the invitation to comment under the story
+    r"\b(?:tell|let) us (?:know )?what you think\b|\bsagen sie uns (?:ihre meinung|was sie)|"
+    r"\bdites-nous ce que vous en pensez\b|"
     r"\bfollow (?:us|the \w+) on (?:twitter|facebook|instagram)\b|"
     r"\bjetzt (?:abonnieren|spenden|unterstützen)\b|\babonnieren sie\b|"
     r"\bunterstützen sie (?:uns|unsere)\b|\bunterstütze (?:uns|\w+mag)\b|"
@@ -256,18 +277,29 @@ _NOTICES = (
     r"\bis not responsible for (?:the )?(?:opinions|content)\b|\bcopyrighted property\b|"
     r"\bwritten permission\b|\bwithout (?:prior )?(?:written )?permission\b|"
     r"\bwe (?:may )?earn (?:a )?(?:small )?commission\b|\b(?:bezahlte|unbezahlte) werbung\b|"
-    r"\bsofern nicht anders (?:ausgewiesen|angegeben)\b|\bnicht für den inhalt\b")
+    r"\bsofern nicht anders (?:ausgewiesen|angegeben)\b|\bnicht für den inhalt\b|"
+    # a licence line under the story ("Dieser Text wurde veröffentlicht unter der Lizenz
+    # CC-BY-NC-ND-4.0-DE", "This article is licensed under a Creative Commons licence")
+    r"\b(?:ver[öo]ffentlicht|steht|erscheint) unter (?:der|einer) (?:lizenz|cc|creative)|"
+    r"\b(?:published|licen[cs]ed|available) under (?:a |the )?(?:creative commons|cc[- ]by)|"
+    r"\b(?:publié|distribué|mis à disposition) sous (?:la |une )?licence\b|"
+    r"\b(?:publicado|distribuido) bajo (?:la |una )?licencia\b")
 CALL_TO_ACTION_RE = re.compile(f"{_CALL_TO_ACTION}|{_NOTICES}", re.I)
 # Substrings one of which every match above contains: blocks without any skip the regex
 # (a 40-phrase alternation tried at every position of every paragraph was a fifth of the
 # body's time).
 _CALL_TO_ACTION_HINTS = (
-    "subscri", "full story", "become a", "support", "donat", "newsletter", "download",
+    "subscri", "full story", "full article", "full text", "become a", "support", "donat",
+    "newsletter", "download",
     "follow", "abonn", "spende", "unterstütz", "mitglied", "beitrag hilft", "suscr", "hazte",
     "apoya", "soutenez", "faire un don", "abbonati", "assine", "gewähr", "gewahr", "werbung",
     "affiliate", "verlinkungen", "links handelt", "not responsible", "copyrighted",
     "permission", "commission", "sofern nicht", "nicht für den inhalt", "already",
-    "bereits", "schon", "déjà", "deja", "ya eres", "ya soy")
+    "bereits", "schon", "déjà", "deja", "ya eres", "ya soy", "delivered to", "delivered thr",
+    "delivered into", "delivered every", "delivered week", "delivered morn", "delivered daily",
+    "inbox", "postfach", "votre boîte", "votre boite", "bandeja", "en tu correo",
+    "what you think", "sagen sie uns", "dites-nous", "lizenz", "licen", "creative", "cc-by",
+    "cc by")
 
 
 

@@ -14,8 +14,8 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-__all__ = ["date_in_text", "date_in_url", "in_future", "is_date_like", "normalise_date",
-           "parse_date"]
+__all__ = ["date_at", "date_in_text", "date_in_url", "in_future", "is_date_like",
+           "normalise_date", "parse_date"]
 
 # Month names and their usual abbreviations (the dot after an abbreviation is optional) in
 # the languages of the dev sets and of the news the archive is measured on.
@@ -158,6 +158,15 @@ def date_in_text(text: str, month_first: bool = False) -> datetime | date | None
 
     ``month_first`` decides "02/03/2021" (the page is in US English).
     """
+    found = date_at(text, month_first)
+    return found[1] if found else None
+
+
+def date_at(text: str, month_first: bool = False, last: bool = False
+            ) -> tuple[int, datetime | date] | None:
+    """(where it starts, the date) of the first date written out in ``text``; with
+    ``last``, (where it ends, the date) of the last one: the date just above a headline
+    is the one nearest to it, not the first of the lines before it."""
     if not _DIGIT.search(text):
         return None
     found: list[tuple[int, datetime | date]] = []
@@ -165,9 +174,12 @@ def date_in_text(text: str, month_first: bool = False) -> datetime | date | None
         for match in pattern.finditer(text):
             parsed = _from_match(order, match.groups(), month_first)
             if parsed is not None:
-                found.append((match.start(), parsed))
-                break
-    return min(found, key=lambda item: item[0])[1] if found else None
+                found.append((match.end() if last else match.start(), parsed))
+                if not last:
+                    break
+    if not found:
+        return None
+    return max(found, key=lambda item: item[0]) if last else min(found, key=lambda item: item[0])
 
 
 _DAY_AND_MONTH = re.compile(rf"\b\d{{1,2}}\.?\s+(?:{_MONTH})\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b",

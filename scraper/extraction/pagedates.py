@@ -19,7 +19,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .dates import date_in_text, date_in_url, in_future, normalise_date, parse_date
+from .dates import date_at, date_in_text, date_in_url, in_future, normalise_date, parse_date
 
 __all__ = ["page_dates"]
 
@@ -52,6 +52,8 @@ _UPDATE_LABELS = ("updated", "last modified", "aktualisiert", "geändert", "mis 
 _MAX_LABELS = 50  # label occurrences looked at
 _AFTER_LABEL = 40  # characters after a label that may hold its date ("am", "le", ": ")
 _OPENING = 1500  # characters of text before the story: a masthead, a kicker, a dateline
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_AROUND_YEAR = (60, 12)  # characters before and after a year that may hold its date
 
 
 def _parsed(value: str, month_first: bool) -> datetime | date | None:
@@ -183,14 +185,20 @@ def _in_thread(node: LexborNode) -> bool:
 
 
 def _around(text: str, headline: str, month_first: bool) -> datetime | date | None:
-    """A date just under (else just above) ``headline`` in the page's ``text``."""
+    """The date nearest to ``headline`` in the page's ``text``, under or above it (on a
+    tie, under it): the line just above a headline is its dateline when the text under it
+    dates something else ("vom 9.1. bis 10.2.2023")."""
     at = text.find(headline) if headline.strip() else -1
     if at < 0:
         return None
     before, after = _AROUND_HEADLINE
     end = at + len(headline)
-    return date_in_text(_folded(text, end, after), month_first) or \
-        date_in_text(_folded(text, at, -before), month_first)
+    under = date_at(_folded(text, end, after), month_first)
+    above_text = _folded(text, at, -before)
+    above = date_at(above_text, month_first, last=True)
+    if above is not None and (under is None or len(above_text) - above[0] < under[0]):
+        return above[1]
+    return under[1] if under else None
 
 
 def _folded(text: str, at: int, chars: int) -> str:
@@ -278,7 +286,24 @@ def _searched(tree: LexborHTMLParser, title: str | None, headline: str | None,
         _around(text, headline or "", month_first)) or _labelled(text, month_first)
     if when is not None:
         return when, "text"
-    return _in_scripts(tree, month_first), "script"
+    when = _in_scripts(tree, month_first)
+    if when is not None:
+        return when, "script"
+    # the last resort, htmldate's too: the first date the page shows, wherever it is (a
+    # dateline under a heading that is no <h1> and carries no class of a date)
+    return _first_shown(text[:_MAX_TEXT], month_first), "text"
+
+
+def _first_shown(text: str, month_first: bool) -> datetime | date | None:
+    """The first date written out in ``text``, looked for around its four-digit years only
+    (every date form with a year has one): the date patterns tried across a whole page's
+    text cost milliseconds, a year search a few microseconds."""
+    for match in _YEAR.finditer(text):
+        start, end = match.start() - _AROUND_YEAR[0], match.end() + _AROUND_YEAR[1]
+        window = " ".join(text[max(0, start):end].split())
+        if (when := date_in_text(window, month_first)) is not None:
+            return when
+    return None
 
 
 def page_dates(tree: LexborHTMLParser, meta: dict[str, Candidates], url: str | None,

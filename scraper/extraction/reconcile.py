@@ -36,12 +36,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
 from ..article import Article
 from .dates import normalise_date
 from .language import normalise_language
 from .metadata import clean_authors
+from .visibility import hidden
 
 __all__ = ["drop_user_names", "most_specific_language", "primary_sections", "reconcile",
            "reconcile_date"]
@@ -52,7 +53,6 @@ _MAX_OFFSET = timedelta(hours=14)  # UTC+14 is the widest offset in use
 _SECTION_RANK = {"opengraph": 0, "json-ld": 1, "json-ld-breadcrumb": 2}
 _ARTICLE_SECTION = re.compile(r'"articleSection"\s*:\s*(\[[^\]]*\]|"(?:[^"\\]|\\.)*")')
 _AUTHOR_PATH = re.compile(r"/(?:author|autor|auteur|autore|authors)/([^/?#]+)/?$", re.I)
-_HIDDEN_CLASS = re.compile(r"screen-reader|sr-only|visually-hidden")
 
 
 def _moment(value: str) -> datetime | date | None:
@@ -138,17 +138,6 @@ def _author_slugs(tree: LexborHTMLParser) -> set[str]:
     return slugs
 
 
-def _hidden(node: LexborNode) -> bool:
-    while node is not None and node.tag not in ("body", "html"):
-        style = (node.attributes.get("style") or "").replace(" ", "").lower()
-        if "display:none" in style or "visibility:hidden" in style or \
-                "hidden" in node.attributes or _HIDDEN_CLASS.search(
-                    node.attributes.get("class") or ""):
-            return True
-        node = node.parent
-    return False
-
-
 def drop_user_names(names: list[str], tree: LexborHTMLParser) -> list[str]:
     """``names`` without logins the page does not show: a lower-case name without a space
     that is the slug of one of the page's author archive links, and that no visible link or
@@ -159,7 +148,7 @@ def drop_user_names(names: list[str], tree: LexborHTMLParser) -> list[str]:
     slugs = _author_slugs(tree)
     suspect = {n for n in logins if n in slugs}
     shown = {text for node in tree.css("a, span") if (text := " ".join(node.text().split()))
-             in suspect and not _hidden(node)} if suspect else set()
+             in suspect and not hidden(node)} if suspect else set()
     return [n for n in names if n not in suspect or n in shown]
 
 

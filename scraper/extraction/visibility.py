@@ -1,0 +1,60 @@
+"""Whether the reader sees an element: the page's own signs that it is hidden or a layer
+shown only on demand. The body stage vetoes such containers (a hidden dialogue can outweigh
+a short story); the metadata reconciler ignores names only hidden elements say.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+from .boilerplate import CLOSE_WORDS
+
+__all__ = ["closable", "hidden", "hides"]
+
+# Classes of text kept for screen readers only (Bootstrap, WordPress, Tailwind).
+_HIDDEN_CLASS = re.compile(r"screen-reader|sr-only|visually-hidden")
+
+
+def hides(attrs: dict) -> bool:
+    """Whether an element's own attributes hide it from the reader (``hidden``, an inline
+    ``display: none`` or ``visibility: hidden``): the other slides of a gallery, a modal
+    dialogue's text, a template waiting for a script. Its prose is no article the page
+    shows, however heavy (a hidden shipping-terms dialogue outweighs a short story)."""
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    if not style:
+        return False
+    style = style.replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def hidden(node: LexborNode | None) -> bool:
+    """Whether ``node`` or an ancestor is hidden by its attributes (``hides``) or by a
+    screen-reader-only class."""
+    while node is not None and node.tag not in ("body", "html"):
+        attrs = node.attributes
+        if hides(attrs) or _HIDDEN_CLASS.search(attrs.get("class") or ""):
+            return True
+        node = node.parent
+    return False
+
+
+def closable(node: LexborNode) -> bool:
+    """Whether ``node`` opens with its own close control (a first child classed "close", or
+    reading "×", "[X]", "Close", "Schließen"): a dialogue or pop-up layer the stylesheet
+    hides until asked for, however long its text."""
+    child = node.child
+    while child is not None and child.tag == "-text" and not (child.text_content or "").strip():
+        child = child.next
+    if child is None or child.tag is None or child.tag[0] == "-":
+        return False
+    if "close" in (child.attrs.get("class") or "").lower().split():
+        return True
+    inner = child.child  # a control holds one text at most: never read a whole subtree
+    if inner is not None and (inner.next is not None or inner.tag != "-text"):
+        return False
+    words = child.text(deep=True)[:21].lower().replace("[x]", " [x] ").split()
+    return 0 < len(words) <= 3 and all(w in CLOSE_WORDS for w in words)
