@@ -9,7 +9,7 @@ from test_dedup import SITES, insert, load_fixture
 
 from scraper import Archive
 from scraper.sqlite import sqlite_utils
-from scraper.store.bandfilter import BandFilter
+from scraper.store.bandfilter import MONTHS_HELD, BandFilter
 from scraper.store.sketch import sketch
 from scraper.warc.placing import place_articles
 
@@ -50,6 +50,9 @@ def test_filter_holds_every_key_written_as_it_grows_and_few_others():
     assert bands.present(range(8, 9), written) == []  # another month
     absent = [rng.getrandbits(64) - 2**63 for _ in range(20_000)]
     assert len(bands.present(range(7, 8), absent)) < 0.03 * len(absent)
+    bands.present(range(100, 100 + MONTHS_HELD), written[:3])  # a crawl of older articles
+    assert len(bands.months) == MONTHS_HELD and 7 not in bands.months
+    assert bands.present(range(7, 8), written[-3:]) == [(7, b) for b in written[-3:]]
 
 
 def test_a_copy_stored_by_another_process_is_found(tmp_path):

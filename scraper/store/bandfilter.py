@@ -15,7 +15,8 @@ capacity, a power of two at least twice the month's keys when the filter is made
 false positives then and 3 % when full. It is made from the month's keys on the first
 lookup of that month, and again, four times larger, when it fills up (about 1 s per
 million keys, a third of a read per key written). 2 to 4 bytes per key: 2 to 4 MiB for a
-month of 30,000 articles.
+month of 30,000 articles. The filters of the ``MONTHS_HELD`` months looked up last are kept
+(an article needs three), so a crawl of old articles does not hold the whole archive's.
 
 The filter is exact about absence only if every key written reaches it: the connection's
 own writes go through ``add`` (``Deduplicator._place``, ``warc/placing.py``), and a commit
@@ -26,12 +27,16 @@ by any other connection (another process on the archive) changes SQLite's
 from __future__ import annotations
 
 import weakref
+from collections import OrderedDict
 
 import numpy as np
 
 from ..sqlite import sqlite_utils
 
-__all__ = ["BandFilter"]
+__all__ = ["MONTHS_HELD", "BandFilter"]
+
+# Months whose filters are kept, those looked up last: an article looks up three.
+MONTHS_HELD = 12
 
 _HASHES = 3
 _BITS_PER_KEY = 8  # at capacity; a power of two
@@ -71,7 +76,7 @@ class BandFilter:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        self.months: dict[int, _MonthFilter] = {}
+        self.months: OrderedDict[int, _MonthFilter] = OrderedDict()  # least recent first
         self.version: int | None = None
 
     @classmethod
@@ -91,6 +96,7 @@ class BandFilter:
         out = []
         for month in months:
             found = self.months.get(month) or self._load(month)
+            self.months.move_to_end(month)
             out.extend((month, buckets[i]) for i in np.flatnonzero(found.contains(keys)).tolist())
         return out
 
@@ -113,4 +119,6 @@ class BandFilter:
         while rows := cursor.fetchmany(1 << 16):
             loaded.add(np.array([r[0] for r in rows], dtype=np.int64).view(np.uint64))
         self.months[month] = loaded
+        while len(self.months) > MONTHS_HELD:
+            self.months.popitem(last=False)
         return loaded
