@@ -11,7 +11,8 @@ cannot see that; this module does, on the text:
 - **near**: Jaccard similarity of word 5-shingles of at least ``THRESHOLD``. Candidates come
   from MinHash signatures banded into an LSH table in SQLite (``lsh_bands``), among the
   articles of the same or an adjacent calendar month (``WINDOW_MONTHS``). The cost of
-  placing an article is bounded whatever the archive holds: each bucket yields its
+  placing an article is bounded whatever the archive holds: only the keys some article may
+  hold are looked up (``bandfilter``, in memory), each bucket yields its
   ``BUCKET_LIMIT`` newest articles, the candidates are ranked by how many bands they share
   and the first ``MAX_CANDIDATES`` are kept; each is verified by the Jaccard estimated from
   stored bottom-k samples (``scraper.dedupsample``), and only a pair whose estimate lies
@@ -73,13 +74,13 @@ MIN_WORDS = 50
 # P = J^2 = 0.16: 5.1 of 32 on average). Calibrated with MAX_CANDIDATES on
 # bench/dedup_scale.py's archive of 100,000 articles made from a pool of paragraphs, by
 # placing copies of 1,500 random stored articles at J = 0.40-0.43: 4 and 16 find 98.9 % of
-# them, 32 and 64 (before 2026-12) 98.3 %, 8 and 16 97.8 %, 4 and 8 97.3 %, against a bound of
-# 99.8 % (no band shared: 0.84^32); at 10,000 stored, 4 and 16 and 32 and 64 both 99.7 %.
+# them, 32 and 64 (before 2026-12) 98.3 %, 8 and 16 97.8 %, 4 and 8 97.3 %, against a bound
+# of 99.6-99.8 % (no band shared: 0.84^32 at J = 0.4); at 10,000 stored both caps 99.7 %.
 # Fewer rows from shared-text buckets leave the ranking to the copy's own buckets.
 BUCKET_LIMIT = 4
 # Candidates verified per article: those sharing the most bands first, the newest first among
-# equals. Nearly reached at 10,000 stored shared-paragraph articles (5.5 candidates at 1,000,
-# 8.8 at 10,000, 12.9 at 100,000: 6.5, 39 and 55 with 32 and 64), so that the cost of an add
+# equals. Nearly reached at 10,000 stored shared-paragraph articles (5.0 candidates at 1,000,
+# 9.2 at 10,000, 14.0 at 100,000: 6.5, 39 and 55 with 32 and 64), so that the cost of an add
 # stops growing early. Not taken: a minimum of 2 shared bands (a pair at THRESHOLD shares
 # fewer with P = 2.7 %, against 0.4 % for none).
 MAX_CANDIDATES = 16
@@ -287,8 +288,8 @@ class Deduplicator:
     def _verify(self, text_sketch: TextSketch, rows: list[tuple]) -> list[tuple[int, float]]:
         """The candidates at least THRESHOLD alike, with their Jaccard. ``rows``: (article_id,
         signature) as ``_candidates`` gives them, or (article_id, signature, sample). Those
-        whose signatures agree on at least ``PREFILTER`` of their positions (1 in 6 at 100,000
-        stored shared-paragraph articles) are estimated from the samples, and the
+        whose signatures agree on at least ``PREFILTER`` of their positions are estimated
+        from the samples, and the
         ``MAX_EXACT`` nearest the threshold within ``EXACT_MARGIN`` checked exactly."""
         if not rows:
             return []
