@@ -11,7 +11,8 @@ cannot see that; this module does, on the text:
 - **near**: Jaccard similarity of word 5-shingles of at least ``THRESHOLD``. Candidates come
   from MinHash signatures banded into an LSH table in SQLite (``lsh_bands``), among the
   articles of the same or an adjacent calendar month (``WINDOW_MONTHS``). The cost of
-  placing an article is bounded whatever the archive holds: each bucket yields its
+  placing an article is bounded whatever the archive holds: only the keys some article may
+  hold are looked up (``bandfilter``, in memory), each bucket yields its
   ``BUCKET_LIMIT`` newest articles, the candidates are ranked by how many bands they share
   and the first ``MAX_CANDIDATES`` are kept; each is verified by the Jaccard estimated from
   stored bottom-k samples (``scraper.dedupsample``), and only a pair whose estimate lies
@@ -38,6 +39,7 @@ import numpy as np
 
 from ..errors import ArchiveError
 from ..sqlite import sqlite_utils
+from .bandfilter import BandFilter
 from .dedupsample import SAMPLE_SIZE, estimate_jaccard, sample
 from .dedupschema import WINDOW_MONTHS, migrate_dedup, period
 from .shortcopy import place_short
@@ -67,13 +69,21 @@ __all__ = [
 MIN_WORDS = 50
 # Candidates per LSH bucket: its newest this many articles of the window. A band value held
 # by more articles than this comes from text many stories share (a boilerplate sentence, a
-# press-release paragraph), not from one story's copies; the copies also agree on bands
-# of their own text, which no one else holds (a pair at J = 0.4 shares 5 of 32 bands on
-# average). Without the bound, a bucket grows with the archive and so does every add.
-BUCKET_LIMIT = 32
-# Candidates verified per article: those sharing the most bands first (a copy at J >= 0.4
-# shares ~5 of 32, a text sharing one paragraph of ten 1 or 2), the newest first among equals.
-MAX_CANDIDATES = 64
+# press-release paragraph), not from one story's copies: the copies also agree on bands of
+# their own text, whose buckets hold them alone (a pair at J = 0.4 shares each band with
+# P = J^2 = 0.16: 5.1 of 32 on average). Calibrated with MAX_CANDIDATES on
+# bench/dedup_scale.py's archive of 100,000 articles made from a pool of paragraphs, by
+# placing copies of 1,500 random stored articles at J = 0.40-0.43: 4 and 16 find 98.9 % of
+# them, 32 and 64 (before 2026-12) 98.3 %, 8 and 16 97.8 %, 4 and 8 97.3 %, against a bound
+# of 99.6-99.8 % (no band shared: 0.84^32 at J = 0.4); at 10,000 stored both caps 99.7 %.
+# Fewer rows from shared-text buckets leave the ranking to the copy's own buckets.
+BUCKET_LIMIT = 4
+# Candidates verified per article: those sharing the most bands first, the newest first among
+# equals. Nearly reached at 10,000 stored shared-paragraph articles (5.0 candidates at 1,000,
+# 9.2 at 10,000, 14.0 at 100,000: 6.5, 39 and 55 with 32 and 64), so that the cost of an add
+# stops growing early. Not taken: a minimum of 2 shared bands (a pair at THRESHOLD shares
+# fewer with P = 2.7 %, against 0.4 % for none).
+MAX_CANDIDATES = 16
 # A candidate whose signature agrees with the article's on fewer than this share of its
 # NUM_PERM positions is dropped before its sample is read: the share estimates the Jaccard
 # with a standard deviation of at most 0.06 at 64 positions, so a pair at THRESHOLD falls
@@ -137,6 +147,7 @@ class Deduplicator:
         self.needs_rebuild = (stored is not None and json.loads(stored) != self.params
                               and bool(indexed))
         self._candidate_sql: dict[int, str] = {}
+        self.bands = BandFilter.of(db)  # the keys lsh_bands holds: only those are looked up
 
     # -- public API ------------------------------------------------------------------------
 
@@ -249,6 +260,7 @@ class Deduplicator:
         candidates = [row for row in self._candidates(months, buckets) if row[0] != article_id]
         self.db.conn.executemany("insert or ignore into lsh_bands values (?, ?, ?)",
                                  [(month, bucket, article_id) for bucket in buckets])
+        self.bands.add(month, buckets)
         matches = self._verify(text_sketch, candidates)
         if matches:
             self._link(article_id, matches)
@@ -257,7 +269,10 @@ class Deduplicator:
         """The articles sharing a band with the signature: at most ``BUCKET_LIMIT`` (the
         newest) per bucket and month, the ``MAX_CANDIDATES`` sharing the most bands; as
         (article_id, signature) by id (``_verify`` reads the samples it needs)."""
-        keys = len(months) * len(buckets)
+        present = self.bands.present(months, buckets)
+        if not present:
+            return []
+        keys = len(present)
         sql = self._candidate_sql.get(keys)
         if sql is None:  # one statement: each (month, bucket) a seek and a short range scan
             one = ("select article_id from (select article_id from lsh_bands where period = ?"
@@ -267,14 +282,14 @@ class Deduplicator:
                 f"({' union all '.join([one] * keys)}) group by article_id "
                 f"order by count(*) desc, article_id desc limit {MAX_CANDIDATES}) c "
                 "join minhashes m on m.article_id = c.article_id order by m.article_id")
-        params = [value for m in months for b in buckets for value in (m, b)]
+        params = [value for key in present for value in key]
         return self.db.execute(sql, params).fetchall()
 
     def _verify(self, text_sketch: TextSketch, rows: list[tuple]) -> list[tuple[int, float]]:
         """The candidates at least THRESHOLD alike, with their Jaccard. ``rows``: (article_id,
         signature) as ``_candidates`` gives them, or (article_id, signature, sample). Those
-        whose signatures agree on at least ``PREFILTER`` of their positions (1 in 6 at 100,000
-        stored shared-paragraph articles) are estimated from the samples, and the
+        whose signatures agree on at least ``PREFILTER`` of their positions are estimated
+        from the samples, and the
         ``MAX_EXACT`` nearest the threshold within ``EXACT_MARGIN`` checked exactly."""
         if not rows:
             return []

@@ -23,6 +23,7 @@ the same edges whenever a bucket holds fewer than ``BUCKET_LIMIT`` articles.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import groupby
 
 import numpy as np
 
@@ -150,6 +151,8 @@ def place_articles(dedup: Deduplicator, rows: list[dict], sketches: dict[int, Te
     keys, bands = _keys(indexed) if indexed else ([], [])
     candidates = _archive_candidates(conn, len(indexed), keys) if indexed else []
     conn.executemany("insert or ignore into main.lsh_bands values (?, ?, ?)", bands)
+    for month, group in groupby(bands, key=lambda band: band[0]):  # sorted by month
+        dedup.bands.add(month, [bucket for _, bucket, _ in group])
     matches: dict[int, list[tuple[int, float]]] = {}
     for (row, text_sketch, _), rows_found in zip(indexed, candidates, strict=True):
         found = rows_found and dedup.verify(text_sketch, rows_found)
