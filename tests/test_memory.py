@@ -3,7 +3,7 @@ so that freeing them gives their memory back instead of leaving it in glibc's he
 
 from __future__ import annotations
 
-import ctypes.util
+import platform
 import subprocess
 import sys
 
@@ -31,12 +31,8 @@ print(libc.mallinfo2().hblks - before)
 """
 
 
-def _glibc() -> bool:
-    name = ctypes.util.find_library("c") or ""
-    return sys.platform == "linux" and "libc.so" in name and memory._glibc() is not None
-
-
-@pytest.mark.skipif(not _glibc(), reason="glibc only: elsewhere the tuning does nothing")
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc",
+                    reason="glibc only: elsewhere the tuning does nothing")
 def test_a_tuned_crawl_maps_page_sized_buffers_on_their_own() -> None:
     def mapped(mode: str) -> list[str]:
         run = subprocess.run([sys.executable, "-c", _PROBE, mode], capture_output=True,
