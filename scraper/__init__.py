@@ -30,11 +30,12 @@ import each other)::
       │              │      (netguard.py), body decoding (decode.py)
       ├──────────────┘
     config.py  sitecheck.py  knobs.py  article.py  urls.py  urlpatterns.py  vocab.py
-    search.py  sqlite.py  errors.py
+    search.py  sqlite.py  memory.py  errors.py
                             what every stage shares: site files, their checks and their
                             declared settings, the Article record, URL identity, site-file
                             URL patterns, the outcome and widget vocabulary, what a search
-                            box means in FTS5, the one SQLite import, the errors
+                            box means in FTS5, the one SQLite import, the C allocator's
+                            tuning, the errors
 
 ``Article`` is the contract between the stages. Everything a user of the library needs is
 exported here, and imported on first use (PEP 562): ``from scraper import extract`` loads

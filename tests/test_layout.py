@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "scraper"
-SHARED = {"article", "config", "errors", "knobs", "search", "sitecheck", "sqlite", "urlpatterns",
-          "urls", "vocab"}
+SHARED = {"article", "config", "errors", "knobs", "memory", "search", "sitecheck", "sqlite",
+          "urlpatterns", "urls", "vocab"}
 # What each part may import besides itself and the shared modules.
 ALLOWED = {
     "shared": set(),
@@ -104,3 +104,16 @@ def test_an_extraction_process_loads_the_extraction_stage_only() -> None:
     shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                            timeout=60)
     assert shown.stdout.split() == ["True", "[]"], shown.stdout + shown.stderr
+
+
+def test_charset_detection_is_loaded_only_for_a_page_that_needs_it() -> None:
+    """charset-normalizer is 1.9 MiB of a crawl's memory; most pages declare their charset."""
+    probe = ("import sys, scraper.cli, scraper.crawler.run; "
+             "from scraper.fetch.decode import decode_body; "
+             "print('charset_normalizer' in sys.modules); "
+             "page = '<p>caf\\u00e9 d\\u00e9j\\u00e0 \\u00e9t\\u00e9</p>' * 20; "
+             "decode_body(page.encode('latin-1'), None); "
+             "print('charset_normalizer' in sys.modules)")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           timeout=60)
+    assert shown.stdout.split() == ["False", "True"], shown.stderr

@@ -24,6 +24,7 @@ from ..errors import ArchiveError, ConfigError, SiteConfigError
 from ..fetch.fetcher import Fetcher, FetchSettings
 from ..fetch.netguard import AddressGuard
 from ..knobs import check, knobs
+from ..memory import tune_for_crawl
 from ..sqlite import sqlite3
 from ..store.archive import Archive, PageOutcome
 from ..vocab import OK_OUTCOMES
@@ -165,6 +166,7 @@ def crawl(config_dir: Path, db_path: Path, site_names: list[str] | None = None,
     """
     sites, errors = select_sites(config_dir, site_names)
     settings = fetch_settings(config_dir)
+    tune_for_crawl()  # a crawl's pages are freed as fast as they come: scraper/memory.py
     with Archive(db_path) as archive:
         archive.lock_for_crawl()
         report = asyncio.run(crawl_sites(sites, archive, settings, max_pages, log))

@@ -15,8 +15,6 @@ Pages that older versions stored (zlib, or zstd without a dictionary) stay reada
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import threading
 import zlib
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from dataclasses import dataclass
 import zstandard
 
 from ..errors import ArchiveError
+from ..memory import release_freed_memory
 from ..sqlite import sqlite3
 from .sketch import TextSketch, sketch
 
@@ -34,10 +33,14 @@ PAGE_COMPRESSION = "zstd"
 LEVEL = 3  # zstd-9 saves another 15 % at 6x the CPU; zstd-19 takes 26 ms a page
 # Pages a dictionary is trained on, its size, and fastCover's parameters. On the fixture
 # site (100 KB pages), 64 pages and 110 KB give 9.9 KB a page with zstd's default search
-# over k and d (0.12 s), 10.1 KB with k, d and f fixed (0.03 s); 32 pages 13.7 KB. Training
-# holds the decompressed samples twice (zstd wants them in one buffer) and 4 B per 2^f
-# frequency counters: its peak was +25 MiB with the defaults (f = 20), +17 with f = 18.
-DICT_SAMPLES = 64
+# over k and d (0.12 s), 10.1 KB with k, d and f fixed (0.03 s). Training holds the
+# decompressed samples twice (zstd wants them in one buffer) and 4 B per 2^f frequency
+# counters: its peak was +25 MiB with the defaults (f = 20), +17 with f = 18 and 64 pages,
+# +10 with 32, and it is the crawl's peak RSS (bench/crawl_pipeline.py: 97 MiB against a
+# steady 88). With k, d and f fixed, 32 pages compress within 3 % of 64 on both of the
+# crawl benchmark's sites (held-out pages, 32 vs 64: 9.86 vs 9.87 KB on the shared
+# fixture, 10.05 vs 9.80 on the distinct one); a site of many templates may lose more.
+DICT_SAMPLES = 32
 DICT_SIZE = 112_640
 _TRAINING = {"k": 2048, "d": 8, "f": 18}
 
@@ -138,12 +141,6 @@ def train_dictionary(stored: list[bytes]) -> bytes | None:
         return None
     finally:
         del samples
-        _release_freed_memory()
-
-
-def _release_freed_memory() -> None:
-    """Give the training's ~15 MB of freed buffers back to the system: glibc keeps freed heap
-    memory for reuse, and measured in a process that trained on 64 pages, RSS stayed 8 MiB
-    higher after training until malloc_trim. Not glibc (musl, macOS): nothing to do."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        # The training's ~15 MB of freed buffers: measured in a process that trained on 64
+        # pages, RSS stayed 8 MiB higher after training until malloc_trim.
+        release_freed_memory()
