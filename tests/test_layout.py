@@ -119,3 +119,12 @@ def test_charset_detection_is_loaded_only_for_a_page_that_needs_it() -> None:
              "decode_body(page.encode('latin-1'), None); "
              "print('charset_normalizer' in sys.modules)")
     assert _printed_by(probe) == ["False", "True"]
+
+
+def test_sketching_a_text_does_not_load_numpy_ma() -> None:
+    """np.unique's first call imports numpy.ma, 1.2 MiB of a crawl's memory for nothing the
+    sketch needs (store/dedupsample.sorted_unique does the same job)."""
+    probe = ("import sys; from scraper.store.sketch import MinHasher, sketch; "
+             "s = sketch('one two three four five six seven eight ' * 20, MinHasher(), 2); "
+             "print(s.signature.size > 0, 'numpy.ma' in sys.modules)")
+    assert _printed_by(probe) == ["True", "False"]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dedupsample import sample
+from .dedupsample import sample, sorted_unique
 
 __all__ = [
     "NUM_PERM", "SEED", "SHINGLE_WORDS", "THRESHOLD", "MinHasher", "TextSketch",
@@ -76,7 +76,7 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
         else set()
     hashes = (int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little")
               for g in grams)
-    return np.unique(np.fromiter(hashes, dtype=np.uint64, count=len(grams)))
+    return sorted_unique(np.fromiter(hashes, dtype=np.uint64, count=len(grams)))
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
