@@ -428,6 +428,40 @@ def test_a_page_told_in_many_unmarked_sections_is_read_whole_not_by_its_longest_
     assert "Services" not in text
 
 
+def test_every_post_of_a_forum_thread_is_body_not_only_the_longest():
+    reply = "Have you tried a flea comb? Ours brought in crumbs like that every night in May."
+    posts = "".join(
+        f'<article class="message"><div class="user">member{i}</div>'
+        f'<div class="bbWrapper">{reply}<br>Reply {i}: {reply}</div></article>' for i in range(3))
+    html = page(f"""<aside><p>{PROSE} Sidebar.</p></aside><div class="block-body">
+        <article class="message"><div class="user">starter</div>
+          <div class="bbWrapper">{PROSE}<br>{PROSE}<br>{PROSE}</div></article>{posts}</div>""")
+    text = extract(html, URL).text
+    assert text.startswith(PROSE)
+    assert all(f"Reply {i}: {reply}" in text for i in range(3))
+    assert "Sidebar." not in text
+
+
+def test_the_entries_of_a_lexicon_page_are_all_body_when_each_marks_its_own_content():
+    entries = "".join(
+        f'<div class="entry"><h2>Term {i}</h2><div class="content"><p>Term {i} means this: '
+        f'{PROSE}</p></div></div>' for i in range(3))
+    html = page(f"""<div class="lexicon"><div class="entry"><h2>Mane</h2><div class="content">
+        <p>{PROSE} {PROSE}</p><p>{PROSE} Again.</p></div></div>{entries}</div>
+        <footer><p>{PROSE} Footer.</p></footer>""")
+    text = extract(html, URL).text
+    assert "Again." in text and all(f"Term {i} means this" in text for i in range(3))
+    assert "Footer." not in text
+
+
+def test_the_next_story_of_an_endless_page_is_not_body_although_marked_alike():
+    html = page(f"""<div class="feed">
+        <article class="post"><h1>A story</h1>{paragraphs(4)}</article>
+        <article class="post"><h1>Another story</h1>{paragraphs(3, "Next")}</article></div>""")
+    text = extract(html, URL).text
+    assert "Paragraph 3." in text and "Next 0." not in text
+
+
 @pytest.mark.parametrize("licence", [
     "Dieser Text wurde veröffentlicht unter der Lizenz CC-BY-NC-ND-4.0-DE. Die Fotos dürfen "
     "nicht verwendet werden.",
