@@ -454,6 +454,16 @@ def test_the_entries_of_a_lexicon_page_are_all_body_when_each_marks_its_own_cont
     assert "Footer." not in text
 
 
+@pytest.mark.parametrize("line", [
+    "Blind and partially sighted people:", "Osoby niewidome, słabowidzące:",
+    "Das Beste kommt jetzt:"])
+def test_a_line_that_announces_the_paragraph_under_it_is_kept_as_its_heading(line: str):
+    html = page(f"""<div class="entry-content"><p>Schedule:</p><p>{line}</p>{paragraphs(3)}
+        </div>""")
+    text = extract(html, URL).text
+    assert text.startswith(f"{line}\n\nParagraph 0.")  # a one-word label stays out
+
+
 def test_the_next_story_of_an_endless_page_is_not_body_although_marked_alike():
     html = page(f"""<div class="feed">
         <article class="post"><h1>A story</h1>{paragraphs(4)}</article>
