@@ -464,6 +464,28 @@ def test_a_line_that_announces_the_paragraph_under_it_is_kept_as_its_heading(lin
     assert text.startswith(f"{line}\n\nParagraph 0.")  # a one-word label stays out
 
 
+@pytest.mark.parametrize("lang, paragraph, last", [
+    ("ar", "صوت مجلس المدينة يوم الثلاثاء على توسيع شبكة الحافلات، وهو قرار قال المسؤولون "
+           "إنه سيختصر زمن التنقل لآلاف السكان في الشرق ويخفف الازدحام في وسط المدينة.",
+     "فهل سيتغير شيء هذا العام؟"),
+    ("ur", "شہر کی کونسل نے منگل کو بس نیٹ ورک کو بڑھانے کے حق میں ووٹ دیا، اور حکام کے مطابق "
+           "اس فیصلے سے مشرق کے ہزاروں رہائشیوں کا سفر کم ہو جائے گا۔",
+     "یہ کام اگلے سال شروع ہوگا۔"),
+    ("ja", "市議会は火曜日、バス路線網の拡大を可決した。当局によると、東部に住む数千人の"
+           "通勤時間が短くなるという。新しい路線は来年の春から順次運行を始める予定で、"
+           "運賃は据え置かれる。",
+     "市長は「良い日だ。」"),
+    ("km", "ក្រុមប្រឹក្សាក្រុងបានបោះឆ្នោតកាលពីថ្ងៃអង្គារដើម្បីពង្រីកបណ្តាញឡានក្រុង",
+     "សេវាថ្មីនឹងចាប់ផ្តើមឆ្នាំក្រោយ"),
+])
+def test_the_last_short_line_of_a_story_in_another_script_is_kept(lang: str, paragraph: str,
+                                                                 last: str):
+    html = (f"<html lang='{lang}'><body><div class='entry-content'>"
+            + f"<p>{paragraph}</p>" * 3 + f"<p>{last}</p></div></body></html>")
+    # a sentence by its script's own mark, or a long line in a script without spaces
+    assert extract(html, URL).text.endswith(last)
+
+
 def test_the_next_story_of_an_endless_page_is_not_body_although_marked_alike():
     html = page(f"""<div class="feed">
         <article class="post"><h1>A story</h1>{paragraphs(4)}</article>

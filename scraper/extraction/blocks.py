@@ -51,16 +51,22 @@ BLOCK_TAGS = frozenset(_KINDS) | frozenset({
 # MAX_HEADING_DISTANCE characters before prose belongs to it.
 LENGTH_LOW, LENGTH_HIGH, MAX_LINK_DENSITY, MAX_HEADING_DISTANCE = 70, 200, 0.5, 200
 # Scripts written without spaces carry about three Latin letters' worth per character
-# (a Chinese paragraph of 70 characters is a long one).
-_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\u0e00-\u0e7f]")
+# (a Chinese paragraph of 70 characters is a long one): Japanese kana, CJK, Hangul, and
+# the South-East Asian scripts that write no spaces between words (Thai, Lao, Myanmar,
+# Khmer).
+_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\u0e00-\u0eff\u1000-\u109f"
+                           r"\u1780-\u17ff]")
 _MAX_NOTICE = 2 * LENGTH_HIGH  # a copyright notice is a line, not a paragraph
 _COPYRIGHT_HINTS = ("©", "&copy", "(c)", "rights reserved", "rechte vorbehalten",
                     "droits réservés")
 _COPYRIGHT = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\ball rights reserved\b|"
                         r"\balle rechte vorbehalten\b|\btous droits réservés\b", re.I)
 # A short block ending like a sentence (a closing quote or bracket may follow the mark) is
-# more likely a line of the article than a label, a button or a heading.
-_SENTENCE = re.compile(r"\w\W*[.!?…。！？।]['\"”’»)\]]*$")
+# more likely a line of the article than a label, a button or a heading. The marks are
+# the sentence ends of the scripts of the world's press: Latin, CJK (。！？), Devanagari and
+# Bengali (।), Arabic (؟), Urdu (۔), Armenian (։), Ethiopic (።), Myanmar (။), Khmer (។);
+# CJK closes its quotes with 」 and 』.
+_SENTENCE = re.compile(r"\w\W*[.!?…。！？।؟۔։።။។]['\"”’»)\]」』）】]*$")
 # List items and table rows are short by nature: next to prose they are part of it.
 _STRUCTURED = frozenset({"item", "row"})
 EDGE, BAD, SHORT, NEAR_GOOD, GOOD = -1, 0, 1, 2, 3
