@@ -486,10 +486,12 @@ def test_the_last_short_line_of_a_story_in_another_script_is_kept(lang: str, par
     assert extract(html, URL).text.endswith(last)
 
 
-def test_the_next_story_of_an_endless_page_is_not_body_although_marked_alike():
+@pytest.mark.parametrize("heading", ["h1", "h2", "h3"])
+def test_the_next_story_or_a_teaser_is_not_body_although_marked_alike(heading: str):
     html = page(f"""<div class="feed">
         <article class="post"><h1>A story</h1>{paragraphs(4)}</article>
-        <article class="post"><h1>Another story</h1>{paragraphs(3, "Next")}</article></div>""")
+        <article class="post"><{heading}>Another story</{heading}>{paragraphs(2, "Next")}
+        </article></div>""")
     text = extract(html, URL).text
     assert "Paragraph 3." in text and "Next 0." not in text
 

@@ -22,6 +22,7 @@ _SIBLING_SHARE = 0.2  # readability's: a sibling with a fifth of the best elemen
 # 1 level gathers 1 forum thread; 2, 3 or 5 levels the same 3 pages; no page lost on A or
 # on scrapinghub at any of them).
 _PEER_LEVELS = 2
+_HEADS = ":is(h1, h2, h3)"  # what opens another story (a teaser's title is an h2 or h3)
 
 Clusters = list[tuple[int, LexborNode]]
 
@@ -76,8 +77,8 @@ def _peers(container: LexborNode, clusters: Clusters) -> list[LexborNode]:
     class that hold prose worth a fifth of its own (the sibling rule, for elements the page
     itself marks as alike): the posts of a forum thread where only the first is chosen, the
     entries of a lexicon page, a story whose header and text sit in two boxes of one class.
-    A peer with an ``<h1>`` of its own beside one that holds an ``<h1>`` too is the next
-    story of an endless page, not more of this one."""
+    Beside one that holds the headline (``<h1>``), a peer with a heading of its own is
+    another story: the next one of an endless page, or a teaser with its summary."""
     node = container
     for _ in range(_PEER_LEVELS):
         parent, cls = node.parent, node.attrs.get("class")
@@ -90,7 +91,7 @@ def _peers(container: LexborNode, clusters: Clusters) -> list[LexborNode]:
                 least = max(_SIBLING_SHARE * prose.get(node.mem_id, 0), MIN_PROSE_CHARS)
                 headed = node.css_first("h1") is not None
                 run = [c for c in peers if c.mem_id == node.mem_id or (
-                    prose.get(c.mem_id, 0) >= least and not (headed and c.css_first("h1")))]
+                    prose.get(c.mem_id, 0) >= least and not (headed and c.css_first(_HEADS)))]
                 if len(run) > 1:
                     return run
         node = parent
