@@ -78,6 +78,9 @@ _CLASS_KIND = re.compile(  # in lowercased class and id
 # Only hrefs with two hyphens, a long number or .html can be articles (urls.is_article_path):
 # this rejects menu, tag and home links before any parsing.
 _DIGITS = re.compile(r"\d{5}")
+# Share and contact links (lowercased scheme): never articles, as ``absolute_url`` would say
+# after a ``urljoin`` of their often long query strings (a tenth of the index's time).
+_OTHER_SCHEMES = ("mailto:", "tel:", "sms:", "javascript:", "whatsapp:")
 _TEASER_CLASS = re.compile(r"excerpt|teaser|summary|dek|standfirst|desc")  # lowercased class
 # A block under an unknown heading whose links carry less than this share of its text is
 # prose with inline links (an article body under a subheading), not a link widget: on the
@@ -122,7 +125,8 @@ class _LinkIndex:
         # element -> its links (a defaultdict: appending is the index's innermost step)
         self.held: dict[int, list[tuple[str, LexborNode]]] = defaultdict(list)
         self.nodes: dict[int, LexborNode] = {}
-        cache: dict[str, str | None] = {}
+        # href -> (its article URL, whether it counts), or None: pages repeat their links
+        cache: dict[str, tuple[str, bool] | None] = {}
         body = tree.body
         stop = body.mem_id if body is not None else -1
         self.titles: dict[int, str] = {}
@@ -130,11 +134,14 @@ class _LinkIndex:
         holders, nodes, held = self.holders, self.nodes, self.held
         for link in tree.css("a[href]"):
             href = link.attrs.get("href") or ""
-            url = cache[href] if href in cache else cache.setdefault(href, self._article(href))
-            if url is None:
+            known = cache.get(href, False)
+            if known is False:
+                url = self._article(href)  # a link to the page itself proves no widget:
+                known = cache[href] = None if url is None else (url, not self.is_own(url))
+            if known is None:
                 continue
             self.found = True
-            counted = not self.is_own(url)  # a link to the page itself proves no widget
+            url, counted = known
             node, entry = link.parent, (url, link)
             for _ in range(_LINK_DEPTH):
                 if node is None or (key := node.mem_id) == stop:
@@ -157,6 +164,8 @@ class _LinkIndex:
         if href.count("-") < 2 and ".htm" not in href and not _DIGITS.search(href):
             return None
         href = href.strip().split("#", 1)[0]
+        if href[:11].lower().startswith(_OTHER_SCHEMES):
+            return None
         if not (href.startswith("/") and not href.startswith("//")):
             url = href if href.startswith(("http://", "https://")) else absolute_url(
                 href, self.base)
@@ -400,18 +409,17 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None,
     around_title = _ancestor_ids(h1 if h1 is not None else tree.css_first("h1"))
     candidates: list[tuple[LexborNode, str | None, str, LexborNode | None]] = []
     for heading in tree.css(_HEADING_SELECTOR):
-        if heading.tag in _NOT_WIDGETS:  # menus name themselves with aria-label
-            continue
-        text = heading.attrs.get("aria-label") or _first_line(heading)
-        if text and len(text) <= 60 and not index.count(heading) and not _NAVIGATION.search(
-                text.lower()):
+        if heading.tag in _NOT_WIDGETS or index.count(heading):  # menus name themselves
+            continue  # with aria-label; a heading linking to articles is a teaser's title
+        text = heading.attributes.get("aria-label") or _first_line(heading)  # mostly absent
+        if text and len(text) <= 60 and not _NAVIGATION.search(text.lower()):
             kind = classify_heading(text)
             block = _block_for(heading, index, _minimum(kind))
             if block is not None:
                 candidates.append((block, text, kind, heading))
     for key, urls in reversed(index.holders.items()):  # outer boxes before inner ones
         node = index.nodes[key]
-        attrs = node.attrs
+        attrs = node.attributes  # one dict: two Lexbor look-ups, one a miss, cost twice that
         if match := _CLASS_KIND.search(
                 f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()):
             word_kind = None if len(urls) > 1 else classify_heading(match.group(0).replace(
