@@ -457,8 +457,9 @@ def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
         parts = body.css('[itemprop="articleBody"]')
     elif (cls := container.attrs.get("class")) and marker_kind(_marker(container)) == CONTENT:
         marks = {t for t in cls.split() if marker_kind(t) == CONTENT}
-        parts = [n for n in body.css(container.tag) if (c := n.attrs.get("class")) and (
-            c == cls or not marks.isdisjoint(c.split()))]
+        # only elements with a class can match: the others' (missing) class is not looked up
+        parts = [n for n in body.css(f"{container.tag}[class]") if (
+            c := n.attrs.get("class")) and (c == cls or not marks.isdisjoint(c.split()))]
     else:
         return [container]
     if len(parts) < 2:
