@@ -339,8 +339,10 @@ def _configured(tree: LexborHTMLParser, specs: tuple[WidgetConfig, ...],
 
 def _items(block: LexborNode, index: _LinkIndex,
            within: tuple[int, int, dict[int, int]] | None = None) -> list[tuple]:
-    """(title, url, teaser) per distinct article link of a widget block, in page order;
-    ``within`` = (start, end, order): only links whose position in ``order`` is in range."""
+    """(title, url, link) per distinct article link of a widget block, in page order;
+    ``within`` = (start, end, order): only links whose position in ``order`` is in range.
+    The teasers are read by ``_teasers``, for the sections that become widgets only (a
+    third of the items sit in sections that do not)."""
     best: dict[str, tuple[str, LexborNode]] = {}
     for url, link in index.inside(block):
         if within and not within[0] <= within[2].get(link.mem_id, -1) < within[1]:
@@ -348,14 +350,17 @@ def _items(block: LexborNode, index: _LinkIndex,
         title = index.title(link)
         if url not in best or len(title) > len(best[url][0]):
             best[url] = (title, link)
-    items = []
-    for url, (title, link) in best.items():
-        if len(title) < _MIN_TITLE_CHARS:
-            continue
+    return [(title, url, link) for url, (title, link) in best.items()
+            if len(title) >= _MIN_TITLE_CHARS]
+
+
+def _teasers(block: LexborNode, index: _LinkIndex, items: list[tuple]) -> list[tuple]:
+    """(title, url, teaser) for the ``_items`` of a widget block."""
+    found = []
+    for title, url, link in items:
         item = _item_node(link, block, index)
-        teaser = None if item.mem_id == link.mem_id else _teaser(item, title)
-        items.append((title, url, teaser))
-    return items
+        found.append((title, url, None if item.mem_id == link.mem_id else _teaser(item, title)))
+    return found
 
 
 def _teaser(item: LexborNode, title: str) -> str | None:
@@ -372,9 +377,9 @@ def _teaser(item: LexborNode, title: str) -> str | None:
 
 def _item_node(link: LexborNode, block: LexborNode, index: _LinkIndex) -> LexborNode:
     """The widest element around ``link`` below ``block`` that holds no other article."""
-    node = link
-    while (parent := node.parent) is not None and parent.mem_id != block.mem_id \
-            and index.count(parent) <= 1:
+    node, stop, holders = link, block.mem_id, index.holders  # mem_id makes a new int each read
+    while (parent := node.parent) is not None and (key := parent.mem_id) != stop \
+            and len(holders.get(key, ())) <= 1:  # index.count(parent)
         node = parent
     return node
 
@@ -465,7 +470,7 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None,
                 if prose:
                     continue
             used.add(block.mem_id)
-            _emit(result, kind, heading, items)
+            _emit(result, kind, heading, _teasers(block, index, items))
     return result
 
 
