@@ -102,6 +102,9 @@ def walk(node: LexborNode, skip: frozenset[str],
     kind, parent = "text", 0
     root = node.mem_id
     resume = -1  # inside a skipped element: the mem_id of the node after it
+    # tag_id -> tag, for this document: ``tag`` makes a new str on every read, five times the
+    # cost of the id, and an id names one tag within a document (Lexbor's tag table)
+    names: dict[int, str | None] = {}
 
     def flush() -> None:
         nonlocal linked
@@ -116,20 +119,24 @@ def walk(node: LexborNode, skip: frozenset[str],
             if item.mem_id != resume:
                 continue
             resume = -1
-        tag = item.tag
+        tag = names[tid] if (tid := item.tag_id) in names else names.setdefault(tid, item.tag)
         if tag == "-text":
             text = item.text_content
             if not text:
                 continue
             holder, in_link = item.parent, False
-            while holder is not None and holder.tag not in BLOCK_TAGS and holder.mem_id != root:
-                in_link = in_link or holder.tag == "a"
+            while holder is not None:
+                tid = holder.tag_id
+                held = names[tid] if tid in names else names.setdefault(tid, holder.tag)
+                if held in BLOCK_TAGS or holder.mem_id == root:
+                    break
+                in_link = in_link or held == "a"
                 holder = holder.parent
             if holder is None:
                 continue
-            if holder.mem_id != owner:
+            if (key := holder.mem_id) != owner:
                 flush()
-                owner, kind = holder.mem_id, _KINDS.get(holder.tag, "text")
+                owner, kind = key, _KINDS.get(held, "text")
                 outer = holder.parent
                 parent = outer.mem_id if outer is not None else 0
             buffer.append(text)

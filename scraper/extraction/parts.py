@@ -114,8 +114,9 @@ def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
     elif (cls := attrs.get("class")) and marker_kind(
             f"{cls} {attrs.get('id') or ''}") == CONTENT:
         marks = {t for t in cls.split() if marker_kind(t) == CONTENT}
-        parts = [n for n in body.css(container.tag) if (c := n.attrs.get("class")) and (
-            c == cls or not marks.isdisjoint(c.split()))]
+        # only elements with a class can match: the others' (missing) class is not looked up
+        parts = [n for n in body.css(f"{container.tag}[class]") if (
+            c := n.attrs.get("class")) and (c == cls or not marks.isdisjoint(c.split()))]
     else:
         return [container]
     if len(parts) < 2:
