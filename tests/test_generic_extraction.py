@@ -353,6 +353,13 @@ def test_a_class_attribute_with_newlines_and_quotes_does_not_break_extraction():
     assert text.startswith("Paragraph 0.") and "More 1." in text
 
 
+def test_a_body_in_elements_of_a_page_s_own_tag_does_not_break_extraction():
+    # the tag of a marked container is page text too: "x:y" made an unparsable selector
+    html = page(f"<h1>A story</h1><x:y class='article-body'>{paragraphs(3)}</x:y>"
+                f"<x:y class='article-body'>{paragraphs(2, 'More')}</x:y>")
+    assert extract(html, URL).text.startswith("Paragraph 0.")
+
+
 def test_a_wrapper_whose_class_mentions_furniture_keeps_the_story_it_holds():
     sidebar = "".join(f"<li><a href='/t/{i}/'>Topic number {i}</a> and a line of text "
                       "about it that is long enough to weigh</li>" for i in range(30))

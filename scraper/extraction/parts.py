@@ -106,16 +106,18 @@ def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
     outer ones only.
 
     The parts are found by comparing attributes, never by a selector built from them: a
-    class attribute is page text, and may hold newlines, quotes or backslashes.
+    class attribute is page text, and may hold newlines, quotes or backslashes. Only a plain
+    tag name goes into the selector: a page's own tag (``<x:y>``, ``<a"b>``) is page text too.
     """
     attrs = container.attrs
+    tag = container.tag or ""
     if attrs.get("itemprop") == "articleBody":
         parts = body.css('[itemprop="articleBody"]')
-    elif (cls := attrs.get("class")) and marker_kind(
+    elif tag.isascii() and tag.isalnum() and (cls := attrs.get("class")) and marker_kind(
             f"{cls} {attrs.get('id') or ''}") == CONTENT:
         marks = {t for t in cls.split() if marker_kind(t) == CONTENT}
         # only elements with a class can match: the others' (missing) class is not looked up
-        parts = [n for n in body.css(f"{container.tag}[class]") if (
+        parts = [n for n in body.css(f"{tag}[class]") if (
             c := n.attrs.get("class")) and (c == cls or not marks.isdisjoint(c.split()))]
     else:
         return [container]
