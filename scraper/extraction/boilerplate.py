@@ -198,6 +198,23 @@ _END_MATTER_WORDS = (
 # ("Weitere Informationen zum Coronavirus in Thüringen:", "Read more about the trial:").
 END_MATTER_RE = re.compile(rf"^\W*(?:{_END_MATTER_WORDS})(?:\W*|\b[^.!?]{{0,50}}:\s*)$", re.I)
 
+# The words of a date stamp: its label, the months, the words that join a date and a time.
+_STAMP_WORDS = (
+    r"(?:(?:last |zuletzt |ultima )?(?:updated|update|modified|aktualisiert|geändert|actualizado|"
+    r"actualización|mis à jour|aggiornato|atualizado|bijgewerkt|zaktualizowano)|"
+    r"(?:release|publication|publish) date|published|posted|veröffentlicht|erstellt|stand|"
+    r"publicado|publié|pubblicato|gepubliceerd|opublikowano)"
+    # a time only after the label: "10 p.m." alone heads an entry of a live story
+    r"(?:[\W\d]*(?:at|on|am|um|le|el|à)\b)?(?:[\W\d]*(?:a\.?m|p\.?m|uhr)\b)?|"
+    r"jan(?:uary|uar)?|jänner|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|"
+    r"june?|juni|july?|juli|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|okt(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|"
+    r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
+    r"diciembre|de|del|utc|gmt|cet|cest|mez|mesz|edt|est"
+)
+
+
 # Whole blocks that are the labels of a page's machinery inside the body: an ad slot's
 # "- Advertisement -", a share bar's buttons, a rating widget ("Rate this post", "4.5/5 -
 # (12 votes)"), a print or e-mail link. Like END_MATTER_RE, only a whole short block.
@@ -213,9 +230,21 @@ _LABEL_WORDS = (
     r"rate this(?: post| article| story)?|click to rate(?: this post)?|"
     r"(?:bewerten sie|bewerte) (?:diesen|den) (?:artikel|beitrag)|"
     r"(?:no|keine) (?:votes|bewertungen)(?: so far| bisher)?|"
-    r"[\d.,/ ]*(?:votes?|stimmen|bewertungen)[\d.,/ :()a-z]*"
+    r"[\d.,/ ]*(?:votes?|stimmen|bewertungen)[\d.,/ :()a-z]*|"
+    # a gallery's controls: its counter ("Image 1 of / 23", "Bild 3 von 12", "1 of 6") and
+    # the buttons of its viewer ("Caption", "Close", "Bild anzeigen", "Bei Pinterest speichern")
+    r"(?:(?:image|photo|picture|slide|bild|foto|imagen|immagine|zdjęcie)s? )?\d+ (?:of|von|de|"
+    r"sur|di|z|van) ?/? ?\d*|caption|close|schließen|fermer|cerrar|chiudi|fechar|"
+    r"(?:bild|foto|galerie) (?:anzeigen|schließen|vergrößern)|(?:view|show|hide) (?:caption|"
+    r"image|gallery)|(?:bei |auf )?pinterest (?:speichern|merken)|save (?:to|on) pinterest|"
+    # a date stamp left in the text ("Updated at 1:23 p.m.", "Updated: 18 Nov 2019,",
+    # "Aktualisiert am 17.01.2021.", "Last Modified:", "Release Date:"): the dates are
+    # metadata, read from the markup; a block of nothing but a stamp's words and numbers
+    rf"{_STAMP_WORDS}"
 )
-LABEL_RE = re.compile(rf"^[\W\d]*(?:{_LABEL_WORDS})[\W\d]*$", re.I)
+# A whole short block of such labels, one or a few in a row ("Rezept drucken Bei Pinterest
+# speichern", "Bild anzeigen Bild schließen": the buttons of one bar read as one line).
+LABEL_RE = re.compile(rf"^[\W\d]*(?:(?:{_LABEL_WORDS})[\W\d]*){{1,4}}$", re.I)
 
 # The error messages a PHP site prints into its own pages ("Warning: Creating default object
 # from empty value in /www/htdocs/.../classes.php on line 407"): PHP's display_errors
@@ -257,7 +286,15 @@ _CALL_TO_ACTION = (
     # the invitation to comment under the story
     r"\b(?:tell|let) us (?:know )?what you think\b|\bsagen sie uns (?:ihre meinung|was sie)|"
     r"\bdites-nous ce que vous en pensez\b|"
-    r"\bfollow (?:us|the \w+) on (?:twitter|facebook|instagram)\b|"
+    r"\b(?:like|want|love) to hear (?:what you think|from you)\b|"
+    # an invitation to follow the site on a network or a channel ("Follow The New York
+    # Times Opinion section on Facebook", "¿Ya sabías que ... tenemos canal de Telegram?")
+    r"\bfollow (?:(?:us|me|him|her|them|@\w+) |the (?:[\w@.'’]+ ){1,5}?)(?:on|at) (?:twitter|"
+    r"facebook|instagram|tiktok|youtube|linkedin|threads|mastodon)\b(?!['’])|"
+    r"\bs[ií]guenos en\b|\bseguir a \w+ en (?:facebook|twitter|instagram)\b|"
+    r"\bcanal de (?:youtube|telegram|whatsapp)\b|\bfolg(?:en sie|e) uns\b|"
+    r"\b(?:youtube|telegram|whatsapp)-kanal\b|\bsuivez-nous\b|\bcha[îi]ne (?:youtube|telegram)\b|"
+    r"\bshare it with (?:a friend|your friends)\b|\bap[óo]yanos\b|"
     r"\bjetzt (?:abonnieren|spenden|unterstützen)\b|\babonnieren sie\b|"
     r"\bunterstützen sie (?:uns|unsere)\b|\bunterstütze (?:uns|\w+mag)\b|"
     r"\bjede (?:kleine )?spende\b|\bmitglied werden\b|\bihr beitrag hilft\b|"
@@ -276,7 +313,8 @@ _NOTICES = (
     r"\b(?:bei|mit) (?:den|diesen) (?:verlinkungen|links) handelt es sich\b|"
     r"\bis not responsible for (?:the )?(?:opinions|content)\b|\bcopyrighted property\b|"
     r"\bwritten permission\b|\bwithout (?:prior )?(?:written )?permission\b|"
-    r"\bwe (?:may )?earn (?:a )?(?:small )?commission\b|\b(?:bezahlte|unbezahlte) werbung\b|"
+    r"\b\w+ (?:may )?earn (?:an? )?(?:small )?(?:affiliate )?commission\b|"
+    r"\b(?:bezahlte|unbezahlte) werbung\b|"
     r"\bsofern nicht anders (?:ausgewiesen|angegeben)\b|\bnicht für den inhalt\b|"
     # a licence line under the story ("Dieser Text wurde veröffentlicht unter der Lizenz
     # CC-BY-NC-ND-4.0-DE", "This article is licensed under a Creative Commons licence")
@@ -298,8 +336,9 @@ _CALL_TO_ACTION_HINTS = (
     "bereits", "schon", "déjà", "deja", "ya eres", "ya soy", "delivered to", "delivered thr",
     "delivered into", "delivered every", "delivered week", "delivered morn", "delivered daily",
     "inbox", "postfach", "votre boîte", "votre boite", "bandeja", "en tu correo",
-    "what you think", "sagen sie uns", "dites-nous", "lizenz", "licen", "creative", "cc-by",
-    "cc by")
+    "what you think", "to hear", "guenos", "seguir a", "canal de", "folg", "-kanal", "suivez",
+    "chaîne", "chaine", "share it", "apóyanos", "apoyanos", "sagen sie uns", "dites-nous",
+    "lizenz", "licen", "creative", "cc-by", "cc by")
 
 
 
