@@ -592,3 +592,29 @@ def test_a_story_that_quotes_a_follow_or_an_update_keeps_its_sentences():
         <p>{lines[1]}</p>{paragraphs(1, "Last")}</div>""")
     blocks = extract(html, URL).text.split("\n\n")
     assert lines[0] in blocks and lines[1] in blocks
+
+
+@pytest.mark.parametrize("placeholder", [
+    "Klicken Sie auf den unteren Button, um den Inhalt von www.komoot.de zu laden.",
+    "Klicken Sie auf den unteren Button, um den Inhalt nachzuladen.",
+    "Click the button below to load the content from YouTube.",
+    "This slideshow requires JavaScript.",
+    "Aktivieren Sie JavaScript um das Video zu sehen.",
+])
+def test_the_placeholder_of_an_embed_held_back_or_built_by_a_script_is_not_body(placeholder):
+    html = page(f"""<div class="entry-content">{paragraphs(2)}<p>{placeholder}</p>
+        {paragraphs(2, "More")}</div>""")
+    blocks = extract(html, URL).text.split("\n\n")
+    assert placeholder not in blocks and len(blocks) == 4
+
+
+def test_a_credit_line_that_ends_in_a_picture_agency_is_not_body_nor_a_newsletter_blurb():
+    credit = "Natalie Naccache | Bloomberg | Getty Images"
+    blurb = ("Lust auf mehr? Lass dir die besten Storys jede Woche in deinen Posteingang "
+             "liefern. Melde dich hier an!")
+    quote = "The photographer, who sold the picture to Getty Images, declined to comment."
+    html = page(f"""<div class="entry-content">{paragraphs(2)}<p>{credit}</p>
+        {paragraphs(2, "More")}<p>{quote}</p>{paragraphs(1, "Last")}<p>{blurb}</p></div>""")
+    blocks = extract(html, URL).text.split("\n\n")
+    assert credit not in blocks and blurb not in blocks
+    assert quote in blocks and len(blocks) == 6  # a sentence that names the agency stays

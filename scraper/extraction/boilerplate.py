@@ -235,8 +235,10 @@ _LABEL_WORDS = (
     # the buttons of its viewer ("Caption", "Close", "Bild anzeigen", "Bei Pinterest speichern")
     r"(?:(?:image|photo|picture|slide|bild|foto|imagen|immagine|zdjęcie)s? )?\d+ (?:of|von|de|"
     r"sur|di|z|van) ?/? ?\d*|caption|close|schließen|fermer|cerrar|chiudi|fechar|"
-    r"(?:bild|foto|galerie) (?:anzeigen|schließen|vergrößern)|(?:view|show|hide) (?:caption|"
-    r"image|gallery)|(?:bei |auf )?pinterest (?:speichern|merken)|save (?:to|on) pinterest|"
+    r"(?:bild|foto|galerie) (?:anzeigen|schließen|vergrößern)|zur (?:bilder)?galerie|"
+    r"(?:see|view|show|hide|open) (?:the )?(?:caption|image|album|gallery|slideshow)|"
+    r"galerie (?:ansehen|öffnen)|(?:bei |auf )?pinterest (?:speichern|merken)|"
+    r"save (?:to|on) pinterest|"
     # a date stamp left in the text ("Updated at 1:23 p.m.", "Updated: 18 Nov 2019,",
     # "Aktualisiert am 17.01.2021.", "Last Modified:", "Release Date:"): the dates are
     # metadata, read from the markup; a block of nothing but a stamp's words and numbers
@@ -261,7 +263,11 @@ CAPTION_RE = re.compile(
     r"^(?:\W*(?:abbildung|abb\.|bild|bilder|foto|fotos|photo|photos|image|images|titelbild|"
     r"bildquelle|fotoquelle|bildnachweis|credit|photo credit|image credit|crédit photo|"
     r"légende|pie de foto|foto de portada)\s*\d*\s*:|"
-    r"[^.!?]{1,150}?,\s*(?:photo|foto|bild|image|crédit photo|photo credit)\s*:\s*[^.!?]{1,60}$)",
+    r"[^.!?]{1,150}?,\s*(?:photo|foto|bild|image|crédit photo|photo credit)\s*:\s*[^.!?]{1,60}$|"
+    # or a credit line that ends in a picture agency ("Natalie Naccache | Bloomberg | Getty
+    # Images", "Foto: imago images/Sven Simon" is the label's)
+    r"[^.!?]{0,120}?(?:getty images|shutterstock|istock(?:photo)?|imago(?: images)?|"
+    r"picture[- ]alliance)\W*$)",
     re.I)
 
 # A publisher's call to action inside the body: subscribe, become a member, donate,
@@ -280,7 +286,7 @@ _CALL_TO_ACTION = (
     r"\bdelivered (?:(?:to|through|into) your (?:inbox|door|letterbox|mailbox)|"
     r"(?:every )?(?:weekday )?mornings?|daily|weekly)\b|"
     r"\b(?:straight|directly|right) (?:to|into|in) your inbox\b|\bmeet your inbox\b|"
-    r"\b(?:direkt )?in (?:ihr|dein) (?:e-mail-)?postfach\b|"
+    r"\b(?:direkt )?in (?:ihr|dein) (?:e-mail-)?postfach\b|\bin (?:deinen|ihren) posteingang\b|"
     r"\bdans votre bo[îi]te (?:mail|e-mail|de réception)\b|"
     r"\ben tu (?:bandeja de entrada|correo)\b|"
     # the invitation to comment under the story
@@ -321,7 +327,18 @@ _NOTICES = (
     r"\b(?:ver[öo]ffentlicht|steht|erscheint) unter (?:der|einer) (?:lizenz|cc|creative)|"
     r"\b(?:published|licen[cs]ed|available) under (?:a |the )?(?:creative commons|cc[- ]by)|"
     r"\b(?:publié|distribué|mis à disposition) sous (?:la |une )?licence\b|"
-    r"\b(?:publicado|distribuido) bajo (?:la |una )?licencia\b")
+    r"\b(?:publicado|distribuido) bajo (?:la |una )?licencia\b|"
+    # the placeholder of an embed held back until the reader consents ("Klicken Sie auf den
+    # unteren Button, um den Inhalt von www.komoot.de zu laden", "Click the button below to
+    # load the content from YouTube")
+    r"\bum (?:den|die) inhalte?(?: von \S+)? (?:zu laden|nachzuladen)\b|"
+    r"\bload (?:the )?(?:external )?content (?:from|of)\b|"
+    r"\bcharger le contenu\b|\bcargar el contenido\b|\bcaricare il contenuto\b|"
+    # ... or the note that stands in for a script-built part ("This slideshow requires
+    # JavaScript.", "Aktivieren Sie JavaScript um das Video zu sehen.")
+    r"\b(?:requires?|enable|turn on) javascript\b|\bjavascript (?:is )?(?:required|disabled)\b|"
+    r"\baktivieren sie javascript\b|\bjavascript (?:aktivieren|muss aktiviert)\b|"
+    r"\bactivez (?:le )?javascript\b|\bhabilit[ae] (?:el )?javascript\b")
 CALL_TO_ACTION_RE = re.compile(f"{_CALL_TO_ACTION}|{_NOTICES}", re.I)
 # Substrings one of which every match above contains: blocks without any skip the regex
 # (a 40-phrase alternation tried at every position of every paragraph was a fifth of the
@@ -338,7 +355,8 @@ _CALL_TO_ACTION_HINTS = (
     "inbox", "postfach", "votre boîte", "votre boite", "bandeja", "en tu correo",
     "what you think", "to hear", "guenos", "seguir a", "canal de", "folg", "-kanal", "suivez",
     "chaîne", "chaine", "share it", "apóyanos", "apoyanos", "sagen sie uns", "dites-nous",
-    "lizenz", "licen", "creative", "cc-by", "cc by")
+    "lizenz", "licen", "creative", "cc-by", "cc by", "posteingang", "zu laden", "nachzuladen",
+    "content from", "content of", "le contenu", "el contenido", "il contenuto", "javascript")
 
 
 
