@@ -561,7 +561,7 @@ def test_a_gallery_s_counter_and_viewer_buttons_inside_the_story_are_not_body(co
 
 @pytest.mark.parametrize("stamp", [
     "Updated at 1:23 p.m.", "Updated: 18 Nov 2019,", "Aktualisiert am 17.01.2021.",
-    "Last Modified:", "Publicado el", "Mai 2021",
+    "Last Modified:", "Publicado el 12/03/2021", "Mai 2021",
 ])
 def test_a_date_stamp_left_in_the_story_is_not_body_but_a_live_story_s_hour_is(stamp):
     html = page(f"""<div class="entry-content">{paragraphs(2)}<p>{stamp}</p>
@@ -618,3 +618,14 @@ def test_a_credit_line_that_ends_in_a_picture_agency_is_not_body_nor_a_newslette
     blocks = extract(html, URL).text.split("\n\n")
     assert credit not in blocks and blurb not in blocks
     assert quote in blocks and len(blocks) == 6  # a sentence that names the agency stays
+
+
+def test_the_author_s_box_under_the_story_is_not_body_though_the_byline_names_the_author():
+    html = page(f"""<article><div class="entry-content">{paragraphs(3)}
+        <section class="vcard author about-tab"><p>I'm Amy and I'm so glad you've stopped by!
+        As a certified sleep consultant, my goal is to walk you through the process of getting
+        your baby to sleep, with tips, must-haves, and so much more.</p></section></div>
+        </article>""", head='<meta name="author" content="Amy Smith">')
+    article = extract(html, URL)
+    assert "stopped by" not in article.text and "Paragraph 2." in article.text
+    assert article.authors == ["Amy Smith"]
