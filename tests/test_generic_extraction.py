@@ -550,3 +550,89 @@ def test_a_caption_that_ends_in_its_picture_credit_is_not_body():
     text = extract(html, URL).text
     assert "Prymula" not in text
     assert "He said the photo" in text and "Last 0." in text  # a sentence is no caption
+
+
+@pytest.mark.parametrize("controls", [
+    "<p>Image 1 of / 23</p><p>Caption</p><p>Close</p>",
+    "<p>3 von 17</p><p>Bild anzeigen Bild schließen</p>",
+    "<p>Rezept drucken Bei Pinterest speichern</p>",
+])
+def test_a_gallery_s_counter_and_viewer_buttons_inside_the_story_are_not_body(controls):
+    html = page(f"""<div class="entry-content">{paragraphs(2)}{controls}
+        {paragraphs(2, "More")}<p>Chapter 1 of the report ran to 40 pages.</p>
+        {paragraphs(1, "Last")}</div>""")
+    blocks = extract(html, URL).text.split("\n\n")
+    assert len(blocks) == 6 and blocks[-1].startswith("Last 0.")
+    assert "Chapter 1 of the report ran to 40 pages." in blocks  # a sentence is no counter
+
+
+@pytest.mark.parametrize("stamp", [
+    "Updated at 1:23 p.m.", "Updated: 18 Nov 2019,", "Aktualisiert am 17.01.2021.",
+    "Last Modified:", "Publicado el 12/03/2021", "Mai 2021",
+])
+def test_a_date_stamp_left_in_the_story_is_not_body_but_a_live_story_s_hour_is(stamp):
+    html = page(f"""<div class="entry-content">{paragraphs(2)}<p>{stamp}</p>
+        {paragraphs(2, "More")}<h3>10 p.m.</h3>{paragraphs(1, "Last")}</div>""")
+    blocks = extract(html, URL).text.split("\n\n")
+    assert stamp not in blocks and len(blocks) == 6
+    assert "10 p.m." in blocks  # an entry's hour heads what follows, no stamp
+
+
+@pytest.mark.parametrize("call", [
+    "Follow The New York Times Opinion section on Facebook, Twitter (@NYTopinion) and Instagram.",
+    "We want to hear what you think about this article. Submit a letter to the editor.",
+    "¿Ya sabías que en Guatemala.com tenemos canal de Telegram? Únete desde tu celular.",
+    "Si te parece valioso el trabajo de El Faro, apóyanos para seguir.",
+    "Like this story? Share it with a friend!",
+    "Microsoft may earn an Affiliate Commission if you purchase something through links here.",
+])
+def test_an_invitation_to_follow_write_or_share_and_an_affiliate_disclosure_are_not_body(call):
+    html = page(f"""<div class="entry-content">{paragraphs(3)}<p>{call}</p></div>""")
+    text = extract(html, URL).text
+    assert call[:20] not in text and "Paragraph 2." in text
+
+
+def test_a_story_that_quotes_a_follow_or_an_update_keeps_its_sentences():
+    lines = ["The minister said she would follow the advice of the experts on Twitter's future.",
+             "The company updated its guidance on 18 November, two weeks after the vote."]
+    html = page(f"""<div class="entry-content">{paragraphs(2)}<p>{lines[0]}</p>
+        <p>{lines[1]}</p>{paragraphs(1, "Last")}</div>""")
+    blocks = extract(html, URL).text.split("\n\n")
+    assert lines[0] in blocks and lines[1] in blocks
+
+
+@pytest.mark.parametrize("placeholder", [
+    "Klicken Sie auf den unteren Button, um den Inhalt von www.komoot.de zu laden.",
+    "Klicken Sie auf den unteren Button, um den Inhalt nachzuladen.",
+    "Click the button below to load the content from YouTube.",
+    "This slideshow requires JavaScript.",
+    "Aktivieren Sie JavaScript um das Video zu sehen.",
+])
+def test_the_placeholder_of_an_embed_held_back_or_built_by_a_script_is_not_body(placeholder):
+    html = page(f"""<div class="entry-content">{paragraphs(2)}<p>{placeholder}</p>
+        {paragraphs(2, "More")}</div>""")
+    blocks = extract(html, URL).text.split("\n\n")
+    assert placeholder not in blocks and len(blocks) == 4
+
+
+def test_a_credit_line_that_ends_in_a_picture_agency_is_not_body_nor_a_newsletter_blurb():
+    credit = "Natalie Naccache | Bloomberg | Getty Images"
+    blurb = ("Lust auf mehr? Lass dir die besten Storys jede Woche in deinen Posteingang "
+             "liefern. Melde dich hier an!")
+    quote = "The photographer, who sold the picture to Getty Images, declined to comment."
+    html = page(f"""<div class="entry-content">{paragraphs(2)}<p>{credit}</p>
+        {paragraphs(2, "More")}<p>{quote}</p>{paragraphs(1, "Last")}<p>{blurb}</p></div>""")
+    blocks = extract(html, URL).text.split("\n\n")
+    assert credit not in blocks and blurb not in blocks
+    assert quote in blocks and len(blocks) == 6  # a sentence that names the agency stays
+
+
+def test_the_author_s_box_under_the_story_is_not_body_though_the_byline_names_the_author():
+    html = page(f"""<article><div class="entry-content">{paragraphs(3)}
+        <section class="vcard author about-tab"><p>I'm Amy and I'm so glad you've stopped by!
+        As a certified sleep consultant, my goal is to walk you through the process of getting
+        your baby to sleep, with tips, must-haves, and so much more.</p></section></div>
+        </article>""", head='<meta name="author" content="Amy Smith">')
+    article = extract(html, URL)
+    assert "stopped by" not in article.text and "Paragraph 2." in article.text
+    assert article.authors == ["Amy Smith"]

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from .boilerplate import (
-    CAPTION_RE,
     END_MATTER_RE,
-    LABEL_RE,
     PHP_ERROR_RE,
     any_substring,
     is_call_to_action,
+    is_caption,
+    is_label,
 )
 
 __all__ = ["Block", "article_blocks", "walk"]
@@ -286,8 +286,8 @@ def article_blocks(blocks: list[Block]) -> list[Block]:
     # the labels of ads, share bars and rating widgets, pictures' captions and the site's
     # own PHP error messages go first: machinery, no evidence about the blocks around them
     blocks = [b for b in map(_without_php_errors, blocks) if b.text]
-    blocks = [b for b in blocks if not (len(b.text) < LENGTH_LOW and LABEL_RE.match(b.text) or
-                                        len(b.text) < LENGTH_HIGH and CAPTION_RE.match(b.text))]
+    blocks = [b for b in blocks if not (len(b.text) < LENGTH_LOW and is_label(b.text) or
+                                        len(b.text) < LENGTH_HIGH and is_caption(b.text))]
     free = _runs([_context_free(b) for b in blocks], blocks)
     classes = list(free)
     for i, block in enumerate(blocks):

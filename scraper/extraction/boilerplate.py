@@ -17,7 +17,8 @@ from functools import lru_cache
 __all__ = [
     "CALL_TO_ACTION_RE", "CAPTION_RE", "CLOSE_WORDS", "CONTENT", "END_MATTER_RE", "FURNITURE",
     "FURNITURE_TAGS", "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "PHP_ERROR_RE",
-    "any_substring", "is_call_to_action", "is_overlay", "marker_kind",
+    "STAMP_RE", "any_substring", "is_call_to_action", "is_caption", "is_label", "is_overlay",
+    "marker_kind",
 ]
 
 # Never text: removed from the whole page before the body is looked for.
@@ -86,10 +87,12 @@ _FURNITURE = _Words("""
     jp-relatedposts sharedaddy addtoany sr-only screen-reader-text visually-hidden
     visuallyhidden offscreen""")
 # Words that mark furniture only as a whole class or id: "hidden-xs" or "print-edition"
-# style compounds are responsive or layout helpers on real content.
+# style compounds are responsive or layout helpers on real content. "author" on its own
+# is the byline or the author's box under the story (Starbox's "vcard author abh_about_tab",
+# "Evan V. Symon is the Senior Editor for ..."), while "author-xyz" may name a post's writer.
 _FURNITURE_TOKENS = frozenset(
     ["hidden", "hide", "print", "tools", "meta", "nav", "tag", "modal", "overlay", "banner",
-     "rating"])
+     "rating", "author"])
 # A word that marks furniture as the first part of a compound only: "widget-area" is a
 # sidebar, "elementor-widget-container" is Elementor's wrapper around every text block.
 _FURNITURE_PREFIX = "widget"  # as a class of its own too: WordPress's "widget widget_text"
@@ -198,6 +201,23 @@ _END_MATTER_WORDS = (
 # ("Weitere Informationen zum Coronavirus in Thüringen:", "Read more about the trial:").
 END_MATTER_RE = re.compile(rf"^\W*(?:{_END_MATTER_WORDS})(?:\W*|\b[^.!?]{{0,50}}:\s*)$", re.I)
 
+# The words of a date stamp: its label, the months, the words that join a date and a time.
+_STAMP_WORDS = (
+    r"(?:(?:last |zuletzt |ultima )?(?:updated|update|modified|aktualisiert|geändert|actualizado|"
+    r"actualización|mis à jour|aggiornato|atualizado|bijgewerkt|zaktualizowano)|"
+    r"(?:release|publication|publish) date|published|posted|veröffentlicht|erstellt|stand|"
+    r"publicado|publié|pubblicato|gepubliceerd|opublikowano)"
+    # a time only after the label: "10 p.m." alone heads an entry of a live story
+    r"(?:[\W\d]*(?:at|on|am|um|le|el|à)\b)?(?:[\W\d]*(?:a\.?m|p\.?m|uhr)\b)?|"
+    r"jan(?:uary|uar)?|jänner|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|"
+    r"june?|juni|july?|juli|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|okt(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|"
+    r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
+    r"diciembre|de|del|utc|gmt|cet|cest|mez|mesz|edt|est"
+)
+
+
 # Whole blocks that are the labels of a page's machinery inside the body: an ad slot's
 # "- Advertisement -", a share bar's buttons, a rating widget ("Rate this post", "4.5/5 -
 # (12 votes)"), a print or e-mail link. Like END_MATTER_RE, only a whole short block.
@@ -213,9 +233,31 @@ _LABEL_WORDS = (
     r"rate this(?: post| article| story)?|click to rate(?: this post)?|"
     r"(?:bewerten sie|bewerte) (?:diesen|den) (?:artikel|beitrag)|"
     r"(?:no|keine) (?:votes|bewertungen)(?: so far| bisher)?|"
-    r"[\d.,/ ]*(?:votes?|stimmen|bewertungen)[\d.,/ :()a-z]*"
+    r"[\d.,/ ]*(?:votes?|stimmen|bewertungen)[\d.,/ :()a-z]*|"
+    # a gallery's controls: its counter ("Image 1 of / 23", "Bild 3 von 12", "1 of 6") and
+    # the buttons of its viewer ("Caption", "Close", "Bild anzeigen", "Bei Pinterest speichern")
+    r"(?:(?:image|photo|picture|slide|bild|foto|imagen|immagine|zdjęcie)s? )?\d+ (?:of|von|de|"
+    r"sur|di|z|van) ?/? ?\d*|caption|close|schließen|fermer|cerrar|chiudi|fechar|"
+    r"(?:bild|foto|galerie) (?:anzeigen|schließen|vergrößern)|zur (?:bilder)?galerie|"
+    r"(?:see|view|show|hide|open) (?:the )?(?:caption|image|album|gallery|slideshow)|"
+    r"galerie (?:ansehen|öffnen)|(?:bei |auf )?pinterest (?:speichern|merken)|"
+    r"save (?:to|on) pinterest"
 )
-LABEL_RE = re.compile(rf"^[\W\d]*(?:{_LABEL_WORDS})[\W\d]*$", re.I)
+# A whole short block of such labels, one or a few in a row ("Rezept drucken Bei Pinterest
+# speichern", "Bild anzeigen Bild schließen": the buttons of one bar read as one line).
+LABEL_RE = re.compile(rf"^[\W\d]*(?:(?:{_LABEL_WORDS})[\W\d]*){{1,4}}$", re.I)
+# A date stamp left in the text ("Updated at 1:23 p.m.", "Updated: 18 Nov 2019,",
+# "Aktualisiert am 17.01.2021.", "Last Modified:", "Release Date:"): the dates are
+# metadata, read from the markup; a block of nothing but a stamp's words and numbers.
+# Tried only on a block with a digit or a colon, which every stamp has (its words in
+# LABEL_RE made that regex cost 1.5 % of extract() on blocks that are no label).
+STAMP_RE = re.compile(rf"^[\W\d]*(?:(?:{_STAMP_WORDS})[\W\d]*){{1,4}}$", re.I)
+_STAMP_HINT = re.compile(r"[\d:]")
+
+
+def is_label(text: str) -> bool:
+    """Whether a short block is all machinery labels (LABEL_RE) or a date stamp."""
+    return bool(LABEL_RE.match(text) or _STAMP_HINT.search(text) and STAMP_RE.match(text))
 
 # The error messages a PHP site prints into its own pages ("Warning: Creating default object
 # from empty value in /www/htdocs/.../classes.php on line 407"): PHP's display_errors
@@ -234,6 +276,20 @@ CAPTION_RE = re.compile(
     r"légende|pie de foto|foto de portada)\s*\d*\s*:|"
     r"[^.!?]{1,150}?,\s*(?:photo|foto|bild|image|crédit photo|photo credit)\s*:\s*[^.!?]{1,60}$)",
     re.I)
+# A credit line that ends in a picture agency ("Natalie Naccache | Bloomberg | Getty
+# Images"), lowercased and without its closing punctuation.
+_AGENCIES = ("getty images", "shutterstock", "istock", "istockphoto", "imago", "imago images",
+             "picture alliance", "picture-alliance")
+_SENTENCE_MARKS = frozenset(".!?")
+
+
+def is_caption(text: str) -> bool:
+    """Whether a short block is a picture's caption or credit (CAPTION_RE), or a credit
+    line that is no sentence and ends in a picture agency's name (a test of the block's end
+    first: a search for the names through every block cost 4 % of extract())."""
+    return bool(CAPTION_RE.match(text)) or (
+        text.rstrip(" .)]").lower().endswith(_AGENCIES)
+        and _SENTENCE_MARKS.isdisjoint(text.rstrip(" .)]")))
 
 # A publisher's call to action inside the body: subscribe, become a member, donate,
 # support our journalism, get the newsletter, download the app; and its notices (below).
@@ -251,13 +307,21 @@ _CALL_TO_ACTION = (
     r"\bdelivered (?:(?:to|through|into) your (?:inbox|door|letterbox|mailbox)|"
     r"(?:every )?(?:weekday )?mornings?|daily|weekly)\b|"
     r"\b(?:straight|directly|right) (?:to|into|in) your inbox\b|\bmeet your inbox\b|"
-    r"\b(?:direkt )?in (?:ihr|dein) (?:e-mail-)?postfach\b|"
+    r"\b(?:direkt )?in (?:ihr|dein) (?:e-mail-)?postfach\b|\bin (?:deinen|ihren) posteingang\b|"
     r"\bdans votre bo[îi]te (?:mail|e-mail|de réception)\b|"
     r"\ben tu (?:bandeja de entrada|correo)\b|"
     # the invitation to comment under the story
     r"\b(?:tell|let) us (?:know )?what you think\b|\bsagen sie uns (?:ihre meinung|was sie)|"
     r"\bdites-nous ce que vous en pensez\b|"
-    r"\bfollow (?:us|the \w+) on (?:twitter|facebook|instagram)\b|"
+    r"\b(?:like|want|love) to hear (?:what you think|from you)\b|"
+    # an invitation to follow the site on a network or a channel ("Follow The New York
+    # Times Opinion section on Facebook", "¿Ya sabías que ... tenemos canal de Telegram?")
+    r"\bfollow (?:(?:us|me|him|her|them|@\w+) |the (?:[\w@.'’]+ ){1,5}?)(?:on|at) (?:twitter|"
+    r"facebook|instagram|tiktok|youtube|linkedin|threads|mastodon)\b(?!['’])|"
+    r"\bs[ií]guenos en\b|\bseguir a \w+ en (?:facebook|twitter|instagram)\b|"
+    r"\bcanal de (?:youtube|telegram|whatsapp)\b|\bfolg(?:en sie|e) uns\b|"
+    r"\b(?:youtube|telegram|whatsapp)-kanal\b|\bsuivez-nous\b|\bcha[îi]ne (?:youtube|telegram)\b|"
+    r"\bshare it with (?:a friend|your friends)\b|\bap[óo]yanos\b|"
     r"\bjetzt (?:abonnieren|spenden|unterstützen)\b|\babonnieren sie\b|"
     r"\bunterstützen sie (?:uns|unsere)\b|\bunterstütze (?:uns|\w+mag)\b|"
     r"\bjede (?:kleine )?spende\b|\bmitglied werden\b|\bihr beitrag hilft\b|"
@@ -276,14 +340,26 @@ _NOTICES = (
     r"\b(?:bei|mit) (?:den|diesen) (?:verlinkungen|links) handelt es sich\b|"
     r"\bis not responsible for (?:the )?(?:opinions|content)\b|\bcopyrighted property\b|"
     r"\bwritten permission\b|\bwithout (?:prior )?(?:written )?permission\b|"
-    r"\bwe (?:may )?earn (?:a )?(?:small )?commission\b|\b(?:bezahlte|unbezahlte) werbung\b|"
+    r"\b(?:we|may) earn (?:an? )?(?:small )?(?:affiliate )?commission\b|"
+    r"\b(?:bezahlte|unbezahlte) werbung\b|"
     r"\bsofern nicht anders (?:ausgewiesen|angegeben)\b|\bnicht für den inhalt\b|"
     # a licence line under the story ("Dieser Text wurde veröffentlicht unter der Lizenz
     # CC-BY-NC-ND-4.0-DE", "This article is licensed under a Creative Commons licence")
     r"\b(?:ver[öo]ffentlicht|steht|erscheint) unter (?:der|einer) (?:lizenz|cc|creative)|"
     r"\b(?:published|licen[cs]ed|available) under (?:a |the )?(?:creative commons|cc[- ]by)|"
     r"\b(?:publié|distribué|mis à disposition) sous (?:la |une )?licence\b|"
-    r"\b(?:publicado|distribuido) bajo (?:la |una )?licencia\b")
+    r"\b(?:publicado|distribuido) bajo (?:la |una )?licencia\b|"
+    # the placeholder of an embed held back until the reader consents ("Klicken Sie auf den
+    # unteren Button, um den Inhalt von www.komoot.de zu laden", "Click the button below to
+    # load the content from YouTube")
+    r"\bum (?:den|die) inhalte?(?: von \S+)? (?:zu laden|nachzuladen)\b|"
+    r"\bload (?:the )?(?:external )?content (?:from|of)\b|"
+    r"\bcharger le contenu\b|\bcargar el contenido\b|\bcaricare il contenuto\b|"
+    # ... or the note that stands in for a script-built part ("This slideshow requires
+    # JavaScript.", "Aktivieren Sie JavaScript um das Video zu sehen.")
+    r"\b(?:requires?|enable|turn on) javascript\b|\bjavascript (?:is )?(?:required|disabled)\b|"
+    r"\baktivieren sie javascript\b|\bjavascript (?:aktivieren|muss aktiviert)\b|"
+    r"\bactivez (?:le )?javascript\b|\bhabilit[ae] (?:el )?javascript\b")
 CALL_TO_ACTION_RE = re.compile(f"{_CALL_TO_ACTION}|{_NOTICES}", re.I)
 # Substrings one of which every match above contains: blocks without any skip the regex
 # (a 40-phrase alternation tried at every position of every paragraph was a fifth of the
@@ -298,8 +374,11 @@ _CALL_TO_ACTION_HINTS = (
     "bereits", "schon", "déjà", "deja", "ya eres", "ya soy", "delivered to", "delivered thr",
     "delivered into", "delivered every", "delivered week", "delivered morn", "delivered daily",
     "inbox", "postfach", "votre boîte", "votre boite", "bandeja", "en tu correo",
-    "what you think", "sagen sie uns", "dites-nous", "lizenz", "licen", "creative", "cc-by",
-    "cc by")
+    "what you think", "to hear", "guenos", "seguir a", "canal de", "folgen sie", "folge uns",
+    "-kanal", "suivez",
+    "chaîne", "chaine", "share it", "apóyanos", "apoyanos", "sagen sie uns", "dites-nous",
+    "lizenz", "licen", "creative", "cc-by", "cc by", "posteingang", "zu laden", "nachzuladen",
+    "content from", "content of", "le contenu", "el contenido", "il contenuto", "javascript")
 
 
 
