@@ -1,6 +1,6 @@
 """Benchmark: near-duplicate detection's cost per article as the archive grows.
 
-    python bench/dedup_scale.py [--sizes 1000,10000,100000] [--measure 500]
+    python bench/dedup_scale.py [--sizes 1000,10000,100000] [--measure 1024]
 
 Fills a real archive (``scraper.store.Archive``: the articles table with its FTS triggers,
 the dedup tables) with articles of crawl_pipeline's ``shared`` kind
@@ -92,7 +92,9 @@ class Counting:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--measure", type=int, default=500)
+    # 1,024 adds: one whole cycle of lsh_recent (lshbands.RECENT_LIMIT rows of 32 bands), so
+    # that each size's figure holds one merge into lsh_bands, as the crawl averages them.
+    parser.add_argument("--measure", type=int, default=1024)
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"machine: {machine()}")

@@ -19,12 +19,12 @@ import each other)::
       ├──────────────┐
     extraction/    store/   page -> Article (page.py: selectors, then metadata.py,
       │              │      pagedates.py + dates.py, authors.py, language.py, body.py +
-      │              │      blocks.py, boilerplate.py, widgets.py; detect.py: which preset,
-      │              │      which layout; reconcile.py: theme vs metadata)
+      │              │      parts.py + blocks.py, boilerplate.py, widgets.py; detect.py:
+      │              │      which preset, which layout; reconcile.py: theme vs metadata)
       │              │      | the archive (archive.py + reads.py, access.py: opening it,
       │              │      schema.py: migrations, pages.py: raw pages, dedup.py with
       │              │      dedupschema.py, sketch.py, dedupsample.py, shortcopy.py,
-      │              │      bandfilter.py, export.py + parquet.py, browsing.py: the
+      │              │      bandfilter.py, lshbands.py, export.py + parquet.py, browsing.py: the
       │              │      Datasette configuration)
     fetch/           │      polite bounded HTTP (fetcher.py, types.py), the address guard
       │              │      (netguard.py), body decoding (decode.py)

@@ -460,7 +460,7 @@ def same_host(a: str, b: str) -> bool:
 def is_article_path(path: str) -> bool:
     """A URL path that names one article: a slug of 3+ words, a long id or a .html page."""
     segments = [s for s in path.split("/") if s]
-    if not segments or not _NOT_ARTICLE_SEGMENTS.isdisjoint(s.lower() for s in segments):
+    if not segments or not _NOT_ARTICLE_SEGMENTS.isdisjoint(map(str.lower, segments)):
         return False  # a set look-up per segment: this runs for every link of every page
     slug = segments[-1]
     return slug.count("-") >= 2 or bool(_LONG_NUMBER.search(path)) or slug.endswith(".html")

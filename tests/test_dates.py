@@ -173,3 +173,16 @@ def test_a_dateline_under_a_heading_that_is_no_h1_and_has_no_date_class_dates_th
                      'Levelpässe können ab sofort bestellt werden</h2><b>Synchronschwimmen</b>'
                      '<br><span class="blue">01.02.2022</span>', lang="de")
     assert extract(html, URL).published == "2022-02-01"
+
+
+@pytest.mark.parametrize("script", [
+    'window.__DATA = {"article": {"datePublished": "2021-03-04T10:00:00Z"}};',
+    "var meta = {'publish_date':'2021-03-04T10:00:00Z'};",
+    'pubDate = "2021-03-04T10:00:00Z"',
+])
+def test_without_markup_or_a_shown_date_a_date_key_in_the_page_s_scripts_dates_it(
+        script: str) -> None:
+    html = page(body=f"<h1>A story about things</h1><script>{script}</script>")
+    article = extract(html, URL)
+    assert (article.published, article.sources["published"]) == (
+        "2021-03-04T10:00:00+00:00", "script")

@@ -284,8 +284,8 @@ def test_period_is_the_publication_month_else_the_first_seen_month():
 
 
 def test_archive_with_lsh_bands_keyed_by_bucket_alone_upgrades_on_open(tmp_path):
-    """An archive written before m006 (bands keyed by bucket, no period) opens, is migrated,
-    and keeps finding copies of the articles it already held."""
+    """An archive written before m006 (bands keyed by bucket, no period, and no lsh_recent:
+    m015) opens, is migrated, and keeps finding copies of the articles it already held."""
     path = tmp_path / "news.db"
     with Archive(path) as archive:
         db = archive.db
@@ -293,20 +293,26 @@ def test_archive_with_lsh_bands_keyed_by_bucket_alone_upgrades_on_open(tmp_path)
             db["sites"].insert({"name": site})
         _, first, copy = wire_and_copy(db, "2024-03-05T10:00:00+00:00",
                                        "2024-03-06T10:00:00+00:00")
-        Deduplicator(db).add(first)
+        dedup = Deduplicator(db)
+        dedup.add(first)
+        dedup.merge_recent()
         bands = db.execute("select count(*) from lsh_bands").fetchone()[0]
+        assert bands == 32
         # Back to the layout m003 created in archives of that time.
+        db.execute("drop table lsh_recent")
         db.execute("create table old_bands (bucket integer not null, article_id integer not "
                    "null, primary key (bucket, article_id)) without rowid")
         db.execute("insert into old_bands select bucket, article_id from lsh_bands")
         db.execute("drop table lsh_bands")
         db.execute("alter table old_bands rename to lsh_bands")
         db.execute("alter table minhashes drop column period")
-        db.execute(f"delete from {MIGRATIONS.migrations_table} where name = 'm006_lsh_periods'")
+        db.execute(f"delete from {MIGRATIONS.migrations_table} where name in "
+                   "('m006_lsh_periods', 'm015_lsh_recent')")
         db.conn.commit()
     with Archive(path) as archive:
         db = archive.db
         assert "period" in db["lsh_bands"].columns_dict
+        assert db.execute("select count(*) from lsh_recent").fetchone()[0] == 0
         assert db.execute("select count(*), min(period), max(period) from lsh_bands"
                           ).fetchone() == (bands, 2024 * 12 + 2, 2024 * 12 + 2)
         result = Deduplicator(db).add(copy)

@@ -353,6 +353,13 @@ def test_a_class_attribute_with_newlines_and_quotes_does_not_break_extraction():
     assert text.startswith("Paragraph 0.") and "More 1." in text
 
 
+def test_a_body_in_elements_of_a_page_s_own_tag_does_not_break_extraction():
+    # the tag of a marked container is page text too: "x:y" made an unparsable selector
+    html = page(f"<h1>A story</h1><x:y class='article-body'>{paragraphs(3)}</x:y>"
+                f"<x:y class='article-body'>{paragraphs(2, 'More')}</x:y>")
+    assert extract(html, URL).text.startswith("Paragraph 0.")
+
+
 def test_a_wrapper_whose_class_mentions_furniture_keeps_the_story_it_holds():
     sidebar = "".join(f"<li><a href='/t/{i}/'>Topic number {i}</a> and a line of text "
                       "about it that is long enough to weigh</li>" for i in range(30))
@@ -426,6 +433,74 @@ def test_a_page_told_in_many_unmarked_sections_is_read_whole_not_by_its_longest_
     assert PROSE in text
     assert all(f"Section {i}. Each board member" in text for i in range(6))
     assert "Services" not in text
+
+
+def test_every_post_of_a_forum_thread_is_body_not_only_the_longest():
+    reply = "Have you tried a flea comb? Ours brought in crumbs like that every night in May."
+    posts = "".join(
+        f'<article class="message"><div class="user">member{i}</div>'
+        f'<div class="bbWrapper">{reply}<br>Reply {i}: {reply}</div></article>' for i in range(3))
+    html = page(f"""<aside><p>{PROSE} Sidebar.</p></aside><div class="block-body">
+        <article class="message"><div class="user">starter</div>
+          <div class="bbWrapper">{PROSE}<br>{PROSE}<br>{PROSE}</div></article>{posts}</div>""")
+    text = extract(html, URL).text
+    assert text.startswith(PROSE)
+    assert all(f"Reply {i}: {reply}" in text for i in range(3))
+    assert "Sidebar." not in text
+
+
+def test_the_entries_of_a_lexicon_page_are_all_body_when_each_marks_its_own_content():
+    entries = "".join(
+        f'<div class="entry"><h2>Term {i}</h2><div class="content"><p>Term {i} means this: '
+        f'{PROSE}</p></div></div>' for i in range(3))
+    html = page(f"""<div class="lexicon"><div class="entry"><h2>Mane</h2><div class="content">
+        <p>{PROSE} {PROSE}</p><p>{PROSE} Again.</p></div></div>{entries}</div>
+        <footer><p>{PROSE} Footer.</p></footer>""")
+    text = extract(html, URL).text
+    assert "Again." in text and all(f"Term {i} means this" in text for i in range(3))
+    assert "Footer." not in text
+
+
+@pytest.mark.parametrize("line", [
+    "Blind and partially sighted people:", "Osoby niewidome, słabowidzące:",
+    "Das Beste kommt jetzt:"])
+def test_a_line_that_announces_the_paragraph_under_it_is_kept_as_its_heading(line: str):
+    html = page(f"""<div class="entry-content"><p>Schedule:</p><p>{line}</p>{paragraphs(3)}
+        </div>""")
+    text = extract(html, URL).text
+    assert text.startswith(f"{line}\n\nParagraph 0.")  # a one-word label stays out
+
+
+@pytest.mark.parametrize("lang, paragraph, last", [
+    ("ar", "صوت مجلس المدينة يوم الثلاثاء على توسيع شبكة الحافلات، وهو قرار قال المسؤولون "
+           "إنه سيختصر زمن التنقل لآلاف السكان في الشرق ويخفف الازدحام في وسط المدينة.",
+     "فهل سيتغير شيء هذا العام؟"),
+    ("ur", "شہر کی کونسل نے منگل کو بس نیٹ ورک کو بڑھانے کے حق میں ووٹ دیا، اور حکام کے مطابق "
+           "اس فیصلے سے مشرق کے ہزاروں رہائشیوں کا سفر کم ہو جائے گا۔",
+     "یہ کام اگلے سال شروع ہوگا۔"),
+    ("ja", "市議会は火曜日、バス路線網の拡大を可決した。当局によると、東部に住む数千人の"
+           "通勤時間が短くなるという。新しい路線は来年の春から順次運行を始める予定で、"
+           "運賃は据え置かれる。",
+     "市長は「良い日だ。」"),
+    ("km", "ក្រុមប្រឹក្សាក្រុងបានបោះឆ្នោតកាលពីថ្ងៃអង្គារដើម្បីពង្រីកបណ្តាញឡានក្រុង",
+     "សេវាថ្មីនឹងចាប់ផ្តើមឆ្នាំក្រោយ"),
+])
+def test_the_last_short_line_of_a_story_in_another_script_is_kept(lang: str, paragraph: str,
+                                                                 last: str):
+    html = (f"<html lang='{lang}'><body><div class='entry-content'>"
+            + f"<p>{paragraph}</p>" * 3 + f"<p>{last}</p></div></body></html>")
+    # a sentence by its script's own mark, or a long line in a script without spaces
+    assert extract(html, URL).text.endswith(last)
+
+
+@pytest.mark.parametrize("heading", ["h1", "h2", "h3"])
+def test_the_next_story_or_a_teaser_is_not_body_although_marked_alike(heading: str):
+    html = page(f"""<div class="feed">
+        <article class="post"><h1>A story</h1>{paragraphs(4)}</article>
+        <article class="post"><{heading}>Another story</{heading}>{paragraphs(2, "Next")}
+        </article></div>""")
+    text = extract(html, URL).text
+    assert "Paragraph 3." in text and "Next 0." not in text
 
 
 @pytest.mark.parametrize("licence", [

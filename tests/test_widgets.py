@@ -118,6 +118,18 @@ def heading_table() -> str:
     return "\n".join(rows)
 
 
+def test_share_and_contact_links_are_no_widget_items_whatever_their_query_says():
+    share = "".join(
+        f'<li><a href="{scheme}?subject=Read-the-story-number-{i}&body=https://news.example'
+        f'/2021/03/0{i}/shared-story-number-{i}/">Share story number {i} by {scheme[:-1]}</a></li>'
+        for i, scheme in enumerate(("mailto:", "whatsapp:", "MAILTO:", "tel:", "sms:"), 1))
+    box = (f"<aside><h3>Share this story</h3><ul>{share}</ul>"
+           f"<h3>Related</h3><ul>{_items('near', 2)}</ul></aside>")
+    links = extract(_page(box), URL).links
+    assert [(link.kind, link.url.rsplit("/", 2)[1]) for link in links] == [
+        ("related", "near-story-number-1"), ("related", "near-story-number-2")]
+
+
 def test_readme_lists_the_heading_words_of_every_widget_kind():
     table = heading_table()
     assert table in README, f"README's widget kinds table is out of date; it should read:\n{table}"

@@ -26,6 +26,9 @@ from .boilerplate import (
     is_overlay,
     marker_kind,
 )
+from .parts import MAX_DEPTH as _MAX_DEPTH
+from .parts import MIN_PROSE_CHARS as _MIN_PROSE_CHARS
+from .parts import body_parts
 from .visibility import closable, hides
 
 __all__ = ["BOILERPLATE_TAGS", "main_text", "remove_nodes"]
@@ -39,7 +42,6 @@ BOILERPLATE_TAGS = (
 _PROSE_OR_BREAK = ":is(p, pre, blockquote, br)"
 _PROSE_TAGS = frozenset({"p", "pre", "blockquote"})
 _TEXT_HOLDERS = "div, section, article, td, span, font, center, main"
-_MIN_PROSE_CHARS = 40  # shorter <p> are captions, bylines or buttons (scrapinghub: 25-80 flat)
 # A marked container must hold a prose cluster at least this share of the heaviest one, else
 # it is a teaser card or a summary box (scrapinghub: 0.4-0.8 give the same F1).
 _MARKER_SHARE = 0.6
@@ -58,11 +60,9 @@ _FURNITURE_LEVELS = 1
 # marks a div as its sidebar or its footer by role as often as by tag.
 _FURNITURE_ROLES = frozenset({"complementary", "navigation", "contentinfo", "dialog",
                               "alertdialog"})
-_MAX_DEPTH = 256  # ancestor walks stop here (pathological nesting)
 WEAK, STRONG = 1, 2  # how surely a cluster is furniture (see _furniture)
 _COMMON_CLUSTERS = 8  # heavy clusters whose common ancestor is the fallback container
 _HEAVY_SHARE = 0.5  # heavy: half the heaviest cluster (half A of both sets: 0.5-0.7 alike)
-_SIBLING_SHARE = 0.2  # readability's: a sibling with a fifth of the best element's prose joins
 _MIN_BODY_CHARS = 200  # below this a container is a teaser, not a body (100-300: same F1)
 # Link text over all text of a block above which it is a link list, not prose (scrapinghub:
 # 0.4-0.7 give F1 0.968, 0.3 drops recall to 0.968 and F1 to 0.964).
@@ -109,7 +109,7 @@ def _size(node: LexborNode) -> int:
 
 
 def _marker(node: LexborNode) -> str:
-    attrs = node.attrs
+    attrs = node.attributes  # one dict: cheaper than two Lexbor look-ups, one often a miss
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
@@ -170,10 +170,13 @@ def _prose_clusters(root: LexborNode) -> list[tuple[int, LexborNode]]:
     neither (9 of the 181 scrapinghub pages have no ``<p>`` prose) are weighed by the
     direct text of their block elements instead.
     """
-    found = root.css(_PROSE_OR_BREAK)  # one walk of the page, not one per selector
-    clusters = _clusters([node for node in found if node.tag != "br"], direct=False)
+    prose: list[LexborNode] = []
+    breaks: list[LexborNode] = []
+    for node in root.css(_PROSE_OR_BREAK):  # one walk of the page, not one per selector
+        (breaks if node.tag == "br" else prose).append(node)  # each tag read once
+    clusters = _clusters(prose, direct=False)
     lines: dict[int, tuple[int, LexborNode]] = {}
-    for br in (node for node in found if node.tag == "br"):
+    for br in breaks:
         holder = br.parent  # a <p> with line breaks is prose already, counted for its parent
         if holder is not None and holder.tag not in _PROSE_TAGS and holder.mem_id not in lines:
             length = len(holder.text(deep=False, separator=" ", strip=True))
@@ -397,11 +400,7 @@ def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
     if container is None:
         return [], "none"
     blocks = []
-    parts = _chunks(body, container) if source == "marker" else _with_siblings(
-        container, clusters)
-    if source == "heuristic" and 2 * _prose_in(parts, clusters) < sum(n for n, _ in clusters):
-        parts = [body]  # most prose lies elsewhere: a page of sections, judged whole
-    for part in parts:
+    for part in body_parts(body, container, source == "marker", clusters):
         blocks += [b for b in walk(part, _SKIP, _furniture_pruner(part, clusters))
                    if b.text != title]
     kept = article_blocks(blocks)
@@ -412,73 +411,3 @@ def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
         prose = [b for b in blocks if b.link_density <= _MAX_LINK_DENSITY]
         kept = prose if sum(len(b.text) for b in prose) >= _MIN_BODY_CHARS else []
     return kept, source
-
-
-def _with_siblings(best: LexborNode, clusters: list[tuple[int, LexborNode]]
-                   ) -> list[LexborNode]:
-    """The best-scored element and those of its siblings holding prose of their own worth a
-    fifth of its (readability's sibling rule): a story the page split into several
-    unmarked blocks is gathered whole, in page order."""
-    parent = best.parent
-    if parent is None or parent.tag in ("body", "html"):
-        return [best]
-    stop = parent.mem_id
-    by_child: dict[int, int] = {}
-    for length, node in clusters:
-        child = None
-        for _ in range(_MAX_DEPTH):
-            if node is None or node.tag in ("body", "html"):
-                child = None
-                break
-            if node.mem_id == stop:
-                break
-            child, node = node, node.parent
-        if child is not None and node is not None and node.mem_id == stop:
-            by_child[child.mem_id] = by_child.get(child.mem_id, 0) + length
-    least = _SIBLING_SHARE * by_child.get(best.mem_id, 0)
-    return [child for child in parent.iter() if child.mem_id == best.mem_id or (
-        by_child.get(child.mem_id, 0) >= max(least, _MIN_PROSE_CHARS))]
-
-
-def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
-    """All parts of a body the page splits into several marked blocks (Wired's
-    ``article__body`` per chunk between ads, repeated ``itemprop=articleBody``): the elements
-    of its tag carrying its class, or one of the content words of its class (a first chunk
-    ``article-default-bodytext bodytext``, later sections ``bodytext``), in page order,
-    outer ones only.
-
-    The parts are found by comparing attributes, never by a selector built from them: a
-    class attribute is page text, and may hold newlines, quotes or backslashes.
-    """
-    if container.attrs.get("itemprop") == "articleBody":
-        parts = body.css('[itemprop="articleBody"]')
-    elif (cls := container.attrs.get("class")) and marker_kind(_marker(container)) == CONTENT:
-        marks = {t for t in cls.split() if marker_kind(t) == CONTENT}
-        parts = [n for n in body.css(container.tag) if (c := n.attrs.get("class")) and (
-            c == cls or not marks.isdisjoint(c.split()))]
-    else:
-        return [container]
-    if len(parts) < 2:
-        return [container]
-    ids = {part.mem_id for part in parts}
-    return [part for part in parts if not _inside(part, ids)]
-
-
-def _prose_in(parts: list[LexborNode], clusters: list[tuple[int, LexborNode]]) -> int:
-    """Prose (cluster) length inside ``parts``. Without a marked container, when the best
-    element and its siblings hold less than half of the page's prose, the page is a run
-    of sections (a landing page, a guide in boxes), and jusText's rule judges all of it."""
-    ids = {part.mem_id for part in parts}
-    return sum(n for n, node in clusters if node.mem_id in ids or _inside(node, ids))
-
-
-def _inside(node: LexborNode, ids: set[int]) -> bool:
-    """Whether an ancestor of ``node`` is one of ``ids``."""
-    parent = node.parent
-    for _ in range(_MAX_DEPTH):
-        if parent is None:
-            return False
-        if parent.mem_id in ids:
-            return True
-        parent = parent.parent
-    return False

@@ -35,8 +35,10 @@ _MAX_CUES = 60  # cue elements looked at; teasers' dates follow further down
 _MAX_DEPTH = 256  # ancestor walks stop here (pathological nesting)
 _MAX_DATELINE = 160  # characters: longer cue elements are paragraphs or lists of teasers
 _AROUND_HEADLINE = (200, 600)  # characters of text before and after the headline searched
+# No optional quote before the key (only the date is read): the keys' first letters then let
+# the regex engine skip through a script in C (4x faster on the dev sets' scripts).
 _SCRIPT_DATE = re.compile(
-    r"""["']?(?:datePublished|published_at|publishDate|publish_date|date_published|"""
+    r"""(?:datePublished|published_at|publishDate|publish_date|date_published|"""
     r"""pubDate|firstPublished|first_published_at)["']?\s*[:=]\s*["']([^"'<>]{8,40})["']""")
 _MAX_SCRIPT = 400_000  # characters of script searched
 _MAX_TEXT = 200_000  # characters of page text searched for a labelled date
@@ -52,7 +54,9 @@ _UPDATE_LABELS = ("updated", "last modified", "aktualisiert", "geändert", "mis 
 _MAX_LABELS = 50  # label occurrences looked at
 _AFTER_LABEL = 40  # characters after a label that may hold its date ("am", "le", ": ")
 _OPENING = 1500  # characters of text before the story: a masthead, a kicker, a dateline
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# The look-behind follows the first digits, so the regex engine scans for "1"/"2" in C
+# instead of trying the look-behind at every position (4x faster over a page's text).
+_YEAR = re.compile(r"(?:19|20)(?<!\d\d\d)\d\d(?!\d)")
 _AROUND_YEAR = (60, 12)  # characters before and after a year that may hold its date
 
 
@@ -95,10 +99,13 @@ def _choose(candidates: Candidates, url_day: str | None, month_first: bool,
             ) -> tuple[str | None, str | None, list[str]]:
     """The value, its source and warnings for candidates of one field."""
     warnings: list[str] = []
-    parsed = [(p, raw, source) for raw, source in candidates
-              if isinstance(raw, str) and (p := _parsed(raw, month_first)) is not None]
-    for raw, _ in candidates:
-        if isinstance(raw, str) and raw.strip() and _parsed(raw, month_first) is None:
+    parsed = []  # each value read once: the same candidates made the warnings a second pass
+    for raw, source in candidates:
+        if not isinstance(raw, str):
+            continue
+        if (value := _parsed(raw, month_first)) is not None:
+            parsed.append((value, raw, source))
+        elif raw.strip():
             warning = normalise_date(raw, month_first=month_first)[1]
             warnings.append(warning or f"unusable date {raw!r}")
     # htmldate's order of evidence: the page's <meta> before its JSON-LD (half A of the

@@ -47,9 +47,10 @@ def closable(node: LexborNode) -> bool:
     reading "×", "[X]", "Close", "Schließen"): a dialogue or pop-up layer the stylesheet
     hides until asked for, however long its text."""
     child = node.child
-    while child is not None and child.tag == "-text" and not (child.text_content or "").strip():
+    while child is not None and (tag := child.tag) == "-text" and not (
+            child.text_content or "").strip():
         child = child.next
-    if child is None or child.tag is None or child.tag[0] == "-":
+    if child is None or tag is None or tag[0] == "-":  # each tag read once: a new str each time
         return False
     if "close" in (child.attrs.get("class") or "").lower().split():
         return True

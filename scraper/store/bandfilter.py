@@ -32,6 +32,7 @@ from collections import OrderedDict
 import numpy as np
 
 from ..sqlite import sqlite_utils
+from .lshbands import TABLES
 
 __all__ = ["MONTHS_HELD", "BandFilter"]
 
@@ -116,11 +117,13 @@ class BandFilter:
         found.add(np.array(buckets, dtype=np.int64).view(np.uint64))
 
     def _load(self, month: int, at_least: int = 0) -> _MonthFilter:
-        count = max(at_least, self.db.execute(
-            "select count(*) from lsh_bands where period = ?", [month]).fetchone()[0])
+        count = max(at_least, sum(self.db.execute(
+            f"select count(*) from {table} where period = ?", [month]).fetchone()[0]
+            for table in TABLES))
         capacity = max(_MIN_CAPACITY, 1 << (count * 2 - 1).bit_length())
         loaded = _MonthFilter(capacity)
-        cursor = self.db.execute("select bucket from lsh_bands where period = ?", [month])
+        cursor = self.db.execute("select bucket from lsh_bands where period = ?1 union all "
+                                 "select bucket from lsh_recent where period = ?1", [month])
         while rows := cursor.fetchmany(_LOAD_ROWS):
             loaded.add(np.fromiter((r[0] for r in rows), np.int64, len(rows)).view(np.uint64))
         self.months[month] = loaded

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..sqlite import Migrations, sqlite_utils
 from ..urls import canonical_url, view_of
 from .dedupschema import migrate_dedup, migrate_lsh_periods, migrate_samples
+from .lshbands import create_recent
 
 __all__ = ["JSON_COLUMNS", "MIGRATIONS", "schema_state"]
 
@@ -256,3 +257,11 @@ def m014_warc_shards(db: sqlite_utils.Database) -> None:
         {"key": str, "source": str, "shard": str, "crawl_id": int, "records": int,
          "articles": int, "merged_at": str},
         pk="key", foreign_keys=[("crawl_id", "crawls", "id")])
+
+
+@MIGRATIONS()
+def m015_lsh_recent(db: sqlite_utils.Database) -> None:
+    """New LSH keys are written to a small table, moved to ``lsh_bands`` in key order every
+    ``lshbands.RECENT_LIMIT`` rows (``scraper/store/lshbands.py``): the big table's random
+    leaves are then written once for many keys. An archive made before simply starts empty."""
+    create_recent(db)

@@ -121,6 +121,7 @@ def place_articles(dedup: Deduplicator, rows: list[dict], sketches: dict[int, Te
     ``shard_edges`` (article ids, Jaccard) their task found among them and the articles of
     its file placed before, whose ids are in ``indexed_ids`` (updated here)."""
     conn = dedup.db.conn
+    dedup.merge_recent()  # the candidate statement below reads lsh_bands alone
     long = []
     for row in rows:
         text_sketch = sketches.get(row["id"])
