@@ -22,7 +22,6 @@ from typing import Any, NoReturn
 import click
 
 from .config import load_sites, select_sites, site_for_url
-from .crawler.progress import CrawlProgress
 from .crawler.reparse import reparse as run_reparse
 from .crawler.run import crawl as run_crawl
 from .crawler.run import fetch_settings
@@ -215,8 +214,12 @@ def _event_logger(verbose: bool, quiet: bool, log_format: str):
     """Crawl events to stderr: JSON lines, text lines (-v), or live per-site lines on a
     terminal (nothing otherwise: cron gets the summary only)."""
     stderr = sys.stderr
-    progress = (CrawlProgress(stderr) if not quiet and not verbose and log_format == "text"
-                and stderr.isatty() else None)
+    progress = None
+    if not quiet and not verbose and log_format == "text" and stderr.isatty():
+        # Imported here: tqdm (with importlib.metadata) is 0.7 MiB of a crawl's memory that a
+        # cron or -q crawl never draws (issue 12's peak-memory round).
+        from .crawler.progress import CrawlProgress
+        progress = CrawlProgress(stderr)
 
     def log(event: dict) -> None:
         if event["event"] == "done":

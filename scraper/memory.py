@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 from functools import cache
 
 __all__ = ["MMAP_THRESHOLD", "release_freed_memory", "tune_for_crawl"]
@@ -37,8 +36,12 @@ _M_MMAP_THRESHOLD = -3  # mallopt parameters, <malloc.h>
 
 @cache
 def _glibc() -> ctypes.CDLL | None:
+    # The process's own symbols (dlopen(NULL)), libc's among them: ctypes.util.find_library
+    # runs `ldconfig -p` in a child process, and a forked child shows the parent's RSS
+    # until it execs, so bench/crawl_pipeline.py's tree sampler saw 2 x 55 MiB = 111 MiB as
+    # the crawl's peak in 3 of 12 runs (issue 12's peak-memory round).
     with contextlib.suppress(OSError, AttributeError, TypeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = ctypes.CDLL(None)
         libc.gnu_get_libc_version  # noqa: B018 - only glibc has it
         return libc
     return None

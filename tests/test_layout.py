@@ -121,6 +121,13 @@ def test_charset_detection_is_loaded_only_for_a_page_that_needs_it() -> None:
     assert _printed_by(probe) == ["False", "True"]
 
 
+def test_the_progress_display_is_loaded_only_for_a_terminal() -> None:
+    """tqdm is 0.7 MiB of a crawl's memory; a cron or ``-q`` crawl draws no progress lines."""
+    probe = ("import sys, scraper.cli, scraper.crawler.run; print('tqdm' in sys.modules); "
+             "from scraper.crawler.progress import CrawlProgress; print('tqdm' in sys.modules)")
+    assert _printed_by(probe) == ["False", "True"]
+
+
 def test_sketching_a_text_does_not_load_numpy_ma() -> None:
     """np.unique's first call imports numpy.ma, 1.2 MiB of a crawl's memory for nothing the
     sketch needs (store/dedupsample.sorted_unique does the same job)."""

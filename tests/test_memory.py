@@ -46,3 +46,20 @@ def test_a_tuned_crawl_maps_page_sized_buffers_on_their_own() -> None:
 
 def test_releasing_freed_memory_is_safe_anywhere() -> None:
     memory.release_freed_memory()  # no-op off glibc, malloc_trim on it
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc",
+                    reason="glibc only: elsewhere the tuning does nothing")
+def test_tuning_a_crawl_starts_no_process() -> None:
+    """A child forked by the crawl counts the crawl's whole RSS again until it execs: the
+    bench's process-tree peak doubled whenever its sampler caught one."""
+    probe = ("import subprocess\n"
+             "def refuse(*args, **kwargs): raise AssertionError('started a process')\n"
+             "subprocess.Popen = refuse\n"
+             "from scraper import memory\n"
+             "print(memory.tune_for_crawl())\n"
+             "memory.release_freed_memory()\n")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True"]

@@ -111,7 +111,9 @@ class Frontier:
         self.key = lru_cache(maxsize=1 << 12)(site.url_key)
         self.max_pages = min(max_pages or site.max_pages, site.max_pages)
         self.queue: asyncio.PriorityQueue[Entry] = asyncio.PriorityQueue()
-        self.seen: dict[str, dict[str, str]] = {}  # key -> {variant URL: how it was seen}
+        # key -> {variant URL: how it was seen}, None while the URL was seen under its key
+        # only: most are, and an empty dict for each cost 64 B (issue 12's peak-memory round)
+        self.seen: dict[str, dict[str, str] | None] = {}
         self.hints: dict[str, dict[str, Any]] = {}  # key -> sitemap/feed hints, when queued
         self.new: list[tuple[str, str, int, str, dict | None]] = []  # to persist
         self.skipped: Counter = Counter()
@@ -170,7 +172,11 @@ class Frontier:
             url = without_anchor(url, self.key)
         if key in self.seen:
             if url != key:
-                self.seen[key].setdefault(url, source)
+                variants = self.seen[key]
+                if variants is None:
+                    self.seen[key] = {url: source}
+                else:
+                    variants.setdefault(url, source)
             if hint and key in self.hints:
                 _merge_hint(self.hints[key], hint)
             return False
@@ -180,7 +186,7 @@ class Frontier:
             self.skipped[reason] += 1
             if reason in TRAP_REASONS and self.traps_recorded < self.room:
                 self.traps_recorded += 1  # recorded once per run, never fetched
-                self.seen[key] = {}
+                self.seen[key] = None
                 self.traps.append((key, depth, reason))
             return False
         known = self.archive.frontier_get(key)
@@ -189,15 +195,15 @@ class Frontier:
             # An /amp or /print URL an article page named as its own view (rel=amphtml, a
             # canonical): recorded with that article, never fetched for itself.
             self.skipped["known"] += 1
-            self.seen[key] = {}
+            self.seen[key] = None
             return False
         conditional = _validators(known) if known else None
         if (known and not force and kind == "page" and known["state"] == "done"
                 and known["article_id"] and not _hint_changed(known, hint)):
             self.skipped["known"] += 1
-            self.seen[key] = {url: source} if url != key else {}
+            self.seen[key] = {url: source} if url != key else None
             return False
-        self.seen[key] = {url: source} if url != key else {}
+        self.seen[key] = {url: source} if url != key else None
         hint = self.hints[key] = dict(hint or {})  # later sources of the same URL add to it
         if known is None:
             self.new.append((key, kind, depth, source, hint))
@@ -214,7 +220,7 @@ class Frontier:
     def claim(self, url: str) -> None:
         """Mark ``url`` as handled in this run without queueing it (an article's next page,
         the AMP view it names)."""
-        self.seen.setdefault(self.key(url), {})
+        self.seen.setdefault(self.key(url), None)
 
     def _refusal(self, key: str, depth: int) -> str | None:
         site = self.site

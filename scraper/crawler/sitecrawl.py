@@ -227,7 +227,7 @@ class SiteCrawl:
         if not article.is_article:
             outcome.outcome = "not_article"
             return
-        aliases = dict(frontier.seen.get(entry.url, {}))
+        aliases = dict(frontier.seen.get(entry.url) or {})
         outcome.parts = await self._more_pages(article, following, result.final_url,
                                                entry.depth)
         for part in outcome.parts:

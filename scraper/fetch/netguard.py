@@ -200,18 +200,32 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport, its connections opened through ``AddressGuard``.
 
-    httpx 0.28 takes no network backend (encode/httpx#3749 proposes one), so the
-    connection pool httpx built is replaced by one built the same way with ours. A transport
-    of our own also means httpx ignores proxy environment variables: a proxy would resolve
-    names itself, out of the guard's sight.
+    httpx 0.28 takes no network backend (encode/httpx#3749 proposes one), so the transport
+    holds a connection pool built as httpx builds it, with our backend, instead of httpx's
+    (whose ``__init__`` is not called: it would build a pool and a TLS context only to drop
+    them). A transport of our own also means httpx ignores proxy environment variables: a
+    proxy would resolve names itself, out of the guard's sight.
     """
 
     def __init__(self, guard: AddressGuard, *, limits: httpx.Limits) -> None:
-        ssl_context = httpx.create_ssl_context()
-        super().__init__(verify=ssl_context, http1=True, http2=False, limits=limits)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
+        self._pool = _GuardedPool(
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
             http1=True, http2=False, network_backend=_GuardedBackend(guard))
+
+
+class _GuardedPool(httpcore.AsyncConnectionPool):
+    """httpcore's pool, making its TLS context when it first connects to an https origin.
+
+    The context is httpx's default (``httpx.create_ssl_context``: certifi's bundle, or
+    ``SSL_CERT_FILE``/``SSL_CERT_DIR``; certificates and host names verified), one for all
+    https hosts, as before; only when it is made changes. Loading the bundle's ~150 CA
+    certificates costs 1.2 MiB of RSS, which a crawl of http:// sites never needs (issue
+    12's peak-memory round: bench/crawl_pipeline.py serves http).
+    """
+
+    def create_connection(self, origin: httpcore.Origin) -> httpcore.AsyncConnectionInterface:
+        if origin.scheme == b"https" and self._ssl_context is None:
+            self._ssl_context = httpx.create_ssl_context()
+        return super().create_connection(origin)

@@ -42,6 +42,11 @@ MONTHS_HELD = 12
 _HASHES = 3
 _BITS_PER_KEY = 8  # at capacity; a power of two
 _MIN_CAPACITY = 1 << 14  # keys: 16 KiB of bits
+# Rows read at a time when a filter is made. 65,536 made ~6 MB of row tuples and ints at
+# once when a crawl's month refilled at 100,000 keys, and the crawl's RSS kept 3 MiB of it
+# to its end (CPython frees an arena only when all of it is free): its peak, 95 MiB on
+# bench/crawl_pipeline.py's shared site. 4,096 (~0.4 MB) fit in the memory already free.
+_LOAD_ROWS = 1 << 12
 # Multiply-shift hashing of the (already uniform, blake2b) 64-bit bucket keys: odd constants.
 _MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9],
                         dtype=np.uint64)[:_HASHES]
@@ -119,8 +124,8 @@ class BandFilter:
         loaded = _MonthFilter(capacity)
         cursor = self.db.execute("select bucket from lsh_bands where period = ?1 union all "
                                  "select bucket from lsh_recent where period = ?1", [month])
-        while rows := cursor.fetchmany(1 << 16):
-            loaded.add(np.array([r[0] for r in rows], dtype=np.int64).view(np.uint64))
+        while rows := cursor.fetchmany(_LOAD_ROWS):
+            loaded.add(np.fromiter((r[0] for r in rows), np.int64, len(rows)).view(np.uint64))
         self.months[month] = loaded
         while len(self.months) > MONTHS_HELD:
             self.months.popitem(last=False)
