@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "scraper"
 SHARED = {"article", "config", "errors", "knobs", "memory", "search", "sitecheck", "sqlite",
           "urlpatterns", "urls", "vocab"}
@@ -110,21 +112,18 @@ def test_an_extraction_process_loads_the_extraction_stage_only() -> None:
     assert _printed_by(probe) == ["True", "[]"]
 
 
-def test_charset_detection_is_loaded_only_for_a_page_that_needs_it() -> None:
-    """charset-normalizer is 1.9 MiB of a crawl's memory; most pages declare their charset."""
-    probe = ("import sys, scraper.cli, scraper.crawler.run; "
-             "from scraper.fetch.decode import decode_body; "
-             "print('charset_normalizer' in sys.modules); "
-             "page = '<p>caf\\u00e9 d\\u00e9j\\u00e0 \\u00e9t\\u00e9</p>' * 20; "
-             "decode_body(page.encode('latin-1'), None); "
-             "print('charset_normalizer' in sys.modules)")
-    assert _printed_by(probe) == ["False", "True"]
-
-
-def test_the_progress_display_is_loaded_only_for_a_terminal() -> None:
-    """tqdm is 0.7 MiB of a crawl's memory; a cron or ``-q`` crawl draws no progress lines."""
-    probe = ("import sys, scraper.cli, scraper.crawler.run; print('tqdm' in sys.modules); "
-             "from scraper.crawler.progress import CrawlProgress; print('tqdm' in sys.modules)")
+@pytest.mark.parametrize(("module", "need"), [
+    # charset-normalizer is 1.9 MiB of a crawl's memory; most pages declare their charset
+    ("charset_normalizer", "from scraper.fetch.decode import decode_body; "
+     "page = '<p>caf\\u00e9 d\\u00e9j\\u00e0 \\u00e9t\\u00e9</p>' * 20; "
+     "decode_body(page.encode('latin-1'), None)"),
+    # tqdm is 0.7 MiB of a crawl's memory; a cron or ``-q`` crawl draws no progress lines
+    ("tqdm", "from scraper.crawler.progress import CrawlProgress"),
+], ids=["charset detection, for a page without a declared charset",
+        "the progress display, for a terminal"])
+def test_a_crawl_loads_a_module_only_when_it_needs_it(module: str, need: str) -> None:
+    probe = (f"import sys, scraper.cli, scraper.crawler.run; print({module!r} in sys.modules); "
+             f"{need}; print({module!r} in sys.modules)")
     assert _printed_by(probe) == ["False", "True"]
 
 
