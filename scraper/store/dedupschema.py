@@ -10,7 +10,8 @@ from datetime import datetime
 from ..sqlite import sqlite_utils
 from .dedupsample import SAMPLE_SIZE
 
-__all__ = ["WINDOW_MONTHS", "migrate_dedup", "migrate_lsh_periods", "migrate_samples", "period"]
+__all__ = ["WINDOW_MONTHS", "create_lsh_table", "migrate_dedup", "migrate_lsh_periods",
+           "migrate_samples", "period"]
 
 # Near-duplicates are looked for among articles published (first seen, when no date is known)
 # in the same calendar month or within WINDOW_MONTHS of it: two articles at most 28 days apart
@@ -40,7 +41,7 @@ def migrate_dedup(db: sqlite_utils.Database) -> None:
     if "minhashes" not in db.table_names():
         db["minhashes"].create({"article_id": int, "content_hash": str, "signature": bytes,
                                 "period": int, "sample": bytes}, pk="article_id")
-    _create_lsh_bands(db)
+    create_lsh_table(db, "lsh_bands")
     if "near_duplicates" not in db.table_names():
         db["near_duplicates"].create(
             {"article_id": int, "other_id": int, "similarity": float},
@@ -64,11 +65,13 @@ def migrate_dedup(db: sqlite_utils.Database) -> None:
             db["articles"].create_index([name])
 
 
-def _create_lsh_bands(db: sqlite_utils.Database) -> None:
-    # One B-tree, no rowid: NUM_PERM / rows entries per article (about 0.6 kB for 32 bands).
-    # An article's entries are found again from its stored signature and period, so no
-    # second index.
-    db.execute("create table if not exists lsh_bands (period integer not null, bucket integer "
+def create_lsh_table(db: sqlite_utils.Database, name: str) -> None:
+    """``lsh_bands``, or ``lsh_recent`` (its new keys, lshbands.py), if absent.
+
+    One B-tree, no rowid: NUM_PERM / rows entries per article (about 0.6 kB for 32 bands).
+    An article's entries are found again from its stored signature and period, so no
+    second index."""
+    db.execute(f"create table if not exists {name} (period integer not null, bucket integer "
                "not null, article_id integer not null, primary key (period, bucket, "
                "article_id)) without rowid")
 
@@ -85,7 +88,7 @@ def migrate_lsh_periods(db: sqlite_utils.Database) -> None:
     db.conn.executemany("update minhashes set period = ? where article_id = ?",
                         [(period(published, seen), key) for key, published, seen in rows])
     db.execute("alter table lsh_bands rename to lsh_bands_by_bucket")
-    _create_lsh_bands(db)
+    create_lsh_table(db, "lsh_bands")
     db.execute("insert into lsh_bands (period, bucket, article_id) select m.period, o.bucket, "
                "o.article_id from lsh_bands_by_bucket o join minhashes m using (article_id) "
                "order by 1, 2, 3")

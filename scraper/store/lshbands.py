@@ -19,6 +19,7 @@ gives what a rebuild gives.
 from __future__ import annotations
 
 from ..sqlite import sqlite_utils
+from .dedupschema import create_lsh_table
 
 __all__ = ["RECENT_LIMIT", "TABLES", "LshBands", "create_recent", "newest"]
 
@@ -35,10 +36,8 @@ TABLES = ("lsh_recent", "lsh_bands")
 
 
 def create_recent(db: sqlite_utils.Database) -> None:
-    """``lsh_recent``, if absent: the layout of ``lsh_bands`` (dedupschema.py)."""
-    db.execute("create table if not exists lsh_recent (period integer not null, bucket "
-               "integer not null, article_id integer not null, primary key (period, bucket, "
-               "article_id)) without rowid")
+    """``lsh_recent``, if absent: the layout of ``lsh_bands``."""
+    create_lsh_table(db, "lsh_recent")
 
 
 def newest(key: int, limit: int) -> str:
