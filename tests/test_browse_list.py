@@ -118,6 +118,14 @@ def test_the_home_page_lists_articles_first_and_descriptions_have_no_backticks(s
     assert "`" not in get_html(server, "/news").css_first("section.content").text()
 
 
+def test_the_database_page_lists_the_tables_in_reading_order(server):
+    page = get_html(server, "/news")
+    tables = [a.text() for a in page.css("div.db-table h3 a")]
+    assert tables[:4] == ["articles", "links", "article_versions", "article_urls"]
+    assert "frontier" in tables  # the rest still listed (copies is a view)
+    assert tables.index("clusters") < tables.index("crawls") < tables.index("frontier")
+
+
 def test_the_chart_takes_a_window_and_sites_and_says_what_it_leaves_out(server, archive):
     default = get_html(server, "/news/articles_per_day")
     caption = default.css_first("figure.chart figcaption").text()

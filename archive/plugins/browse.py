@@ -31,7 +31,7 @@ ARTICLE_IDS = ("article_id", "copy_id", "source_id", "target_id", "target_articl
 # A title column -> the id columns (first present wins) of the article it names.
 TITLES = {"title": ("copy_id", "article_id"), "article_title": ("article_id",),
           "source_title": ("source_id",), "target_title": ("target_id",)}
-# The home page lists an archive's tables in the order a reader wants them.
+# The home page and the database page list an archive's tables in the order a reader wants them.
 READING_ORDER = ("articles", "links", "article_versions", "article_urls", "copies",
                  "clusters", "crawls", "sites", "fetches", "frontier")
 
