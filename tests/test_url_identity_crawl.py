@@ -104,13 +104,8 @@ def test_an_archive_keyed_by_the_old_rules_is_rekeyed_on_open(route_server, conf
     from scraper import Archive
     from scraper.store.schema import MIGRATIONS
 
-    route_server.routes.update({
-        "/": (200, HTML, _listing("/a-story-slug/?q=a+b")),
-        "/a-story-slug/": (200, HTML, _article("Plain story")),
-    })
-    write_local_site(config_dir, "daily", route_server.base_url)
-    db_path = tmp_path / "news.db"
-    crawl(config_dir, db_path)
+    db_path = _crawl_stories(route_server, config_dir, tmp_path,
+                             {"/a-story-slug/?q=a+b": "Plain story"})
     base = route_server.base_url
     with sqlite3.connect(db_path) as db:  # back to what the old rules stored
         db.execute("update article_urls set canonical = replace(canonical, '%20', '+')")
@@ -122,3 +117,46 @@ def test_an_archive_keyed_by_the_old_rules_is_rekeyed_on_open(route_server, conf
         assert archive.article_id(f"{base}/a-story-slug/?q=a%20b") == 1
         assert archive.db.execute("select target_url from links where position = 9"
                                   ).fetchone()[0] == f"{base}/topics/print/"
+
+
+def test_frontier_rows_keyed_by_the_old_rules_are_rekeyed_on_open(route_server, config_dir,
+                                                                  tmp_path):
+    """A frontier row written before m011 (``?q=a+b``) moves to the new key, and of two
+    rows of one URL the fetched one is kept: the next run asks with its validators instead
+    of fetching the page as new."""
+    from scraper import Archive
+    from scraper.store.schema import MIGRATIONS
+
+    db_path = _crawl_stories(route_server, config_dir, tmp_path, {
+        "/a-story-slug/?q=a+b": "Plain story", "/other-slug/?q=c+d": "Other story"})
+    base = route_server.base_url
+    story, other = f"{base}/a-story-slug/?q=a%20b", f"{base}/other-slug/?q=c%20d"
+    with sqlite3.connect(db_path) as db:  # back to what the old rules stored
+        assert db.execute("select state from frontier where url = ?", [story]).fetchone() \
+            == ("done",)
+        db.execute("update frontier set url = replace(url, '%20', '+') where url in (?, ?)",
+                   [story, other])
+        db.execute("insert into frontier (url, site, kind, depth, state) values "
+                   "(?, 'daily', 'page', 1, 'pending')", [other])  # found again after m011
+        db.execute(f"delete from {MIGRATIONS.migrations_table} where name = "
+                   "'m016_frontier_keys'")
+    with Archive(db_path) as archive:
+        assert archive.frontier_get(story)["article_id"] == archive.article_id(story)
+        assert archive.frontier_get(other)["state"] == "done"  # the fetched row won
+        assert archive.db.execute("select count(*) from frontier where url like '%+%'"
+                                  ).fetchone()[0] == 0
+    fetched = len(route_server.requests)
+    crawl(config_dir, db_path)
+    assert not [r for r in route_server.requests[fetched:] if "slug" in r]  # both known
+
+
+def _crawl_stories(route_server, config_dir, tmp_path, stories: dict[str, str]):
+    """Crawl a home page linking to each of ``stories`` (link with a query -> title), each
+    served at the link's path; the archive's path."""
+    route_server.routes["/"] = (200, HTML, _listing(*stories))
+    for link, title in stories.items():
+        route_server.routes[link.split("?")[0]] = (200, HTML, _article(title))
+    write_local_site(config_dir, "daily", route_server.base_url)
+    db_path = tmp_path / "news.db"
+    crawl(config_dir, db_path)
+    return db_path

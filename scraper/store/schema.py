@@ -265,3 +265,36 @@ def m015_lsh_recent(db: sqlite_utils.Database) -> None:
     ``lshbands.RECENT_LIMIT`` rows (``scraper/store/lshbands.py``): the big table's random
     leaves are then written once for many keys. An archive made before simply starts empty."""
     create_recent(db)
+
+
+# m016: which of two frontier rows of one URL is kept (the further one: fetched to the end,
+# then failed, then only discovered; the later fetch among equals).
+_FRONTIER_PROGRESS = {"done": 2, "failed": 1}
+
+
+@MIGRATIONS()
+def m016_frontier_keys(db: sqlite_utils.Database) -> None:
+    """m011 recomputed the lookup keys of ``article_urls`` and ``links`` but not the
+    frontier's own key (its ``url``): a URL found again after the upgrade missed its row, so
+    it was fetched again without its validators and its old row stayed due. The keys the
+    rules of m011 change are recomputed from the key itself (as m011 does); where both
+    spellings have a row, the further one is kept, under the new key."""
+    rows = db.execute(
+        "select url, state, last_fetched from frontier where url like '%?%' "
+        "or url like '%\\%%' escape '\\' or instr(substr(url, 9), '//') > 0").fetchall()
+    for old, state, fetched in rows:
+        new = canonical_url(old)
+        if new == old:
+            continue
+        there = db.execute("select state, last_fetched from frontier where url = ?",
+                           [new]).fetchone()
+        if there is not None:
+            if _progress(*there) >= _progress(state, fetched):
+                db.execute("delete from frontier where url = ?", [old])
+                continue
+            db.execute("delete from frontier where url = ?", [new])
+        db.execute("update frontier set url = ? where url = ?", [new, old])
+
+
+def _progress(state: str | None, fetched: str | None) -> tuple[int, str]:
+    return _FRONTIER_PROGRESS.get(state or "", 0), fetched or ""
