@@ -142,6 +142,19 @@ def test_the_article_list_fits_the_screen_in_chromium(server, page, shots):
     assert page.offsite == []
 
 
+def test_every_column_as_a_table_keeps_rows_a_few_lines_high_in_chromium(server, page,
+                                                                         shots):
+    base, _ = server
+    page.goto(f"{base}/news/articles?_view=table")
+    heights = page.locator("table.rows-and-columns tbody tr").evaluate_all(
+        "rows => rows.map(r => r.getBoundingClientRect().height)")
+    assert heights and max(heights) < 250, heights  # not 680 px of a JSON cell 9 em wide
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1100  # the table scrolls
+    assert page.locator("table.rows-and-columns th").count() > 20  # every column is there
+    _shot(page, shots / "every-column.png")
+    assert page.offsite == []
+
+
 def test_an_article_with_a_subheading_in_chromium(server, page, shots):
     base, db_path = server
     qaeda = next(sqlite_utils.Database(db_path)["articles"].rows_where("title = ?", [QAEDA]))
