@@ -636,3 +636,21 @@ def test_the_author_s_box_under_the_story_is_not_body_though_the_byline_names_th
     article = extract(html, URL)
     assert "stopped by" not in article.text and "Paragraph 2." in article.text
     assert article.authors == ["Amy Smith"]
+
+
+def test_the_hint_search_finds_each_word_wherever_it_sits_and_nothing_else():
+    """``any_substring`` finds a word from one of its rarer characters and checks the part
+    before it by a look-behind: a word found only from its first letter, or a part before
+    the anchor left unchecked, would fail here."""
+    from scraper.extraction.boilerplate import any_substring
+
+    words = ("subscri", "déjà", "deja", "-kanal", "cc-by", "cc by", "©", "(c)", "bereits",
+             "ya eres", "ya soy", "delivered to", "delivered thr", "inbox", "zu laden")
+    search = any_substring(words)
+    for word in words:
+        for text in (word, f"x{word}", f"{word}y", f"a {word} b", f"{word[:-1]} {word}"):
+            assert search.search(text), (word, text)
+        for cut in (word[1:], word[:-1], word[:len(word) // 2] + "_" + word[len(word) // 2:]):
+            if not any(w in cut for w in words):
+                assert not search.search(f"a {cut} b"), (word, cut)
+    assert not search.search("they subscr ibed, ja, cc-b y")
