@@ -654,3 +654,30 @@ def test_the_hint_search_finds_each_word_wherever_it_sits_and_nothing_else():
             if not any(w in cut for w in words):
                 assert not search.search(f"a {cut} b"), (word, cut)
     assert not search.search("they subscr ibed, ja, cc-b y")
+
+
+def test_the_walk_gives_each_text_the_block_of_its_nearest_block_element_and_skips_subtrees():
+    """``blocks.walk`` carries the block element down the tree instead of climbing from
+    each text: the kinds, link shares and parents must be those of the nearest block."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from scraper.extraction.blocks import walk
+
+    tree = LexborHTMLParser(
+        "<div id=root>lead <span>in <b><a href=/x>a link</a></b></span>"
+        "<section id=s><p>First <em>para<script>var x = 1;</script>graph</em>.</p>"
+        "<aside><p>Furniture</p></aside><!-- a note --><p>Second<br>line</p></section>"
+        "<table><tr><td>cell one</td><td>cell two</td></tr></table>"
+        "<ul><li><a href=/y>an item</a></li></ul>tail</div>")
+    root = tree.css_first("#root")
+    blocks = walk(root, frozenset({"script"}), lambda node: node.tag == "aside")
+    section = tree.css_first("#s").mem_id
+    table_body = tree.css_first("tbody").mem_id
+    assert [(b.text, b.kind, b.link_chars) for b in blocks] == [
+        ("lead in a link", "text", 6), ("First paragraph.", "paragraph", 0),
+        ("Second line", "paragraph", 0), ("cell one cell two", "row", 0),
+        ("an item", "item", 7), ("tail", "text", 0)]
+    assert blocks[1].parent == blocks[2].parent == section
+    assert blocks[3].parent == table_body
+    assert blocks[0].parent == blocks[5].parent == root.parent.mem_id
+    assert walk(root, frozenset({"div"})) == []
