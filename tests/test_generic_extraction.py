@@ -636,3 +636,48 @@ def test_the_author_s_box_under_the_story_is_not_body_though_the_byline_names_th
     article = extract(html, URL)
     assert "stopped by" not in article.text and "Paragraph 2." in article.text
     assert article.authors == ["Amy Smith"]
+
+
+def test_the_hint_search_finds_each_word_wherever_it_sits_and_nothing_else():
+    """``any_substring`` finds a word from one of its rarer characters and checks the part
+    before it by a look-behind: a word found only from its first letter, or a part before
+    the anchor left unchecked, would fail here."""
+    from scraper.extraction.boilerplate import any_substring
+
+    words = ("subscri", "déjà", "deja", "-kanal", "cc-by", "cc by", "©", "(c)", "bereits",
+             "ya eres", "ya soy", "delivered to", "delivered thr", "inbox", "zu laden")
+    search = any_substring(words)
+    for word in words:
+        for text in (word, f"x{word}", f"{word}y", f"a {word} b", f"{word[:-1]} {word}"):
+            assert search.search(text), (word, text)
+        for cut in (word[1:], word[:-1], word[:len(word) // 2] + "_" + word[len(word) // 2:]):
+            if not any(w in cut for w in words):
+                assert not search.search(f"a {cut} b"), (word, cut)
+    assert not search.search("they subscr ibed, ja, cc-b y")
+
+
+def test_the_walk_gives_each_text_the_block_of_its_nearest_block_element_and_skips_subtrees():
+    """``blocks.walk`` carries the block element down the tree instead of climbing from
+    each text: the kinds, link shares and parents must be those of the nearest block."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from scraper.extraction.blocks import walk
+
+    tree = LexborHTMLParser(
+        "<div id=root>lead <span>in <b><a href=/x>a link</a></b></span>"
+        "<section id=s><p>First <em>para<script>var x = 1;</script>graph</em>.</p>"
+        "<aside><p>Furniture</p></aside><!-- a note --><p>Second<br>line</p></section>"
+        "<table><tr><td>cell one</td><td>cell two</td></tr></table>"
+        "<ul><li><a href=/y>an item</a></li></ul>tail</div>")
+    root = tree.css_first("#root")
+    blocks = walk(root, frozenset({"script"}), lambda node: node.tag == "aside")
+    section = tree.css_first("#s").mem_id
+    table_body = tree.css_first("tbody").mem_id
+    assert [(b.text, b.kind, b.link_chars) for b in blocks] == [
+        ("lead in a link", "text", 6), ("First paragraph.", "paragraph", 0),
+        ("Second line", "paragraph", 0), ("cell one cell two", "row", 0),
+        ("an item", "item", 7), ("tail", "text", 0)]
+    assert blocks[1].parent == blocks[2].parent == section
+    assert blocks[3].parent == table_body
+    assert blocks[0].parent == blocks[5].parent == root.parent.mem_id
+    assert walk(root, frozenset({"div"})) == []

@@ -383,21 +383,46 @@ _CALL_TO_ACTION_HINTS = (
 
 
 
+# Latin letters from the most to the least common in the press's European languages (any
+# other character, an accent, a digit or a sign, counts as rarer, a space as commoner):
+# the general order of letter frequencies, not counted on the dev sets.
+_LETTER_ORDER = "eaitnsrolducmphgbfvkwzyjxq"
+
+
+def _commonness(char: str) -> float:
+    if char == " ":
+        return 2.0
+    at = _LETTER_ORDER.find(char)
+    return 0.7 ** (at if at >= 0 else len(_LETTER_ORDER))
+
+
 def any_substring(words: tuple[str, ...]) -> re.Pattern[str]:
-    """One search that finds whether the text holds any of ``words``: the alternation grouped
-    by first letter, so that the regex engine tries one group at each position instead of
-    every word (0.045 against 0.075 ms a page for the hints below, on the dev sets' blocks)."""
+    """One search that finds whether the text holds any of ``words``.
+
+    Each word is found from an anchor, one of its rarer characters, with a look-behind for
+    the part before it: the regex engine then skips in C to the next position holding an
+    anchor (its first-character scan) instead of trying a group at almost every position,
+    as the word's first letters (most of the alphabet) made it. The anchors are picked
+    greedily, few and rare ones covering all words. The call-to-action hints below: 0.050
+    against 0.079 ms a page on the dev sets' blocks (first letters: 0.079; a generator of
+    substring tests: more)."""
+    anchors, left = [], set(words)
+    while left:
+        anchor = max(sorted({c for word in left for c in word}), key=lambda c: sum(
+            c in word for word in left) / _commonness(c))
+        anchors.append(anchor)
+        left = {word for word in left if anchor not in word}
     groups: dict[str, set[str]] = {}
     for word in words:
-        groups.setdefault(word[0], set()).add(word[1:])
+        at = word.index(next(c for c in anchors if c in word))
+        before = f"(?<={re.escape(word[:at + 1])})" if at else ""
+        groups.setdefault(word[at], set()).add(before + re.escape(word[at + 1:]))
     return re.compile("|".join(
-        re.escape(first) + ("" if "" in rests else "(?:" + "|".join(
-            map(re.escape, sorted(rests))) + ")")
-        for first, rests in sorted(groups.items())))
+        re.escape(anchor) + ("" if "" in rests else "(?:" + "|".join(sorted(rests)) + ")")
+        for anchor, rests in sorted(groups.items())))
 
 
-# The hints as one case-sensitive search in lowercased text (a generator of 32 substring
-# tests per block cost more than the search).
+# The hints as one case-sensitive search in lowercased text.
 _CALL_TO_ACTION_HINT = any_substring(_CALL_TO_ACTION_HINTS)
 
 
