@@ -108,3 +108,17 @@ def test_a_short_story_its_container_gave_whole_is_not_replaced_by_a_longer_desc
                 f"<p>{story.replace('bridge', 'tunnel')}</p>"
                 f"<p>{story.replace('bridge', 'ferry')}</p></div></article>", teaser)
     assert extract(html, URL).text.split("\n\n")[0] == story
+
+
+def test_a_poem_in_short_lines_that_the_block_rule_rejects_is_still_the_body():
+    lines = ["The river rose in the night and no bell rang for it",
+             "by dawn the square in front of the church lay under water",
+             "the bakers of the old town carried their flour upstairs",
+             "and nobody was hurt, the mayor said on the town hall steps",
+             "the water fell again by evening and left its mud behind",
+             "and on Friday the market opened at eight as it always did"]
+    html = page(f"""{MENU}<h1>Flood, a poem</h1><div class="verse">
+      {"".join(f"<p>{line}</p>" for line in lines)}</div>
+      <div class="links"><a href="/a">More poems from the city and the region</a></div>""")
+    for text in (extract(html, URL).text, extract_text(html)):
+        assert text.split("\n\n") == lines
