@@ -6,7 +6,8 @@ Both dev sets (``scrapinghub/`` with its shingle metric, ``trafilatura-eval/`` w
 trafilatura's snippet metric, see ../shared/bench/README.md). Printed per set: body P, R and
 F1 with its bootstrap 95 % interval, F1 on each half of the sites (``scoring.site_half``:
 half A is what rules were tuned looking at, half B is held out), title, author and date
-accuracy, pages with no text and exceptions; then docs/s of the full ``extract()`` (text,
+accuracy, pages with no text and exceptions; a line per extractor with P, R, F1 and the
+pages with no text on each half (aggregates only); then docs/s of the full ``extract()`` (text,
 metadata and link widgets) and of text only, as ratios to trafilatura's default and
 ``favor_precision`` modes, and each extractor's peak RSS.
 
@@ -265,6 +266,7 @@ def _report_set(set_name: str, pages: list[Page], runs: dict[str, list[dict]]) -
     print(f"{'extractor':<24}{'P':>6}{'R':>6}{'F1':>7}{'95 % interval':>15}{'F1 A':>7}"
           f"{'F1 B':>7}{'title':>7}{'author':>7}{'date':>7}{'empty':>6}{'errors':>7}")
     rates: dict[str, float] = {}
+    by_half: list[str] = []
     for name, results in runs.items():
         rates[name] = len(pages) / max(statistics.median(r["seconds"] for r in results), 1e-9)
         outputs = results[0]["outputs"]
@@ -273,11 +275,15 @@ def _report_set(set_name: str, pages: list[Page], runs: dict[str, list[dict]]) -
         if EXTRACTORS[name][1]:
             texts = [body_of(set_name, o) for o in outputs]
             whole = score_set(pages, texts)
-            parts = [score_set([pages[i] for i in idx], [texts[i] for i in idx]).f1
-                     for idx in halves.values()]
+            scores = {h: score_set([pages[i] for i in idx], [texts[i] for i in idx], rounds=0)
+                      for h, idx in halves.items()}
             body = (f"{whole.precision:>6.3f}{whole.recall:>6.3f}{whole.f1:>7.3f}"
-                    f"{f'[{whole.low:.3f}, {whole.high:.3f}]':>15}{parts[0]:>7.3f}"
-                    f"{parts[1]:>7.3f}")
+                    f"{f'[{whole.low:.3f}, {whole.high:.3f}]':>15}{scores['A'].f1:>7.3f}"
+                    f"{scores['B'].f1:>7.3f}")
+            by_half.append(f"  {name:<22}" + "; ".join(
+                f"{h}: P {sc.precision:.3f} R {sc.recall:.3f} F1 {sc.f1:.3f} empty "
+                f"{sum(not (outputs[i].get('text') or '').strip() for i in halves[h])}"
+                for h, sc in scores.items()))
         else:
             body = f"{'–':>6}{'–':>6}{'–':>7}{'–':>15}{'–':>7}{'–':>7}"
         meta = _metadata(pages, outputs)
@@ -286,6 +292,8 @@ def _report_set(set_name: str, pages: list[Page], runs: dict[str, list[dict]]) -
         print(f"{name:<24}{body}{meta}{empty:>6}{len(errors):>7}")
         for error in errors[:3]:
             print(f"    {error}")
+    if by_half:  # aggregates only: no page of half B is ever printed
+        print("  by half (body text; empty: pages with no text)\n" + "\n".join(by_half))
     _report_dates_by_half(pages, runs, halves)
     _report_speed(rates)
 

@@ -120,6 +120,7 @@ FIELD_SOURCES: dict[str, str] = {
     "detected": "detected from the text",
     "marker": "a content container named by its class or id (post-content, article-body)",
     "heuristic": "the content heuristic (text density), or link widgets found by headings",
+    "paragraphs": "the page's prose outside its furniture, when no container gave a body",
 }
 
 WARC_SKIPS: dict[str, str] = {

@@ -20,7 +20,7 @@ from .authors import clean_authors
 
 __all__ = [
     "ARTICLE_TYPES", "byline", "clean_authors", "clean_title", "jsonld_article_body",
-    "page_metadata",
+    "jsonld_objects", "page_metadata",
 ]
 
 ARTICLE_TYPES = frozenset(
@@ -96,6 +96,11 @@ def _jsonld_nodes(scripts: list[LexborNode]) -> list[dict[str, Any]]:
                 if "@type" in item:
                     nodes.append(item)
     return nodes
+
+
+def jsonld_objects(tree: LexborHTMLParser) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page that names its ``@type``."""
+    return _jsonld_nodes(tree.css(_JSONLD))
 
 
 def jsonld_article_body(tree: LexborHTMLParser) -> str | None:

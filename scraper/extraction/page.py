@@ -23,6 +23,7 @@ from .blocks import Block, walk
 from .body import BOILERPLATE_TAGS, main_text, remove_nodes
 from .dates import normalise_date
 from .detect import page_adapter
+from .fallback import fallback_body
 from .language import detect_language, normalise_language
 from .metadata import byline, clean_authors, clean_title, jsonld_article_body, page_metadata
 from .pagedates import page_dates
@@ -255,13 +256,14 @@ def clean_text(text: str) -> str:
 def generic_text(tree: LexborHTMLParser, jsonld_body: str | None,
                  h1: LexborNode | None = None) -> tuple[list[Block], str]:
     """The generic body: the DOM's main text, or JSON-LD ``articleBody`` when that is complete
-    and the DOM shows much less of it (a teaser above a paywall or a script-built page)."""
+    and the DOM shows much less of it (a teaser above a paywall or a script-built page), or,
+    when the DOM gave next to nothing, the fallback chain's body (``fallback.py``)."""
     blocks, source = main_text(tree, h1)
     complete = _complete_jsonld_body(jsonld_body)
     if complete and sum(len(b.text) for b in blocks) < _JSONLD_PREFERRED * sum(
             len(b.text) for b in complete):
         return complete, "json-ld"
-    return blocks, source
+    return fallback_body(tree, blocks) or (blocks, source)  # (next to) nothing: fallback.py
 
 
 def _decode(html: bytes, content_type: str | None) -> str:
