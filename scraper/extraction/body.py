@@ -31,7 +31,8 @@ from .parts import MIN_PROSE_CHARS as _MIN_PROSE_CHARS
 from .parts import body_parts
 from .visibility import closable, hides
 
-__all__ = ["BOILERPLATE_TAGS", "main_text", "remove_nodes"]
+__all__ = ["BOILERPLATE_TAGS", "FURNITURE_ROLES", "WALK_SKIP", "choose_container",
+           "furniture_pruner", "main_text", "remove_nodes"]
 
 BOILERPLATE_TAGS = (
     "script", "style", "noscript", "template", "iframe", "svg", "canvas", "form", "button",
@@ -58,8 +59,8 @@ _PARTS_OUTWEIGH = 2
 _FURNITURE_LEVELS = 1
 # ARIA roles that say what the furniture tags say (aside, nav, footer; a dialogue): a page
 # marks a div as its sidebar or its footer by role as often as by tag.
-_FURNITURE_ROLES = frozenset({"complementary", "navigation", "contentinfo", "dialog",
-                              "alertdialog"})
+FURNITURE_ROLES = frozenset({"complementary", "navigation", "contentinfo", "dialog",
+                             "alertdialog"})
 WEAK, STRONG = 1, 2  # how surely a cluster is furniture (see _furniture)
 _COMMON_CLUSTERS = 8  # heavy clusters whose common ancestor is the fallback container
 _HEAVY_SHARE = 0.5  # heavy: half the heaviest cluster (half A of both sets: 0.5-0.7 alike)
@@ -70,7 +71,7 @@ _MAX_LINK_DENSITY = 0.5
 _MARK = "data-newsarchive-drop"
 # Skipped by the walk of the chosen container (the container is chosen by paragraph text,
 # which scripts and styles do not touch).
-_SKIP = frozenset(BOILERPLATE_TAGS) | frozenset(JUNK_TAGS)
+WALK_SKIP = frozenset(BOILERPLATE_TAGS) | frozenset(JUNK_TAGS)
 _FURNITURE_TAGS = frozenset(FURNITURE_TAGS)
 _LIST_BLOCKS = frozenset({"ul", "ol", "dl", "table", "div", "section", "p"})
 # The kind of block each element opens (scraper.vocab.BLOCK_KINDS); other blocks are "text".
@@ -136,7 +137,7 @@ def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool
             break
         path.append(key)
         attrs = node.attributes  # one dict: cheaper than four Lexbor look-ups
-        if tag in ("footer", "aside", "nav") or attrs.get("role") in _FURNITURE_ROLES or \
+        if tag in ("footer", "aside", "nav") or attrs.get("role") in FURNITURE_ROLES or \
                 is_overlay(f"{attrs.get('class') or ''} {attrs.get('id') or ''}") or \
                 hides(attrs) or closable(node):
             found = True
@@ -287,8 +288,8 @@ def _units(clusters: list[tuple[int, LexborNode]]) -> list[tuple[int, LexborNode
     return sorted(units, key=lambda item: -item[0])
 
 
-def _container(body: LexborNode) -> tuple[LexborNode | None, str,
-                                          list[tuple[int, LexborNode]]]:
+def choose_container(body: LexborNode) -> tuple[LexborNode | None, str,
+                                               list[tuple[int, LexborNode]]]:
     """The best-marked ancestor of the page's heavy prose units, else the best-scored
     element; and the page's prose clusters. Only ancestors of heavy units are looked at:
     an ``<article>`` that is a box of related teasers holds much text but no heavy unit,
@@ -331,8 +332,8 @@ def _prose_within(container: LexborNode, clusters: list[tuple[int, LexborNode]]
     return within, total
 
 
-def _furniture_pruner(container: LexborNode,
-                      clusters: list[tuple[int, LexborNode]]) -> Callable[[LexborNode], bool]:
+def furniture_pruner(container: LexborNode,
+                     clusters: list[tuple[int, LexborNode]]) -> Callable[[LexborNode], bool]:
     """What the walk of ``container`` leaves out: furniture tags and roles, elements whose
     class names furniture, and link lists. A node holding half of the container's text, or half
     of its prose, is kept whatever its class says ("no-share post" around a whole story in
@@ -347,7 +348,7 @@ def _furniture_pruner(container: LexborNode,
         attrs = node.attributes
         if not attrs:
             return False
-        if attrs.get("role") in _FURNITURE_ROLES:
+        if attrs.get("role") in FURNITURE_ROLES:
             return True
         cls, ident = attrs.get("class"), attrs.get("id")
         if not (cls or ident):
@@ -396,12 +397,12 @@ def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
         return [], "none"
     h1 = h1 if h1 is not None else body.css_first("h1")
     title = " ".join(h1.text().split()) if h1 is not None else None
-    container, source, clusters = _container(body)
+    container, source, clusters = choose_container(body)
     if container is None:
         return [], "none"
     blocks = []
     for part in body_parts(body, container, source == "marker", clusters):
-        blocks += [b for b in walk(part, _SKIP, _furniture_pruner(part, clusters))
+        blocks += [b for b in walk(part, WALK_SKIP, furniture_pruner(part, clusters))
                    if b.text != title]
     kept = article_blocks(blocks)
     if not kept and source == "marker":

@@ -39,11 +39,10 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import LENGTH_HIGH, LENGTH_LOW, MAX_LINK_DENSITY, Block, article_blocks, walk
-from .body import _FURNITURE_ROLES, BOILERPLATE_TAGS, _container, _furniture_pruner
+from .body import FURNITURE_ROLES, WALK_SKIP, choose_container, furniture_pruner
 from .boilerplate import (
     FURNITURE,
     FURNITURE_TAGS,
-    JUNK_TAGS,
     is_call_to_action,
     is_label,
     is_overlay,
@@ -75,7 +74,6 @@ _BODY_KEYS = ("articleBody", "reviewBody", "text")  # the object's own text, els
 _SUMMARY_KEYS = ("description",)  # ... its summary
 _STEP_KEYS = ("step", "recipeInstructions")  # then its steps, in order
 _STEP_TEXT_KEYS = ("text", "itemListElement")  # a HowToStep's text, or its directions
-_SKIP = frozenset(BOILERPLATE_TAGS) | frozenset(JUNK_TAGS)
 # Beside the furniture tags: a page header holds the menu and the logo's strap line.
 _PRUNED_TAGS = frozenset(FURNITURE_TAGS) | frozenset({"header", "fieldset"})
 # Class/id words of the layers a page keeps hidden until a click (a login dialogue and its
@@ -122,11 +120,11 @@ def _rejected(tree: LexborHTMLParser) -> list[Block]:
     body = tree.body
     if body is None:
         return []
-    container, source, clusters = _container(body)
+    container, source, clusters = choose_container(body)
     if container is None:
         return []
     blocks = [block for part in body_parts(body, container, source == "marker", clusters)
-              for block in walk(part, _SKIP, _furniture_pruner(part, clusters))]
+              for block in walk(part, WALK_SKIP, furniture_pruner(part, clusters))]
     return [b for b in blocks if b.kind != "heading" and b.link_density <= MAX_LINK_DENSITY
             and not is_label(b.text) and not is_call_to_action(b.text)]
 
@@ -181,7 +179,7 @@ def _as_blocks(text: str) -> list[Block]:
     line by line."""
     if _MARKUP.search(text):
         fragment = LexborHTMLParser(text).body
-        return walk(fragment, _SKIP) if fragment is not None else []
+        return walk(fragment, WALK_SKIP) if fragment is not None else []
     return [Block(line, "paragraph") for raw in html.unescape(text).split("\n")
             if (line := " ".join(raw.split()))]
 
@@ -193,7 +191,7 @@ def _page_prose(tree: LexborHTMLParser) -> list[Block]:
     body = tree.body
     if body is None:
         return []
-    prose = [block for block in walk(body, _SKIP, _is_furniture) if _is_prose(block)]
+    prose = [block for block in walk(body, WALK_SKIP, _is_furniture) if _is_prose(block)]
     return article_blocks(prose) or prose
 
 
@@ -205,7 +203,7 @@ def _is_furniture(node: LexborNode) -> bool:
     attrs = node.attributes
     if not attrs:
         return False
-    if attrs.get("role") in _FURNITURE_ROLES or hides(attrs):
+    if attrs.get("role") in FURNITURE_ROLES or hides(attrs):
         return True
     marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
     if marker.strip() and (is_overlay(marker) or marker_kind(marker) == FURNITURE
