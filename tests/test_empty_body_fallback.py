@@ -122,3 +122,15 @@ def test_a_poem_in_short_lines_that_the_block_rule_rejects_is_still_the_body():
       <div class="links"><a href="/a">More poems from the city and the region</a></div>""")
     for text in (extract(html, URL).text, extract_text(html)):
         assert text.split("\n\n") == lines
+
+
+def test_a_listing_page_whose_teasers_the_chain_gathers_is_still_no_article():
+    """A section front with no article markup: the chain may read its teasers' prose, but
+    that makes it no article of the archive (the generic rule asks a container's body)."""
+    teasers = "".join(
+        f"<div class='teaser'><h2><a href='/story-{i}/'>Story {i}</a></h2><p>{text}</p></div>"
+        for i, text in enumerate([REVIEW[:180], INTRO, NAV_PROSE, STEP_1, REVIEW[180:]]))
+    html = page(f"{MENU}<h1>Culture</h1><div class='list'>{teasers}</div>")
+    article = extract(html, "https://news.example/category/culture/")
+    assert article.sources.get("text") == "paragraphs" and len(article.text) >= 400
+    assert not article.is_article

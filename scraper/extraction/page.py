@@ -337,4 +337,7 @@ def _is_article(tree: LexborHTMLParser, article: Article, meta: dict[str, list[t
         return site.is_article_url(url)
     if meta.get("is_article"):
         return bool(article.text)
-    return len(article.text) >= _MIN_ARTICLE_CHARS and article.text.count("\n\n") >= 2
+    # The page's prose gathered by the fallback chain (source "paragraphs") is no proof: on
+    # a section front or an error page it is teasers and notices (seed site's category page).
+    return (article.sources.get("text") != "paragraphs"
+            and len(article.text) >= _MIN_ARTICLE_CHARS and article.text.count("\n\n") >= 2)
