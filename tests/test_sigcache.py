@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from test_dedup import SITES, _pooled_texts, insert, snapshot, update_text
+from test_lshbands import _crawl
 
 from scraper import Archive
 from scraper.store import sigcache
@@ -18,27 +19,6 @@ def _texts() -> list[str]:
     near = " ".join(f"q{i}" if i % 12 == 0 else w for i, w in enumerate(texts[70].split(" ")))
     return texts + [texts[5].replace("w1 ", "w2 ", 3), texts[40] + " w4999 w4998",
                     texts[90] + " w4997", near]  # four copies, the last at J = 0.42
-
-
-def _crawl(path, texts: list[str]) -> dict:
-    """Add ``texts``, change two texts (one back to a copy of another), add a copy of a
-    changed text: the snapshot."""
-    with Archive(path) as archive:
-        db = archive.db
-        for site in SITES:
-            db["sites"].insert({"name": site})
-        dedup = Deduplicator(db)
-        ids = []
-        for n, text in enumerate(texts):
-            ids.append(insert(db, SITES[n % 3], f"https://x.example/{n}", text))
-            dedup.add(ids[-1])
-        update_text(db, ids[10], texts[60] + " w4996")
-        dedup.add(ids[10])
-        update_text(db, ids[20], " ".join(f"z{i}" for i in range(300)))
-        dedup.add(ids[20])
-        copy = insert(db, SITES[1], "https://y.example/z", " ".join(f"z{i}" for i in range(290)))
-        dedup.add(copy)
-        return snapshot(db)
 
 
 def test_the_cache_drops_candidates_and_changes_no_decision(tmp_path, monkeypatch):
@@ -55,10 +35,10 @@ def test_the_cache_drops_candidates_and_changes_no_decision(tmp_path, monkeypatc
         return kept
 
     monkeypatch.setattr(SignatureCache, "keep", counting)
-    cached = _crawl(tmp_path / "cached.db", texts)
+    cached = _crawl(tmp_path / "cached.db", texts)[0]  # with two texts changed
     assert seen[1] < seen[0] and cached["edges"]
     monkeypatch.setattr(SignatureCache, "keep", lambda self, ids, signature, cut: ids)
-    assert _crawl(tmp_path / "uncached.db", texts) == cached
+    assert _crawl(tmp_path / "uncached.db", texts)[0] == cached
     monkeypatch.setattr(SignatureCache, "keep", keep)
     with Archive(tmp_path / "cached.db") as archive:
         Deduplicator(archive.db).rebuild()
@@ -70,6 +50,18 @@ def _open(path):
     return archive, Deduplicator(archive.db)
 
 
+def _filled(archive: Archive, dedup: Deduplicator, texts: list[str]) -> list[int]:
+    """The sites, and ``texts`` added one by one, then a copy of one: the cache is loaded."""
+    for site in SITES:
+        archive.db["sites"].insert({"name": site})
+    ids = [insert(archive.db, SITES[n % 3], f"https://x.example/{n}", t)
+           for n, t in enumerate(texts)]
+    for article_id in ids:
+        dedup.add(article_id)
+    dedup.add(insert(archive.db, SITES[0], "https://x.example/probe", texts[1] + " w4999"))
+    return ids
+
+
 def test_an_archive_changed_by_another_connection_is_read_from_sql(tmp_path):
     """A crawl's cache holds every article when another process adds one and changes the
     text of another: the copies of both, added by the crawl, are found."""
@@ -77,13 +69,7 @@ def test_an_archive_changed_by_another_connection_is_read_from_sql(tmp_path):
     path = tmp_path / "news.db"
     first, dedup = _open(path)
     with first:
-        for site in SITES:
-            first.db["sites"].insert({"name": site})
-        ids = [insert(first.db, SITES[n % 3], f"https://x.example/{n}", t)
-               for n, t in enumerate(texts)]
-        for article_id in ids:
-            dedup.add(article_id)
-        dedup.add(insert(first.db, SITES[0], "https://x.example/probe", texts[3] + " w4999"))
+        ids = _filled(first, dedup, texts)
         assert dedup.sigs.held[ids].all()  # loaded, then filled by the adds
         other, other_dedup = _open(path)
         with other:
@@ -102,15 +88,10 @@ def test_a_text_change_rolled_back_leaves_the_old_text_found(tmp_path):
     """A changed text placed and then rolled back with its batch: a copy of the text the
     archive still holds is found (the cache does not keep the signature it never kept)."""
     texts = _pooled_texts(30)
-    with Archive(tmp_path / "news.db") as archive:
+    archive, dedup = _open(tmp_path / "news.db")
+    with archive:
         db = archive.db
-        for site in SITES:
-            db["sites"].insert({"name": site})
-        dedup = Deduplicator(db)
-        ids = [insert(db, SITES[n % 3], f"https://x.example/{n}", t) for n, t in enumerate(texts)]
-        for article_id in ids:
-            dedup.add(article_id)
-        dedup.add(insert(db, SITES[0], "https://x.example/probe", texts[1] + " w4999"))
+        ids = _filled(archive, dedup, texts)
         with pytest.raises(RuntimeError), db.atomic():
             update_text(db, ids[4], " ".join(f"z{i}" for i in range(300)))
             dedup.add(ids[4])

@@ -87,9 +87,10 @@ BUCKET_LIMIT = 4
 # fewer with P = 2.7 %, against 0.4 % for none).
 MAX_CANDIDATES = 16
 # A candidate whose signature agrees with the article's on fewer than this share of its
-# NUM_PERM positions is dropped before its sample is read: the share estimates the Jaccard
-# with a standard deviation of at most 0.06 at 64 positions, so a pair at THRESHOLD falls
-# under 0.15 with P ~ 1e-5, and most candidates that only share a paragraph (J ~ 0.1) go.
+# NUM_PERM positions is dropped unread: the share estimates J with a standard deviation of at
+# most 0.06 at 64, so a pair at THRESHOLD falls under 0.15 with P ~ 1e-5, and most that only
+# share a paragraph (J ~ 0.1) go. Tried first on the low bytes kept in memory (sigcache.py):
+# their share is J + (1 - J)/256 >= the signatures' (0.402 at THRESHOLD): no pair kept goes.
 PREFILTER = 0.15
 # A candidate whose estimated Jaccard (bottom-k samples, dedupsample.SAMPLE_SIZE) is within
 # this of THRESHOLD gets the exact check on both texts: the estimate is off by more with
