@@ -14,10 +14,9 @@ the crawl makes it on its parse thread, in transactions of 25 as the crawl write
 When the archive holds each of ``--sizes`` articles, the next ``--measure`` adds are timed
 (CPU of this process, ``time.process_time``): ``Deduplicator.add`` (on the crawl's event
 loop) per article, plus the sketch's CPU (shingles, signature, sample, buckets: on its
-parse thread, the same at any size), LSH candidates read per article (those the signature
-cache, ``scraper/store/sigcache.py``, did not drop first) and exact checks per article;
-and, apart, the batch's commit per article (it writes the article rows and their full-text
-index as well as the dedup tables' pages). Target (issue 12): the dedup CPU per
+parse thread, the same at any size), LSH candidates read per article and exact checks per
+article; and, apart, the batch's commit per article (it writes the article rows and their
+full-text index as well as the dedup tables' pages). Target (issue 12): the dedup CPU per
 article flat within 20 % over the sizes. The texts of a measured window are all made
 before it starts, so that no worker process runs beside the timed adds (while the archive
 is filled between windows, the workers make texts as it takes them): with the two workers

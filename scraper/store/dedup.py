@@ -42,9 +42,8 @@ from ..sqlite import sqlite_utils
 from .bandfilter import BandFilter
 from .dedupsample import SAMPLE_SIZE, estimate_jaccard, sample
 from .dedupschema import WINDOW_MONTHS, migrate_dedup, period
-from .lshbands import LshBands, create_recent, ranked
+from .lshbands import LshBands, create_recent, newest
 from .shortcopy import place_short
-from .sigcache import SignatureCache
 from .sketch import (
     NUM_PERM,
     SEED,
@@ -87,10 +86,9 @@ BUCKET_LIMIT = 4
 # fewer with P = 2.7 %, against 0.4 % for none).
 MAX_CANDIDATES = 16
 # A candidate whose signature agrees with the article's on fewer than this share of its
-# NUM_PERM positions is dropped unread: the share estimates J with a standard deviation of at
-# most 0.06 at 64, so a pair at THRESHOLD falls under 0.15 with P ~ 1e-5, and most that only
-# share a paragraph (J ~ 0.1) go. Tried first on the low bytes kept in memory (sigcache.py):
-# their share is J + (1 - J)/256 >= the signatures' (0.402 at THRESHOLD): no pair kept goes.
+# NUM_PERM positions is dropped before its sample is read: the share estimates the Jaccard
+# with a standard deviation of at most 0.06 at 64 positions, so a pair at THRESHOLD falls
+# under 0.15 with P ~ 1e-5, and most candidates that only share a paragraph (J ~ 0.1) go.
 PREFILTER = 0.15
 # A candidate whose estimated Jaccard (bottom-k samples, dedupsample.SAMPLE_SIZE) is within
 # this of THRESHOLD gets the exact check on both texts: the estimate is off by more with
@@ -153,7 +151,6 @@ class Deduplicator:
         self._candidate_sql: dict[int, str] = {}
         self.bands = BandFilter.of(db)  # the keys lsh_bands holds: only those are looked up
         self.lsh = LshBands(db)  # writes to lsh_recent, merged into lsh_bands (lshbands.py)
-        self.sigs = SignatureCache.of(db, num_perm)  # low signature bytes (sigcache.py)
 
     # -- public API ------------------------------------------------------------------------
 
@@ -214,9 +211,8 @@ class Deduplicator:
                             "similarity = null")
             self._save_settings()
             self.needs_rebuild = False
-            with self.sigs.rebuilding():  # every article placed anew fills it
-                for (article_id,) in self.db.execute("select id from articles order by id"):
-                    self._place(self._article(article_id))
+            for (article_id,) in self.db.execute("select id from articles order by id").fetchall():
+                self._place(self._article(article_id))
 
     def result(self, article_id: int) -> DedupResult:
         """The current dedup state of one article, as stored."""
@@ -267,30 +263,34 @@ class Deduplicator:
                         "sample) values (?, ?, ?, ?, ?)",
                         [article_id, chash, signature.tobytes(), month,
                          text_sketch.sample.astype("<u4").tobytes()])
-        self.sigs.add(article_id, signature)
         buckets = text_sketch.buckets
         months = range(month - WINDOW_MONTHS, month + WINDOW_MONTHS + 1)
-        candidates = self._candidates(months, buckets, signature, article_id)
+        candidates = [row for row in self._candidates(months, buckets) if row[0] != article_id]
         self.lsh.insert(month, buckets, article_id)
         self.bands.add(month, buckets)
         matches = self._verify(text_sketch, candidates)
         if matches:
             self._link(article_id, matches)
 
-    def _candidates(self, months: range, buckets: list[int], signature: np.ndarray,
-                    article_id: int) -> list[tuple[int, bytes, bytes]]:
-        """The other articles sharing a band with the signature (``lshbands.ranked``), less
-        those the signature cache drops (sigcache.py): (article_id, signature, sample) by id."""
+    def _candidates(self, months: range, buckets: list[int]) -> list[tuple[int, bytes]]:
+        """The articles sharing a band with the signature: at most ``BUCKET_LIMIT`` (the
+        newest) per bucket and month, the ``MAX_CANDIDATES`` sharing the most bands; as
+        (article_id, signature, sample) by id: the sample in the same row read (a second
+        statement for those the prefilter kept cost 10 us more at 100,000 stored)."""
         present = self.bands.present(months, buckets)
         if not present:
             return []
-        sql = self._candidate_sql.get(len(present)) or self._candidate_sql.setdefault(
-            len(present), ranked(len(present), BUCKET_LIMIT, MAX_CANDIDATES))
-        found = [r[0] for r in self.db.execute(sql, [v for key in present for v in key])]
-        kept = self.sigs.keep([a for a in found if a != article_id], signature, PREFILTER)
-        return self.db.execute(
-            "select article_id, signature, sample from minhashes where article_id in "
-            f"({','.join('?' * len(kept))}) order by article_id", kept).fetchall() if kept else []
+        keys = len(present)
+        sql = self._candidate_sql.get(keys)
+        if sql is None:  # one statement: each (month, bucket) two seeks, short range scans
+            ones = [newest(2 * i + 1, BUCKET_LIMIT) for i in range(keys)]
+            sql = self._candidate_sql[keys] = (
+                "select m.article_id, m.signature, m.sample from (select article_id from "
+                f"({' union all '.join(ones)}) group by article_id "
+                f"order by count(*) desc, article_id desc limit {MAX_CANDIDATES}) c "
+                "join minhashes m on m.article_id = c.article_id order by m.article_id")
+        params = [value for key in present for value in key]
+        return self.db.execute(sql, params).fetchall()
 
     def _verify(self, text_sketch: TextSketch, rows: list[tuple]) -> list[tuple[int, float]]:
         """The candidates at least THRESHOLD alike, with their Jaccard. ``rows``: (article_id,
@@ -371,7 +371,6 @@ class Deduplicator:
                                   [article_id]).fetchone()
         if indexed is not None:
             signature, month = indexed
-            self.sigs.forget(article_id)
             self.lsh.remove(month, lsh_buckets(np.frombuffer(signature, "<u4"), self.rows),
                             article_id)
             self.db.execute("delete from minhashes where article_id = ?", [article_id])

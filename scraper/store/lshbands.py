@@ -21,7 +21,7 @@ from __future__ import annotations
 from ..sqlite import sqlite_utils
 from .dedupschema import create_lsh_table
 
-__all__ = ["RECENT_LIMIT", "TABLES", "LshBands", "create_recent", "newest", "ranked"]
+__all__ = ["RECENT_LIMIT", "TABLES", "LshBands", "create_recent", "newest"]
 
 # Rows in lsh_recent before they are merged (1,024 articles of 32 bands): ~0.6 MB, so that
 # its pages stay in the page cache while the crawl writes text and full-text pages. Measured
@@ -48,15 +48,6 @@ def newest(key: int, limit: int) -> str:
     one = "select article_id from {} where period = ?{} and bucket = ?{}"
     both = " union all ".join(one.format(table, key, key + 1) for table in TABLES)
     return f"select article_id from ({both} order by 1 desc limit {limit})"
-
-
-def ranked(keys: int, limit: int, best: int) -> str:
-    """SQL for the articles of ``keys`` buckets (parameters: month, bucket of each), at most
-    ``limit`` (the newest) per bucket, the ``best`` sharing the most buckets, the newest
-    first among equals: one statement, each key two seeks and short range scans."""
-    ones = " union all ".join(newest(2 * i + 1, limit) for i in range(keys))
-    return (f"select article_id from ({ones}) group by article_id "
-            f"order by count(*) desc, article_id desc limit {best}")
 
 
 class LshBands:

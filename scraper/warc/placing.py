@@ -149,8 +149,6 @@ def place_articles(dedup: Deduplicator, rows: list[dict], sketches: dict[int, Te
         "values (?, ?, ?, ?, ?)",
         [(row["id"], row["content_hash"], s.signature.tobytes(), month,
           s.sample.astype("<u4").tobytes()) for row, s, month in indexed])
-    for row, text_sketch, _ in indexed:
-        dedup.sigs.add(row["id"], text_sketch.signature)
     keys, bands = _keys(indexed) if indexed else ([], [])
     candidates = _archive_candidates(conn, len(indexed), keys) if indexed else []
     conn.executemany("insert or ignore into main.lsh_bands values (?, ?, ?)", bands)
