@@ -66,7 +66,8 @@ _COPYRIGHT = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\ball rights reserved\b|"
 # the sentence ends of the scripts of the world's press: Latin, CJK (。！？), Devanagari and
 # Bengali (।), Arabic (؟), Urdu (۔), Armenian (։), Ethiopic (።), Myanmar (။), Khmer (។);
 # CJK closes its quotes with 」 and 』.
-_SENTENCE = re.compile(r"\w\W*[.!?…。！？।؟۔։።။។]['\"”’»)\]」』）】]*$")
+SENTENCE_END = r"[.!?…。！？।؟۔։።။។]['\"”’»)\]」』）】]*"  # a mark, then any closers
+_SENTENCE = re.compile(r"\w\W*" + SENTENCE_END + "$")
 # List items and table rows are short by nature: next to prose they are part of it.
 _STRUCTURED = frozenset({"item", "row"})
 EDGE, BAD, SHORT, NEAR_GOOD, GOOD = -1, 0, 1, 2, 3

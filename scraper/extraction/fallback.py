@@ -38,7 +38,15 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .blocks import LENGTH_HIGH, LENGTH_LOW, MAX_LINK_DENSITY, Block, article_blocks, walk
+from .blocks import (
+    LENGTH_HIGH,
+    LENGTH_LOW,
+    MAX_LINK_DENSITY,
+    SENTENCE_END,
+    Block,
+    article_blocks,
+    walk,
+)
 from .body import FURNITURE_ROLES, WALK_SKIP, choose_container, furniture_pruner
 from .boilerplate import (
     FURNITURE,
@@ -86,17 +94,17 @@ _LAYER_WORDS = frozenset({"login", "tooltip"})
 _SPLIT = re.compile(r"[\s_-]+")
 _PROSE_KINDS = frozenset({"paragraph", "text", "quote", "pre", "item"})
 # A sentence end somewhere in a block shorter than blocks.LENGTH_HIGH (in any of the scripts
-# blocks._SENTENCE knows): prose, where a menu, a label or a headline has none. (Asking it
+# blocks.SENTENCE_END knows): prose, where a menu, a label or a headline has none. (Asking it
 # of longer blocks too, or a letter before the mark, costs the chain's recall 0.01-0.02 on
 # both sets with every body forced empty: "... in 2020." ends a sentence too.)
-_SENTENCE_END = re.compile(r"\w[.!?…。！？।؟۔։።။។]['\"”’»)\]」』）】]*(?:\s|$)")
+_SENTENCE_END = re.compile(r"\w" + SENTENCE_END + r"(?:\s|$)")
 _MARKUP = re.compile(r"<[a-z][a-z0-9]*[\s>/]", re.I)
 
 
 def fallback_body(tree: LexborHTMLParser, blocks: list[Block]) -> tuple[list[Block], str] | None:
     """A body for a page whose body stage gave ``blocks`` of next to no text, and where it
     came from ("json-ld", "paragraphs"); None when the page holds nothing better."""
-    have = sum(len(b.text) for b in blocks)
+    have = _chars(blocks)
     if have >= NEAR_EMPTY:
         return None
     need = max(_MIN_CANDIDATE, FAR_MORE * have)
@@ -146,7 +154,7 @@ def _structured(tree: LexborHTMLParser) -> list[Block]:
         for key in _STEP_KEYS:
             parts += _steps(node.get(key))
         found = [block for part in parts for block in _as_blocks(part)]
-        if sum(len(b.text) for b in found) > sum(len(b.text) for b in best):
+        if _chars(found) > _chars(best):
             best = found
     return best
 
