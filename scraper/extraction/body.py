@@ -11,11 +11,12 @@ and the chosen container, never over every node of the page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .blocks import Block, article_blocks, walk
+from .blocks import SENTENCE_END, Block, article_blocks, walk
 from .boilerplate import (
     CONTENT,
     FURNITURE,
@@ -24,6 +25,7 @@ from .boilerplate import (
     NEUTRAL,
     PAGE_CONTENT,
     is_overlay,
+    is_standfirst,
     marker_kind,
 )
 from .parts import MAX_DEPTH as _MAX_DEPTH
@@ -69,6 +71,14 @@ _MIN_BODY_CHARS = 200  # below this a container is a teaser, not a body (100-300
 # 0.4-0.7 give F1 0.968, 0.3 drops recall to 0.968 and F1 to 0.964).
 _MAX_LINK_DENSITY = 0.5
 _MARK = "data-newsarchive-drop"
+# A standfirst is looked for among the elements before a marked body, beside it and beside
+# its parent (the "article-header" or "intro" box of the same article wrapper), and counts
+# when it is prose: a paragraph ending like a sentence, not a label or a link.
+_STANDFIRST_LEVELS = 2
+_ENDS_SENTENCE = re.compile(r"\w\W*" + SENTENCE_END + "$")
+# An excerpt the CMS cut off ("...diagnosed with the plague,...") is a teaser of the text
+# below, not a standfirst written as one.
+_CUT = ("...", "…")
 # Skipped by the walk of the chosen container (the container is chosen by paragraph text,
 # which scripts and styles do not touch).
 WALK_SKIP = frozenset(BOILERPLATE_TAGS) | frozenset(JUNK_TAGS)
@@ -400,11 +410,16 @@ def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
     container, source, clusters = choose_container(body)
     if container is None:
         return [], "none"
-    blocks = []
-    for part in body_parts(body, container, source == "marker", clusters):
+    blocks: list[Block] = []
+    parts = body_parts(body, container, source == "marker", clusters)
+    for part in parts:
         blocks += [b for b in walk(part, WALK_SKIP, furniture_pruner(part, clusters))
                    if b.text != title]
     kept = article_blocks(blocks)
+    if kept and source == "marker":
+        printed = {b.text for b in blocks}
+        # a body may print its standfirst again inside (the lead field on top of the text)
+        kept = [b for b in _standfirst(parts[0], clusters, title) if b.text not in printed] + kept
     if not kept and source == "marker":
         # the context rule keeps nothing of a container the page marks as its body (a story
         # told in short lines): the marker vouches for its prose, link lists aside, when
@@ -412,3 +427,47 @@ def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
         prose = [b for b in blocks if b.link_density <= _MAX_LINK_DENSITY]
         kept = prose if sum(len(b.text) for b in prose) >= _MIN_BODY_CHARS else []
     return kept, source
+
+
+def _standfirst(first: LexborNode, clusters: list[tuple[int, LexborNode]],
+                title: str | None) -> list[Block]:
+    """The standfirst printed before a marked body, outside it: an element the page's class
+    calls a lead, intro, excerpt or teaser, before ``first`` (the body's first part) beside
+    it or beside its parent, whose paragraphs are prose (a sentence end, few links). A CMS
+    prints its summary field there, apart from the body field (trafilatura's evaluation
+    pages count it as article text). Elements in furniture (a header's nav, an aside) are
+    not read."""
+    found: list[Block] = []
+    node, memo = first, {}
+    for _ in range(_STANDFIRST_LEVELS):
+        parent = node.parent
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        for child in parent.iter():
+            if child.mem_id == node.mem_id:
+                break
+            found += [b for b in _standfirst_blocks(child, clusters, title, memo)
+                      if all(b.text != f.text for f in found)]  # a copy for small screens
+        if found:
+            return found
+        node = parent
+    return found
+
+
+def _standfirst_blocks(root: LexborNode, clusters: list[tuple[int, LexborNode]],
+                       title: str | None, memo: dict[int, bool]) -> list[Block]:
+    """The prose blocks of the standfirst elements in ``root`` (``root`` included)."""
+    blocks: list[Block] = []
+    for node in [root, *root.css("[class], [id]")]:
+        attrs = node.attributes
+        marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        if not marker.strip() or not is_standfirst(marker) or marker_kind(marker) == FURNITURE \
+                or node.css_first("h1") is not None or _in_strong_furniture(node, memo):
+            continue
+        blocks = [b for b in walk(node, WALK_SKIP, furniture_pruner(node, clusters))
+                  if b.kind in ("paragraph", "text") and len(b.text) >= _MIN_PROSE_CHARS
+                  and b.link_density <= _MAX_LINK_DENSITY and b.text != title
+                  and _ENDS_SENTENCE.search(b.text[-12:]) and not b.text.endswith(_CUT)]
+        if blocks:
+            return blocks  # the outermost standfirst element only
+    return blocks

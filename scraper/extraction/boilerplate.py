@@ -18,7 +18,7 @@ __all__ = [
     "CALL_TO_ACTION_RE", "CAPTION_RE", "CLOSE_WORDS", "CONTENT", "END_MATTER_RE", "FURNITURE",
     "FURNITURE_TAGS", "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "PHP_ERROR_RE",
     "STAMP_RE", "any_substring", "is_call_to_action", "is_caption", "is_label", "is_overlay",
-    "marker_kind",
+    "is_standfirst", "marker_kind",
 ]
 
 # Never text: removed from the whole page before the body is looked for.
@@ -120,6 +120,21 @@ _PAGE_CONTENT_TOKENS = frozenset(
 # dialogue outweigh many articles). Not "overlay" or "modal": article wrappers use both
 # ("article-overlay", "body_overlay", "modal-enabled").
 _OVERLAY = _Words("cookie cookies consent gdpr dsgvo cmp popup popmake")
+
+# Class/id words of a standfirst: the summary paragraph a CMS prints in a field of its own
+# above the body container (Drupal's "field-lead", "article__intro", WordPress's
+# "article-excerpt", "standfirst", German "teaser-text" or "lead"). Read by
+# ``is_standfirst`` for elements beside a marked body only; elsewhere "teaser" and
+# "summary" also name boxes of other stories.
+_STANDFIRST = _Words("lead intro standfirst excerpt summary teaser deck dek")
+
+
+@lru_cache(maxsize=8192)
+def is_standfirst(marker: str) -> bool:
+    """Whether a "class id" string names a standfirst (see ``_STANDFIRST``)."""
+    lowered = marker.lower()
+    return _STANDFIRST.found(lowered, set(_SPLIT.split(lowered)))
+
 
 # What a class/id string says about its element; see ``marker_kind``.
 CONTENT, PAGE_CONTENT, FURNITURE, NEUTRAL = 0, 2, 8, 9
