@@ -24,6 +24,7 @@ from .boilerplate import (
     JUNK_TAGS,
     NEUTRAL,
     PAGE_CONTENT,
+    STANDFIRST_CSS,
     is_overlay,
     is_standfirst,
     marker_kind,
@@ -456,12 +457,11 @@ def _standfirst(first: LexborNode, clusters: list[tuple[int, LexborNode]],
 
 def _standfirst_blocks(root: LexborNode, clusters: list[tuple[int, LexborNode]],
                        title: str | None, memo: dict[int, bool]) -> list[Block]:
-    """The prose blocks of the standfirst elements in ``root`` (``root`` included)."""
-    blocks: list[Block] = []
-    for node in [root, *root.css("[class], [id]")]:
+    """The prose blocks of the outermost standfirst element in ``root`` (``root`` included)."""
+    for node in root.css(STANDFIRST_CSS):  # ``root`` too, when it is one
         attrs = node.attributes
         marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-        if not marker.strip() or not is_standfirst(marker) or marker_kind(marker) == FURNITURE \
+        if not is_standfirst(marker) or marker_kind(marker) == FURNITURE \
                 or node.css_first("h1") is not None or _in_strong_furniture(node, memo):
             continue
         blocks = [b for b in walk(node, WALK_SKIP, furniture_pruner(node, clusters))
@@ -469,5 +469,5 @@ def _standfirst_blocks(root: LexborNode, clusters: list[tuple[int, LexborNode]],
                   and b.link_density <= _MAX_LINK_DENSITY and b.text != title
                   and _ENDS_SENTENCE.search(b.text[-12:]) and not b.text.endswith(_CUT)]
         if blocks:
-            return blocks  # the outermost standfirst element only
-    return blocks
+            return blocks
+    return []
