@@ -15,7 +15,8 @@ When the archive holds each of ``--sizes`` articles, the next ``--measure`` adds
 (CPU of this process, ``time.process_time``): ``Deduplicator.add`` (on the crawl's event
 loop) per article, plus the sketch's CPU (shingles, signature, sample, buckets: on its
 parse thread, the same at any size), LSH candidates read per article and exact checks per
-article; and, apart, the batch's commit per article (it writes the article rows and their
+article; the pages SQLite read per add (those its page cache no longer held: ``_reads``);
+and, apart, the batch's commit per article (it writes the article rows and their
 full-text index as well as the dedup tables' pages). Target (issue 12): the dedup CPU per
 article flat within 20 % over the sizes. The texts of a measured window are all made
 before it starts, so that no worker process runs beside the timed adds (while the archive
@@ -66,6 +67,18 @@ def _texts(args: tuple[int, int]) -> list[tuple[str, object]]:
     return out
 
 
+def _reads() -> int:
+    """Read calls this process has made (Linux: ``/proc/self/io``'s ``syscr``; 0 elsewhere).
+    SQLite reads a page it does not hold in its page cache with one ``pread``: the count
+    during an add is the pages it had to fetch, a cost that grows as the dedup tables
+    outgrow the 2 MiB cache (each from the OS page cache: CPU, not disk, on this bench)."""
+    try:
+        with open("/proc/self/io") as stats:
+            return int(stats.read().split("syscr:")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 class Counting:
     """Counts what ``Deduplicator`` verifies: candidates and exact checks."""
 
@@ -113,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"machine: {machine()}")
     rows = []
+    first = _reads()
+    read_cost = _reads() - first  # the read calls of _reads() itself
     with tempfile.TemporaryDirectory() as tmp, Archive(Path(tmp) / "news.db") as archive, \
             multiprocessing.get_context("fork").Pool(2) as pool:
         db = archive.db
@@ -133,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                 batch = phase[offset:offset + BATCH]
                 c0 = time.process_time()
                 with Counting() as counted, db.atomic():
-                    spent = 0.0
+                    spent, reads = 0.0, 0
                     for text, text_sketch in batch:
                         published = (START + stored * SPACING).isoformat()
                         article_id = db.execute(
@@ -141,15 +156,16 @@ def main(argv: list[str] | None = None) -> int:
                             "first_seen) values ('wire', ?, ?, ?, ?, ?)",
                             [f"https://wire.example/{stored}/", text, content_hash(text),
                              published, published]).lastrowid
-                        t0 = time.process_time()
+                        r0, t0 = _reads(), time.process_time()
                         archive.dedup.add(article_id, text_sketch)
                         spent += time.process_time() - t0
+                        reads += _reads() - r0 - read_cost
                         stored += 1
                     c1 = time.process_time()
                 if size is not None:
                     c2 = time.process_time()
                     rows.append((size, spent, counted.candidates, counted.exact,
-                                 c2 - c0, c2 - c1, len(batch)))
+                                 c2 - c0, c2 - c1, len(batch), reads))
         build = time.perf_counter() - started
         sample = [text for text, _ in _texts((10**7, 200))]
         t0 = time.process_time()
@@ -162,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
           f"clusters; sketch (parse thread) {sketch_ms:.2f} ms CPU per article")
     print(f"\n{'stored':>9}{'add (event loop)':>18}{'+ sketch (parse thread)':>25}"
           f"{'= dedup CPU ms/article':>24}{'candidates':>12}{'exact checks':>14}"
-          f"{'commit ms/article':>19}")
+          f"{'commit ms/article':>19}{'page reads/add':>16}")
     added, total = {}, {}
     for size in sizes:
         batches = [r for r in rows if r[0] == size]
@@ -171,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         total[size] = added[size] + sketch_ms
         print(f"{size:>9,}{added[size]:>18.3f}{sketch_ms:>25.3f}{total[size]:>24.3f}"
               f"{sum(r[2] for r in batches) / n:>12.1f}{sum(r[3] for r in batches) / n:>14.3f}"
-              f"{sum(r[5] for r in batches) / n * 1000:>19.3f}")
+              f"{sum(r[5] for r in batches) / n * 1000:>19.3f}"
+              f"{sum(r[7] for r in batches) / n:>16.1f}")
     for label, cost in (("dedup CPU per article", total), ("add alone", added)):
         spread = max(cost.values()) / min(cost.values()) - 1
         print(f"{label}: {sizes[-1]:,} against {sizes[0]:,} stored x"
