@@ -459,8 +459,7 @@ def _standfirst_blocks(root: LexborNode, clusters: list[tuple[int, LexborNode]],
                        title: str | None, memo: dict[int, bool]) -> list[Block]:
     """The prose blocks of the outermost standfirst element in ``root`` (``root`` included)."""
     for node in root.css(STANDFIRST_CSS):  # ``root`` too, when it is one
-        attrs = node.attributes
-        marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        marker = _marker(node)
         if not is_standfirst(marker) or marker_kind(marker) == FURNITURE \
                 or node.css_first("h1") is not None or _in_strong_furniture(node, memo):
             continue
