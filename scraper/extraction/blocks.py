@@ -27,8 +27,10 @@ from .boilerplate import (
     END_MATTER_RE,
     PHP_ERROR_RE,
     any_substring,
+    is_bare_link,
     is_call_to_action,
     is_caption,
+    is_credit,
     is_label,
 )
 
@@ -287,11 +289,13 @@ def article_blocks(blocks: list[Block]) -> list[Block]:
     blocks on both sides (an edge does not count: a body of short paragraphs is still a
     body).
     """
-    # the labels of ads, share bars and rating widgets, pictures' captions and the site's
-    # own PHP error messages go first: machinery, no evidence about the blocks around them
+    # the labels of ads, share bars and rating widgets, pictures' captions, bare addresses
+    # and the site's own PHP error messages go first: machinery, no evidence about the
+    # blocks around them
     blocks = [b for b in map(_without_php_errors, blocks) if b.text]
     blocks = [b for b in blocks if not (len(b.text) < LENGTH_LOW and is_label(b.text) or
-                                        len(b.text) < LENGTH_HIGH and is_caption(b.text))]
+                                        len(b.text) < LENGTH_HIGH and is_caption(b.text) or
+                                        is_bare_link(b.text))]
     free = _runs([_context_free(b) for b in blocks], blocks)
     classes = list(free)
     for i, block in enumerate(blocks):
@@ -317,7 +321,9 @@ def article_blocks(blocks: list[Block]) -> list[Block]:
         if block.kind == "heading" and free[i] != BAD and revised[i] == BAD and \
                 _heading_before_prose(blocks, revised, i):
             revised[i] = GOOD
-    return _before_end_matter(blocks, revised)
+    # a credit line is a sentence of the desk, evidence for its neighbours, but not the story's
+    return [b for b in _before_end_matter(blocks, revised)
+            if not (len(b.text) < _MAX_NOTICE and is_credit(b.text))]
 
 
 def _without_php_errors(block: Block) -> Block:
