@@ -1,4 +1,5 @@
-"""A story's credit line and an address printed alone on its line are not article text."""
+"""A story's credit line, its copyright written out, and an address printed alone on its line
+are not article text."""
 
 from __future__ import annotations
 
@@ -50,3 +51,15 @@ def test_the_short_lines_before_a_credit_and_a_sentence_on_reporting_stay():
     text = extract_text(_page(*_STORY[:2], sentence, *_STORY[2:], graphic, credit))
     assert sentence in text and graphic in text  # the credit still vouches for its neighbour
     assert credit not in text
+
+
+@pytest.mark.parametrize("notice", ["Copyright @ 2019 The New Arab.",
+                                    "Copyright 2021 Example Media Ltd."])
+def test_a_copyright_line_written_out_under_the_story_is_not_body(notice: str):
+    text = extract_text(_page(*_STORY, notice))
+    assert notice not in text and text.endswith(_STORY[3])
+
+
+def test_a_sentence_on_a_copyright_stays():
+    line = "The court ruled on the copyright of the 2019 film, the council heard."
+    assert line in extract_text(_page(*_STORY[:2], line, *_STORY[2:]))

@@ -59,10 +59,13 @@ LENGTH_LOW, LENGTH_HIGH, MAX_LINK_DENSITY, MAX_HEADING_DISTANCE = 70, 200, 0.5, 
 _DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\u0e00-\u0eff\u1000-\u109f"
                            r"\u1780-\u17ff]")
 _MAX_NOTICE = 2 * LENGTH_HIGH  # a copyright notice is a line, not a paragraph
+# The sign, the words, or the word written out before the year ("Copyright 2019 The New
+# Arab.", "Copyright @ 2019": a story mentions copyright, it does not date one).
 _COPYRIGHT_HINTS = ("©", "&copy", "(c)", "rights reserved", "rechte vorbehalten",
-                    "droits réservés")
-_COPYRIGHT = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\ball rights reserved\b|"
-                        r"\balle rechte vorbehalten\b|\btous droits réservés\b", re.I)
+                    "droits réservés", "copyright")
+_COPYRIGHT = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\bcopyright\W{0,3}\d{4}\b|"
+                        r"\ball rights reserved\b|\balle rechte vorbehalten\b|"
+                        r"\btous droits réservés\b", re.I)
 # A short block ending like a sentence (a closing quote or bracket may follow the mark) is
 # more likely a line of the article than a label, a button or a heading. The marks are
 # the sentence ends of the scripts of the world's press: Latin, CJK (。！？), Devanagari and
