@@ -34,6 +34,7 @@ def test_an_address_inside_a_sentence_stays_in_the_story():
     "Martin Howell.)",
     "Reporting by Rodrigo Campos; additional reporting by Stephanie Kelly and Saqib Iqbal Ahmed; "
     "Editing by Nick Zieminski",
+    "Writing by Jane Doe in London; Editing by John Roe",
     "Keith Bradsher contributed reporting from Hong Kong.",
     "Associated Press writers Alan Fram, Zeke Miller and Jill Colvin contributed to this report.",
 ])
