@@ -27,8 +27,10 @@ from .boilerplate import (
     END_MATTER_RE,
     PHP_ERROR_RE,
     any_substring,
+    is_bare_link,
     is_call_to_action,
     is_caption,
+    is_credit,
     is_label,
 )
 
@@ -57,10 +59,13 @@ LENGTH_LOW, LENGTH_HIGH, MAX_LINK_DENSITY, MAX_HEADING_DISTANCE = 70, 200, 0.5, 
 _DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\u0e00-\u0eff\u1000-\u109f"
                            r"\u1780-\u17ff]")
 _MAX_NOTICE = 2 * LENGTH_HIGH  # a copyright notice is a line, not a paragraph
+# The sign, the words, or the word written out before the year ("Copyright 2019 The New
+# Arab.", "Copyright @ 2019": a story mentions copyright, it does not date one).
 _COPYRIGHT_HINTS = ("©", "&copy", "(c)", "rights reserved", "rechte vorbehalten",
-                    "droits réservés")
-_COPYRIGHT = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\ball rights reserved\b|"
-                        r"\balle rechte vorbehalten\b|\btous droits réservés\b", re.I)
+                    "droits réservés", "copyright")
+_COPYRIGHT = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\bcopyright\W{0,3}\d{4}\b|"
+                        r"\ball rights reserved\b|\balle rechte vorbehalten\b|"
+                        r"\btous droits réservés\b", re.I)
 # A short block ending like a sentence (a closing quote or bracket may follow the mark) is
 # more likely a line of the article than a label, a button or a heading. The marks are
 # the sentence ends of the scripts of the world's press: Latin, CJK (。！？), Devanagari and
@@ -287,11 +292,13 @@ def article_blocks(blocks: list[Block]) -> list[Block]:
     blocks on both sides (an edge does not count: a body of short paragraphs is still a
     body).
     """
-    # the labels of ads, share bars and rating widgets, pictures' captions and the site's
-    # own PHP error messages go first: machinery, no evidence about the blocks around them
+    # the labels of ads, share bars and rating widgets, pictures' captions, bare addresses
+    # and the site's own PHP error messages go first: machinery, no evidence about the
+    # blocks around them
     blocks = [b for b in map(_without_php_errors, blocks) if b.text]
     blocks = [b for b in blocks if not (len(b.text) < LENGTH_LOW and is_label(b.text) or
-                                        len(b.text) < LENGTH_HIGH and is_caption(b.text))]
+                                        len(b.text) < LENGTH_HIGH and is_caption(b.text) or
+                                        is_bare_link(b.text))]
     free = _runs([_context_free(b) for b in blocks], blocks)
     classes = list(free)
     for i, block in enumerate(blocks):
@@ -317,7 +324,9 @@ def article_blocks(blocks: list[Block]) -> list[Block]:
         if block.kind == "heading" and free[i] != BAD and revised[i] == BAD and \
                 _heading_before_prose(blocks, revised, i):
             revised[i] = GOOD
-    return _before_end_matter(blocks, revised)
+    # a credit line is a sentence of the desk, evidence for its neighbours, but not the story's
+    return [b for b in _before_end_matter(blocks, revised)
+            if not (len(b.text) < _MAX_NOTICE and is_credit(b.text))]
 
 
 def _without_php_errors(block: Block) -> Block:

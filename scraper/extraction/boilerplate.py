@@ -18,7 +18,7 @@ __all__ = [
     "CALL_TO_ACTION_RE", "CAPTION_RE", "CLOSE_WORDS", "CONTENT", "END_MATTER_RE", "FURNITURE",
     "FURNITURE_TAGS", "JUNK_TAGS", "LABEL_RE", "NEUTRAL", "PAGE_CONTENT", "PHP_ERROR_RE",
     "STAMP_RE", "STANDFIRST_CSS", "any_substring", "is_call_to_action", "is_caption",
-    "is_label", "is_overlay", "is_standfirst", "marker_kind",
+    "is_bare_link", "is_credit", "is_label", "is_overlay", "is_standfirst", "marker_kind",
 ]
 
 # Never text: removed from the whole page before the body is looked for.
@@ -279,6 +279,38 @@ _STAMP_HINT = re.compile(r"[\d:]")
 def is_label(text: str) -> bool:
     """Whether a short block is all machinery labels (LABEL_RE) or a date stamp."""
     return bool(LABEL_RE.match(text) or _STAMP_HINT.search(text) and STAMP_RE.match(text))
+
+
+# An address alone on its line: the permalink a page prints for copying (Hearst's sites open
+# the story with it), the link an embed falls back to. No prose is written so, and, like a
+# label, it says nothing about the blocks around it.
+_BARE_LINK = re.compile(r"\W*(?:https?://|www\.)\S+")
+
+
+def is_bare_link(text: str) -> bool:
+    """Whether a block is nothing but a URL (``_BARE_LINK``)."""
+    return bool(_BARE_LINK.fullmatch(text))
+
+
+# The desk's credit under a story ("Reporting by Rodrigo Campos; Editing by Dan Grebler",
+# "Keith Bradsher contributed reporting from Hong Kong.", "Associated Press writers ...
+# contributed to this report."): who wrote it is metadata, the line no part of the story.
+# Written as a sentence at the story's end, it still counts as prose for the short lines
+# around it, so it leaves only after the context rule.
+# A sentence that opens "Reporting by the Guardian showed ..." is no credit: one is written
+# in brackets, or chains its desks with semicolons, or says "contributed".
+_CREDIT = re.compile(r"^\W*\(\s*(?:additional )?reporting by\b[^()]*\)\W*$|"
+                     r";\s*(?:additional reporting|reporting|writing|editing) by\b|"
+                     r"\bcontributed (?:reporting|(?:to )?this (?:report|story|article))\b",
+                     re.I)
+
+
+def is_credit(text: str) -> bool:
+    """Whether a block holds a story's credit line (``_CREDIT``)."""
+    # the words' tails first, in either case: most blocks have none
+    return ("eporting by" in text or "diting by" in text or "ontributed" in text) and \
+        bool(_CREDIT.search(text))
+
 
 # The error messages a PHP site prints into its own pages ("Warning: Creating default object
 # from empty value in /www/htdocs/.../classes.php on line 407"): PHP's display_errors
