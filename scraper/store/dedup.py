@@ -267,7 +267,7 @@ class Deduplicator:
         months = range(month - WINDOW_MONTHS, month + WINDOW_MONTHS + 1)
         candidates = [row for row in self._candidates(months, buckets) if row[0] != article_id]
         self.lsh.insert(month, buckets, article_id)
-        self.index.add(month, buckets, [article_id] * len(buckets))
+        self.index.add(month, buckets, [article_id] * len(buckets), checked=True)
         matches = self._verify(text_sketch, candidates)
         if matches:
             self._link(article_id, matches)
