@@ -16,7 +16,6 @@ When the archive holds each of ``--sizes`` articles, the next ``--measure`` adds
 loop) per article, plus the sketch's CPU (shingles, signature, sample, buckets: on its
 parse thread, the same at any size), LSH candidates read per article and exact checks per
 article; the pages SQLite read per add (those its page cache no longer held: ``_reads``);
-the memory of the in-memory LSH index (``bandindex``) after each size's adds;
 and, apart, the batch's commit per article (it writes the article rows and their
 full-text index as well as the dedup tables' pages). Target (issue 12): the dedup CPU per
 article flat within 20 % over the sizes. The texts of a measured window are all made
@@ -44,7 +43,6 @@ from benchlib import SharedParagraphs, machine, median  # noqa: E402
 
 from scraper import Archive  # noqa: E402
 from scraper.store import dedup as dedup_module  # noqa: E402
-from scraper.store.bandindex import BandIndex  # noqa: E402
 from scraper.store.sketch import content_hash, sketch  # noqa: E402
 
 START = datetime(2026, 6, 1, tzinfo=UTC)
@@ -127,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"machine: {machine()}")
-    rows, held = [], {}
+    rows = []
     first = _reads()
     read_cost = _reads() - first  # the read calls of _reads() itself
     with tempfile.TemporaryDirectory() as tmp, Archive(Path(tmp) / "news.db") as archive, \
@@ -168,8 +166,6 @@ def main(argv: list[str] | None = None) -> int:
                     c2 = time.process_time()
                     rows.append((size, spent, counted.candidates, counted.exact,
                                  c2 - c0, c2 - c1, len(batch), reads))
-            if size is not None:
-                held[size] = BandIndex.of(db).nbytes / 2**20
         build = time.perf_counter() - started
         sample = [text for text, _ in _texts((10**7, 200))]
         t0 = time.process_time()
@@ -182,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
           f"clusters; sketch (parse thread) {sketch_ms:.2f} ms CPU per article")
     print(f"\n{'stored':>9}{'add (event loop)':>18}{'+ sketch (parse thread)':>25}"
           f"{'= dedup CPU ms/article':>24}{'candidates':>12}{'exact checks':>14}"
-          f"{'commit ms/article':>19}{'page reads/add':>16}{'index MiB':>11}")
+          f"{'commit ms/article':>19}{'page reads/add':>16}")
     added, total = {}, {}
     for size in sizes:
         batches = [r for r in rows if r[0] == size]
@@ -192,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{size:>9,}{added[size]:>18.3f}{sketch_ms:>25.3f}{total[size]:>24.3f}"
               f"{sum(r[2] for r in batches) / n:>12.1f}{sum(r[3] for r in batches) / n:>14.3f}"
               f"{sum(r[5] for r in batches) / n * 1000:>19.3f}"
-              f"{sum(r[7] for r in batches) / n:>16.1f}{held[size]:>11.1f}")
+              f"{sum(r[7] for r in batches) / n:>16.1f}")
     for label, cost in (("dedup CPU per article", total), ("add alone", added)):
         spread = max(cost.values()) / min(cost.values()) - 1
         print(f"{label}: {sizes[-1]:,} against {sizes[0]:,} stored x"

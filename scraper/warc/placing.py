@@ -153,8 +153,7 @@ def place_articles(dedup: Deduplicator, rows: list[dict], sketches: dict[int, Te
     candidates = _archive_candidates(conn, len(indexed), keys) if indexed else []
     conn.executemany("insert or ignore into main.lsh_bands values (?, ?, ?)", bands)
     for month, group in groupby(bands, key=lambda band: band[0]):  # sorted by month
-        rows_written = list(group)
-        dedup.index.add(month, [r[1] for r in rows_written], [r[2] for r in rows_written])
+        dedup.bands.add(month, [bucket for _, bucket, _ in group])
     matches: dict[int, list[tuple[int, float]]] = {}
     for (row, text_sketch, _), rows_found in zip(indexed, candidates, strict=True):
         found = rows_found and dedup.verify(text_sketch, rows_found)
