@@ -63,6 +63,18 @@ class TreeRun:
     cpu_samples: list[tuple[float, float]] = field(default_factory=list)
 
 
+def read_calls() -> int:
+    """Read calls this process has made (Linux: ``/proc/self/io``'s ``syscr``; 0 elsewhere).
+    SQLite reads a page it does not hold in its page cache with one ``pread``: the count
+    over a stretch of work is the pages it had to fetch, a cost that grows as its tables
+    outgrow the 2 MiB cache (each from the OS page cache: CPU, not disk, on these benches)."""
+    try:
+        with open("/proc/self/io") as stats:
+            return int(stats.read().split("syscr:")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def run_tree(command: list[str], timeout: float, env: dict[str, str] | None = None,
              cwd: str | Path | None = None) -> TreeRun:
     """Run ``command``, sampling the RSS of its whole process tree; CPU from wait4()."""

@@ -40,7 +40,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import machine  # noqa: E402
+from benchlib import machine, read_calls  # noqa: E402
 from crawl_pipeline import site_file  # noqa: E402
 from fixture_site import FIXTURES, Served, build_site  # noqa: E402
 
@@ -51,11 +51,6 @@ from scraper.store.archive import Archive  # noqa: E402
 from scraper.store.dedup import Deduplicator  # noqa: E402
 
 COLUMNS = ("parse", "extract", "pack", "offer", "dedup", "store", "process", "reads", "gc")
-
-
-def _reads() -> int:
-    with open("/proc/self/io") as io:
-        return int(io.read().split("syscr: ")[1].split()[0])
 
 
 class StageClock:
@@ -103,7 +98,7 @@ class StageClock:
     def _snapshot(self) -> dict[str, float]:
         snap = {k: self.spent[k] for k in ("parse", "extract", "pack", "offer", "dedup",
                                            "store")}
-        snap.update(process=time.process_time(), reads=float(_reads()), gc=self.gc_seconds)
+        snap.update(process=time.process_time(), reads=float(read_calls()), gc=self.gc_seconds)
         return snap
 
 

@@ -15,7 +15,8 @@ When the archive holds each of ``--sizes`` articles, the next ``--measure`` adds
 (CPU of this process, ``time.process_time``): ``Deduplicator.add`` (on the crawl's event
 loop) per article, plus the sketch's CPU (shingles, signature, sample, buckets: on its
 parse thread, the same at any size), LSH candidates read per article and exact checks per
-article; the pages SQLite read per add (those its page cache no longer held: ``_reads``);
+article; the pages SQLite read per add (those its page cache no longer held:
+``benchlib.read_calls``);
 and, apart, the batch's commit per article (it writes the article rows and their
 full-text index as well as the dedup tables' pages). Target (issue 12): the dedup CPU per
 article flat within 20 % over the sizes. The texts of a measured window are all made
@@ -39,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import SharedParagraphs, machine, median  # noqa: E402
+from benchlib import SharedParagraphs, machine, median, read_calls  # noqa: E402
 
 from scraper import Archive  # noqa: E402
 from scraper.store import dedup as dedup_module  # noqa: E402
@@ -65,18 +66,6 @@ def _texts(args: tuple[int, int]) -> list[tuple[str, object]]:
         text = "\n\n".join(_TEXTS.article())
         out.append((text, sketch(text)))
     return out
-
-
-def _reads() -> int:
-    """Read calls this process has made (Linux: ``/proc/self/io``'s ``syscr``; 0 elsewhere).
-    SQLite reads a page it does not hold in its page cache with one ``pread``: the count
-    during an add is the pages it had to fetch, a cost that grows as the dedup tables
-    outgrow the 2 MiB cache (each from the OS page cache: CPU, not disk, on this bench)."""
-    try:
-        with open("/proc/self/io") as stats:
-            return int(stats.read().split("syscr:")[1].split()[0])
-    except (OSError, IndexError, ValueError):
-        return 0
 
 
 class Counting:
@@ -126,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"machine: {machine()}")
     rows = []
-    first = _reads()
-    read_cost = _reads() - first  # the read calls of _reads() itself
+    first = read_calls()
+    read_cost = read_calls() - first  # the read calls of read_calls() itself
     with tempfile.TemporaryDirectory() as tmp, Archive(Path(tmp) / "news.db") as archive, \
             multiprocessing.get_context("fork").Pool(2) as pool:
         db = archive.db
@@ -156,10 +145,10 @@ def main(argv: list[str] | None = None) -> int:
                             "first_seen) values ('wire', ?, ?, ?, ?, ?)",
                             [f"https://wire.example/{stored}/", text, content_hash(text),
                              published, published]).lastrowid
-                        r0, t0 = _reads(), time.process_time()
+                        r0, t0 = read_calls(), time.process_time()
                         archive.dedup.add(article_id, text_sketch)
                         spent += time.process_time() - t0
-                        reads += _reads() - r0 - read_cost
+                        reads += read_calls() - r0 - read_cost
                         stored += 1
                     c1 = time.process_time()
                 if size is not None:
