@@ -20,12 +20,16 @@ to the machine does not enter it):
 
 and, for the whole process, its CPU per page, the pages SQLite read per page (read calls,
 ``/proc/self/io``: those its page cache no longer held) and the time in the garbage
-collector. One line per ``--window`` pages, then each column's last window against its
-first: a stage whose cost grows with the archive shows above 1, and the process line says
-how much of the page's cost that growth is; parse and pack, whose work no archive enters,
-show how far the machine's own speed moved between windows. The last window also holds the
-listing pages the crawl fetches when the articles are done (no article: cheaper), so the
-ratio is taken on the window before it. Bounded: the crawl stops at ``--articles`` + 2,000 pages.
+collector; then two wall-clock figures: **wall**, the window's elapsed time per page, and
+**storewall**, the elapsed time per page in ``Archive.write_batch`` (dedup and store), which
+holds the event loop: above its CPU, the loop waited (for the disk, for the GIL held by the
+parse thread, or for the machine). One line per ``--window`` pages, then each column's last
+window against its first: a stage whose cost grows with the archive shows above 1, and the
+process line says how much of the page's cost that growth is; parse and pack, whose work no
+archive enters, show how far the machine's own speed moved between windows. The last window
+also holds the listing pages the crawl fetches when the articles are done (no article:
+cheaper), so the ratio is taken on the window before it. Bounded: the crawl stops at
+``--articles`` + 2,000 pages.
 """
 
 from __future__ import annotations
@@ -50,7 +54,8 @@ from scraper.crawler.frontier import Frontier  # noqa: E402
 from scraper.store.archive import Archive  # noqa: E402
 from scraper.store.dedup import Deduplicator  # noqa: E402
 
-COLUMNS = ("parse", "extract", "pack", "offer", "dedup", "store", "process", "reads", "gc")
+COLUMNS = ("parse", "extract", "pack", "offer", "dedup", "store", "process", "reads", "gc",
+           "wall", "storewall")
 
 
 class StageClock:
@@ -66,14 +71,14 @@ class StageClock:
         self.rows: list[dict[str, float]] = []
         self._last = self._snapshot()
 
-    def timed(self, fn, stage: str):  # noqa: ANN001, ANN201 - wraps any callable
-        def run(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-            started = time.thread_time()
+    def timed(self, fn, stage: str, clock=time.thread_time):  # noqa: ANN001, ANN201
+        def run(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - wraps any callable
+            started = clock()
             try:
                 return fn(*args, **kwargs)
             finally:
                 with self.lock:
-                    self.spent[stage] += time.thread_time() - started
+                    self.spent[stage] += clock() - started
         return run
 
     def on_gc(self, phase: str, _info: dict) -> None:
@@ -93,12 +98,13 @@ class StageClock:
             row["store"] -= row["dedup"]  # write_batch calls Deduplicator.add
             self.rows.append(row)
             self._last = now
-        print(f"{self.pages:>7}" + "".join(f"{row[k]:>9.2f}" for k in COLUMNS), flush=True)
+        print(f"{self.pages:>7}" + "".join(f"{row[k]:>10.2f}" for k in COLUMNS), flush=True)
 
     def _snapshot(self) -> dict[str, float]:
         snap = {k: self.spent[k] for k in ("parse", "extract", "pack", "offer", "dedup",
-                                           "store")}
-        snap.update(process=time.process_time(), reads=float(read_calls()), gc=self.gc_seconds)
+                                           "store", "storewall")}
+        snap.update(process=time.process_time(), reads=float(read_calls()), gc=self.gc_seconds,
+                    wall=time.perf_counter())
         return snap
 
 
@@ -117,7 +123,8 @@ def instrument(clock: StageClock) -> None:
     parsepage.pack = clock.timed(parsepage.pack, "pack")
     Frontier.offer_links = clock.timed(Frontier.offer_links, "offer")
     Deduplicator.add = clock.timed(Deduplicator.add, "dedup")
-    Archive.write_batch = clock.timed(Archive.write_batch, "store")
+    Archive.write_batch = clock.timed(clock.timed(Archive.write_batch, "store"), "storewall",
+                                      time.perf_counter)
     gc.callbacks.append(clock.on_gc)
 
 
@@ -140,9 +147,9 @@ def main(argv: list[str] | None = None) -> int:
         with Served(root) as base:
             (work / "config" / "sites" / "herald.toml").write_text(
                 site_file(base, args.concurrency, args.articles + 2000))
-            print(f"CPU ms per page by window of {args.window} parsed pages "
-                  "(reads: SQLite read calls per page)")
-            print(f"{'pages':>7}" + "".join(f"{k:>9}" for k in COLUMNS), flush=True)
+            print(f"CPU ms per page by window of {args.window} parsed pages (reads: SQLite "
+                  "read calls per page; wall, storewall: elapsed ms per page)")
+            print(f"{'pages':>7}" + "".join(f"{k:>10}" for k in COLUMNS), flush=True)
             started = time.perf_counter()
             report = crawl(work / "config", work / "news.db")
         print(f"{report.counts['fetched']} pages, {report.counts['articles_new']} articles "
@@ -151,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(full) >= 2:
         first, last = full[0], full[-1]
         print(f"{'last/1st':>7}" + "".join(
-            f"{last[k] / first[k] if first[k] else float('nan'):>9.2f}" for k in COLUMNS))
+            f"{last[k] / first[k] if first[k] else float('nan'):>10.2f}" for k in COLUMNS))
         grown = last["process"] - first["process"]
         print(f"process CPU per page, window {len(full)} against window 1: {grown:+.2f} ms "
               f"({last['process'] / first['process'] - 1:+.0%}); of it dedup "
