@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .blocks import SENTENCE_END, Block, article_blocks, walk
+from .blocks import CUT, SENTENCE_END, Block, article_blocks, walk
 from .boilerplate import (
     CONTENT,
     FURNITURE,
@@ -77,9 +77,6 @@ _MARK = "data-newsarchive-drop"
 # when it is prose: a paragraph ending like a sentence, not a label or a link.
 _STANDFIRST_LEVELS = 2
 _ENDS_SENTENCE = re.compile(r"\w\W*" + SENTENCE_END + "$")
-# An excerpt the CMS cut off ("...diagnosed with the plague,...") is a teaser of the text
-# below, not a standfirst written as one.
-_CUT = ("...", "…")
 # Skipped by the walk of the chosen container (the container is chosen by paragraph text,
 # which scripts and styles do not touch).
 WALK_SKIP = frozenset(BOILERPLATE_TAGS) | frozenset(JUNK_TAGS)
@@ -466,7 +463,7 @@ def _standfirst_blocks(root: LexborNode, clusters: list[tuple[int, LexborNode]],
         blocks = [b for b in walk(node, WALK_SKIP, furniture_pruner(node, clusters))
                   if b.kind in ("paragraph", "text") and len(b.text) >= _MIN_PROSE_CHARS
                   and b.link_density <= _MAX_LINK_DENSITY and b.text != title
-                  and _ENDS_SENTENCE.search(b.text[-12:]) and not b.text.endswith(_CUT)]
+                  and _ENDS_SENTENCE.search(b.text[-12:]) and not b.text.endswith(CUT)]
         if blocks:
             return blocks
     return []
