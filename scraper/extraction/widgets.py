@@ -24,6 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..article import Link
 from ..urls import absolute_url, is_article_path, looks_like_article_url
+from .tags import tag_ids
 
 if TYPE_CHECKING:  # named in annotations only: extraction loads no site-file layer
     from ..config import WidgetConfig
@@ -66,8 +67,11 @@ _NAVIGATION = re.compile(r"navigation|navigat|\bmenu|menü|\bheader\b|\bfooter\b
 # teaser's title, not a widget heading. ``:is`` keeps Lexbor from listing a node twice.
 _HEADING_SELECTOR = ":is(h2, h3, h4, h5, h6, [role=heading], [aria-label])"
 _ORDER_SELECTOR = ":is(h2, h3, h4, h5, h6, [role=heading], [aria-label], a[href])"
-_NOT_WIDGETS = frozenset({"nav", "header", "footer", "ul", "ol", "menu", "a", "button", "input",
-                          "form", "select"})
+_NOT_WIDGETS = tag_ids("nav", "header", "footer", "ul", "ol", "menu", "a", "button", "input",
+                       "form", "select")
+_LINK = tag_ids("a")
+_PAGE = tag_ids("body", "html")  # where climbs stop
+_PARAGRAPH = tag_ids("p")
 # More article links than this in one block is a menu or a site map, not a widget (the
 # largest widgets of the dev sets' pages list 16 items; mega menus list hundreds).
 _MAX_ITEMS = 40
@@ -152,7 +156,7 @@ class _LinkIndex:
         self._positions: dict[int, int] | None = None
         holders, nodes, held, headings = self.holders, self.nodes, self.held, self.headings
         for link in self.ordered:
-            if link.tag != "a":
+            if link.tag_id not in _LINK:
                 headings.append(link)
                 continue
             href = link.attrs.get("href") or ""  # an <a> matched by its aria-label: no href
@@ -307,7 +311,7 @@ def _block_under(heading: LexborNode, base: str | None, min_links: int = 1) -> L
     """The nearest ancestor of a heading that holds ``min_links`` article links."""
     node = heading.parent
     for _ in range(_MAX_CLIMB):
-        if node is None or node.tag in ("body", "html"):
+        if node is None or node.tag_id in _PAGE:
             return None
         urls = {absolute_url(a.attributes.get("href"), base or "http://x/") for a in node.css("a")}
         if sum(1 for u in urls if u and looks_like_article_url(u, base)) >= min_links:
@@ -386,7 +390,8 @@ def _teaser(item: LexborNode, title: str) -> str | None:
     Class names are matched in Python: items are a few nodes, and Lexbor's substring
     selectors cost more than the loop."""
     for node in item.css(":is(p, [class])"):
-        if (node.tag == "p" or _TEASER_CLASS.search((node.attrs.get("class") or "").lower())) and (
+        if (node.tag_id in _PARAGRAPH
+                or _TEASER_CLASS.search((node.attrs.get("class") or "").lower())) and (
                 text := _text(node)) and text != title and title not in text:
             return text
     return None
@@ -405,7 +410,7 @@ def _block_for(heading: LexborNode, index: _LinkIndex, minimum: int) -> LexborNo
     """The nearest ancestor of a heading that links to ``minimum`` or more articles."""
     node = heading.parent
     for _ in range(_MAX_CLIMB):
-        if node is None or node.tag in ("body", "html"):
+        if node is None or node.tag_id in _PAGE:
             return None
         if index.count(node) >= minimum:
             return node
@@ -442,7 +447,7 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None,
     around_title = _ancestor_ids(h1 if h1 is not None else tree.css_first("h1"))
     candidates: list[tuple[LexborNode, str | None, str, LexborNode | None]] = []
     for heading in index.headings:
-        if heading.tag in _NOT_WIDGETS or index.count(heading):  # menus name themselves
+        if heading.tag_id in _NOT_WIDGETS or index.count(heading):  # menus name themselves
             continue  # with aria-label; a heading linking to articles is a teaser's title
         text = heading.attributes.get("aria-label") or _first_line(heading)  # mostly absent
         if text and len(text) <= 60 and not _NAVIGATION.search(text.lower()):
