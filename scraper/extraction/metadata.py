@@ -17,6 +17,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .authors import clean_authors
+from .tags import tag_ids
 
 __all__ = [
     "ARTICLE_TYPES", "byline", "clean_authors", "clean_title", "jsonld_article_body",
@@ -65,6 +66,8 @@ _METADATA_SELECTOR = (
     f":is({_JSONLD}, meta[content], [itemprop], time[datetime], link[rel][href], head title, "
     "[property][content])")
 _BYLINE_NAME_SELECTOR = ":is([rel=author], a[href*=author], [itemprop=name])"
+_SCRIPT, _META, _LINK = tag_ids("script"), tag_ids("meta"), tag_ids("link")
+_TIME, _TITLE = tag_ids("time"), tag_ids("title")
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / ", ": ")
 _PREFIX = re.compile(r"(?:.{1,60}?\s*[|\-–—:·»/]{1,2}\s*)?")  # "Section | " before the <h1>
 _SUFFIX = re.compile(r"(?:\s*[|\-–—:·»/]{1,2}\s*.{1,60})?")  # " - Site Name" after it
@@ -286,19 +289,21 @@ def page_metadata(tree: LexborHTMLParser) -> dict[str, list[tuple[Any, str]]]:
     items: dict[str, LexborNode] = {}
     firsts: dict[str, LexborNode] = {}
     for node in tree.css(_METADATA_SELECTOR):
-        tag = node.tag
-        if tag == "script":
+        tag = node.tag_id  # an int: the name is a new str on every read
+        if tag in _SCRIPT:
             scripts.append(node)
             continue
         attrs = node.attributes  # one dict: cheaper than the three to five look-ups, most misses
-        if tag == "meta" or attrs.get("property"):
+        if tag in _META or attrs.get("property"):
             metas.append(attrs)  # RDFa sets property/content on any element
         if (prop := attrs.get("itemprop")) and prop not in items:
             items[prop] = node
-        if tag == "link":
+        if tag in _LINK:
             firsts.setdefault(f"link:{(attrs.get('rel') or '').lower()}", node)
-        elif tag in ("time", "title") and (tag == "title" or attrs.get("datetime")):
-            firsts.setdefault(tag, node)
+        elif tag in _TITLE:
+            firsts.setdefault("title", node)
+        elif tag in _TIME and attrs.get("datetime"):
+            firsts.setdefault("time", node)
     out: dict[str, list[tuple[Any, str]]] = defaultdict(list)
     _jsonld(scripts, out)
     _meta(metas, out)

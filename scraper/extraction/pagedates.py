@@ -20,6 +20,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .dates import date_at, date_in_text, date_in_url, in_future, normalise_date, parse_date
+from .tags import tag_ids
 
 __all__ = ["page_dates"]
 
@@ -33,6 +34,8 @@ _CUES = (":is(h1, time, [class*=date i], [class*=time i], [class*=publish i], "
          "[itemprop*=date i])")
 _MAX_CUES = 60  # cue elements looked at; teasers' dates follow further down
 _MAX_DEPTH = 256  # ancestor walks stop here (pathological nesting)
+_HEADLINE = tag_ids("h1")
+_PAGE = tag_ids("body", "html")  # where ancestor walks stop
 _MAX_DATELINE = 160  # characters: longer cue elements are paragraphs or lists of teasers
 _AROUND_HEADLINE = (200, 600)  # characters of text before and after the headline searched
 # No optional quote before the key (only the date is read): the keys' first letters then let
@@ -156,7 +159,7 @@ def _dateline(tree: LexborHTMLParser, month_first: bool, h1: LexborNode | None
 def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
     headline, found = None, []
     for index, node in enumerate(root.css(_CUES)[:_MAX_CUES]):
-        if node.tag == "h1":
+        if node.tag_id in _HEADLINE:
             headline = index if headline is None else headline
             continue
         stamp = node.attrs.get("datetime")
@@ -182,7 +185,7 @@ def _in_thread(node: LexborNode) -> bool:
     "comment"): a comment's date is no dateline of the story."""
     node = node.parent
     for _ in range(_MAX_DEPTH):
-        if node is None or node.tag in ("body", "html"):
+        if node is None or node.tag_id in _PAGE:
             return False
         attrs = node.attributes
         if attrs and "comment" in f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower():
