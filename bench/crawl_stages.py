@@ -164,6 +164,13 @@ def main(argv: list[str] | None = None) -> int:
               f"({last['process'] / first['process'] - 1:+.0%}); of it dedup "
               f"{last['dedup'] - first['dedup']:+.2f}, store {last['store'] - first['store']:+.2f}"
               f", parse {last['parse'] - first['parse']:+.2f} ms")
+        if len(full) >= 3:  # the first window's wall time also holds the crawl's start
+            second = full[1]
+            print(f"wall ms per page, window {len(full)} against window 2 (the first holds the "
+                  f"crawl's start): {second['wall']:.2f} -> {last['wall']:.2f} "
+                  f"({last['wall'] / second['wall'] - 1:+.0%}); in write_batch on the event "
+                  f"loop {second['storewall']:.2f} -> {last['storewall']:.2f}, of which CPU "
+                  f"{second['dedup'] + second['store']:.2f} -> {last['dedup'] + last['store']:.2f}")
         # parse and pack do the same work on every page whatever the archive holds: how much
         # they move from window to window is how much the machine's speed moves
         same = [r["parse"] + r["pack"] for r in full]
