@@ -34,7 +34,7 @@ from .boilerplate import (
     is_label,
 )
 
-__all__ = ["CUT", "Block", "article_blocks", "walk"]
+__all__ = ["CUT", "ENDS_SENTENCE", "Block", "article_blocks", "walk"]
 
 # Elements that start a new block, and the kind of block each one makes.
 _KINDS = {
@@ -72,7 +72,7 @@ _COPYRIGHT = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\bcopyright\W{0,3}\d{4}\b|"
 # Bengali (।), Arabic (؟), Urdu (۔), Armenian (։), Ethiopic (።), Myanmar (။), Khmer (។);
 # CJK closes its quotes with 」 and 』.
 SENTENCE_END = r"[.!?…。！？।؟۔։።။។]['\"”’»)\]」』）】]*"  # a mark, then any closers
-_SENTENCE = re.compile(r"\w\W*" + SENTENCE_END + "$")
+ENDS_SENTENCE = re.compile(r"\w\W*" + SENTENCE_END + "$")  # a text that ends a sentence
 # A line of the article's own: a sentence, or a line announcing what follows with a colon.
 _OWN_LINE = re.compile(r"\w\W*(?:" + SENTENCE_END + "|:)$")
 # An excerpt the CMS cut off ("...diagnosed with the plague,...") ends in an ellipsis: a
@@ -322,7 +322,7 @@ def article_blocks(blocks: list[Block]) -> list[Block]:
             if cls == SHORT:
                 before, after = befores[i], afters[i]
                 prose = (before >= NEAR_GOOD) + (after >= NEAR_GOOD)
-                sentence = prose and (_SENTENCE.search(blocks[i].text[-12:]) or (
+                sentence = prose and (ENDS_SENTENCE.search(blocks[i].text[-12:]) or (
                     blocks[i].kind in _STRUCTURED and BAD not in (before, after)))
                 revised[i] = GOOD if prose == 2 or sentence else BAD
     if NEAR_GOOD in classes:

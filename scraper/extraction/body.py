@@ -11,12 +11,11 @@ and the chosen container, never over every node of the page.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .blocks import CUT, SENTENCE_END, Block, article_blocks, walk
+from .blocks import CUT, ENDS_SENTENCE, Block, article_blocks, walk
 from .boilerplate import (
     CONTENT,
     FURNITURE,
@@ -76,7 +75,6 @@ _MARK = "data-newsarchive-drop"
 # its parent (the "article-header" or "intro" box of the same article wrapper), and counts
 # when it is prose: a paragraph ending like a sentence, not a label or a link.
 _STANDFIRST_LEVELS = 2
-_ENDS_SENTENCE = re.compile(r"\w\W*" + SENTENCE_END + "$")
 # Skipped by the walk of the chosen container (the container is chosen by paragraph text,
 # which scripts and styles do not touch).
 WALK_SKIP = frozenset(BOILERPLATE_TAGS) | frozenset(JUNK_TAGS)
@@ -463,7 +461,7 @@ def _standfirst_blocks(root: LexborNode, clusters: list[tuple[int, LexborNode]],
         blocks = [b for b in walk(node, WALK_SKIP, furniture_pruner(node, clusters))
                   if b.kind in ("paragraph", "text") and len(b.text) >= _MIN_PROSE_CHARS
                   and b.link_density <= _MAX_LINK_DENSITY and b.text != title
-                  and _ENDS_SENTENCE.search(b.text[-12:]) and not b.text.endswith(CUT)]
+                  and ENDS_SENTENCE.search(b.text[-12:]) and not b.text.endswith(CUT)]
         if blocks:
             return blocks
     return []

@@ -20,7 +20,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .dates import date_at, date_in_text, date_in_url, in_future, normalise_date, parse_date
-from .tags import tag_ids
+from .tags import PAGE, tag_ids
 
 __all__ = ["page_dates"]
 
@@ -35,7 +35,6 @@ _CUES = (":is(h1, time, [class*=date i], [class*=time i], [class*=publish i], "
 _MAX_CUES = 60  # cue elements looked at; teasers' dates follow further down
 _MAX_DEPTH = 256  # ancestor walks stop here (pathological nesting)
 _HEADLINE = tag_ids("h1")
-_PAGE = tag_ids("body", "html")  # where ancestor walks stop
 _MAX_DATELINE = 160  # characters: longer cue elements are paragraphs or lists of teasers
 _AROUND_HEADLINE = (200, 600)  # characters of text before and after the headline searched
 # No optional quote before the key (only the date is read): the keys' first letters then let
@@ -185,7 +184,7 @@ def _in_thread(node: LexborNode) -> bool:
     "comment"): a comment's date is no dateline of the story."""
     node = node.parent
     for _ in range(_MAX_DEPTH):
-        if node is None or node.tag_id in _PAGE:
+        if node is None or node.tag_id in PAGE:
             return False
         attrs = node.attributes
         if attrs and "comment" in f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["tag_ids"]
+__all__ = ["PAGE", "tag_ids"]
 
 
 def tag_ids(*names: str) -> frozenset[int]:
@@ -26,3 +26,7 @@ def tag_ids(*names: str) -> frozenset[int]:
             raise ValueError(f"not a standard HTML tag: {name!r}")
         ids |= found
     return frozenset(ids)
+
+
+# The document's outer elements: where a climb through a node's ancestors stops.
+PAGE = tag_ids("body", "html")

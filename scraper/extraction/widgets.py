@@ -24,7 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..article import Link
 from ..urls import absolute_url, is_article_path, looks_like_article_url
-from .tags import tag_ids
+from .tags import PAGE, tag_ids
 
 if TYPE_CHECKING:  # named in annotations only: extraction loads no site-file layer
     from ..config import WidgetConfig
@@ -70,7 +70,6 @@ _ORDER_SELECTOR = ":is(h2, h3, h4, h5, h6, [role=heading], [aria-label], a[href]
 _NOT_WIDGETS = tag_ids("nav", "header", "footer", "ul", "ol", "menu", "a", "button", "input",
                        "form", "select")
 _LINK = tag_ids("a")
-_PAGE = tag_ids("body", "html")  # where climbs stop
 _PARAGRAPH = tag_ids("p")
 # More article links than this in one block is a menu or a site map, not a widget (the
 # largest widgets of the dev sets' pages list 16 items; mega menus list hundreds).
@@ -311,7 +310,7 @@ def _block_under(heading: LexborNode, base: str | None, min_links: int = 1) -> L
     """The nearest ancestor of a heading that holds ``min_links`` article links."""
     node = heading.parent
     for _ in range(_MAX_CLIMB):
-        if node is None or node.tag_id in _PAGE:
+        if node is None or node.tag_id in PAGE:
             return None
         urls = {absolute_url(a.attributes.get("href"), base or "http://x/") for a in node.css("a")}
         if sum(1 for u in urls if u and looks_like_article_url(u, base)) >= min_links:
@@ -410,7 +409,7 @@ def _block_for(heading: LexborNode, index: _LinkIndex, minimum: int) -> LexborNo
     """The nearest ancestor of a heading that links to ``minimum`` or more articles."""
     node = heading.parent
     for _ in range(_MAX_CLIMB):
-        if node is None or node.tag_id in _PAGE:
+        if node is None or node.tag_id in PAGE:
             return None
         if index.count(node) >= minimum:
             return node
