@@ -28,7 +28,7 @@ article flat within 20 % over the sizes. The texts of a measured window are all 
 before it starts, so that no worker process runs beside the timed adds (while the archive
 is filled between windows, the workers make texts as it takes them): with the two workers
 busy beside them, the same code's adds measured 0.49 to 0.67 ms at 1,000 stored.
-Bounded: about six minutes for 100,000 articles on 2 cores.
+Bounded: about six minutes per layout for 100,000 articles on 2 cores (twelve for both).
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import SharedParagraphs, machine, median, read_calls  # noqa: E402
 
 from scraper import Archive  # noqa: E402
+from scraper.sqlite import sqlite_utils  # noqa: E402
 from scraper.store import dedup as dedup_module  # noqa: E402
 from scraper.store.sketch import content_hash, sketch  # noqa: E402
 
@@ -171,7 +172,7 @@ def _fill_and_measure(sizes: list[int], measure: int, spacing: timedelta,
     return rows, stored, build, clustered
 
 
-def _flush_full_text(db: object) -> None:
+def _flush_full_text(db: sqlite_utils.Database) -> None:
     """Write out the full-text index of the article just inserted, off the dedup clock.
 
     FTS5 keeps an inserted row's terms in memory until the transaction ends or a savepoint
