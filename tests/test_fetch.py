@@ -58,6 +58,13 @@ def fetch(
     return asyncio.run(_fetch_all(server, [path], settings, **kwargs))[0]
 
 
+# How much shorter a gap between two logged request starts may read than the client spaced
+# them: the server logs a request when its handler thread reads the request line, and under
+# load (CI, a benchmark on the other core) that thread can start tens of ms late, so one
+# request logged late shortens the gap to the next; without the delay the gaps are ~0.
+LOG_JITTER = 0.05
+
+
 def gaps(times: list[float]) -> list[float]:
     return [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
 
@@ -327,7 +334,7 @@ def test_host_delay_spaces_request_starts(server: FaultServer) -> None:
     asyncio.run(_fetch_all(server, paths, policy=policy, check_robots=False))
     starts = sorted(r.time for r in server.log)
     assert len(starts) == 3
-    assert min(gaps(starts)) >= 0.28
+    assert min(gaps(starts)) >= 0.3 - LOG_JITTER
 
 
 def test_host_concurrency_limits_requests_in_flight(server: FaultServer) -> None:
@@ -336,7 +343,7 @@ def test_host_concurrency_limits_requests_in_flight(server: FaultServer) -> None
     results = asyncio.run(_fetch_all(server, paths, policy=policy, check_robots=False))
     assert all(r.ok for r in results)
     starts = sorted(r.time for r in server.log)
-    assert min(gaps(starts)) >= 0.18  # each waited for the previous one to finish
+    assert min(gaps(starts)) >= 0.2 - LOG_JITTER  # each waited for the previous one to finish
 
 
 def test_crawl_delay_raises_the_host_delay() -> None:
@@ -344,4 +351,4 @@ def test_crawl_delay_raises_the_host_delay() -> None:
         paths = [f"/ok?n={n}" for n in range(3)]
         asyncio.run(_fetch_all(server, paths, policy=HostPolicy(delay=0.0, concurrency=3)))
         starts = sorted(r.time for r in server.log if r.path.startswith("/ok"))
-        assert min(gaps(starts)) >= 0.38
+        assert min(gaps(starts)) >= 0.4 - LOG_JITTER
