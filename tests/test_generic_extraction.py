@@ -328,6 +328,18 @@ def test_kickers_above_and_end_matter_below_the_story_are_not_body():
     assert blocks[0].startswith("Paragraph 0.") and blocks[-1].startswith("Paragraph 3.")
 
 
+def test_a_short_pitch_after_an_end_matter_label_or_a_call_to_action_is_not_body():
+    pitch = ("<p>Advertise with the most visited news site in the region: we offer flexible "
+             "digital marketing packages, and your content reaches thousands of readers.</p>")
+    for opener in ("<h3>Comments</h3>", "<p>Support our journalism: become a member today.</p>"):
+        html = page(f"<div class='entry-content'>{paragraphs(6)}{opener}{pitch}</div>")
+        assert extract(html, URL).text.split("\n\n")[-1].startswith("Paragraph 5.")
+    # a label with a good part of the story after it is no end of the story
+    html = page(f"<div class='entry-content'>{paragraphs(4)}<p>Read more</p>"
+                f"{paragraphs(2, 'More')}</div>")
+    assert extract(html, URL).text.split("\n\n")[-1].startswith("More 1.")
+
+
 def test_a_standfirst_printed_above_the_body_is_the_lead_not_the_first_paragraph():
     standfirst = "Buses will run every ten minutes on the new eastern line from Monday."
     html = page(f"<article><h1>A story</h1><div class='field-standfirst'><p>{standfirst}</p>"
