@@ -340,6 +340,13 @@ def test_a_short_pitch_after_an_end_matter_label_or_a_call_to_action_is_not_body
     assert extract(html, URL).text.split("\n\n")[-1].startswith("More 1.")
 
 
+def test_an_address_element_in_the_body_is_a_contact_not_text():
+    html = page(f"<div class='entry-content'>{paragraphs(3)}<address>Written by A. Writer, "
+                f"a.writer@news.example - Last modified 03-10-2004</address></div>")
+    text = extract(html, URL).text
+    assert text.endswith("residents in the east.") and "a.writer" not in text
+
+
 def test_a_standfirst_printed_above_the_body_is_the_lead_not_the_first_paragraph():
     standfirst = "Buses will run every ten minutes on the new eastern line from Monday."
     html = page(f"<article><h1>A story</h1><div class='field-standfirst'><p>{standfirst}</p>"
