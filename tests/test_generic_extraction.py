@@ -347,6 +347,14 @@ def test_an_address_element_in_the_body_is_a_contact_not_text():
     assert text.endswith("residents in the east.") and "a.writer" not in text
 
 
+def test_boxes_sharing_the_layout_class_of_a_body_marked_by_its_id_are_not_its_chunks():
+    tip = "Did you know? Many people in Spain suffer from eczema, a chronic skin condition."
+    html = page(f"<div id='post_content' class='column span-14'>{paragraphs(4)}</div>"
+                f"<div id='footer' class='column span-14'><p>{tip}</p><p>{tip}</p></div>")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Did you know" not in text
+
+
 def test_a_standfirst_printed_above_the_body_is_the_lead_not_the_first_paragraph():
     standfirst = "Buses will run every ten minutes on the new eastern line from Monday."
     html = page(f"<article><h1>A story</h1><div class='field-standfirst'><p>{standfirst}</p>"
