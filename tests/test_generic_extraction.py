@@ -416,6 +416,16 @@ def test_a_publisher_s_calls_to_action_are_not_body():
     assert "subscribers grew" in extract(story, URL).text
 
 
+def test_an_affiliate_disclosure_written_in_german_is_a_notice_not_body():
+    notice = ("Dieser Artikel kann Links zu Anbietern enthalten, von denen das Magazin eine "
+              "Provision erhält. Für dich ändert sich der Preis nicht.")
+    own = "Der Makler verlangte eine Provision von drei Prozent, sagte die Käuferin vor Gericht."
+    html = page(f"<div class='entry-content'>{paragraphs(3)}<p>{own}</p>{paragraphs(1, 'Last')}"
+                f"<p>{notice}</p></div>")
+    text = extract(html, URL).text
+    assert "Provision erhält" not in text and own in text
+
+
 def test_a_paywall_s_prompt_to_those_who_already_pay_is_not_body():
     html = page(f"""<article><h1>A story</h1><div class="entry-content">{paragraphs(2)}
         <p>If you're seeing this message but you're already a subscriber, you can log in for

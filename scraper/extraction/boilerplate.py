@@ -409,6 +409,10 @@ _NOTICES = (
     r"\bis not responsible for (?:the )?(?:opinions|content)\b|\bcopyrighted property\b|"
     r"\bwritten permission\b|\bwithout (?:prior )?(?:written )?permission\b|"
     r"\b(?:we|may) earn (?:an? )?(?:small )?(?:affiliate )?commission\b|"
+    # ... and its German wording ("Links zu Anbietern, von denen outdoor-magazin eine Provision
+    # erhält", "erhalten wir ggf. eine kleine Provision"; eval half A: 1 page)
+    r"\beine (?:kleine )?provision (?:erh[äa]lt|erhalten|bekommt|bekommen)\b|"
+    r"\b(?:erhalten|bekommen) wir (?:\S+ ){0,2}eine (?:kleine )?provision\b|"
     r"\b(?:bezahlte|unbezahlte) werbung\b|"
     r"\bsofern nicht anders (?:ausgewiesen|angegeben)\b|\bnicht für den inhalt\b|"
     # a licence line under the story ("Dieser Text wurde veröffentlicht unter der Lizenz
@@ -439,7 +443,7 @@ _CALL_TO_ACTION_HINTS = (
     "apoya", "soutenez", "faire un don", "abbonati", "assine", "gewähr", "gewahr", "werbung",
     "wesprzyj", "przeka", "zapisz si", "steun", "word lid", "word abon", "word don", "schrijf",
     "abonneer", "sostien", "iscriviti", "apoie",
-    "affiliate", "verlinkungen", "links handelt", "not responsible", "copyrighted",
+    "affiliate", "provision", "verlinkungen", "links handelt", "not responsible", "copyrighted",
     "permission", "commission", "sofern nicht", "nicht für den inhalt", "already",
     "bereits", "schon", "déjà", "deja", "ya eres", "ya soy", "delivered to", "delivered thr",
     "delivered into", "delivered every", "delivered week", "delivered morn", "delivered daily",
