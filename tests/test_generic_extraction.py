@@ -426,6 +426,16 @@ def test_an_affiliate_disclosure_written_in_german_is_a_notice_not_body():
     assert "Provision erhält" not in text and own in text
 
 
+def test_a_promise_that_the_reader_will_miss_nothing_is_a_call_to_action():
+    own = "Die Anbieter wollen ihre Chance nicht verpassen, diesen Trend früh aufzugreifen."
+    html = page(f"<div class='entry-content'>{paragraphs(3)}<p>{own}</p>{paragraphs(1, 'Last')}"
+                "<h2>2023 nichts mehr versäumen!</h2><div>Dieser kostenlose Kalender hilft Ihnen "
+                "bei allen Fristen. <a href='/k/'>Jetzt keine Termine mehr verpassen!</a></div>"
+                "<p>Verpasse keine News!</p></div>")
+    text = extract(html, URL).text
+    assert text.split("\n\n")[-1].startswith("Last 0.") and own in text
+
+
 def test_a_paywall_s_prompt_to_those_who_already_pay_is_not_body():
     html = page(f"""<article><h1>A story</h1><div class="entry-content">{paragraphs(2)}
         <p>If you're seeing this message but you're already a subscriber, you can log in for

@@ -389,6 +389,10 @@ _CALL_TO_ACTION = (
     r"\b(?:youtube|telegram|whatsapp)-kanal\b|\bsuivez-nous\b|\bcha[îi]ne (?:youtube|telegram)\b|"
     r"\bshare it with (?:a friend|your friends)\b|\bap[óo]yanos\b|"
     r"\bjetzt (?:abonnieren|spenden|unterstützen)\b|\babonnieren sie\b|"
+    # the promise that the reader will miss nothing ("Jetzt keine Termine mehr verpassen!",
+    # "Verpasse keine News!", "Never miss a story"; eval half A: 2 pages)
+    r"\b(?:nichts|keine \w+) mehr (?:verpassen|versäumen)\b|\bverpasse (?:keine|nichts)\b|"
+    r"\bund nichts (?:mehr )?verpassen\b|\bnever miss an? (?:story|thing|update|beat)\b|"
     r"\bunterstützen sie (?:uns|unsere)\b|\bunterstütze (?:uns|\w+mag)\b|"
     r"\bjede (?:kleine )?spende\b|\bmitglied werden\b|\bihr beitrag hilft\b|"
     r"\bsuscr[ií]bete\b|\bhazte (?:miembro|socio)\b|\bapoya (?:el|nuestro) periodismo\b|"
@@ -448,6 +452,7 @@ _CALL_TO_ACTION_HINTS = (
     "newsletter", "download",
     "follow", "abonn", "spende", "unterstütz", "mitglied", "beitrag hilft", "suscr", "hazte",
     "apoya", "soutenez", "faire un don", "abbonati", "assine", "gewähr", "gewahr", "werbung",
+    "verpass", "versäum", "never miss",
     "wesprzyj", "przeka", "zapisz si", "steun", "word lid", "word abon", "word don", "schrijf",
     "abonneer", "sostien", "iscriviti", "apoie",
     "affiliate", "provision", "verlinkungen", "links handelt", "not responsible", "copyrighted",
