@@ -24,6 +24,20 @@ def test_a_permalink_printed_alone_above_the_story_is_not_body():
     assert text.startswith(_STORY[0]) and _STORY[3] in text
 
 
+def test_a_source_s_domain_printed_alone_between_paragraphs_is_not_body():
+    text = extract_text(_page(*_STORY[:2], "BVINEWS.COM", *_STORY[2:]))
+    assert "BVINEWS" not in text and _STORY[3] in text
+    assert "z.B. so." in extract_text(_page(*_STORY[:2], "z.B. so.", *_STORY[2:]))
+
+
+@pytest.mark.parametrize("line", ["Quelle: Landesregierung", "Source: Occupy People from "
+                                  "the Internet", "Quelle: Deutsche Rentenversicherung (Stand: "
+                                  "5. Februar 2020)"])
+def test_a_source_line_between_paragraphs_is_a_credit_not_body(line: str):
+    text = extract_text(_page(*_STORY[:2], line, *_STORY[2:]))
+    assert line not in text and text.split("\n\n") == _STORY
+
+
 def test_an_address_inside_a_sentence_stays_in_the_story():
     line = "The full report is online at https://example.org/report, the council said."
     assert line in extract_text(_page(*_STORY[:2], line, *_STORY[2:]))

@@ -328,6 +328,33 @@ def test_kickers_above_and_end_matter_below_the_story_are_not_body():
     assert blocks[0].startswith("Paragraph 0.") and blocks[-1].startswith("Paragraph 3.")
 
 
+def test_a_short_pitch_after_an_end_matter_label_or_a_call_to_action_is_not_body():
+    pitch = ("<p>Advertise with the most visited news site in the region: we offer flexible "
+             "digital marketing packages, and your content reaches thousands of readers.</p>")
+    for opener in ("<h3>Comments</h3>", "<p>Support our journalism: become a member today.</p>"):
+        html = page(f"<div class='entry-content'>{paragraphs(6)}{opener}{pitch}</div>")
+        assert extract(html, URL).text.split("\n\n")[-1].startswith("Paragraph 5.")
+    # a label with a good part of the story after it is no end of the story
+    html = page(f"<div class='entry-content'>{paragraphs(4)}<p>Read more</p>"
+                f"{paragraphs(2, 'More')}</div>")
+    assert extract(html, URL).text.split("\n\n")[-1].startswith("More 1.")
+
+
+def test_an_address_element_in_the_body_is_a_contact_not_text():
+    html = page(f"<div class='entry-content'>{paragraphs(3)}<address>Written by A. Writer, "
+                f"a.writer@news.example - Last modified 03-10-2004</address></div>")
+    text = extract(html, URL).text
+    assert text.endswith("residents in the east.") and "a.writer" not in text
+
+
+def test_boxes_sharing_the_layout_class_of_a_body_marked_by_its_id_are_not_its_chunks():
+    tip = "Did you know? Many people in Spain suffer from eczema, a chronic skin condition."
+    html = page(f"<div id='post_content' class='column span-14'>{paragraphs(4)}</div>"
+                f"<div id='footer' class='column span-14'><p>{tip}</p><p>{tip}</p></div>")
+    text = extract(html, URL).text
+    assert text.startswith("Paragraph 0.") and "Did you know" not in text
+
+
 def test_a_standfirst_printed_above_the_body_is_the_lead_not_the_first_paragraph():
     standfirst = "Buses will run every ten minutes on the new eastern line from Monday."
     html = page(f"<article><h1>A story</h1><div class='field-standfirst'><p>{standfirst}</p>"
@@ -387,6 +414,26 @@ def test_a_publisher_s_calls_to_action_are_not_body():
                  f"grew by five million in the quarter, more than analysts expected.</p>"
                  f"{paragraphs(1, 'Last')}</article>")
     assert "subscribers grew" in extract(story, URL).text
+
+
+def test_an_affiliate_disclosure_written_in_german_is_a_notice_not_body():
+    notice = ("Dieser Artikel kann Links zu Anbietern enthalten, von denen das Magazin eine "
+              "Provision erhält. Für dich ändert sich der Preis nicht.")
+    own = "Der Makler verlangte eine Provision von drei Prozent, sagte die Käuferin vor Gericht."
+    html = page(f"<div class='entry-content'>{paragraphs(3)}<p>{own}</p>{paragraphs(1, 'Last')}"
+                f"<p>{notice}</p></div>")
+    text = extract(html, URL).text
+    assert "Provision erhält" not in text and own in text
+
+
+def test_a_promise_that_the_reader_will_miss_nothing_is_a_call_to_action():
+    own = "Die Anbieter wollen ihre Chance nicht verpassen, diesen Trend früh aufzugreifen."
+    html = page(f"<div class='entry-content'>{paragraphs(3)}<p>{own}</p>{paragraphs(1, 'Last')}"
+                "<h2>2023 nichts mehr versäumen!</h2><div>Dieser kostenlose Kalender hilft Ihnen "
+                "bei allen Fristen. <a href='/k/'>Jetzt keine Termine mehr verpassen!</a></div>"
+                "<p>Verpasse keine News!</p></div>")
+    text = extract(html, URL).text
+    assert text.split("\n\n")[-1].startswith("Last 0.") and own in text
 
 
 def test_a_paywall_s_prompt_to_those_who_already_pay_is_not_body():

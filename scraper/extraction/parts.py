@@ -103,7 +103,10 @@ def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
     ``article__body`` per chunk between ads, repeated ``itemprop=articleBody``): the elements
     of its tag carrying its class, or one of the content words of its class (a first chunk
     ``article-default-bodytext bodytext``, later sections ``bodytext``), in page order,
-    outer ones only.
+    outer ones only. The class must name the content itself: a container marked by its id
+    alone (``id="post_content" class="column span-14"``) shares its class with the layout's
+    other boxes, the footer among them (eval half A: 1 page, no other page of either set
+    changed).
 
     The parts are found by comparing attributes, never by a selector built from them: a
     class attribute is page text, and may hold newlines, quotes or backslashes. Only a plain
@@ -113,8 +116,8 @@ def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
     tag = container.tag or ""
     if attrs.get("itemprop") == "articleBody":
         parts = body.css('[itemprop="articleBody"]')
-    elif tag.isascii() and tag.isalnum() and (cls := attrs.get("class")) and marker_kind(
-            f"{cls} {attrs.get('id') or ''}") == CONTENT:
+    elif tag.isascii() and tag.isalnum() and (cls := attrs.get("class")) and \
+            marker_kind(cls) == CONTENT:
         marks = {t for t in cls.split() if marker_kind(t) == CONTENT}
         # only elements with a class can match: the others' (missing) class is not looked up
         parts = [n for n in body.css(f"{tag}[class]") if (
