@@ -19,9 +19,10 @@ import each other)::
       ├──────────────┐
     extraction/    store/   page -> Article (page.py: selectors, then metadata.py,
       │              │      pagedates.py + dates.py, authors.py, language.py, body.py +
-      │              │      parts.py + blocks.py, boilerplate.py, fallback.py (pages
-      │              │      whose body comes out empty), widgets.py; detect.py:
-      │              │      which preset, which layout; reconcile.py: theme vs metadata)
+      │              │      parts.py + blocks.py, boilerplate.py + blockwords.py,
+      │              │      fallback.py (pages whose body comes out empty), widgets.py;
+      │              │      detect.py: which preset, which layout; reconcile.py: theme
+      │              │      vs metadata)
       │              │      | the archive (archive.py + reads.py, access.py: opening it,
       │              │      schema.py: migrations, pages.py: raw pages, dedup.py with
       │              │      dedupschema.py, sketch.py, dedupsample.py, shortcopy.py,

@@ -689,7 +689,7 @@ def test_the_hint_search_finds_each_word_wherever_it_sits_and_nothing_else():
     """``any_substring`` finds a word from one of its rarer characters and checks the part
     before it by a look-behind: a word found only from its first letter, or a part before
     the anchor left unchecked, would fail here."""
-    from scraper.extraction.boilerplate import any_substring
+    from scraper.extraction.blockwords import any_substring
 
     words = ("subscri", "déjà", "deja", "-kanal", "cc-by", "cc by", "©", "(c)", "bereits",
              "ya eres", "ya soy", "delivered to", "delivered thr", "inbox", "zu laden")

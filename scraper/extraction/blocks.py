@@ -12,7 +12,7 @@ line below the last one go, while a short subheading or a one-line paragraph bet
 paragraphs stays. Thresholds are jusText's published defaults, not fitted to our sets.
 Before the rule, the labels of the page's machinery (ad slots, share and print buttons,
 rating widgets) and pictures' captions leave; calls to action and notices are boilerplate
-by their wording (``boilerplate.py``).
+by their wording (``blockwords.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from .boilerplate import (
+from .blockwords import (
     END_MATTER_RE,
     PHP_ERROR_RE,
     any_substring,

@@ -52,12 +52,14 @@ from .blocks import (
     article_blocks,
     walk,
 )
+from .blockwords import (
+    is_call_to_action,
+    is_label,
+)
 from .body import FURNITURE_ROLES, WALK_SKIP, choose_container, furniture_pruner
 from .boilerplate import (
     FURNITURE,
     FURNITURE_TAGS,
-    is_call_to_action,
-    is_label,
     is_overlay,
     marker_kind,
 )
