@@ -26,7 +26,7 @@ import each other)::
       │              │      | the archive (archive.py + reads.py, access.py: opening it,
       │              │      schema.py: migrations, pages.py: raw pages, dedup.py with
       │              │      dedupschema.py, sketch.py, dedupsample.py, shortcopy.py,
-      │              │      bandfilter.py, lshbands.py, export.py + parquet.py, browsing.py: the
+      │              │      keyindex.py, lshbands.py, export.py + parquet.py, browsing.py: the
       │              │      Datasette configuration)
     fetch/           │      polite bounded HTTP (fetcher.py, types.py), the address guard
       │              │      (netguard.py), body decoding (decode.py)

@@ -11,16 +11,15 @@ cannot see that; this module does, on the text:
 - **near**: Jaccard similarity of word 5-shingles of at least ``THRESHOLD``. Candidates come
   from MinHash signatures banded into an LSH table in SQLite (``lsh_bands``), among the
   articles of the same or an adjacent calendar month (``WINDOW_MONTHS``). The cost of
-  placing an article is bounded whatever the archive holds: only the keys some article may
-  hold are looked up (``bandfilter``, in memory), each bucket yields its
-  ``BUCKET_LIMIT`` newest articles, the candidates are ranked by how many bands they share
-  and the first ``MAX_CANDIDATES`` are kept; each is verified by the Jaccard estimated from
-  stored bottom-k samples (``scraper.dedupsample``), and only a pair whose estimate lies
-  within ``EXACT_MARGIN`` of the threshold gets the *exact* Jaccard of the two texts (at most
-  ``MAX_EXACT`` per article). Pairs above the threshold are edges
-  (``near_duplicates``); a cluster is a connected component of edges (single linkage), so
-  it does not depend on arrival order and an incremental ``add`` gives what ``rebuild``
-  gives.
+  placing an article is bounded whatever the archive holds: its keys are looked up in memory
+  (``keyindex``), each yields its ``BUCKET_LIMIT`` newest articles, the candidates are
+  ranked by how many bands they share and the first ``MAX_CANDIDATES`` are kept; each is
+  verified by the Jaccard estimated from stored bottom-k samples (``scraper.dedupsample``),
+  and only a pair whose estimate lies within ``EXACT_MARGIN`` of the threshold gets the
+  *exact* Jaccard of the two texts (at most ``MAX_EXACT`` per article). Pairs above the
+  threshold are edges (``near_duplicates``); a cluster is a connected component of edges
+  (single linkage), so it does not depend on arrival order and an incremental ``add`` gives
+  what ``rebuild`` gives.
 
 The text-side work (shingles, signature, sample: ``sketch.py``) needs only the text, so the
 crawl does it on its parse thread; ``Deduplicator.add`` is then SQL and a little numpy.
@@ -39,10 +38,10 @@ import numpy as np
 
 from ..errors import ArchiveError
 from ..sqlite import sqlite_utils
-from .bandfilter import BandFilter
 from .dedupsample import SAMPLE_SIZE, estimate_jaccard, sample
 from .dedupschema import WINDOW_MONTHS, migrate_dedup, period
-from .lshbands import LshBands, create_recent, newest
+from .keyindex import KeyIndex
+from .lshbands import LshBands, create_recent
 from .shortcopy import place_short
 from .sketch import (
     NUM_PERM,
@@ -137,7 +136,6 @@ class Deduplicator:
         self.threshold = threshold
         self.hasher = MinHasher(num_perm)
         self.rows = lsh_rows(threshold, num_perm)
-        self.bands = num_perm // self.rows
         self.params = {"threshold": threshold, "num_perm": num_perm, "seed": SEED,
                        "shingle_words": SHINGLE_WORDS, "min_words": MIN_WORDS,
                        "rows": self.rows, "sample_size": SAMPLE_SIZE}
@@ -148,9 +146,9 @@ class Deduplicator:
         # Signatures or edges made with other parameters cannot be compared: rebuild() first.
         self.needs_rebuild = (stored is not None and json.loads(stored) != self.params
                               and bool(indexed))
-        self._candidate_sql: dict[int, str] = {}
-        self.bands = BandFilter.of(db)  # the keys lsh_bands holds: only those are looked up
-        self.lsh = LshBands(db)  # writes to lsh_recent, merged into lsh_bands (lshbands.py)
+        # The LSH keys with their newest articles, in memory (keyindex.py); written with them.
+        self.keys = KeyIndex.of(db, BUCKET_LIMIT)
+        self.lsh = LshBands(db, self.keys)  # writes to lsh_recent, merged into lsh_bands
 
     # -- public API ------------------------------------------------------------------------
 
@@ -267,7 +265,6 @@ class Deduplicator:
         months = range(month - WINDOW_MONTHS, month + WINDOW_MONTHS + 1)
         candidates = [row for row in self._candidates(months, buckets) if row[0] != article_id]
         self.lsh.insert(month, buckets, article_id)
-        self.bands.add(month, buckets)
         matches = self._verify(text_sketch, candidates)
         if matches:
             self._link(article_id, matches)
@@ -275,22 +272,15 @@ class Deduplicator:
     def _candidates(self, months: range, buckets: list[int]) -> list[tuple[int, bytes]]:
         """The articles sharing a band with the signature: at most ``BUCKET_LIMIT`` (the
         newest) per bucket and month, the ``MAX_CANDIDATES`` sharing the most bands; as
-        (article_id, signature, sample) by id: the sample in the same row read (a second
-        statement for those the prefilter kept cost 10 us more at 100,000 stored)."""
-        present = self.bands.present(months, buckets)
-        if not present:
+        (article_id, signature, sample) by id."""
+        holders = self.keys.holders(months, buckets).astype(np.int64)
+        if not holders.size:
             return []
-        keys = len(present)
-        sql = self._candidate_sql.get(keys)
-        if sql is None:  # one statement: each (month, bucket) two seeks, short range scans
-            ones = [newest(2 * i + 1, BUCKET_LIMIT) for i in range(keys)]
-            sql = self._candidate_sql[keys] = (
-                "select m.article_id, m.signature, m.sample from (select article_id from "
-                f"({' union all '.join(ones)}) group by article_id "
-                f"order by count(*) desc, article_id desc limit {MAX_CANDIDATES}) c "
-                "join minhashes m on m.article_id = c.article_id order by m.article_id")
-        params = [value for key in present for value in key]
-        return self.db.execute(sql, params).fetchall()
+        ids, shared = np.unique(holders, return_counts=True)
+        best = ids[np.lexsort((-ids, -shared))[:MAX_CANDIDATES]].tolist()
+        return self.db.execute(
+            "select article_id, signature, sample from minhashes where article_id in "
+            f"({','.join('?' * len(best))}) order by article_id", best).fetchall()
 
     def _verify(self, text_sketch: TextSketch, rows: list[tuple]) -> list[tuple[int, float]]:
         """The candidates at least THRESHOLD alike, with their Jaccard. ``rows``: (article_id,

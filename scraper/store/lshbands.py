@@ -18,8 +18,13 @@ gives what a rebuild gives.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..sqlite import sqlite_utils
 from .dedupschema import create_lsh_table
+
+if TYPE_CHECKING:
+    from .keyindex import KeyIndex
 
 __all__ = ["RECENT_LIMIT", "TABLES", "LshBands", "create_recent", "newest"]
 
@@ -51,11 +56,13 @@ def newest(key: int, limit: int) -> str:
 
 
 class LshBands:
-    """Writes to the two tables; ``pending`` counts the rows this object put in
-    ``lsh_recent`` since its last merge (another connection's merge only makes it early)."""
+    """Writes to the two tables, each passed on to the in-memory ``keys`` (keyindex.py);
+    ``pending`` counts the rows this object put in ``lsh_recent`` since its last merge
+    (another connection's merge only makes it early)."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, keys: KeyIndex) -> None:
         self.db = db
+        self.keys = keys
         self.pending: int | None = None
 
     def insert(self, month: int, buckets: list[int], article_id: int) -> None:
@@ -63,6 +70,7 @@ class LshBands:
             self.pending = self.db.execute("select count(*) from lsh_recent").fetchone()[0]
         self.db.conn.executemany("insert or ignore into lsh_recent values (?, ?, ?)",
                                  [(month, bucket, article_id) for bucket in buckets])
+        self.keys.add(month, buckets, article_id)
         self.pending += len(buckets)
         if self.pending >= RECENT_LIMIT:
             self.merge()
@@ -79,8 +87,10 @@ class LshBands:
             self.db.conn.executemany(
                 f"delete from {table} where period = ? and bucket = ? and article_id = ?",
                 [(month, bucket, article_id) for bucket in buckets])
+        self.keys.remove(month, buckets, article_id)
 
     def clear(self) -> None:
         for table in TABLES:
             self.db.execute(f"delete from {table}")
+        self.keys.forget()
         self.pending = 0

@@ -153,7 +153,8 @@ def place_articles(dedup: Deduplicator, rows: list[dict], sketches: dict[int, Te
     candidates = _archive_candidates(conn, len(indexed), keys) if indexed else []
     conn.executemany("insert or ignore into main.lsh_bands values (?, ?, ?)", bands)
     for month, group in groupby(bands, key=lambda band: band[0]):  # sorted by month
-        dedup.bands.add(month, [bucket for _, bucket, _ in group])
+        keys = list(group)
+        dedup.keys.add(month, [bucket for _, bucket, _ in keys], [a for _, _, a in keys])
     matches: dict[int, list[tuple[int, float]]] = {}
     for (row, text_sketch, _), rows_found in zip(indexed, candidates, strict=True):
         found = rows_found and dedup.verify(text_sketch, rows_found)
