@@ -10,7 +10,8 @@ candidates' rows), that statement went from 54 to 228 us per article between 1,0
 100,000 stored, behind a Bloom filter of the keys (58 -> 66 us) that spared it the absent
 ones: ~7 us per held key, each a descent to a leaf the page cache no longer holds.
 
-Here each month is an open-addressing hash table with linear probing, in two numpy arrays:
+Here each month is an open-addressing hash table with linear probing, its slots a region of
+one pool shared by the held months (two numpy arrays):
 the 64-bit key (0: a free slot) and a 32-bit value: the one article holding the key, or
 ``_SIDE | row``, a row of ``side`` that holds its newest ``limit`` articles (ids descending,
 0 where fewer), or 0 once its articles were all removed. A lookup probes all 96 keys at
