@@ -300,25 +300,30 @@ class KeyIndex:
             slots = max(_MIN_SLOTS, 1 << int(keys.size / _MAX_LOAD).bit_length())
             parts.append((month, keys, values, side, slots))
         parts = parts[-MONTHS_HELD:]
+        # The parts are copies: the old pool goes before the new one is laid out, and each
+        # month is laid out straight into the new pool (a pool, a copy of it and its old
+        # self at once made 9 MiB of a 3 MiB table at its peak while a crawl's month grew).
+        self.keys = self.values = self.side = None
         self.months = OrderedDict()
         self._plans.clear()
-        pools, pool_values, sides, base, row = [], [], [], 0, 0
-        for month, keys, values, side, slots in parts:
-            shared = values >= _SIDE
+        layouts = [_layout(keys, slots) for _, keys, _, _, slots in parts]
+        self.keys = np.zeros(sum(size for _, _, size in layouts), np.uint64)
+        self.values = np.zeros(self.keys.size, np.uint32)
+        self.side = np.zeros((max(64, 2 * sum(p[3].shape[0] for p in parts)), self.limit),
+                             np.uint32)
+        base = row = 0
+        for (month, keys, values, side, slots), (order, at, size) in zip(
+                parts, layouts, strict=True):
+            at += base
             values = values.copy()
+            shared = values >= _SIDE  # the j-th of them holds side[j]: now row + j
             values[shared] = _SIDE | np.arange(row, row + side.shape[0], dtype=np.uint32)
+            self.side[row:row + side.shape[0]] = side
+            self.keys[at] = keys[order]
+            self.values[at] = values[order]
+            self.months[month] = _Month(base, slots, base + size - 1, keys.size)
+            base += size
             row += side.shape[0]
-            sides.append(side)
-            region_keys, region_values = _laid_out(keys, values, slots)
-            self.months[month] = _Month(base, slots, base + region_keys.size - 1, keys.size)
-            base += region_keys.size
-            pools.append(region_keys)
-            pool_values.append(region_values)
-        self.keys = np.concatenate(pools) if pools else np.zeros(0, np.uint64)
-        self.values = np.concatenate(pool_values) if pools else np.zeros(0, np.uint32)
-        self.side = np.zeros((max(64, 2 * row), self.limit), np.uint32)
-        if row:
-            self.side[:row] = np.concatenate(sides)
         self.sides = row
         return self.months.get(grow) if grow is not None else None
 
@@ -356,17 +361,19 @@ class KeyIndex:
         return keys[starts], values, side
 
 
-def _laid_out(keys: np.ndarray, values: np.ndarray, slots: int) -> tuple[np.ndarray, np.ndarray]:
-    """A month's table of ``slots`` and its tail: each key in its home slot or in the
-    first free one after it. Sorted by home, each key takes its home or the slot after the
-    previous key's, whichever is later."""
+def _layout(keys: np.ndarray, slots: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Where a month's table of ``slots`` puts its keys: the order that sorts them by home
+    slot, each one's slot in that order, and the size of the table with its tail. Sorted by
+    home, each key takes its home or the slot after the previous key's, whichever is
+    later."""
     home = _home(keys * _MULTIPLIER, np.uint64(64 - (slots.bit_length() - 1)))
     order = np.argsort(home, kind="stable")
-    home = home[order]
-    steps = np.arange(home.size)
-    at = np.maximum.accumulate(home - steps) + steps if home.size else home
+    at = home[order]
+    del home
+    if at.size:
+        steps = np.arange(at.size)
+        at -= steps
+        np.maximum.accumulate(at, out=at)
+        at += steps
     size = max(slots + _WINDOW, int(at[-1]) + 2 if at.size else 0)
-    out_keys, out_values = np.zeros(size, np.uint64), np.zeros(size, np.uint32)
-    out_keys[at] = keys[order]
-    out_values[at] = values[order]
-    return out_keys, out_values
+    return order, at, size
