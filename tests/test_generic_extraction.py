@@ -136,6 +136,19 @@ def test_hidden_text_that_outweighs_the_story_is_not_chosen_as_the_body():
     assert text.startswith("Paragraph 0.") and "Terms" not in text
 
 
+def test_the_hidden_pages_of_a_paged_article_are_kept_beside_the_shown_one():
+    sections = "".join(
+        f'<div id="section-{i}" class="gallery-section hidden" style="display: none;">'
+        f"<h2>{i}. Item {i}</h2>{paragraphs(2, f'Item {i}')}</div>" for i in range(1, 6))
+    html = page(f"""<div class="dialog-text" style="display: none">{paragraphs(8, "Terms")}</div>
+        <article><div class="post_content_wrap"><h1>A story</h1>
+        <div id="section-0" class="gallery-section" style="display: block;">
+          {paragraphs(2, "Intro")}</div>{sections}</div></article>""")
+    text = extract(html, URL).text
+    assert text.startswith("Intro 0.") and text.endswith(f"Item 5 1. {PROSE}")
+    assert "Terms" not in text  # a hidden element with no shown twin is still no article
+
+
 @pytest.mark.parametrize("control", ['<div class="close" data-what="vkinfo">Schließen [X]</div>',
                                      '<a href="#">×</a>', "<span>Close</span>"])
 def test_a_dialogue_the_stylesheet_hides_is_known_by_its_close_control(control: str):

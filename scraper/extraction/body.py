@@ -31,7 +31,7 @@ from .boilerplate import (
 from .parts import MAX_DEPTH as _MAX_DEPTH
 from .parts import MIN_PROSE_CHARS as _MIN_PROSE_CHARS
 from .parts import body_parts
-from .visibility import closable, hides
+from .visibility import closable, hides, shown_twin
 
 __all__ = ["BOILERPLATE_TAGS", "FURNITURE_ROLES", "WALK_SKIP", "choose_container",
            "furniture_pruner", "main_text", "remove_nodes"]
@@ -123,10 +123,11 @@ def _marker(node: LexborNode) -> str:
 def _furniture(holder: LexborNode, memo: dict[int, bool]) -> int:
     """How surely a prose cluster is furniture: STRONG inside a footer, aside, nav, consent
     banner or pop-up layer; WEAK when its holder's own class names furniture (comments,
-    related box, paywall prompt); 0 otherwise."""
+    related box, paywall prompt); 0 otherwise. A hidden page of a paged article is judged
+    by its shown twin (``shown_twin``): "section hidden" is what "section" is."""
     if _in_strong_furniture(holder, memo):
         return STRONG
-    return WEAK if marker_kind(_marker(holder)) == FURNITURE else 0
+    return WEAK if marker_kind(_marker(shown_twin(holder) or holder)) == FURNITURE else 0
 
 
 def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool:
@@ -145,7 +146,7 @@ def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool
         attrs = node.attributes  # one dict: cheaper than four Lexbor look-ups
         if tag in ("footer", "aside", "nav") or attrs.get("role") in FURNITURE_ROLES or \
                 is_overlay(f"{attrs.get('class') or ''} {attrs.get('id') or ''}") or \
-                hides(attrs) or closable(node):
+                (hides(attrs) and shown_twin(node) is None) or closable(node):
             found = True
             break
         node = node.parent
@@ -341,7 +342,8 @@ def _prose_within(container: LexborNode, clusters: list[tuple[int, LexborNode]]
 def furniture_pruner(container: LexborNode,
                      clusters: list[tuple[int, LexborNode]]) -> Callable[[LexborNode], bool]:
     """What the walk of ``container`` leaves out: furniture tags and roles, elements whose
-    class names furniture, and link lists. A node holding half of the container's text, or half
+    class names furniture (a hidden page of a paged article judged by its shown twin), and
+    link lists. A node holding half of the container's text, or half
     of its prose, is kept whatever its class says ("no-share post" around a whole story in
     a page-wide container), unless the class names a consent banner."""
     total = _size(container) or 1
@@ -363,6 +365,9 @@ def furniture_pruner(container: LexborNode,
         if is_overlay(marker):
             return True  # a consent text longer than the story is still no part of it
         if marker_kind(marker) != FURNITURE or _size(node) >= total / 2:
+            return False
+        twin = shown_twin(node)  # a hidden page of a paged article: what its twin is
+        if twin is not None and marker_kind(_marker(twin)) != FURNITURE:
             return False
         if not weighed:
             weighed.append(_prose_within(container, clusters))

@@ -11,10 +11,14 @@ from selectolax.lexbor import LexborNode
 
 from .boilerplate import CLOSE_WORDS
 
-__all__ = ["closable", "hidden", "hides"]
+__all__ = ["closable", "hidden", "hides", "shown_twin"]
 
 # Classes of text kept for screen readers only (Bootstrap, WordPress, Tailwind).
 _HIDDEN_CLASS = re.compile(r"screen-reader|sr-only|visually-hidden")
+# Class words a script toggles to hide one of a run of like elements (Bootstrap's d-none).
+_HIDE_WORDS = frozenset({"hidden", "hide", "is-hidden", "d-none"})
+# Siblings looked at for a shown twin: a paged article's sections, a slide show's slides.
+_TWIN_SIBLINGS = 64
 
 
 def hides(attrs: dict) -> bool:
@@ -29,6 +33,31 @@ def hides(attrs: dict) -> bool:
         return False
     style = style.replace(" ", "").lower()
     return "display:none" in style or "visibility:hidden" in style
+
+
+def shown_twin(node: LexborNode) -> LexborNode | None:
+    """A shown sibling of the same tag and class (hide words aside) as a hidden ``node``,
+    or None. A paged article (a list shown one item at a time, the sections of a long
+    story behind "next") hides all its pages but one, each a twin of the shown one: their
+    text is the article's as much as the shown page's (ext.theperspective.com: 29 hidden
+    sections, each one item of the list, beside the shown intro). A hidden dialogue or a
+    template has no such twin."""
+    attrs = node.attributes
+    words = (attrs.get("class") or "").split()
+    own = sorted(w for w in words if w.lower() not in _HIDE_WORDS)
+    parent = node.parent
+    if not own or parent is None or (len(own) == len(words) and not hides(attrs)):
+        return None  # not hidden, or no class to be a twin by
+    sibling, tag, seen = parent.child, node.tag_id, 0
+    while sibling is not None and seen < _TWIN_SIBLINGS:
+        if sibling.tag_id == tag and sibling.mem_id != node.mem_id:
+            seen += 1
+            other = sibling.attributes
+            twin = (other.get("class") or "").split()
+            if sorted(twin) == own and not hides(other):  # no hide word: ``own`` has none
+                return sibling
+        sibling = sibling.next
+    return None
 
 
 def hidden(node: LexborNode | None) -> bool:
