@@ -127,7 +127,10 @@ def _furniture(holder: LexborNode, memo: dict[int, bool]) -> int:
     by its shown twin (``shown_twin``): "section hidden" is what "section" is."""
     if _in_strong_furniture(holder, memo):
         return STRONG
-    return WEAK if marker_kind(_marker(shown_twin(holder) or holder)) == FURNITURE else 0
+    if marker_kind(_marker(holder)) != FURNITURE:
+        return 0
+    twin = shown_twin(holder)  # asked only of the few marked holders, as the pruner does
+    return WEAK if twin is None or marker_kind(_marker(twin)) == FURNITURE else 0
 
 
 def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool:
