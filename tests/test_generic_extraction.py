@@ -149,6 +149,37 @@ def test_the_hidden_pages_of_a_paged_article_are_kept_beside_the_shown_one():
     assert "Terms" not in text  # a hidden element with no shown twin is still no article
 
 
+def test_the_next_stories_an_endless_page_appends_are_not_read_into_this_one():
+    def story(i: int, title: str, prefix: str) -> str:
+        return (f'<article id="article-{i}" class="entry-main-content"><h1>{title}</h1>'
+                f'<p class="byline">By A. Writer</p>{paragraphs(3, prefix)}</article>')
+    live = "".join(f'<article class="post"><h1>{i}:00</h1><p>Update {i}. {PROSE}</p></article>'
+                   for i in range(2))
+    html = page(f"""<section class="main-content entry-content" role="main">
+        <div class="scrollblock">{story(0, "A story", "Story")}</div>
+        <div class="scrollblock">{story(1, "Another story", "Next")}</div>
+        <div class="scrollblock">{story(2, "A third story", "Third")}</div></section>""",
+                head='<meta property="og:title" content="A story">')
+    article = extract(html, URL)
+    assert article.text.startswith("Story 0.") and article.text.endswith(f"Story 2. {PROSE}")
+    assert "Next" not in article.text and "Third" not in article.text
+    # the posts of a live blog are inside its story: they are the story
+    html = page(f"""<article class="live"><h1>A story</h1>{paragraphs(2, "Story")}{live}
+        </article>""", head='<meta property="og:title" content="A story">')
+    assert extract(html, URL).text.count("Update") == 2
+
+
+def test_a_blog_name_set_in_an_h1_above_the_story_is_not_taken_for_its_headline():
+    html = page(f"""<header><h1 class="site-title">The Example Blog</h1></header>
+        <div id="content"><article class="post"><h1>A story</h1>
+        <p>By <a href="/author/jane/" rel="author">Jane Doe</a></p>{paragraphs(3)}</article>
+        </div>""", head='<meta property="og:title" content="A story">')
+    article = extract(html, URL)
+    assert article.title == "A story"
+    assert article.text.startswith("Paragraph 0.")  # the headline is not body text
+    assert article.authors == ["Jane Doe"]
+
+
 @pytest.mark.parametrize("control", ['<div class="close" data-what="vkinfo">Schließen [X]</div>',
                                      '<a href="#">×</a>', "<span>Close</span>"])
 def test_a_dialogue_the_stylesheet_hides_is_known_by_its_close_control(control: str):

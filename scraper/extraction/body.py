@@ -342,15 +342,16 @@ def _prose_within(container: LexborNode, clusters: list[tuple[int, LexborNode]]
     return within, total
 
 
-def furniture_pruner(container: LexborNode,
-                     clusters: list[tuple[int, LexborNode]]) -> Callable[[LexborNode], bool]:
+def furniture_pruner(container: LexborNode, clusters: list[tuple[int, LexborNode]],
+                     others: frozenset[int] = frozenset()) -> Callable[[LexborNode], bool]:
     """What the walk of ``container`` leaves out: furniture tags and roles, elements whose
-    class names furniture (a hidden page of a paged article judged by its shown twin), and
-    link lists. A node holding half of the container's text, or half
-    of its prose, is kept whatever its class says ("no-share post" around a whole story in
-    a page-wide container), unless the class names a consent banner."""
+    class names furniture (a hidden page of a paged article judged by its shown twin), link
+    lists and ``others`` (the mem_ids of other stories, see ``other_stories``). A node
+    holding half of the container's text, or half of its prose, is kept whatever its class
+    says ("no-share post" around a whole story in a page-wide container), unless the class
+    names a consent banner."""
     total = _size(container) or 1
-    doomed = {node.mem_id for node in _link_lists(container, total)}
+    doomed = {node.mem_id for node in _link_lists(container, total)} | others
     weighed: list[tuple[dict[int, int], int]] = []  # computed on the first marked node
 
     def prune(node: LexborNode) -> bool:
@@ -416,8 +417,9 @@ def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
         return [], "none"
     blocks: list[Block] = []
     parts = body_parts(body, container, source == "marker", clusters)
+    others = other_stories(container, h1)
     for part in parts:
-        blocks += [b for b in walk(part, WALK_SKIP, furniture_pruner(part, clusters))
+        blocks += [b for b in walk(part, WALK_SKIP, furniture_pruner(part, clusters, others))
                    if b.text != title]
     kept = article_blocks(blocks)
     if kept and source == "marker":
@@ -431,6 +433,26 @@ def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
         prose = [b for b in blocks if b.link_density <= _MAX_LINK_DENSITY]
         kept = prose if sum(len(b.text) for b in prose) >= _MIN_BODY_CHARS else []
     return kept, source
+
+
+def other_stories(container: LexborNode, headline: LexborNode | None) -> frozenset[int]:
+    """The ``<article>``s of ``container`` that hold an ``<h1>`` of their own, when the headline
+    sits in an ``<article>`` too: one story per ``<article>``, so these are the next stories an
+    endless page appends below this one (each with its headline, byline and body). An
+    ``<article>`` around the headline's or inside it (a live blog's posts) is this story."""
+    if headline is None:
+        return frozenset()
+    story = next((node for node in _ancestors(headline.parent) if node.tag == "article"), None)
+    if story is None:
+        return frozenset()
+    around = {node.mem_id for node in _ancestors(story)}
+    others = set()
+    for node in container.css("article"):
+        if node.mem_id in around or node.css_first("h1") is None:
+            continue
+        if not any(up.mem_id == story.mem_id for up in _ancestors(node.parent)):
+            others.add(node.mem_id)
+    return frozenset(others)
 
 
 def _standfirst(first: LexborNode, clusters: list[tuple[int, LexborNode]],

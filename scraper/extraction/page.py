@@ -76,6 +76,16 @@ def _select(tree: LexborHTMLParser, selector: str | tuple[str, ...] | None,
     return None
 
 
+def _headline(tree: LexborHTMLParser, first: LexborNode | None,
+               title: str | None) -> LexborNode | None:
+    """The ``<h1>`` that prints the article's title, else the page's first ``<h1>``. A blog
+    may set its name in an ``<h1>`` above the story's own (the byline, the widgets and the
+    body look for the story's headline)."""
+    if first is None or not title or _node_text(first) == title:
+        return first
+    return next((node for node in tree.css("h1") if _node_text(node) == title), first)
+
+
 def _alternatives(selector: str | tuple[str, ...] | None) -> tuple[str, ...]:
     return selector if isinstance(selector, tuple) else (selector,) if selector else ()
 
@@ -146,6 +156,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     decorated = meta.get("title", []) + ([(h1, "h1")] if h1 else []) + meta.get("html_title", [])
     article.title = choose("title", _select(tree, selectors.get("title")), [
         (clean_title(v, site_name, article.section, h1), s) for v, s in decorated])
+    h1_node = _headline(tree, h1_node, article.title)
     authors = choose("authors", _select(tree, selectors.get("authors"), many=True),
                      meta.get("authors", []))
     not_authors = (site_name, _first(meta.get("publisher", []))[0], _host_name(url))
