@@ -63,6 +63,48 @@ def test_authors_fall_back_to_the_visible_byline():
     assert (article.authors, article.sources["authors"]) == (["Jane Doe"], "byline")
 
 
+def test_yoast_s_written_by_label_names_the_author_in_the_site_s_language():
+    for label in ("Written by", "Verfasst von", "Escrito por"):
+        html = page(f'<meta name="twitter:label1" content="{label}">'
+                    '<meta name="twitter:data1" content="Karoline Herr">'
+                    '<meta name="twitter:label2" content="Geschätzte Lesezeit">'
+                    '<meta name="twitter:data2" content="9 Minuten">')
+        assert extract(html, URL).authors == ["Karoline Herr"], label
+    html = page('<meta name="twitter:label1" content="Filed under">'
+                '<meta name="twitter:data1" content="Transport">')
+    assert extract(html, URL).authors == []
+
+
+def test_a_web_page_s_json_ld_author_counts_when_the_graph_has_no_article():
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebPage", "@id": URL, "author": {"@id": "https://news.example/#/p/1"}},
+        {"@type": "Person", "@id": "https://news.example/#/p/1", "name": "Giovanni Gaggero"}]}
+    html = page(f'<script type="application/ld+json">{json.dumps(graph)}</script>')
+    assert extract(html, URL).authors == ["Giovanni Gaggero"]
+    graph["@graph"][0]["author"] = "https://news.example/author/gio/#author"  # a URL only
+    html = page(f'<script type="application/ld+json">{json.dumps(graph)}</script>')
+    assert extract(html, URL).authors == []
+
+
+def test_an_author_element_that_holds_only_a_name_and_a_date_is_the_byline():
+    for byline, name in (('<p class="date-author">Janic Cathomen, 01.12.2021</p>',
+                          "Janic Cathomen"),
+                         ('<div id="author_header">Gunter Frank</div>', "Gunter Frank"),
+                         ('<span class="news-list-author">Erstellt von Andri Bryner</span>',
+                          "Andri Bryner"),
+                         ('<div class="node-block--authors">Auteur: Anna Kubišta</div>',
+                          "Anna Kubišta")):
+        html = page(body=f"<h1>Buses return</h1>{byline}")
+        assert extract(html, URL).authors == [name], byline
+    # a box that says more, a comment form's label and a comment's poster are no byline
+    for other in ('<div class="author-box">Jane Doe writes about transport for us</div>',
+                  '<p class="comment-form-author"><label for="author">Name *</label></p>',
+                  '<div class="comments"><div class="comment-author">Jane Doe, 2.2.2021</div>'
+                  '</div>'):
+        html = page(body=f"<h1>Buses return</h1>{other}")
+        assert extract(html, URL).authors == [], other
+
+
 def test_published_keeps_the_timezone_and_records_its_source():
     html = page(jsonld(datePublished="2021-02-02T11:32:18+01:00",
                        dateModified="2021-02-03T08:00:00Z"))

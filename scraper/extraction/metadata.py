@@ -16,7 +16,8 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .authors import clean_authors
+from .authors import clean_authors, dated_name, introduces_byline, is_byline_label
+from .pagedates import in_comment_thread
 from .tags import tag_ids
 
 __all__ = [
@@ -54,13 +55,11 @@ _BYLINE_SELECTOR = (
     ":is([rel=author], [class*=byline], [class*=author-name], [class*=authorname], "
     "[class*=author_name], [itemprop=author])")
 _AUTHORISH_SELECTOR = (
-    ":is([class*=author i], [class*=autor i], [class*=poster i], a[href*='/author/'], "
-    "a[href*='/autor/'])")
+    ":is([class*=author i], [class*=autor i], [class*=poster i], [id*=author i], "
+    "a[href*='/author/'], a[href*='/autor/'])")
 _MAX_BYLINES = 8  # the byline sits by the headline; later matches are teasers' or comments'
 _BYLINE_LEVELS = 3  # levels above the <h1> searched for the byline before the whole page
 _MAX_BYLINE = 120  # characters: longer matches are author boxes with a biography
-_BY_WORD = re.compile(r"^\W*(?:by|von|par|por|door|di|av|af|geschrieben von|written by|"
-                      r"posted by|autor(?:in)?|author)\b", re.I)
 _JSONLD = 'script[type="application/ld+json"]'
 _METADATA_SELECTOR = (
     f":is({_JSONLD}, meta[content], [itemprop], time[datetime], link[rel][href], head title, "
@@ -115,12 +114,13 @@ def jsonld_article_body(tree: LexborHTMLParser) -> str | None:
     return None
 
 
-def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
-    """Names of a JSON-LD person/organisation reference, a list of them, or a plain string."""
+def _names(value: Any, by_id: dict[str, dict[str, Any]], strings: bool = True) -> list[str]:
+    """Names of a JSON-LD person/organisation reference, a list of them, or a plain string
+    (unless not ``strings``)."""
     if isinstance(value, list):
-        return [n for v in value for n in _names(v, by_id)]
+        return [n for v in value for n in _names(v, by_id, strings)]
     if isinstance(value, str):
-        return [value]
+        return [value] if strings else []
     if isinstance(value, dict):
         if "name" not in value and value.get("@id") in by_id:
             value = by_id[value["@id"]]
@@ -150,6 +150,9 @@ def _jsonld(scripts: list[LexborNode], out: dict[str, list[tuple[Any, str]]]) ->
                                    ("page_modified", "dateModified")):
                     if isinstance(node.get(key), str) and node[key].strip():
                         out[field].append((node[key].strip(), "json-ld-page"))
+                # and names its author, a Person of the graph (a bare string is a URL there)
+                if authors := _names(node.get("author"), by_id, strings=False):
+                    out["page_authors"].append((authors, "json-ld-page"))
             continue
         out["is_article"].append((True, "json-ld"))
         for field, key in (("title", "headline"), ("published", "datePublished"),
@@ -225,7 +228,7 @@ def _meta(metas: list[dict[str, str | None]], out: dict[str, list[tuple[Any, str
     labels = {k: v[0] for k, v in props.items() if k.startswith("twitter:label")}
     for key, label in labels.items():
         data = props.get(key.replace("label", "data"))
-        if label.lower() in ("written by", "author") and data:
+        if data and is_byline_label(label):
             out["authors"].append(([data[0]], "meta"))
     for key, source in (("og:locale", og), ("content-language", "meta"), ("language", "meta"),
                         ("dc.language", "meta")):
@@ -254,8 +257,9 @@ def _microdata(tree: LexborHTMLParser, items: dict[str, LexborNode], time: Lexbo
 def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
     """The names in the page's visible byline, for a page whose markup names no author:
     the links to author pages inside it, else its text. An element the theme calls a
-    byline or an author's name is one; one whose class only mentions an author (a box,
-    a poster) must say "By" or "Geschrieben von", or link to the author."""
+    byline or an author's name is one; one whose class or id only mentions an author (a
+    box, a poster) must say "By" or "Geschrieben von", link to the author, or be a
+    person's name, alone or before a date."""
     # the byline sits by the headline (``h1``, the page's first <h1>): look there first
     region = h1 if h1 is not None else tree.css_first("h1")
     for _ in range(_BYLINE_LEVELS):
@@ -270,8 +274,10 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
                 if not text or len(text) > _MAX_BYLINE:
                     continue
                 names = [n for a in node.css(_BYLINE_NAME_SELECTOR) if (n := _text(a))]
-                if names or plain or _BY_WORD.search(text):
+                if names or plain or introduces_byline(text):
                     return names or [text]
+                if (name := dated_name(text)) and not in_comment_thread(node):
+                    return [name]
     return []
 
 

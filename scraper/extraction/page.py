@@ -158,7 +158,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
         (clean_title(v, site_name, article.section, h1), s) for v, s in decorated])
     h1_node = _headline(tree, h1_node, article.title)
     authors = choose("authors", _select(tree, selectors.get("authors"), many=True),
-                     meta.get("authors", []))
+                     meta.get("authors", []) + meta.get("page_authors", []))
     not_authors = (site_name, _first(meta.get("publisher", []))[0], _host_name(url))
     article.authors = clean_authors(authors or [], not_authors)
     if not article.authors and "authors" not in selectors:

@@ -22,7 +22,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .dates import date_at, date_in_text, date_in_url, in_future, normalise_date, parse_date
 from .tags import PAGE, tag_ids
 
-__all__ = ["page_dates"]
+__all__ = ["in_comment_thread", "page_dates"]
 
 Candidates = list[tuple[Any, str]]
 _STRONG = ("meta", "json-ld", "microdata", "json-ld-page")  # in order of trust
@@ -169,7 +169,7 @@ def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
                 continue
             text = " ".join(text.split())
             when = date_in_text(text, month_first) if len(text) <= _MAX_DATELINE else None
-        if when is not None and not _in_thread(node):
+        if when is not None and not in_comment_thread(node):
             found.append((index, when))
     if not found:
         return None
@@ -179,9 +179,9 @@ def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
     return (after[0] if after else found[-1])[1]
 
 
-def _in_thread(node: LexborNode) -> bool:
-    """Whether ``node`` sits in a comment thread (an ancestor's class or id says
-    "comment"): a comment's date is no dateline of the story."""
+def in_comment_thread(node: LexborNode) -> bool:
+    """Whether ``node`` sits in a comment thread or form (an ancestor's class or id says
+    "comment"): a comment's date is no dateline of the story, its poster not its author."""
     node = node.parent
     for _ in range(_MAX_DEPTH):
         if node is None or node.tag_id in PAGE:
