@@ -105,6 +105,13 @@ def test_an_author_element_that_holds_only_a_name_and_a_date_is_the_byline():
         assert extract(html, URL).authors == [], other
 
 
+def test_the_author_hcard_of_the_entry_names_the_author_not_the_blog_s_header_hcard():
+    html = ('<html><body><h1 class="vcard author"><a class="fn" href="/">Krimiblog-Archiv</a>'
+            '</h1><div class="post hentry"><h2>Buses return</h2><h4 class="vcard author">'
+            f'<span class="fn">Krimiblogger</span></h4>{BODY}</div></body></html>')
+    assert extract(html, URL).authors == ["Krimiblogger"]
+
+
 def test_published_keeps_the_timezone_and_records_its_source():
     html = page(jsonld(datePublished="2021-02-02T11:32:18+01:00",
                        dateModified="2021-02-03T08:00:00Z"))

@@ -54,6 +54,10 @@ _MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modifi
 _BYLINE_SELECTOR = (
     ":is([rel=author], [class*=byline], [class*=author-name], [class*=authorname], "
     "[class*=author_name], [itemprop=author])")
+# hAtom's author: the formatted name (``fn``) of the ``author`` hCard inside the entry
+# (``hentry``), one word or more ("Krimiblogger"). A blog's header may be an hCard of its
+# owner, and a comment's poster is a ``comment-author``, no ``author``.
+_HCARD_SELECTOR = ".hentry .author .fn, .hentry .author.fn"
 _AUTHORISH_SELECTOR = (
     ":is([class*=author i], [class*=autor i], [class*=poster i], [id*=author i], "
     "a[href*='/author/'], a[href*='/autor/'])")
@@ -268,7 +272,8 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
         region = region.parent
     roots = [region, tree.body] if region is not None and region.tag != "h1" else [tree.body]
     for root in roots:
-        for selector, plain in ((_BYLINE_SELECTOR, True), (_AUTHORISH_SELECTOR, False)):
+        for selector, plain in ((_BYLINE_SELECTOR, True), (_HCARD_SELECTOR, True),
+                                (_AUTHORISH_SELECTOR, False)):
             for node in root.css(selector)[:_MAX_BYLINES] if root is not None else ():
                 text = _text(node)
                 if not text or len(text) > _MAX_BYLINE:
