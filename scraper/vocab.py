@@ -104,6 +104,7 @@ FIELD_SOURCES: dict[str, str] = {
     "selector": "the site file's CSS selector",
     "json-ld": "JSON-LD (schema.org, Yoast/Rank Math @graph included)",
     "json-ld-breadcrumb": "the section named by a JSON-LD BreadcrumbList",
+    "json-ld-page": "a JSON-LD WebPage node (a Yoast graph without an Article node)",
     "opengraph": "OpenGraph <meta property=og:...> and article:...",
     "meta": "another <meta> tag (author, description, keywords, dates, language)",
     "microdata": "schema.org microdata (itemprop)",

@@ -205,10 +205,13 @@ def test_an_organisation_keeps_its_commas_and_people_are_split_at_theirs():
     assert clean_authors(["AFP/The Local"]) == ["AFP/The Local"]
 
 
-def test_the_site_s_own_name_is_no_author_but_a_blog_s_person_publisher_is():
-    site = page('<meta property="og:site_name" content="finanztreff">'
-                '<meta name="author" content="finanztreff">')
-    assert extract(site, URL).authors == []
+def test_the_site_s_own_name_gives_way_to_the_byline_and_a_blog_s_person_publisher_counts():
+    head = ('<meta property="og:site_name" content="finanztreff">'
+            '<meta name="author" content="finanztreff">')
+    byline = '<div class="byline">Von <a rel="author" href="/autor/dh/">David Hutzler</a></div>'
+    assert extract(page(head, byline), URL).authors == ["David Hutzler"]
+    article = extract(page(head), URL)  # no byline: the site wrote it, as its metadata says
+    assert (article.authors, article.sources["authors"]) == (["finanztreff"], "meta")
     blog = page(jsonld(author={"@type": "Person", "name": "Andreas Kalt"},
                        publisher={"@type": "Person", "name": "Andreas Kalt"}))
     assert extract(blog, URL).authors == ["Andreas Kalt"]

@@ -162,10 +162,13 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     not_authors = (site_name, _first(meta.get("publisher", []))[0], _host_name(url))
     article.authors = clean_authors(authors or [], not_authors)
     if not article.authors and "authors" not in selectors:
+        source = sources.pop("authors", None)
         article.authors = clean_authors(byline(tree, h1_node), not_authors)
-        sources.pop("authors", None)
         if article.authors:
             sources["authors"] = "byline"
+        elif authors and source and (site_authors := clean_authors(authors)):
+            # no byline either: the site's own name is the author, as its metadata says
+            article.authors, sources["authors"] = site_authors, source
     dates = page_dates(tree, meta, url, _first(meta.get("html_title", []))[0],
                        _first(meta.get("language", []))[0], article.title, h1_node)
     for field in ("published", "modified"):
