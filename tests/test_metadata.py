@@ -112,6 +112,16 @@ def test_the_author_hcard_of_the_entry_names_the_author_not_the_blog_s_header_hc
     assert extract(html, URL).authors == ["Krimiblogger"]
 
 
+def test_a_line_by_the_headline_that_says_by_and_names_people_is_the_byline():
+    html = page(body="<h1>Buses return</h1><p><i>von Daniela Obers</i></p>")
+    assert extract(html, URL).authors == ["Daniela Obers"]
+    html = page(body="<h1>Buses return</h1><p>Por Agencia EFE y Juan Pérez</p>")
+    assert extract(html, URL).authors == ["Agencia EFE", "Juan Pérez"]
+    for subtitle in ("Von Berlin nach Hamburg", "Von A bis Z: * alles neu"):
+        html = page(body=f"<h1>Buses return</h1><p>{subtitle}</p>")
+        assert extract(html, URL).authors == [], subtitle
+
+
 def test_published_keeps_the_timezone_and_records_its_source():
     html = page(jsonld(datePublished="2021-02-02T11:32:18+01:00",
                        dateModified="2021-02-03T08:00:00Z"))

@@ -14,7 +14,7 @@ import re
 from .dates import is_date_like
 
 __all__ = ["clean_authors", "dated_name", "introduces_byline", "is_byline_label",
-           "is_person_name"]
+           "is_person_name", "is_plain_name"]
 
 # The words that introduce a byline, in the dev sets' languages and their neighbours: the
 # byline finder's test (``introduces_byline``), the label test of Yoast's "Written by" meta
@@ -82,9 +82,15 @@ def dated_name(text: str) -> str | None:
     says no more than that: a box with a biography or a list of posts says more."""
     match = _BEFORE_DATE.search(text)
     name, rest = (text[:match.start()], text[match.start():]) if match else (text, "")
-    if rest and not any(c.isdigit() for c in rest) or not _PLAIN_NAME.match(name):
-        return None  # "Name *", "Name (erforderlich)": a comment form's labels
-    return name if is_person_name(name) else None
+    if rest and not any(c.isdigit() for c in rest):
+        return None
+    return name if is_plain_name(name) else None  # not "Name *", a comment form's label
+
+
+def is_plain_name(text: str) -> bool:
+    """A person's name (``is_person_name``) of letters, dots, hyphens and apostrophes only:
+    what a line of page text says when it is nothing but a name."""
+    return _PLAIN_NAME.match(text) is not None and is_person_name(text)
 
 
 def is_person_name(text: str) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .authors import clean_authors, dated_name, introduces_byline, is_byline_label
+from .authors import clean_authors, dated_name, introduces_byline, is_byline_label, is_plain_name
 from .pagedates import in_comment_thread
 from .tags import tag_ids
 
@@ -64,6 +64,10 @@ _AUTHORISH_SELECTOR = (
 _MAX_BYLINES = 8  # the byline sits by the headline; later matches are teasers' or comments'
 _BYLINE_LEVELS = 3  # levels above the <h1> searched for the byline before the whole page
 _MAX_BYLINE = 120  # characters: longer matches are author boxes with a biography
+# A byline line without a class: the short elements by the headline that may hold one.
+_LINE_SELECTOR = "p, span, div, em, i, strong, b, small, a"
+_LINES_ABOVE, _LINES_BELOW = 10, 40  # of them looked at, around the headline in page order
+_MAX_LINE = 60  # characters: "von" and two or three names
 _JSONLD = 'script[type="application/ld+json"]'
 _METADATA_SELECTOR = (
     f":is({_JSONLD}, meta[content], [itemprop], time[datetime], link[rel][href], head title, "
@@ -265,13 +269,15 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
     box, a poster) must say "By" or "Geschrieben von", link to the author, or be a
     person's name, alone or before a date."""
     # the byline sits by the headline (``h1``, the page's first <h1>): look there first
-    region = h1 if h1 is not None else tree.css_first("h1")
+    h1 = region = h1 if h1 is not None else tree.css_first("h1")
     for _ in range(_BYLINE_LEVELS):
         if region is None or region.parent is None or region.parent.tag in ("body", "html"):
             break
         region = region.parent
     roots = [region, tree.body] if region is not None and region.tag != "h1" else [tree.body]
     for root in roots:
+        if root is not region and (names := _byline_line(region, h1)):
+            return names  # the headline's own region first, classes or none
         for selector, plain in ((_BYLINE_SELECTOR, True), (_HCARD_SELECTOR, True),
                                 (_AUTHORISH_SELECTOR, False)):
             for node in root.css(selector)[:_MAX_BYLINES] if root is not None else ():
@@ -283,6 +289,23 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
                     return names or [text]
                 if (name := dated_name(text)) and not in_comment_thread(node):
                     return [name]
+    return []
+
+
+def _byline_line(region: LexborNode | None, h1: LexborNode | None) -> list[str]:
+    """The names of a line by the headline ``h1`` that is a byline without a class saying
+    so: "von Daniela Obers", "Por Agencia EFE" (a "By" word, then names of people, nothing
+    else: "Von Berlin nach Hamburg" is a subtitle)."""
+    if region is None or h1 is None:
+        return []
+    nodes = region.css(f"{_LINE_SELECTOR}, h1")
+    at = next((i for i, node in enumerate(nodes) if node.mem_id == h1.mem_id), 0)
+    for node in nodes[max(0, at - _LINES_ABOVE):at + _LINES_BELOW]:
+        text = _text(node)
+        if len(text) <= _MAX_LINE and introduces_byline(text):
+            names = clean_authors([text])
+            if names and all(is_plain_name(name) for name in names):
+                return names
     return []
 
 
