@@ -38,6 +38,19 @@ def test_title_decorated_around_the_h1_gives_the_h1():
     assert extract(html, URL).title == "Buses return to the east"
 
 
+def test_the_title_is_typeset_as_the_page_shows_it_when_the_metadata_types_it_plainly():
+    html = page("<meta property=\"og:title\" content=\"Keks'n Cream - neu...\">",
+                "<h1>Keks’n Cream – neu…</h1>")
+    assert extract(html, URL).title == "Keks’n Cream – neu…"
+    # a blog's name in the <h1>: the story's heading is an <h2>, and the story's dateline
+    # is read by it, not by the blog's name
+    html = ('<html><head><meta property="og:title" content="Alles hat seine Zeit..."></head>'
+            '<body><h1>Marktplatz</h1><p>1. Januar 2019</p><div class="post"><h2>Alles hat '
+            f'seine Zeit…</h2><p>31. Oktober 2023</p>{BODY}</div></body></html>')
+    article = extract(html, URL)
+    assert (article.title, article.published) == ("Alles hat seine Zeit…", "2023-10-31")
+
+
 def test_title_never_has_the_section_glued_on():
     assert clean_title("Iran TerrorismWestern Policymakers Ignore", None,
                        "Iran Terrorism") == "Western Policymakers Ignore"

@@ -47,6 +47,11 @@ _MIN_LEAD_STEM = 30  # shorter common starts ("The president said") are not a co
 _DATE_ATTRS = ("datetime", "content", "data-datetime", "data-date")
 # Fields every article page of a site has; a selector for one of them that matches nothing
 # is worth a warning (tags, lead or modified are often absent on perfectly fine pages).
+# Typeset punctuation and its plain form (WordPress typesets what it shows, not its metadata).
+_PLAIN_TYPE = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"',
+                             "„": '"', "‟": '"', "«": '"', "»": '"', "–": "-", "—": "-",
+                             "‒": "-", "―": "-", "…": "...", "\u00a0": " "})
+_MAX_HEADINGS = 20  # headings of each level compared with the title
 _EXPECTED_ON_EVERY_ARTICLE = frozenset({"title", "section", "authors", "published", "body"})
 
 
@@ -77,13 +82,27 @@ def _select(tree: LexborHTMLParser, selector: str | tuple[str, ...] | None,
 
 
 def _headline(tree: LexborHTMLParser, first: LexborNode | None,
-               title: str | None) -> LexborNode | None:
-    """The ``<h1>`` that prints the article's title, else the page's first ``<h1>``. A blog
-    may set its name in an ``<h1>`` above the story's own (the byline, the widgets and the
-    body look for the story's headline)."""
-    if first is None or not title or _node_text(first) == title:
+              title: str | None) -> LexborNode | None:
+    """The heading (``<h1>``, else ``<h2>``) that prints the article's title, typography
+    aside, else the page's first ``<h1>``. A blog may set its name in an ``<h1>`` above the
+    story's own heading (the byline, the widgets and the body look for the story's)."""
+    if not title:
         return first
-    return next((node for node in tree.css("h1") if _node_text(node) == title), first)
+    if first is not None and _node_text(first) == title:
+        return first
+    wanted = _typeset(title)
+    for css in ("h1", "h2"):
+        for node in tree.css(css)[:_MAX_HEADINGS]:
+            if _typeset(_node_text(node)) == wanted:
+                return node
+    return first
+
+
+def _typeset(text: str) -> str:
+    """``text`` with its quotes, dashes and ellipses typed plainly, case folded: how a
+    title in the metadata ("Keks'n Cream - neu...") and the same title as the page shows
+    it, typeset by the CMS ("Keks’n Cream – neu…"), compare."""
+    return " ".join(text.translate(_PLAIN_TYPE).split()).casefold()
 
 
 def _alternatives(selector: str | tuple[str, ...] | None) -> tuple[str, ...]:
@@ -157,6 +176,9 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     article.title = choose("title", _select(tree, selectors.get("title")), [
         (clean_title(v, site_name, article.section, h1), s) for v, s in decorated])
     h1_node = _headline(tree, h1_node, article.title)
+    if h1_node is not None and article.title and _typeset(
+            shown := _node_text(h1_node)) == _typeset(article.title):
+        article.title = shown  # as the reader sees it, typeset
     authors = choose("authors", _select(tree, selectors.get("authors"), many=True),
                      meta.get("authors", []) + meta.get("page_authors", []))
     not_authors = (site_name, _first(meta.get("publisher", []))[0], _host_name(url))
