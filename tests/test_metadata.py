@@ -36,6 +36,16 @@ def test_title_decorated_around_the_h1_gives_the_h1():
     html = page("<title>World - Buses return to the east - Example News</title>",
                 "<h1>Buses return to the east</h1>")
     assert extract(html, URL).title == "Buses return to the east"
+    for decorated in ("Schneewittchen-Kuchen Rezept | LECKER",
+                      "Schneewittchen-Kuchen von jesusfreak | Chefkoch"):
+        html = page(f'<meta property="og:title" content="{decorated}">',
+                    "<h1>Schneewittchen-Kuchen</h1>")
+        assert extract(html, URL).title == "Schneewittchen-Kuchen", decorated
+
+
+def test_a_title_never_ends_in_a_separator():
+    html = page('<meta property="og:title" content="Pferdesport bei Olympia 2028 dabei -">')
+    assert extract(html, URL).title == "Pferdesport bei Olympia 2028 dabei"
 
 
 def test_the_title_is_typeset_as_the_page_shows_it_when_the_metadata_types_it_plainly():

@@ -77,7 +77,9 @@ _SCRIPT, _META, _LINK = tag_ids("script"), tag_ids("meta"), tag_ids("link")
 _TIME, _TITLE = tag_ids("time"), tag_ids("title")
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / ", ": ")
 _PREFIX = re.compile(r"(?:.{1,60}?\s*[|\-–—:·»/]{1,2}\s*)?")  # "Section | " before the <h1>
-_SUFFIX = re.compile(r"(?:\s*[|\-–—:·»/]{1,2}\s*.{1,60})?")  # " - Site Name" after it
+# " - Site Name" after it, or a word or two first (" Rezept | LECKER", " von user | Site")
+_SUFFIX = re.compile(r"(?:[^|\-–—:·»/]{0,30}?\s*[|\-–—:·»/]{1,2}\s*.{1,60})?")
+_TRAILING_SEPARATOR = re.compile(r"\s+[|\-–—:·»/]+$")  # "Story -": a site name left empty
 _LEADING_SEPARATOR = re.compile(r"\s*[|\-–—:·»/]{1,2}\s+")
 
 
@@ -373,4 +375,4 @@ def clean_title(title: str, site_name: str | None = None, section: str | None = 
         rest = title[len(section):]
         if (match := _LEADING_SEPARATOR.match(rest)) or rest[0].isupper():
             title = rest[match.end():] if match else rest
-    return title.strip()
+    return _TRAILING_SEPARATOR.sub("", title).strip()
