@@ -28,6 +28,7 @@ from .language import detect_language, normalise_language
 from .metadata import byline, clean_authors, clean_title, jsonld_article_body, page_metadata
 from .pagedates import page_dates
 from .reconcile import primary_sections, reconcile
+from .tags import tag_ids
 from .widgets import configured_widgets, detect_widgets
 
 if TYPE_CHECKING:  # an extraction-only process never loads the site-file layer (see _decode)
@@ -51,7 +52,8 @@ _DATE_ATTRS = ("datetime", "content", "data-datetime", "data-date")
 _PLAIN_TYPE = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"',
                              "„": '"', "‟": '"', "«": '"', "»": '"', "–": "-", "—": "-",
                              "‒": "-", "―": "-", "…": "...", "\u00a0": " "})
-_MAX_HEADINGS = 20  # headings of each level compared with the title
+_MAX_HEADINGS = 40  # headings (<h1>, <h2>) compared with the title, in page order
+_HEADLINE_LEVELS = (tag_ids("h1"), tag_ids("h2"))
 _EXPECTED_ON_EVERY_ARTICLE = frozenset({"title", "section", "authors", "published", "body"})
 
 
@@ -91,9 +93,10 @@ def _headline(tree: LexborHTMLParser, first: LexborNode | None,
     if first is not None and _node_text(first) == title:
         return first
     wanted = _typeset(title)
-    for css in ("h1", "h2"):
-        for node in tree.css(css)[:_MAX_HEADINGS]:
-            if _typeset(_node_text(node)) == wanted:
+    headings = tree.css("h1, h2")[:_MAX_HEADINGS]  # one walk of the page for both levels
+    for level in _HEADLINE_LEVELS:
+        for node in headings:
+            if node.tag_id in level and _typeset(_node_text(node)) == wanted:
                 return node
     return first
 
