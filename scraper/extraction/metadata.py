@@ -50,14 +50,12 @@ _MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modifi
                   "dcterms:modified", "dc:modified")
 # A visible byline when the page has no structured author: rel=author links and the byline
 # classes of WordPress, Arc and Gannett-style themes (the same classes boilerplate.py drops
-# from the body).
+# from the body); and hAtom's author, the formatted name (``fn``) of the ``author`` hCard
+# inside the entry (``hentry``), one word or more ("Krimiblogger"). A blog's header may be
+# an hCard of its owner, and a comment's poster is a ``comment-author``, no ``author``.
 _BYLINE_SELECTOR = (
     ":is([rel=author], [class*=byline], [class*=author-name], [class*=authorname], "
-    "[class*=author_name], [itemprop=author])")
-# hAtom's author: the formatted name (``fn``) of the ``author`` hCard inside the entry
-# (``hentry``), one word or more ("Krimiblogger"). A blog's header may be an hCard of its
-# owner, and a comment's poster is a ``comment-author``, no ``author``.
-_HCARD_SELECTOR = ".hentry .author .fn, .hentry .author.fn"
+    "[class*=author_name], [itemprop=author], .hentry .author .fn, .hentry .author.fn)")
 _AUTHORISH_SELECTOR = (
     ":is([class*=author i], [class*=autor i], [class*=poster i], [id*=author i], "
     "a[href*='/author/'], a[href*='/autor/'])")
@@ -280,8 +278,7 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
     for root in roots:
         if root is not region and (names := _byline_line(region, h1)):
             return names  # the headline's own region first, classes or none
-        for selector, plain in ((_BYLINE_SELECTOR, True), (_HCARD_SELECTOR, True),
-                                (_AUTHORISH_SELECTOR, False)):
+        for selector, plain in ((_BYLINE_SELECTOR, True), (_AUTHORISH_SELECTOR, False)):
             for node in root.css(selector)[:_MAX_BYLINES] if root is not None else ():
                 text = _text(node)
                 if not text or len(text) > _MAX_BYLINE:
