@@ -61,6 +61,20 @@ def test_the_title_is_typeset_as_the_page_shows_it_when_the_metadata_types_it_pl
     assert (article.title, article.published) == ("Alles hat seine Zeit…", "2023-10-31")
 
 
+def test_a_kicker_the_metadata_puts_before_the_headline_is_no_part_of_the_title():
+    for head, h1 in (("Corona-Lockerungen: Autohäuser rechnen mit langsamem Anlauf",
+                      '<span class="dachzeile">Nach Corona-Lockerungen</span> <span>Autohäuser '
+                      "rechnen mit langsamem Anlauf</span>"),
+                     ("SARS-2/COVID-19 Heute schon an morgen denken",
+                      "Heute schon an morgen denken")):
+        html = page(f'<meta property="og:title" content="{head}">', f"<h1>{h1}</h1>")
+        assert extract(html, URL).title == head.split(": ")[-1].removeprefix("SARS-2/COVID-19 ")
+    # a headline that is all of the metadata's title keeps its first element
+    html = page('<meta property="og:title" content="How to fix a bike in ten minutes">',
+                "<h1><em>How</em> to fix a bike in ten minutes</h1>")
+    assert extract(html, URL).title == "How to fix a bike in ten minutes"
+
+
 def test_title_never_has_the_section_glued_on():
     assert clean_title("Iran TerrorismWestern Policymakers Ignore", None,
                        "Iran Terrorism") == "Western Policymakers Ignore"

@@ -54,6 +54,9 @@ _PLAIN_TYPE = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "�
                              "‒": "-", "―": "-", "…": "...", "\u00a0": " "})
 _MAX_HEADINGS = 40  # headings (<h1>, <h2>) compared with the title, in page order
 _HEADLINE_LEVELS = (tag_ids("h1"), tag_ids("h2"))
+_MIN_HEADLINE_WORDS = 3  # a headline a kicker is cut from: "Heute schon an morgen denken"
+_MAX_KICKER = 60  # characters before it: "Olympische Spiele in Paris - "
+_KICKER_ENDS = " |-–—:·»/"  # what a kicker's element may leave before the headline
 _EXPECTED_ON_EVERY_ARTICLE = frozenset({"title", "section", "authors", "published", "body"})
 
 
@@ -99,6 +102,28 @@ def _headline(tree: LexborHTMLParser, first: LexborNode | None,
             if node.tag_id in level and _typeset(_node_text(node)) == wanted:
                 return node
     return first
+
+
+def _shown_title(title: str, headline: LexborNode) -> str:
+    """``title`` as the headline shows it: typeset by the CMS, and without the kicker a
+    metadata title puts before it ("Corona-Lockerungen: Autohäuser rechnen ...", "SARS-2
+    Heute schon ...") or that the headline prints above itself in an element of its own
+    (``<h1><span class=dachzeile>Nach Corona-Lockerungen</span> Autohäuser ...</h1>``)."""
+    shown = _node_text(headline)
+    if _typeset(shown) == _typeset(title):
+        return shown
+    first = headline.child
+    while first is not None and first.tag == "-text" and not (first.text_content or "").strip():
+        first = first.next
+    below = None
+    if first is not None and first.tag != "-text" and (kicker := _node_text(first)) and \
+            shown.startswith(kicker):
+        below = shown[len(kicker):].lstrip(_KICKER_ENDS)
+    for headline_text in (below, shown):
+        if headline_text and len(headline_text.split()) >= _MIN_HEADLINE_WORDS and \
+                title.endswith(headline_text) and len(title) - len(headline_text) <= _MAX_KICKER:
+            return headline_text
+    return title
 
 
 def _typeset(text: str) -> str:
@@ -179,9 +204,8 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     article.title = choose("title", _select(tree, selectors.get("title")), [
         (clean_title(v, site_name, article.section, h1), s) for v, s in decorated])
     h1_node = _headline(tree, h1_node, article.title)
-    if h1_node is not None and article.title and _typeset(
-            shown := _node_text(h1_node)) == _typeset(article.title):
-        article.title = shown  # as the reader sees it, typeset
+    if h1_node is not None and article.title and "title" not in selectors:
+        article.title = _shown_title(article.title, h1_node)
     authors = choose("authors", _select(tree, selectors.get("authors"), many=True),
                      meta.get("authors", []) + meta.get("page_authors", []))
     not_authors = (site_name, _first(meta.get("publisher", []))[0], _host_name(url))
