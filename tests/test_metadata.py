@@ -75,6 +75,19 @@ def test_a_kicker_the_metadata_puts_before_the_headline_is_no_part_of_the_title(
     assert extract(html, URL).title == "How to fix a bike in ten minutes"
 
 
+def test_a_part_of_the_title_naming_the_site_s_domain_is_cut_but_a_headline_naming_it_is_not():
+    for title, url in (("La voix des nuls | ARTE Radio", "https://www.arteradio.com/son/1/"),
+                       ("EFC Bayrische Bembel Regensburg - La voix des nuls",
+                        "http://bayrische-bembel.de/bbr/article.php?id=504"),
+                       ("La voix des nuls | MDR.DE", "https://www.mdr.de/nachrichten/a-1.html"),
+                       ("La voix des nuls - BBC News", "https://www.bbc.co.uk/news/a-b-c")):
+        html = page(f'<meta property="og:title" content="{title}">')
+        assert extract(html, url).title == "La voix des nuls", title
+    html = page('<meta property="og:title" content="Glasgow - DRK: Immer mehr Menschen in Not">')
+    assert extract(html, "https://www.drk.de/a/").title == (
+        "Glasgow - DRK: Immer mehr Menschen in Not")
+
+
 def test_title_never_has_the_section_glued_on():
     assert clean_title("Iran TerrorismWestern Policymakers Ignore", None,
                        "Iran Terrorism") == "Western Policymakers Ignore"

@@ -74,6 +74,8 @@ _BYLINE_NAME_SELECTOR = ":is([rel=author], a[href*=author], [itemprop=name])"
 _SCRIPT, _META, _LINK = tag_ids("script"), tag_ids("meta"), tag_ids("link")
 _TIME, _TITLE = tag_ids("time"), tag_ids("title")
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / ", ": ")
+_SITE_SEPARATORS = _SEPARATORS[:-2]  # not "/" nor ":": "Kicker: Story" is the story's
+_MAX_SITE_WORDS = 4  # "EFC Bayrische Bembel Regensburg"
 _PREFIX = re.compile(r"(?:.{1,60}?\s*[|\-–—:·»/]{1,2}\s*)?")  # "Section | " before the <h1>
 # " - Site Name" after it, or a word or two first (" Rezept | LECKER", " von user | Site")
 _SUFFIX = re.compile(r"(?:[^|\-–—:·»/]{0,30}?\s*[|\-–—:·»/]{1,2}\s*.{1,60})?")
@@ -353,10 +355,35 @@ def page_metadata(tree: LexborHTMLParser) -> dict[str, list[tuple[Any, str]]]:
     return out
 
 
+def _without_site_part(title: str, label: str) -> str:
+    """``title`` without its first or last part (at a separator with spaces) when that part
+    is the site's name (``_names_site``: "EFC Bayrische Bembel Regensburg - Story" on
+    bayrische-bembel.de), and what is left holds two words or more."""
+    for sep in _SITE_SEPARATORS:
+        head, found, rest = title.partition(sep)
+        if found and _names_site(head, label) and len(rest.split()) >= 2:
+            return rest
+        rest, found, tail = title.rpartition(sep)
+        if found and _names_site(tail, label) and len(rest.split()) >= 2:
+            return rest
+    return title
+
+
+def _names_site(part: str, label: str) -> bool:
+    """Whether a title's ``part`` is a site's name: a few words holding its domain label
+    (not "DRK: Immer mehr Menschen ...", a headline that names its publisher)."""
+    return len(part.split()) <= _MAX_SITE_WORDS and label in _alnum(part)
+
+
+def _alnum(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
 def clean_title(title: str, site_name: str | None = None, section: str | None = None,
-                h1: str | None = None) -> str:
+                h1: str | None = None, site_label: str | None = None) -> str:
     """A headline without what <title> and og:title add to it: the site name ("Story |
-    Paper"), the section ("World - Story", or glued on as "WorldStory")."""
+    Paper", or a part naming the site's domain, ``site_label``: "Story | MDR.DE" on mdr.de),
+    the section ("World - Story", or glued on as "WorldStory")."""
     title = " ".join(html.unescape(title).split())  # JSON-LD often carries "&#8216;"
     if h1 and h1 != title and (at := title.find(h1)) >= 0:
         prefix, suffix = title[:at], title[at + len(h1):]
@@ -368,6 +395,8 @@ def clean_title(title: str, site_name: str | None = None, section: str | None = 
                 title = title[: -len(sep + site_name)]
             elif title.startswith(site_name + sep) and len(title) > len(site_name + sep):
                 title = title[len(site_name + sep):]
+    if site_label:
+        title = _without_site_part(title, site_label)
     if section and title.startswith(section) and len(title) > len(section) + 3:
         rest = title[len(section):]
         if (match := _LEADING_SEPARATOR.match(rest)) or rest[0].isupper():

@@ -52,6 +52,8 @@ _DATE_ATTRS = ("datetime", "content", "data-datetime", "data-date")
 _PLAIN_TYPE = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"',
                              "„": '"', "‟": '"', "«": '"', "»": '"', "–": "-", "—": "-",
                              "‒": "-", "―": "-", "…": "...", "\u00a0": " "})
+# Second-level labels of country domains ("co.uk", "com.br"): the site's label is before them.
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "or", "ne", "go"})
 _MAX_HEADINGS = 40  # headings (<h1>, <h2>) compared with the title, in page order
 _HEADLINE_LEVELS = (tag_ids("h1"), tag_ids("h2"))
 _MIN_HEADLINE_WORDS = 3  # a headline a kicker is cut from: "Heute schon an morgen denken"
@@ -202,7 +204,8 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     h1 = _node_text(h1_node) if h1_node is not None else None
     decorated = meta.get("title", []) + ([(h1, "h1")] if h1 else []) + meta.get("html_title", [])
     article.title = choose("title", _select(tree, selectors.get("title")), [
-        (clean_title(v, site_name, article.section, h1), s) for v, s in decorated])
+        (clean_title(v, site_name, article.section, h1, _site_label(url)), s)
+        for v, s in decorated])
     h1_node = _headline(tree, h1_node, article.title)
     if h1_node is not None and article.title and "title" not in selectors:
         article.title = _shown_title(article.title, h1_node)
@@ -336,6 +339,17 @@ def _decode(html: bytes, content_type: str | None) -> str:
     from ..fetch.decode import decode_body
 
     return decode_body(html, content_type)[0]
+
+
+def _site_label(url: str | None) -> str | None:
+    """The label that names the site in its domain ("www.mdr.de" -> "mdr", "bbc.co.uk" ->
+    "bbc"), folded to letters and digits; None when shorter than three characters."""
+    labels = (urlsplit(url or "").hostname or "").split(".")
+    if len(labels) < 2:
+        return None
+    at = -3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else -2
+    label = "".join(c for c in labels[at] if c.isalnum())
+    return label if len(label) >= 3 else None
 
 
 def _host_name(url: str | None) -> str | None:
