@@ -88,6 +88,20 @@ def test_a_part_of_the_title_naming_the_site_s_domain_is_cut_but_a_headline_nami
         "Glasgow - DRK: Immer mehr Menschen in Not")
 
 
+def test_the_headline_as_printed_is_the_title_when_the_metadata_rewords_it():
+    html = page('<meta property="og:title" content="Brexit: Nervenkrieg geht in nächste Runde">',
+                "<h1>Der Nervenkrieg um den Brexit geht in die nächste Runde</h1>")
+    assert extract(html, URL).title == "Der Nervenkrieg um den Brexit geht in die nächste Runde"
+    # a heading that adds a site name, or a kicker of its own, to the title is not the title
+    for h1 in ("Was wir über uns nicht hören wollen | FASSETTE.NET",
+               "<span>Einheit der Woche</span> Was wir über uns nicht hören wollen"):
+        html = page('<meta property="og:title" content="Was wir über uns nicht hören wollen">',
+                    f"<h1>{h1}</h1>")
+        assert extract(html, URL).title == "Was wir über uns nicht hören wollen", h1
+    html = page('<meta property="og:title" content="Buses return">', "<h1>Rain in Paris</h1>")
+    assert extract(html, URL).title == "Buses return"  # another heading, not a rewording
+
+
 def test_title_never_has_the_section_glued_on():
     assert clean_title("Iran TerrorismWestern Policymakers Ignore", None,
                        "Iran Terrorism") == "Western Policymakers Ignore"

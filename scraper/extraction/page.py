@@ -56,6 +56,8 @@ _PLAIN_TYPE = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "�
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "or", "ne", "go"})
 _MAX_HEADINGS = 40  # headings (<h1>, <h2>) compared with the title, in page order
 _HEADLINE_LEVELS = (tag_ids("h1"), tag_ids("h2"))
+_WORD = re.compile(r"\w+")
+_SIMILAR = 0.5  # of the words of a heading and a title: the same headline, reworded
 _MIN_HEADLINE_WORDS = 3  # a headline a kicker is cut from: "Heute schon an morgen denken"
 _MAX_KICKER = 60  # characters before it: "Olympische Spiele in Paris - "
 _KICKER_ENDS = " |-–—:·»/"  # what a kicker's element may leave before the headline
@@ -99,11 +101,20 @@ def _headline(tree: LexborHTMLParser, first: LexborNode | None,
         return first
     wanted = _typeset(title)
     headings = tree.css("h1, h2")[:_MAX_HEADINGS]  # one walk of the page for both levels
-    for level in _HEADLINE_LEVELS:
-        for node in headings:
-            if node.tag_id in level and _typeset(_node_text(node)) == wanted:
-                return node
+    for same in (lambda text: _typeset(text) == wanted, lambda text: _similar(text, title)):
+        for level in _HEADLINE_LEVELS:
+            for node in headings:
+                if node.tag_id in level and same(_node_text(node)):
+                    return node
     return first
+
+
+def _similar(shown: str, title: str) -> bool:
+    """Whether a heading says what the metadata's title says in other words: half of
+    their words shared ("Der Nervenkrieg um den Brexit geht in die nächste Runde",
+    "Brexit: Nervenkrieg geht in nächste Runde")."""
+    a, b = set(_WORD.findall(shown.casefold())), set(_WORD.findall(title.casefold()))
+    return len(a) >= 2 and len(a & b) >= _SIMILAR * len(a | b)
 
 
 def _shown_title(title: str, headline: LexborNode) -> str:
@@ -125,7 +136,15 @@ def _shown_title(title: str, headline: LexborNode) -> str:
         if headline_text and len(headline_text.split()) >= _MIN_HEADLINE_WORDS and \
                 title.endswith(headline_text) and len(title) - len(headline_text) <= _MAX_KICKER:
             return headline_text
-    return title
+    if not _similar(shown, title):
+        return title
+    printed, meant = _typeset(shown), _typeset(title)
+    if meant in printed:  # the heading holds the title: what it adds may be a site name or kicker
+        runs = [run for run in headline.text(separator="\0").split("\0") if run.strip()]
+        rest = printed.replace(meant, "", 1)
+        if len(runs) > 1 or any(mark in rest for mark in _KICKER_ENDS.strip()):
+            return title
+    return shown  # the same headline, reworded ("Brexit: Nervenkrieg ..." as printed)
 
 
 def _typeset(text: str) -> str:
