@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from scraper import extract
 from scraper.extraction.dates import normalise_date
 from scraper.extraction.language import detect_language, normalise_language
-from scraper.extraction.metadata import clean_authors, clean_title
+from scraper.extraction.metadata import clean_authors
+from scraper.extraction.titles import clean_title
 
 URL = "https://news.example/world/a-story-about-things/"
 BODY = "".join(f"<p>Paragraph {i}. The council voted on Tuesday to expand the city's bus "

@@ -8,9 +8,7 @@ so that the caller can take the first one and record where it came from.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from collections import defaultdict
 from typing import Any
 
@@ -21,7 +19,7 @@ from .pagedates import in_comment_thread
 from .tags import tag_ids
 
 __all__ = [
-    "ARTICLE_TYPES", "byline", "clean_authors", "clean_title", "jsonld_article_body",
+    "ARTICLE_TYPES", "byline", "clean_authors", "jsonld_article_body",
     "jsonld_objects", "page_metadata",
 ]
 
@@ -73,14 +71,6 @@ _METADATA_SELECTOR = (
 _BYLINE_NAME_SELECTOR = ":is([rel=author], a[href*=author], [itemprop=name])"
 _SCRIPT, _META, _LINK = tag_ids("script"), tag_ids("meta"), tag_ids("link")
 _TIME, _TITLE = tag_ids("time"), tag_ids("title")
-_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / ", ": ")
-_SITE_SEPARATORS = _SEPARATORS[:-2]  # not "/" nor ":": "Kicker: Story" is the story's
-_MAX_SITE_WORDS = 4  # "EFC Bayrische Bembel Regensburg"
-_PREFIX = re.compile(r"(?:.{1,60}?\s*[|\-–—:·»/]{1,2}\s*)?")  # "Section | " before the <h1>
-# " - Site Name" after it, or a word or two first (" Rezept | LECKER", " von user | Site")
-_SUFFIX = re.compile(r"(?:[^|\-–—:·»/]{0,30}?\s*[|\-–—:·»/]{1,2}\s*.{1,60})?")
-_TRAILING_SEPARATOR = re.compile(r"\s+[|\-–—:·»/]+$")  # "Story -": a site name left empty
-_LEADING_SEPARATOR = re.compile(r"\s*[|\-–—:·»/]{1,2}\s+")
 
 
 def _types(node: dict[str, Any]) -> set[str]:
@@ -353,52 +343,3 @@ def page_metadata(tree: LexborHTMLParser) -> dict[str, list[tuple[Any, str]]]:
     if "title" in firsts and (title := firsts["title"].text(deep=True).strip()):
         out["html_title"].append((title, "title"))
     return out
-
-
-def _without_site_part(title: str, label: str) -> str:
-    """``title`` without its first or last part (at a separator with spaces) when that part
-    is the site's name (``_names_site``: "EFC Bayrische Bembel Regensburg - Story" on
-    bayrische-bembel.de), and what is left holds two words or more."""
-    for sep in _SITE_SEPARATORS:
-        head, found, rest = title.partition(sep)
-        if found and _names_site(head, label) and len(rest.split()) >= 2:
-            return rest
-        rest, found, tail = title.rpartition(sep)
-        if found and _names_site(tail, label) and len(rest.split()) >= 2:
-            return rest
-    return title
-
-
-def _names_site(part: str, label: str) -> bool:
-    """Whether a title's ``part`` is a site's name: a few words holding its domain label
-    (not "DRK: Immer mehr Menschen ...", a headline that names its publisher)."""
-    return len(part.split()) <= _MAX_SITE_WORDS and label in _alnum(part)
-
-
-def _alnum(text: str) -> str:
-    return "".join(c for c in text.casefold() if c.isalnum())
-
-
-def clean_title(title: str, site_name: str | None = None, section: str | None = None,
-                h1: str | None = None, site_label: str | None = None) -> str:
-    """A headline without what <title> and og:title add to it: the site name ("Story |
-    Paper", or a part naming the site's domain, ``site_label``: "Story | MDR.DE" on mdr.de),
-    the section ("World - Story", or glued on as "WorldStory")."""
-    title = " ".join(html.unescape(title).split())  # JSON-LD often carries "&#8216;"
-    if h1 and h1 != title and (at := title.find(h1)) >= 0:
-        prefix, suffix = title[:at], title[at + len(h1):]
-        if _PREFIX.fullmatch(prefix) and _SUFFIX.fullmatch(suffix):
-            return h1  # the page's own <h1> decorated with site name or section
-    if site_name:
-        for sep in _SEPARATORS:
-            if title.endswith(sep + site_name) and len(title) > len(sep + site_name):
-                title = title[: -len(sep + site_name)]
-            elif title.startswith(site_name + sep) and len(title) > len(site_name + sep):
-                title = title[len(site_name + sep):]
-    if site_label:
-        title = _without_site_part(title, site_label)
-    if section and title.startswith(section) and len(title) > len(section) + 3:
-        rest = title[len(section):]
-        if (match := _LEADING_SEPARATOR.match(rest)) or rest[0].isupper():
-            title = rest[match.end():] if match else rest
-    return _TRAILING_SEPARATOR.sub("", title).strip()

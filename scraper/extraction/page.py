@@ -25,10 +25,10 @@ from .dates import normalise_date
 from .detect import page_adapter
 from .fallback import fallback_body
 from .language import detect_language, normalise_language
-from .metadata import byline, clean_authors, clean_title, jsonld_article_body, page_metadata
+from .metadata import byline, clean_authors, jsonld_article_body, page_metadata
 from .pagedates import page_dates
 from .reconcile import primary_sections, reconcile
-from .tags import tag_ids
+from .titles import clean_title, headline, node_text, shown_title, site_label
 from .widgets import configured_widgets, detect_widgets
 
 if TYPE_CHECKING:  # an extraction-only process never loads the site-file layer (see _decode)
@@ -48,24 +48,7 @@ _MIN_LEAD_STEM = 30  # shorter common starts ("The president said") are not a co
 _DATE_ATTRS = ("datetime", "content", "data-datetime", "data-date")
 # Fields every article page of a site has; a selector for one of them that matches nothing
 # is worth a warning (tags, lead or modified are often absent on perfectly fine pages).
-# Typeset punctuation and its plain form (WordPress typesets what it shows, not its metadata).
-_PLAIN_TYPE = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"',
-                             "„": '"', "‟": '"', "«": '"', "»": '"', "–": "-", "—": "-",
-                             "‒": "-", "―": "-", "…": "...", "\u00a0": " "})
-# Second-level labels of country domains ("co.uk", "com.br"): the site's label is before them.
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "or", "ne", "go"})
-_MAX_HEADINGS = 40  # headings (<h1>, <h2>) compared with the title, in page order
-_HEADLINE_LEVELS = (tag_ids("h1"), tag_ids("h2"))
-_WORD = re.compile(r"\w+")
-_SIMILAR = 0.5  # of the words of a heading and a title: the same headline, reworded
-_MIN_HEADLINE_WORDS = 3  # a headline a kicker is cut from: "Heute schon an morgen denken"
-_MAX_KICKER = 60  # characters before it: "Olympische Spiele in Paris - "
-_KICKER_ENDS = " |-–—:·»/"  # what a kicker's element may leave before the headline
 _EXPECTED_ON_EVERY_ARTICLE = frozenset({"title", "section", "authors", "published", "body"})
-
-
-def _node_text(node: LexborNode) -> str:
-    return " ".join(node.text(deep=True, separator=" ").split())
 
 
 def _select(tree: LexborHTMLParser, selector: str | tuple[str, ...] | None,
@@ -80,78 +63,14 @@ def _select(tree: LexborHTMLParser, selector: str | tuple[str, ...] | None,
     if not nodes:
         return None
     if many:
-        texts = [t for n in nodes if (t := _node_text(n))]
+        texts = [t for n in nodes if (t := node_text(n))]
         return list(dict.fromkeys(texts)) or None
     for node in nodes[:1]:
         for attr in _DATE_ATTRS if _is_date_selector(selector) else ():
             if node.attributes.get(attr):
                 return node.attributes[attr].strip()
-        return _node_text(node) or None
+        return node_text(node) or None
     return None
-
-
-def _headline(tree: LexborHTMLParser, first: LexborNode | None,
-              title: str | None) -> LexborNode | None:
-    """The heading (``<h1>``, else ``<h2>``) that prints the article's title, typography
-    aside, else the page's first ``<h1>``. A blog may set its name in an ``<h1>`` above the
-    story's own heading (the byline, the widgets and the body look for the story's)."""
-    if not title:
-        return first
-    if first is not None and _node_text(first) == title:
-        return first
-    wanted = _typeset(title)
-    headings = tree.css("h1, h2")[:_MAX_HEADINGS]  # one walk of the page for both levels
-    for same in (lambda text: _typeset(text) == wanted, lambda text: _similar(text, title)):
-        for level in _HEADLINE_LEVELS:
-            for node in headings:
-                if node.tag_id in level and same(_node_text(node)):
-                    return node
-    return first
-
-
-def _similar(shown: str, title: str) -> bool:
-    """Whether a heading says what the metadata's title says in other words: half of
-    their words shared ("Der Nervenkrieg um den Brexit geht in die nächste Runde",
-    "Brexit: Nervenkrieg geht in nächste Runde")."""
-    a, b = set(_WORD.findall(shown.casefold())), set(_WORD.findall(title.casefold()))
-    return len(a) >= 2 and len(a & b) >= _SIMILAR * len(a | b)
-
-
-def _shown_title(title: str, headline: LexborNode) -> str:
-    """``title`` as the headline shows it: typeset by the CMS, and without the kicker a
-    metadata title puts before it ("Corona-Lockerungen: Autohäuser rechnen ...", "SARS-2
-    Heute schon ...") or that the headline prints above itself in an element of its own
-    (``<h1><span class=dachzeile>Nach Corona-Lockerungen</span> Autohäuser ...</h1>``)."""
-    shown = _node_text(headline)
-    if _typeset(shown) == _typeset(title):
-        return shown
-    first = headline.child
-    while first is not None and first.tag == "-text" and not (first.text_content or "").strip():
-        first = first.next
-    below = None
-    if first is not None and first.tag != "-text" and (kicker := _node_text(first)) and \
-            shown.startswith(kicker):
-        below = shown[len(kicker):].lstrip(_KICKER_ENDS)
-    for headline_text in (below, shown):
-        if headline_text and len(headline_text.split()) >= _MIN_HEADLINE_WORDS and \
-                title.endswith(headline_text) and len(title) - len(headline_text) <= _MAX_KICKER:
-            return headline_text
-    if not _similar(shown, title):
-        return title
-    printed, meant = _typeset(shown), _typeset(title)
-    if meant in printed:  # the heading holds the title: what it adds may be a site name or kicker
-        runs = [run for run in headline.text(separator="\0").split("\0") if run.strip()]
-        rest = printed.replace(meant, "", 1)
-        if len(runs) > 1 or any(mark in rest for mark in _KICKER_ENDS.strip()):
-            return title
-    return shown  # the same headline, reworded ("Brexit: Nervenkrieg ..." as printed)
-
-
-def _typeset(text: str) -> str:
-    """``text`` with its quotes, dashes and ellipses typed plainly, case folded: how a
-    title in the metadata ("Keks'n Cream - neu...") and the same title as the page shows
-    it, typeset by the CMS ("Keks’n Cream – neu…"), compare."""
-    return " ".join(text.translate(_PLAIN_TYPE).split()).casefold()
 
 
 def _alternatives(selector: str | tuple[str, ...] | None) -> tuple[str, ...]:
@@ -220,14 +139,14 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     article.section = choose("section", _select(tree, selectors.get("section")),
                              primary_sections(tree, meta.get("section", [])))
     h1_node = tree.css_first("h1")
-    h1 = _node_text(h1_node) if h1_node is not None else None
+    h1 = node_text(h1_node) if h1_node is not None else None
     decorated = meta.get("title", []) + ([(h1, "h1")] if h1 else []) + meta.get("html_title", [])
     article.title = choose("title", _select(tree, selectors.get("title")), [
-        (clean_title(v, site_name, article.section, h1, _site_label(url)), s)
+        (clean_title(v, site_name, article.section, h1, site_label(url)), s)
         for v, s in decorated])
-    h1_node = _headline(tree, h1_node, article.title)
+    h1_node = headline(tree, h1_node, article.title)
     if h1_node is not None and article.title and "title" not in selectors:
-        article.title = _shown_title(article.title, h1_node)
+        article.title = shown_title(article.title, h1_node)
     authors = choose("authors", _select(tree, selectors.get("authors"), many=True),
                      meta.get("authors", []) + meta.get("page_authors", []))
     not_authors = (site_name, _first(meta.get("publisher", []))[0], _host_name(url))
@@ -358,17 +277,6 @@ def _decode(html: bytes, content_type: str | None) -> str:
     from ..fetch.decode import decode_body
 
     return decode_body(html, content_type)[0]
-
-
-def _site_label(url: str | None) -> str | None:
-    """The label that names the site in its domain ("www.mdr.de" -> "mdr", "bbc.co.uk" ->
-    "bbc"), folded to letters and digits; None when shorter than three characters."""
-    labels = (urlsplit(url or "").hostname or "").split(".")
-    if len(labels) < 2:
-        return None
-    at = -3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else -2
-    label = "".join(c for c in labels[at] if c.isalnum())
-    return label if len(label) >= 3 else None
 
 
 def _host_name(url: str | None) -> str | None:
