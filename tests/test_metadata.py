@@ -175,7 +175,12 @@ def test_a_line_by_the_headline_that_says_by_and_names_people_is_the_byline():
     assert extract(html, URL).authors == ["Daniela Obers"]
     html = page(body="<h1>Buses return</h1><p>Por Agencia EFE y Juan Pérez</p>")
     assert extract(html, URL).authors == ["Agencia EFE", "Juan Pérez"]
-    for subtitle in ("Von Berlin nach Hamburg", "Von A bis Z: * alles neu"):
+    for line, names in (("Posted by Konstantin", ["Konstantin"]),
+                        ("Posted on September 21, 2020 by Adi Tzlil", ["Adi Tzlil"]),
+                        ("06.11.2023 13:30 von Olga", ["Olga"])):
+        html = page(body=f"<h1>Buses return</h1><p>{line}</p>")
+        assert extract(html, URL).authors == names, line
+    for subtitle in ("Von Berlin nach Hamburg", "Von A bis Z: * alles neu", "von Berlin"):
         html = page(body=f"<h1>Buses return</h1><p>{subtitle}</p>")
         assert extract(html, URL).authors == [], subtitle
 

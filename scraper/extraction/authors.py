@@ -14,7 +14,7 @@ import re
 from .dates import is_date_like
 
 __all__ = ["clean_authors", "dated_name", "introduces_byline", "is_byline_label",
-           "is_person_name", "is_plain_name"]
+           "is_person_name", "is_plain_name", "line_byline"]
 
 # The words that introduce a byline, in the dev sets' languages and their neighbours: the
 # byline finder's test (``introduces_byline``), the label test of Yoast's "Written by" meta
@@ -28,6 +28,9 @@ _BY_WORDS = ("autorin", "autor", "author", "auteur", "autore", "by", "von", "par
              "door", "di", "av", "af")
 _BY = "|".join(map(re.escape, _BY_PHRASES + _BY_WORDS))
 _BY_START = re.compile(rf"^\W*(?:{_BY})\b", re.I)
+_BY_PHRASE_START = re.compile(rf"^\W*(?:{'|'.join(map(re.escape, _BY_PHRASES))})\b", re.I)
+# "Posted on 21.09.2020 by Adi Tzlil", "06.11.2023 13:30 von Olga": a date, then the byline
+_DATED_BY = re.compile(rf"\d.*?\s(?:{_BY})\s+(?P<names>[^\d|]+)$", re.I)
 _BY_LABEL = re.compile(rf"\s*(?:{_BY})\s*:?\s*", re.I)
 _BY_PREFIX = re.compile(
     r"^\s*(?:(?:view|see|read) (?:all|more) (?:posts|articles|stories) (?:by|from)|"
@@ -68,6 +71,27 @@ _BEFORE_DATE = re.compile(r"\s*(?:[,|·•–—]|\s-\s|\b(?:Stand|Updated|Aktua
 def introduces_byline(text: str) -> bool:
     """Whether ``text`` starts with a byline's "By" ("Von", "Erstellt von", "Auteur :")."""
     return _BY_START.match(text) is not None
+
+
+def line_byline(text: str) -> list[str]:
+    """The names of a line of page text that is a byline and nothing else: a "By" word, or
+    a date and then one, and names of people ("von Daniela Obers", "Posted by Konstantin",
+    "06.11.2023 13:30 von Olga"); [] for other lines ("Von Berlin nach Hamburg"). A single
+    name ("Konstantin") is taken after a date or a "Posted by", not after a bare "von"."""
+    if _BY_START.match(text):
+        names, single_ok = clean_authors([text]), _BY_PHRASE_START.match(text) is not None
+    elif match := _DATED_BY.search(text):
+        names, single_ok = clean_authors([match.group("names")]), True
+    else:
+        return []
+    if names and all(is_plain_name(name) or single_ok and _single_name(name) for name in names):
+        return names
+    return []
+
+
+def _single_name(text: str) -> bool:
+    """One capitalised word of letters: a blogger's first name or handle ("Olga")."""
+    return text.isalpha() and text[0].isupper() and len(text) >= 2
 
 
 def is_byline_label(label: str) -> bool:

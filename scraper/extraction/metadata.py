@@ -14,7 +14,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .authors import clean_authors, dated_name, introduces_byline, is_byline_label, is_plain_name
+from .authors import clean_authors, dated_name, introduces_byline, is_byline_label, line_byline
 from .pagedates import in_comment_thread
 from .tags import tag_ids
 
@@ -293,10 +293,8 @@ def _byline_line(region: LexborNode | None, h1: LexborNode | None) -> list[str]:
     at = next((i for i, node in enumerate(nodes) if node.mem_id == h1.mem_id), 0)
     for node in nodes[max(0, at - _LINES_ABOVE):at + _LINES_BELOW]:
         text = _text(node)
-        if len(text) <= _MAX_LINE and introduces_byline(text):
-            names = clean_authors([text])
-            if names and all(is_plain_name(name) for name in names):
-                return names
+        if len(text) <= _MAX_LINE and (names := line_byline(text)):
+            return names
     return []
 
 
