@@ -78,7 +78,7 @@ def line_byline(text: str) -> list[str]:
     a date and then one, and names of people ("von Daniela Obers", "Posted by Konstantin",
     "06.11.2023 13:30 von Olga"); [] for other lines ("Von Berlin nach Hamburg"). A single
     name ("Konstantin") is taken after a date or a "Posted by", not after a bare "von"."""
-    if _BY_START.match(text):
+    if introduces_byline(text):
         names, single_ok = clean_authors([text]), _BY_PHRASE_START.match(text) is not None
     elif match := _DATED_BY.search(text):
         names, single_ok = clean_authors([match.group("names")]), True

@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .authors import clean_authors, dated_name, introduces_byline, is_byline_label, line_byline
 from .pagedates import in_comment_thread
 from .tags import tag_ids
+from .titles import node_text
 
 __all__ = [
     "ARTICLE_TYPES", "byline", "clean_authors", "jsonld_article_body",
@@ -272,10 +273,10 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
             return names  # the headline's own region first, classes or none
         for selector, plain in ((_BYLINE_SELECTOR, True), (_AUTHORISH_SELECTOR, False)):
             for node in root.css(selector)[:_MAX_BYLINES] if root is not None else ():
-                text = _text(node)
+                text = node_text(node)
                 if not text or len(text) > _MAX_BYLINE:
                     continue
-                names = [n for a in node.css(_BYLINE_NAME_SELECTOR) if (n := _text(a))]
+                names = [n for a in node.css(_BYLINE_NAME_SELECTOR) if (n := node_text(a))]
                 if names or plain or introduces_byline(text):
                     return names or [text]
                 if (name := dated_name(text)) and not in_comment_thread(node):
@@ -292,14 +293,10 @@ def _byline_line(region: LexborNode | None, h1: LexborNode | None) -> list[str]:
     nodes = region.css(f"{_LINE_SELECTOR}, h1")
     at = next((i for i, node in enumerate(nodes) if node.mem_id == h1.mem_id), 0)
     for node in nodes[max(0, at - _LINES_ABOVE):at + _LINES_BELOW]:
-        text = _text(node)
+        text = node_text(node)
         if len(text) <= _MAX_LINE and (names := line_byline(text)):
             return names
     return []
-
-
-def _text(node: LexborNode) -> str:
-    return " ".join(node.text(separator=" ").split())
 
 
 def page_metadata(tree: LexborHTMLParser) -> dict[str, list[tuple[Any, str]]]:

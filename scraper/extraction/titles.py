@@ -107,7 +107,7 @@ def site_label(url: str | None) -> str | None:
 
 
 def headline(tree: LexborHTMLParser, first: LexborNode | None,
-              title: str | None) -> LexborNode | None:
+             title: str | None) -> LexborNode | None:
     """The heading (``<h1>``, else ``<h2>``) that prints the article's title, typography
     aside, else the page's first ``<h1>``. A blog may set its name in an ``<h1>`` above the
     story's own heading (the byline, the widgets and the body look for the story's)."""
@@ -133,15 +133,15 @@ def _similar(shown: str, title: str) -> bool:
     return len(a) >= 2 and len(a & b) >= _SIMILAR * len(a | b)
 
 
-def shown_title(title: str, headline: LexborNode) -> str:
-    """``title`` as the headline shows it: typeset by the CMS, and without the kicker a
+def shown_title(title: str, heading: LexborNode) -> str:
+    """``title`` as the headline ``heading`` shows it: typeset by the CMS, and without the kicker a
     metadata title puts before it ("Corona-Lockerungen: Autohäuser rechnen ...", "SARS-2
     Heute schon ...") or that the headline prints above itself in an element of its own
     (``<h1><span class=dachzeile>Nach Corona-Lockerungen</span> Autohäuser ...</h1>``)."""
-    shown = node_text(headline)
+    shown = node_text(heading)
     if _typeset(shown) == _typeset(title):
         return shown
-    first = headline.child
+    first = heading.child
     while first is not None and first.tag == "-text" and not (first.text_content or "").strip():
         first = first.next
     below = None
@@ -156,7 +156,7 @@ def shown_title(title: str, headline: LexborNode) -> str:
         return title
     printed, meant = _typeset(shown), _typeset(title)
     if meant in printed:  # the heading holds the title: what it adds may be a site name or kicker
-        runs = [run for run in headline.text(separator="\0").split("\0") if run.strip()]
+        runs = [run for run in heading.text(separator="\0").split("\0") if run.strip()]
         rest = printed.replace(meant, "", 1)
         if len(runs) > 1 or any(mark in rest for mark in _KICKER_ENDS.strip()):
             return title
