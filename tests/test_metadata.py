@@ -180,6 +180,11 @@ def test_a_line_by_the_headline_that_says_by_and_names_people_is_the_byline():
                         ("06.11.2023 13:30 von Olga", ["Olga"])):
         html = page(body=f"<h1>Buses return</h1><p>{line}</p>")
         assert extract(html, URL).authors == names, line
+    # wrappers that hold the headline alone are no levels of its region
+    wrapped = "<div><div><div><div><h2>Buses return</h2></div></div></div></div>"
+    html = page('<meta property="og:title" content="Buses return">',
+                f"<div>{wrapped}<p><i>von Daniela Obers</i></p></div>")
+    assert extract(html, URL).authors == ["Daniela Obers"]
     for subtitle in ("Von Berlin nach Hamburg", "Von A bis Z: * alles neu", "von Berlin"):
         html = page(body=f"<h1>Buses return</h1><p>{subtitle}</p>")
         assert extract(html, URL).authors == [], subtitle

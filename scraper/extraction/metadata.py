@@ -60,6 +60,7 @@ _AUTHORISH_SELECTOR = (
     "a[href*='/author/'], a[href*='/autor/'])")
 _MAX_BYLINES = 8  # the byline sits by the headline; later matches are teasers' or comments'
 _BYLINE_LEVELS = 3  # levels above the <h1> searched for the byline before the whole page
+_MAX_CLIMB = 10  # elements climbed for them: wrappers that hold the headline alone count none
 _MAX_BYLINE = 120  # characters: longer matches are author boxes with a biography
 # A byline line without a class: the short elements by the headline that may hold one.
 _LINE_SELECTOR = "p, span, div, em, i, strong, b, small, a"
@@ -263,10 +264,14 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
     person's name, alone or before a date."""
     # the byline sits by the headline (``h1``, the page's first <h1>): look there first
     h1 = region = h1 if h1 is not None else tree.css_first("h1")
-    for _ in range(_BYLINE_LEVELS):
-        if region is None or region.parent is None or region.parent.tag in ("body", "html"):
+    levels, wrapped = 0, len(h1.text()) if h1 is not None else 0
+    for _ in range(_MAX_CLIMB):
+        if levels == _BYLINE_LEVELS or region is None or region.parent is None or \
+                region.parent.tag in ("body", "html"):
             break
         region = region.parent
+        if wrapped < 0 or len(region.text()) > wrapped:
+            levels, wrapped = levels + 1, -1  # a wrapper of the headline alone is no level
     roots = [region, tree.body] if region is not None and region.tag != "h1" else [tree.body]
     for root in roots:
         if root is not region and (names := _byline_line(region, h1)):
@@ -290,7 +295,7 @@ def _byline_line(region: LexborNode | None, h1: LexborNode | None) -> list[str]:
     else: "Von Berlin nach Hamburg" is a subtitle)."""
     if region is None or h1 is None:
         return []
-    nodes = region.css(f"{_LINE_SELECTOR}, h1")
+    nodes = region.css(f"{_LINE_SELECTOR}, h1, h2")  # the headline may be an <h2>
     at = next((i for i, node in enumerate(nodes) if node.mem_id == h1.mem_id), 0)
     for node in nodes[max(0, at - _LINES_ABOVE):at + _LINES_BELOW]:
         text = node_text(node)
