@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .authors import clean_authors, dated_name, introduces_byline, is_byline_label, line_byline
 from .pagedates import in_comment_thread
 from .tags import tag_ids
-from .titles import node_text
+from .titles import headline_region, node_text
 
 __all__ = [
     "ARTICLE_TYPES", "byline", "clean_authors", "jsonld_article_body",
@@ -60,7 +60,6 @@ _AUTHORISH_SELECTOR = (
     "a[href*='/author/'], a[href*='/autor/'])")
 _MAX_BYLINES = 8  # the byline sits by the headline; later matches are teasers' or comments'
 _BYLINE_LEVELS = 3  # levels above the <h1> searched for the byline before the whole page
-_MAX_CLIMB = 10  # elements climbed for them: wrappers that hold the headline alone count none
 _MAX_BYLINE = 120  # characters: longer matches are author boxes with a biography
 # A byline line without a class: the short elements by the headline that may hold one.
 _LINE_SELECTOR = "p, span, div, em, i, strong, b, small, a"
@@ -263,15 +262,8 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
     box, a poster) must say "By" or "Geschrieben von", link to the author, or be a
     person's name, alone or before a date."""
     # the byline sits by the headline (``h1``, the page's first <h1>): look there first
-    h1 = region = h1 if h1 is not None else tree.css_first("h1")
-    levels, wrapped = 0, len(h1.text()) if h1 is not None else 0
-    for _ in range(_MAX_CLIMB):
-        if levels == _BYLINE_LEVELS or region is None or region.parent is None or \
-                region.parent.tag in ("body", "html"):
-            break
-        region = region.parent
-        if wrapped < 0 or len(region.text()) > wrapped:
-            levels, wrapped = levels + 1, -1  # a wrapper of the headline alone is no level
+    h1 = h1 if h1 is not None else tree.css_first("h1")
+    region = headline_region(h1, _BYLINE_LEVELS)
     roots = [region, tree.body] if region is not None and region.tag != "h1" else [tree.body]
     for root in roots:
         if root is not region and (names := _byline_line(region, h1)):

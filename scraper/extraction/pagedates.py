@@ -21,6 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .dates import date_at, date_in_text, date_in_url, in_future, normalise_date, parse_date
 from .tags import PAGE, tag_ids
+from .titles import headline_region
 
 __all__ = ["in_comment_thread", "page_dates"]
 
@@ -143,11 +144,7 @@ def _dateline(tree: LexborHTMLParser, month_first: bool, h1: LexborNode | None
     """The date in the visible dateline nearest after (else before) the headline (the
     page's first <h1>, ``h1``): looked for around the headline first (a few levels up from
     the <h1>), then page-wide."""
-    region = h1
-    for _ in range(_HEADLINE_LEVELS):
-        if region is None or region.parent is None or region.parent.tag in ("body", "html"):
-            break
-        region = region.parent
+    region = headline_region(h1, _HEADLINE_LEVELS)
     if region is not None and region is not h1:
         when = _dateline_in(region, month_first)
         if when is not None:

@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .tags import tag_ids
 
-__all__ = ["clean_title", "headline", "node_text", "shown_title", "site_label"]
+__all__ = ["clean_title", "headline", "headline_region", "node_text", "shown_title", "site_label"]
 
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / ", ": ")
 _SITE_SEPARATORS = _SEPARATORS[:-2]  # not "/" nor ":": "Kicker: Story" is the story's
@@ -39,6 +39,7 @@ _SIMILAR = 0.5  # of the words of a heading and a title: the same headline, rewo
 _MIN_HEADLINE_WORDS = 3  # a headline a kicker is cut from: "Heute schon an morgen denken"
 _MAX_KICKER = 60  # characters before it: "Olympische Spiele in Paris - "
 _KICKER_ENDS = " |-–—:·»/"  # what a kicker's element may leave before the headline
+_MAX_CLIMB = 10  # elements climbed for a headline's region: wrappers of it alone count none
 
 
 def node_text(node: LexborNode) -> str:
@@ -123,6 +124,21 @@ def headline(tree: LexborHTMLParser, first: LexborNode | None,
                 if node.tag_id in level and same(node_text(node)):
                     return node
     return first
+
+
+def headline_region(heading: LexborNode | None, levels: int) -> LexborNode | None:
+    """The element ``levels`` above the headline ``heading`` where its byline and dateline
+    are looked for first, wrappers that hold the headline alone not counted (a heading in
+    four ``<div>``s of its own); short of ``<body>``."""
+    region, counted, alone = heading, 0, len(heading.text()) if heading is not None else 0
+    for _ in range(_MAX_CLIMB):
+        if counted == levels or region is None or region.parent is None or \
+                region.parent.tag in ("body", "html"):
+            break
+        region = region.parent
+        if alone < 0 or len(region.text()) > alone:
+            counted, alone = counted + 1, -1
+    return region
 
 
 def _similar(shown: str, title: str) -> bool:
