@@ -264,7 +264,8 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
     # the byline sits by the headline (``h1``, the page's first <h1>): look there first
     h1 = h1 if h1 is not None else tree.css_first("h1")
     region = headline_region(h1, _BYLINE_LEVELS)
-    roots = [region, tree.body] if region is not None and region.tag != "h1" else [tree.body]
+    climbed = region is not None and h1 is not None and region.mem_id != h1.mem_id
+    roots = [region, tree.body] if climbed else [tree.body]
     for root in roots:
         if root is not region and (names := _byline_line(region, h1)):
             return names  # the headline's own region first, classes or none

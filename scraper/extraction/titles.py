@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .tags import tag_ids
+from .tags import PAGE, tag_ids
 
 __all__ = ["clean_title", "headline", "headline_region", "node_text", "shown_title", "site_label"]
 
@@ -114,9 +114,9 @@ def headline(tree: LexborHTMLParser, first: LexborNode | None,
     story's own heading (the byline, the widgets and the body look for the story's)."""
     if not title:
         return first
-    if first is not None and node_text(first) == title:
-        return first
     wanted = _typeset(title)
+    if first is not None and _typeset(node_text(first)) == wanted:
+        return first  # the common case: no page-wide query
     headings = tree.css("h1, h2")[:_MAX_HEADINGS]  # one walk of the page for both levels
     for same in (lambda text: _typeset(text) == wanted, lambda text: _similar(text, title)):
         for level in _HEADLINE_LEVELS:
@@ -133,7 +133,7 @@ def headline_region(heading: LexborNode | None, levels: int) -> LexborNode | Non
     region, counted, alone = heading, 0, len(heading.text()) if heading is not None else 0
     for _ in range(_MAX_CLIMB):
         if counted == levels or region is None or region.parent is None or \
-                region.parent.tag in ("body", "html"):
+                region.parent.tag_id in PAGE:
             break
         region = region.parent
         if alone < 0 or len(region.text()) > alone:
