@@ -4,12 +4,14 @@ page's text when its markup says nothing (the date failure classes of issue 13).
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import unicodedata
+from datetime import UTC, date, datetime
 
 import pytest
 
 from scraper import extract
-from scraper.extraction.dates import normalise_date
+from scraper.extraction.dates import normalise_date, parse_date
+from scraper.extraction.monthnames import MONTH_NAMES
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 URL = "https://news.example/world/a-story-about-things/"
@@ -41,9 +43,38 @@ def jsonld(kind: str = "NewsArticle", **fields: object) -> str:
     ("2019年10月22日", "2019-10-22"),
     ("23 mai 2019", "2019-05-23"),
     ("1 października 2021", "2021-10-01"),
+    # the month names of the languages news is written in (monthnames.py)
+    ("22 Οκτωβρίου 2019", "2019-10-22"),  # Greek, genitive
+    ("2019. október 22. 14:05", "2019-10-22T14:05:00"),  # Hungarian: year first
+    ("2019 m. spalio 22 d.", "2019-10-22"),  # Lithuanian
+    ("Thứ ba, 22 tháng 10 năm 2019", "2019-10-22"),  # Vietnamese: the month as a number
+    ("२२ अक्टूबर २०१९", "2019-10-22"),  # Hindi, Devanagari digits and vowel signs
+    ("২২ অক্টোবর ২০১৯", "2019-10-22"),  # Bengali
+    ("22 أكتوبر 2019", "2019-10-22"),  # Arabic
+    ("22 ابريل 2019", "2019-04-22"),  # ... written without its hamza
+    ("22 жовтня 2019", "2019-10-22"),  # Ukrainian
+    ("22. lokakuuta 2019", "2019-10-22"),  # Finnish
+    ("22 octombrie 2019", "2019-10-22"),  # Romanian
+    ("22 d’octubre de 2019", "2019-10-22"),  # Catalan
+    ("22 באוקטובר 2019", "2019-10-22"),  # Hebrew, "in October"
+    ("22 EKİM 2019", "2019-10-22"),  # Turkish capitals: "İ" lowercases with a dot above
 ])
 def test_dates_in_the_forms_unseen_pages_write_them_are_read(written: str, iso: str) -> None:
     assert normalise_date(written, NOW) == (iso, None)
+
+
+def test_every_month_name_of_every_language_reads_as_its_month_with_or_without_accents(
+) -> None:
+    for language, row in MONTH_NAMES.items():
+        slots = row.split()
+        assert len(slots) == 12, language
+        for number, slot in enumerate(slots, start=1):
+            for name in slot.split("/") if slot != "-" else ():
+                bare = "".join(c for c in unicodedata.normalize("NFD", name)
+                               if unicodedata.category(c) not in ("Mn", "Mc"))
+                for form in (name, name.upper(), bare) if len(bare) >= 3 else (name,):
+                    assert parse_date(f"22 {form} 2019") == date(2019, number, 22), (
+                        language, form)
 
 
 def test_a_bare_year_is_no_publication_date() -> None:

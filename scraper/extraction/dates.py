@@ -11,48 +11,52 @@ every evening story west of Greenwich.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+
+from .monthnames import MONTH_NAMES
 
 __all__ = ["date_at", "date_in_text", "date_in_url", "in_future", "is_date_like",
            "normalise_date", "parse_date"]
 
-# Month names and their usual abbreviations (the dot after an abbreviation is optional) in
-# the languages of the dev sets and of the news the archive is measured on.
-_MONTH_NAMES = (
-    "jan january januar janvier janv enero ene gennaio gen janeiro januari stycznia styczeń "
-    "ledna leden января январь ocak",
-    "feb february februar février fevrier févr fevr febrero febbraio fevereiro fev februari "
-    "lutego luty února únor февраля февраль şubat subat",
-    "mar march märz maerz mrz mars marzo março marco maart marca marzec března březen "
-    "марта март mart maret",
-    "apr april avril abril aprile abr kwietnia kwiecień dubna duben апреля апрель nisan",
-    "may mai mayo maggio mag maio mei maja maj května květen мая май mayıs mayis",
-    "jun june juni juin junio giugno giu junho czerwca czerwiec června červen июня июнь "
-    "haziran",
-    "jul july juli juillet juil julio luglio lug julho lipca lipiec července červenec "
-    "июля июль temmuz",
-    "aug august août aout agosto ago augustus agustus sierpnia sierpień srpna srpen "
-    "августа август ağustos agustos augusti",
-    "sep sept september septembre septiembre settembre set setembro września wrzesień "
-    "září сентября сентябрь eylül eylul",
-    "oct october oktober octobre octubre ottobre ott outubro out października "
-    "październik října říjen октября октябрь ekim okt",
-    "nov november novembre noviembre novembro listopada listopad listopadu ноября ноябрь "
-    "kasım kasim",
-    "dec december dezember décembre decembre déc diciembre dic dicembre dezembro dez "
-    "grudnia grudzień prosince prosinec декабря декабрь aralık aralik desember",
-)
-_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1)
-           for name in names.split()}
+# Month names (``monthnames.py``), lowercased, and as ``_folded`` spells them.
+_MONTHS = {name: number for row in MONTH_NAMES.values()
+           for number, slot in enumerate(row.split(), start=1) if slot != "-"
+           for name in slot.split("/")}
+
+
+def _folded(word: str) -> str:
+    """``word`` without its accents and vowel signs ("fevrier", "eki̇m" as "EKİM" lowercases,
+    "ابريل"): pages and keyboards drop them, and Indic vowel signs are no letters to ``\\w``."""
+    return "".join(c for c in unicodedata.normalize("NFD", word)
+                   if unicodedata.category(c) not in ("Mn", "Mc"))
+
+
+_FOLDED_MONTHS = {_folded(name): number for name, number in _MONTHS.items()}
+
+
+def _month(word: str) -> int | None:
+    lowered = word.lower()
+    return _MONTHS.get(lowered) or _FOLDED_MONTHS.get(_folded(lowered))
+
+
 # Zones as news sites print them; anything else named must come as an offset.
 _ZONES = {"utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
           "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "bst": 1, "cet": 1, "cest": 2,
           "mez": 1, "mesz": 2, "ist": 5.5, "jst": 9, "kst": 9, "aest": 10, "aedt": 11}
 _MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
-# A month is matched as any word and looked up in _MONTHS: a 300-name alternation tried at
+# A month is matched as any word and looked up in _MONTHS: a 500-name alternation tried at
 # every position was most of the date search's time.
 _WORD = r"([^\W\d_]{3,12})"
+# A month after a day may be in an Indic script, whose vowel signs ``\w`` leaves out
+# (Devanagari to Malayalam: these ranges without their digits and dandas), or carry
+# combining accents (text in NFD: "Ma\u0308rz") or Arabic's diacritics. Not before a day:
+# no such script writes the month first, and the alternation, tried at every position of
+# a text, costs the search half its time again.
+_MARKED_WORD = (r"((?:[^\W\d_]|[\u0300-\u036f\u0900-\u0963\u0981-\u09e3\u0a01-\u0a63"
+                r"\u0a81-\u0ae3\u0b01-\u0b63\u0b82-\u0bd7\u0c00-\u0c63\u0c80-\u0ce3"
+                r"\u0d00-\u0d63\u064b-\u065f]){3,12})")
 # an optional time after the date: ", 10:05 AM EST", " at 14.30", " - 05:00", " um 10:05 Uhr"
 _TIME = (r"(?:(?:[,\s]+|\s*[-–|@/]\s*)(?:at\s+|um\s+|à\s+|a las\s+|alle\s+|às\s+)?"
          r"(\d{1,2})[:.h](\d{2})(?![\d.])(?::(\d{2}))?(?:[.,]\d+)?\s*(?:uhr\s*)?"
@@ -61,9 +65,17 @@ _DAY = r"(\d{1,2})(?:st|nd|rd|th|er|º|\.)?"
 _TEXT_DATES = (
     # November 19, 2019 / Nov. 19 2019, 10:05 AM EST
     ("mdy", re.compile(rf"(?<![\w]){_WORD}\.?\s+{_DAY},?\s+(\d{{4}}){_TIME}", re.I)),
-    # 19 November 2019 / 19. November 2019 / 4 de mayo de 2022 / 19th of November 2019
-    ("dmy", re.compile(rf"(?<![\w.]){_DAY}\s*(?:de\s+|of\s+)?{_WORD}\.?,?\s+(?:de\s+)?"
+    # 19 November 2019 / 19. November 2019 / 4 de mayo de 2022 / 19th of November 2019 /
+    # 22 d'octubre de 2019
+    ("dmy", re.compile(rf"(?<![\w.]){_DAY}\s*(?:de\s+|of\s+|d['’])?{_MARKED_WORD}\.?,?\s+(?:de\s+)?"
                        rf"(\d{{4}}){_TIME}", re.I)),
+    # 2019. október 22. (Hungarian) / 2019 m. spalio 22 d. (Lithuanian): the year's dot or
+    # "m." is the mark of the order ("Jahres 2021 Jan 04" is a headline, then a date)
+    ("ytext", re.compile(rf"(?<![\d.])(\d{{4}})(?:\.|\s+m\.)\s*{_WORD}\.?\s+(\d{{1,2}})(?!\d)"
+                         rf"\.?(?:\s*d\.)?{_TIME}", re.I)),
+    # 22 tháng 10 năm 2019 / 22 thg 10, 2019 (Vietnamese)
+    ("vi", re.compile(rf"(?<![\d.])(\d{{1,2}})\s+(?:tháng|thg)\s+(\d{{1,2}})(?:\s+năm|,)?\s+"
+                      rf"(\d{{4}}){_TIME}", re.I)),
     # 2019-11-19 10:00 / 2019/11/19 / 2019.11.19 (year first: never ambiguous)
     ("ymd", re.compile(rf"(?<![\d.])(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}})(?![\d]){_TIME}",
                        re.I)),
@@ -129,16 +141,18 @@ def _day_month(first: int, second: int, separator: str, month_first: bool) -> tu
     return (second, first) if month_first else (first, second)
 
 
+_NAMED_MONTH = {"mdy": (1, 0, 2), "dmy": (0, 1, 2), "ytext": (2, 1, 0)}
+
+
 def _from_match(order: str, groups: tuple[str | None, ...],
                 month_first: bool) -> datetime | date | None:
-    if order == "mdy":
-        month, day, year, *rest = groups
-        number = _MONTHS.get(month.lower())
-        return _make(int(year), number, int(day), *rest) if number else None
-    if order == "dmy":
+    if order in _NAMED_MONTH:  # the month as a word: (day, month, year) by position
+        day, month, year = (groups[i] for i in _NAMED_MONTH[order])
+        number = _month(month)
+        return _make(int(year), number, int(day), *groups[3:]) if number else None
+    if order == "vi":
         day, month, year, *rest = groups
-        number = _MONTHS.get(month.lower())
-        return _make(int(year), number, int(day), *rest) if number else None
+        return _make(int(year), int(month), int(day), *rest)
     if order == "ymd":
         year, _, month, day, *rest = groups
         return _make(int(year), int(month), int(day), *rest)
