@@ -10,7 +10,7 @@ import yaml
 
 from scraper import Article, extract, load_site
 from scraper.demo import render_demo_site
-from scraper.extraction.widgets import HEADING_KINDS
+from scraper.extraction.widgetwords import HEADING_KINDS
 from scraper.vocab import (
     FIELD_SOURCES,
     LAYOUT_FIELDS,

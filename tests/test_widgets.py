@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from scraper import extract, site_from_dict
-from scraper.extraction.widgets import HEADING_KINDS
+from scraper.extraction.widgetwords import HEADING_KINDS
 from scraper.vocab import WIDGET_KINDS
 
 URL = "https://news.example/2021/03/04/the-story-itself/"
@@ -44,6 +46,18 @@ def test_a_related_block_of_one_item_counts_on_both_paths():
     for links in (generic, configured):
         assert [(link.kind, link.position, link.title) for link in links] == [
             ("related", 1, "Near story number 1")]
+
+
+@pytest.mark.parametrize(("heading", "kind"), [
+    ("Leia também", "related"), ("Mais lidas", "popular"), ("Meest gelezen", "popular"),
+    ("Читайте также", "related"), ("İlgili Haberler", "related"), ("Son Dakika", "latest"),
+    ("Baca Juga", "related"), ("Berita Terkini", "latest"), ("الأكثر قراءة", "popular"),
+    ("Související články", "related"), ("Läs också", "related")])
+def test_a_one_item_box_headed_in_the_site_s_language_is_a_widget_of_its_kind(
+        heading: str, kind: str) -> None:
+    box = f"<div><h4>{heading}</h4><ul>{_items('near', 1)}</ul></div>"
+    links = extract(_page(box), URL).links
+    assert [(link.kind, link.heading) for link in links] == [(kind, heading)]
 
 
 def test_a_link_to_the_page_itself_keeps_its_place_on_both_paths():

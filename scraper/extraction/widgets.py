@@ -4,12 +4,12 @@ A site file describes its widgets (``[[widgets]]``: a block found by CSS selecto
 heading text); a site without them gets the generic detection: a block of links to
 article-like URLs of the same site under a heading, an ARIA label or a telling class name
 (one link is enough under a heading of a known kind, "Related" or "Most read"; an unknown
-heading needs two). Headings are classified into kinds by ``classify_heading``; an unknown
-heading keeps kind ``other`` with its words in ``Link.heading``. Both paths treat the same
-things alike: a block holding several headings gives each heading the items that follow
-it; an item linking to the page itself stays an item (it holds its place in the widget)
-but is no evidence that a block is a widget; and every widget records the heading the page
-shows for it.
+heading needs two). Headings are classified into kinds by ``widgetwords.classify_heading``;
+an unknown heading keeps kind ``other`` with its words in ``Link.heading``. Both paths
+treat the same things alike: a block holding several headings gives each heading the items
+that follow it; an item linking to the page itself stays an item (it holds its place in
+the widget) but is no evidence that a block is a widget; and every widget records the
+heading the page shows for it.
 """
 
 from __future__ import annotations
@@ -25,42 +25,13 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..article import Link
 from ..urls import absolute_url, is_article_path, looks_like_article_url
 from .tags import PAGE, tag_ids
+from .widgetwords import NAVIGATION, classify_heading
 
 if TYPE_CHECKING:  # named in annotations only: extraction loads no site-file layer
     from ..config import WidgetConfig
 
-__all__ = ["classify_heading", "configured_widgets", "detect_widgets"]
+__all__ = ["configured_widgets", "detect_widgets"]
 
-# Heading words per kind, English first, then German, French, Spanish, Italian, Polish.
-# Order matters: "Recommended for you" is recommended before "for you"; "Must read" before
-# "read"; "Mehr zum Thema" is related before "mehr". Beyond the first set (the seed site and
-# common English themes), the phrases are those the dev sets' pages head their widgets
-# with (Drupal and WordPress news sites: "Meist gelesen", "Lo más leído", "Najczęściej
-# czytane", "Das könnte Sie auch interessieren", "La rédaction vous conseille", ...).
-HEADING_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern))  # searched in lowercased text (see classify_heading)
-    for kind, pattern in (
-        ("recommended", r"recommended|recommend|for you\b|suggested|picked for you|empfohlen|"
-                        r"empfehlung|vous conseille|à découvrir|recomendad|consigliat"),
-        ("must_read", r"must[- ]?reads?|don.t miss|do not miss|essential reading|à ne pas manquer"),
-        ("popular", r"most (?:read|popular|viewed|shared|commented|emailed)|popular|trending|"
-                    r"meist ?(?:gelesen|geklickt|kommentiert)|les plus (?:lus|partagés)|"
-                    r"más (?:leíd|vist|compartid)|più (?:lett|vist)|najczęściej|najpopularniejsze"),
-        ("latest", r"latest|newest|most recent|recent (?:posts|news|stories|articles)|just in|"
-                   r"breaking|neueste|aktuell|dernières|últimas|ultime|najnowsze"),
-        ("featured", r"top stories|featured|editor.?s? picks?|highlights|spotlight"),
-        ("related", r"related|you might also like|you may also like|more (?:from|on|in|like)|"
-                    r"read (?:more|also|next)|see also|further reading|also read|mehr zum thema|"
-                    r"verwandt|ähnliche|auch interessant|könnte sie (?:auch )?interessieren|"
-                    r"weitere (?:artikel|beiträge|inhalte)|à lire aussi|correspondants|"
-                    r"sur le même sujet|lee también|relacionad|leggi anche|więcej na ten temat"),
-    )
-)
-# Any kind at all: one search that tells most headings ("other") from the few to classify.
-_ANY_KIND = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in HEADING_KINDS))
-# Headings of menus, not widgets: a navigation block links to articles too.
-_NAVIGATION = re.compile(r"navigation|navigat|\bmenu|menü|\bheader\b|\bfooter\b|"
-                         r"\bsections\b|browse|skip to")  # in lowercased text
 # Heading elements of generic widgets, and the class words of a heading or of a widget box.
 # Calibrated on the seed site (tagDiv "block-title", "td-more-articles-box-title") and
 # WordPress themes ("widget-title", "widgettitle"); a "*-title" that links to an article is a
@@ -103,23 +74,6 @@ def _class_word(marker: str) -> str | None:
     entries, 71% hit 4,096: the small cache keeps the RSS where it was)."""
     match = _CLASS_KIND.search(marker.lower())
     return match.group(0) if match else None
-
-
-@lru_cache(maxsize=1024)
-def classify_heading(text: str | None) -> str:
-    """A widget kind for a heading ("Latest news" -> latest, ...); ``other`` when unknown.
-
-    The patterns are matched in the lowercased text, case-sensitively, and only once one
-    search for any of them has matched: case-insensitive alternations defeat the regex
-    engine's literal scan (5.5 µs a heading against 1.4 on the dev sets' headings).
-    Cached: 45% of the look-ups on the dev sets repeat a heading ("Related", "Share")."""
-    if text:
-        lowered = text.lower()
-        if _ANY_KIND.search(lowered):
-            for kind, pattern in HEADING_KINDS:
-                if pattern.search(lowered):
-                    return kind
-    return "other"
 
 
 class _LinkIndex:
@@ -449,7 +403,7 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None,
         if heading.tag_id in _NOT_WIDGETS or index.count(heading):  # menus name themselves
             continue  # with aria-label; a heading linking to articles is a teaser's title
         text = heading.attributes.get("aria-label") or _first_line(heading)  # mostly absent
-        if text and len(text) <= 60 and not _NAVIGATION.search(text.lower()):
+        if text and len(text) <= 60 and not NAVIGATION.search(text.lower()):
             kind = classify_heading(text)
             block = _block_for(heading, index, _minimum(kind))
             if block is not None:
