@@ -364,6 +364,25 @@ def test_advertisement_share_and_rating_labels_between_paragraphs_are_dropped():
     assert "More 1." in text and "Last 0." in text
 
 
+@pytest.mark.parametrize(("advert", "share", "credit", "end_matter"), [
+    ("Реклама", "Поделиться", "Фото: РИА Новости", "Читайте также:"),
+    ("Reklam", "Paylaş", "Kaynak: AA", "İlgili Haberler"),
+    ("Iklan", "Bagikan", "Sumber: Antara", "Baca juga"),
+    ("إعلان", "مشاركة", "المصدر: وكالات", "اقرأ أيضا"),
+    ("Quảng cáo", "Chia sẻ", "Nguồn: TTXVN", "Tin liên quan"),
+    ("विज्ञापन", "Sdílet", "Zdroj: ČTK", "यह भी पढ़ें"),
+], ids=["ru", "tr", "id", "ar", "vi", "hi-cs"])
+def test_labels_credits_and_end_matter_in_the_languages_of_news_sites_are_not_body(
+        advert: str, share: str, credit: str, end_matter: str) -> None:
+    html = page(f"""<div class="entry-content">{paragraphs(3)}<p>{advert}</p>
+        {paragraphs(2, "More")}<p>{share}</p><p>{credit}</p><h3>{end_matter}</h3>
+        <p><a href="/2021/02/01/another-story/">Another story about another thing</a></p>
+        <p>A line under the related links that is short.</p></div>""")
+    blocks = extract(html, URL).text.split("\n\n")
+    assert blocks[0].startswith("Paragraph 0.") and blocks[-1].startswith("More 1.")
+    assert len(blocks) == 5
+
+
 def test_kickers_above_and_end_matter_below_the_story_are_not_body():
     html = page(f"""<div class="article-body"><p>Politik</p><p>12.12.2022, 08:30 Uhr</p>
         {paragraphs(4)}<h3>Weitere Informationen</h3><p>Pressestelle, Tel. 0211 123</p>

@@ -54,7 +54,21 @@ _END_MATTER_WORDS = (
     r"leggi anche|(?:articoli|notizie) correlat[ie]|potrebbe interessarti|condividi|commenti|"
     r"leia também|(?:notícias|artigos) relacionad[oa]s|veja também|compartilhe|comentários|"
     r"lees ook|gerelateerde artikelen|lees meer|reacties|"
-    r"czytaj (?:też|także|również)|zobacz (?:też|także)|udostępnij|komentarze"
+    r"czytaj (?:też|także|również)|zobacz (?:też|także)|udostępnij|komentarze|"
+    # the same labels as the news sites of the unseen sets' other countries write them:
+    # Russian, Ukrainian, Turkish, Indonesian, Arabic, Czech, Swedish, Danish and Norwegian,
+    # Hungarian, Romanian, Greek, Vietnamese, Hindi
+    r"читайте (?:также|тоже|також)|читать также|по теме|похожие (?:новости|статьи|материалы)|"
+    r"теги|метки|комментарии|коментарі|поделиться|поділитися|"
+    r"ilgili haberler|benzer haberler|etiketler|yorumlar|paylaş|ayrıca (?:okuyun|bakınız)|"
+    r"baca juga|simak juga|berita terkait|artikel terkait|komentar|bagikan|"
+    r"اقرأ (?:أيضا|أيضاً|ايضا)|(?:مواضيع|أخبار|مقالات) ذات صلة|(?:ال)?كلمات (?:ال)?مفتاحية|"
+    r"التعليقات|čtěte (?:také|též)|související (?:články|zprávy)|štítky|komentáře|sdílet|"
+    r"läs (?:också|mer)|relaterade artiklar|les også|læs også|kommentarer|"
+    r"kapcsolódó cikkek|címkék|hozzászólások|citește și|citeste si|articole similare|"
+    r"etichete|comentarii|διαβάστε (?:επίσης|ακόμα)|σχετικά άρθρα|ετικέτες|σχόλια|"
+    r"tin liên quan|bài viết liên quan|xem thêm|từ khóa|bình luận|"
+    r"यह भी पढ़ें|ये भी पढ़ें|संबंधित खबरें|टिप्पणियां"
 )
 # A label on its own, or one that goes on to announce what follows and ends with a colon
 # ("Weitere Informationen zum Coronavirus in Thüringen:", "Read more about the trial:").
@@ -86,6 +100,9 @@ _LABEL_WORDS = (
     r"share|share (?:this|on|via)(?: \w+){0,2}|tweet|pin it|whatsapp|telegram|e-?mail|print|"
     r"facebook|twitter|linkedin|pinterest|reddit|copy link|link kopieren|teilen|drucken|"
     r"twittern|partager|compartir|condividi|compartilhar|"
+    r"реклама|reklam|iklan|إعلان|hirdetés|publicitate|διαφήμιση|quảng cáo|विज्ञापन|mainos|"
+    r"annonse|поделиться|paylaş|bagikan|مشاركة|sdílet|megosztás|distribuie|κοινοποίηση|"
+    r"chia sẻ|"
     r"(?:mit freunden|jetzt|artikel|beitrag|seite) (?:teilen|drucken)|rezept drucken|"
     r"print (?:this )?(?:page|article|story|recipe)|(?:auf|on) (?:facebook|twitter|whatsapp) "
     r"(?:teilen|share)|"
@@ -170,8 +187,9 @@ PHP_ERROR_RE = re.compile(r"\b(?:Strict Standards|Deprecated|Warning|Notice|(?:C
 CAPTION_RE = re.compile(
     r"^(?:\W*(?:abbildung|abb\.|bild|bilder|foto|fotos|photo|photos|image|images|titelbild|"
     r"bildquelle|fotoquelle|bildnachweis|credit|photo credit|image credit|crédit photo|"
-    r"légende|pie de foto|foto de portada)\s*\d*\s*:|"
-    r"\W*(?:quellen?|sources?|fuentes?|fontes?)\s*:\s*[^!?]{1,80}$|"
+    r"légende|pie de foto|foto de portada|фото|fotoğraf|ảnh)\s*\d*\s*:|"
+    r"\W*(?:quellen?|sources?|fuentes?|fontes?|источник|джерело|kaynak|sumber|المصدر|zdroj|"
+    r"källa|forrás|sursa|πηγή|nguồn)\s*:\s*[^!?]{1,80}$|"
     r"[^.!?]{1,150}?,\s*(?:photo|foto|bild|image|crédit photo|photo credit)\s*:\s*[^.!?]{1,60}$)",
     re.I)
 # A credit line that ends in a picture agency ("Natalie Naccache | Bloomberg | Getty
