@@ -190,6 +190,17 @@ def test_a_line_by_the_headline_that_says_by_and_names_people_is_the_byline():
         assert extract(html, URL).authors == [], subtitle
 
 
+def test_a_byline_line_in_the_languages_of_news_sites_names_its_people():
+    for line, names in (("Автор: Иван Петров", ["Иван Петров"]),
+                        ("Oleh Budi Santoso", ["Budi Santoso"]),
+                        ("Yazar: Ayşe Yılmaz", ["Ayşe Yılmaz"]),
+                        ("Szerző: Kovács János", ["Kovács János"]),
+                        ("بقلم محمد علي", ["محمد علي"]),  # a script without capitals
+                        ("लेखक: राहुल शर्मा", ["राहुल शर्मा"])):  # ... with vowel signs
+        html = page(body=f"<h1>Buses return</h1><p>{line}</p>")
+        assert extract(html, URL).authors == names, line
+
+
 def test_published_keeps_the_timezone_and_records_its_source():
     html = page(jsonld(datePublished="2021-02-02T11:32:18+01:00",
                        dateModified="2021-02-03T08:00:00Z"))
