@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from scraper import extract
 from scraper.extraction.dates import normalise_date
 from scraper.extraction.language import detect_language, normalise_language
@@ -257,6 +259,23 @@ def test_language_tags_and_detection_edge_cases():
     assert normalise_language("x-default") is None
     assert detect_language("too short") is None
     assert detect_language("엘제이의 리벤지인가, 류화영의 코스프레인가. " * 5) == "ko"
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("ru", "Президент России заявил, что страна продолжит работу над своей независимостью."),
+    ("uk", "Президент України заявив, що країна продовжить боротьбу за свою незалежність."),
+    ("bg", "Президентът на България заяви, че страната ще продължи да работи за свобода."),
+    ("sr", "Председник Србије је рекао да ће земља наставити да ради на својој слободи."),
+    ("ar", "قال رئيس الوزراء إن البلاد ستواصل العمل من أجل استقلالها وحرية شعبها."),
+    ("fa", "رئیس جمهور ایران گفت که کشور به کار برای استقلال و آزادی مردم خود ادامه می‌دهد."),
+    ("ur", "پاکستان کے وزیر اعظم نے کہا ہے کہ ملک اپنی آزادی کے لیے کام جاری رکھے گا۔"),
+    ("bn", "বাংলাদেশের প্রধানমন্ত্রী বলেছেন যে দেশটি তার স্বাধীনতার জন্য কাজ চালিয়ে যাবে।"),
+    ("ta", "இந்தியாவின் பிரதமர் நாட்டின் சுதந்திரத்திற்காக தொடர்ந்து பணியாற்றுவார் என்றார்."),
+    ("ka", "საქართველოს პრემიერ-მინისტრმა განაცხადა, რომ ქვეყანა გააგრძელებს მუშაობას."),
+])
+def test_a_script_s_languages_are_told_apart_by_their_own_letters(language: str,
+                                                                    text: str) -> None:
+    assert detect_language(text * 2) == language
 
 
 def test_tags_lead_image_and_canonical_url_come_from_the_page():

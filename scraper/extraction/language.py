@@ -1,7 +1,8 @@
 """Language of an article: the page's own declaration first, a detector only without one.
 
 The detector is deliberately small: the writing system decides for scripts used by one or
-few languages (Hangul, kana, Han, Thai, Greek, Hebrew, Arabic, Cyrillic, Devanagari), and
+few languages (Hangul, kana, Han, Thai, Greek, Hebrew, Arabic, Cyrillic, the Indic scripts,
+Georgian, Armenian, ...; the letters of a language tell it from the script's others), and
 for Latin-script text the most frequent function words decide among 20 languages. It was
 chosen over py3langid (97 languages) after measuring that library's model at ~80 MiB
 resident and ~0.4 s to load, for the one page in seven that declares no language; function
@@ -22,13 +23,28 @@ _TAG = re.compile(r"^([a-z]{2,3})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}|\d{3}))?(?!
 _WORD = re.compile(r"[^\W\d_]+")
 
 # (language, first and last code point) of scripts that settle the question alone, checked
-# in this order: kana before Han, so Japanese with kanji is Japanese.
+# in this order: kana before Han, so Japanese with kanji is Japanese. A script several
+# languages write takes its most used one, unless letters of another show (_MARKED).
 _SCRIPTS = (
     ("ko", 0xAC00, 0xD7A3), ("ja", 0x3040, 0x30FF), ("zh", 0x4E00, 0x9FFF),
     ("th", 0x0E00, 0x0E7F), ("el", 0x0370, 0x03FF), ("he", 0x0590, 0x05FF),
     ("ar", 0x0600, 0x06FF), ("hi", 0x0900, 0x097F), ("ru", 0x0400, 0x04FF),
+    ("bn", 0x0980, 0x09FF), ("pa", 0x0A00, 0x0A7F), ("gu", 0x0A80, 0x0AFF),
+    ("or", 0x0B00, 0x0B7F), ("ta", 0x0B80, 0x0BFF), ("te", 0x0C00, 0x0C7F),
+    ("kn", 0x0C80, 0x0CFF), ("ml", 0x0D00, 0x0D7F), ("si", 0x0D80, 0x0DFF),
+    ("lo", 0x0E80, 0x0EFF), ("my", 0x1000, 0x109F), ("ka", 0x10A0, 0x10FF),
+    ("am", 0x1200, 0x137F), ("km", 0x1780, 0x17FF), ("hy", 0x0530, 0x058F),
 )
-_UKRAINIAN = frozenset("іїєґ")
+# Letters only one of a script's languages writes: Ukrainian, Serbian, Macedonian,
+# Belarusian and Kazakh among the Cyrillic ones (Bulgarian has none of its own: see
+# _by_script), Persian and Urdu among the Arabic ones; checked in this order.
+_MARKED = {
+    "ru": (("uk", frozenset("іїєґ")), ("sr", frozenset("ђјљњћџ")), ("mk", frozenset("ѓќѕ")),
+           ("be", frozenset("ў")), ("kk", frozenset("әғқңөұүһ"))),
+    "ar": (("ur", frozenset("ٹڈڑںے")), ("fa", frozenset("پچژگکی"))),
+}
+_RUSSIAN_ONLY = frozenset("ыэё")  # Cyrillic text without them, and with "ъ", is Bulgarian
+
 # The most frequent words of each language that are rare in the others (from the usual
 # frequency lists, ambiguous words such as "a", "de", "la", "en" left out).
 _FUNCTION_WORDS = {
@@ -87,8 +103,12 @@ def _by_script(text: str) -> str | None:
         return None
     if language == "zh" and counts["ja"]:
         return "ja"
-    if language == "ru" and _UKRAINIAN & set(text.lower()):
-        return "uk"
+    letters = set(text.lower()) if language in _MARKED else set()
+    for marked, own in _MARKED.get(language, ()):
+        if own & letters:
+            return marked
+    if language == "ru" and "ъ" in letters and not _RUSSIAN_ONLY & letters:
+        return "bg"
     return language
 
 
