@@ -1,6 +1,7 @@
 """A publisher's appeal inside the body (donate, become a member, subscribe to the
-newsletter) is boilerplate in Polish, Dutch, Italian and Portuguese as in the languages
-before them, while a story that uses the same words in its own sentences keeps them."""
+newsletter) is boilerplate in Polish, Dutch, Italian, Portuguese, Russian, Indonesian,
+Turkish and Arabic as in the languages before them, while a story that uses the same words
+in its own sentences keeps them."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ APPEALS = [
     "Ogni giorno raccontiamo il paese. Sostienici e iscriviti alla newsletter del mattino.",
     "Receba as principais notícias do dia: assine a nossa newsletter e apoie o jornalismo "
     "independente.",
+    "Подписывайтесь на наш канал в Telegram, чтобы первыми узнавать главные новости.",
+    "Simak berita dan artikel lainnya di Google News, dapatkan update setiap hari.",
+    "Gündemdeki son gelişmeler için bizi takip edin ve bültenimize abone olun.",
+    "تابعونا على تويتر وفيسبوك لمتابعة آخر الأخبار العاجلة على مدار الساعة.",
 ]
 
 
@@ -31,7 +36,7 @@ def page(lines: list[str]) -> str:
             f"<div class='entry-content'>{paragraphs}</div></body></html>")
 
 
-@pytest.mark.parametrize("appeal", APPEALS, ids=["pl", "nl", "it", "pt"])
+@pytest.mark.parametrize("appeal", APPEALS, ids=["pl", "nl", "it", "pt", "ru", "id", "tr", "ar"])
 def test_the_appeal_goes_and_the_story_stays(appeal: str) -> None:
     text = extract(page([STORY[0], appeal, STORY[1]]), URL).text
     assert text.split("\n\n") == STORY

@@ -257,6 +257,13 @@ _CALL_TO_ACTION = (
     r"\bsostienici\b|\bsostieni (?:il nostro|l'informazione)\b|"
     r"\biscriviti alla (?:nostra )?newsletter\b|"
     r"\bapoie o (?:nosso )?jornalismo\b|\bassine (?:a nossa|nossa) newsletter\b|"
+    # ... and as the news sites of Russia, Ukraine, Turkey, Indonesia and the Arab countries
+    # close their stories ("Подписывайтесь на наш канал", "Simak berita lainnya di Google
+    # News", "Bizi takip edin", "تابعونا على"): written for the languages, not seen on dev
+    r"\bподпи(?:сывайтесь|шитесь) на (?:наш|нас)|\bпідпи(?:суйтесь|шіться) на (?:наш|нас)|"
+    r"\bчитайте нас в\b|\bподдержите (?:нас|редакцию)\b|\bпідтримайте (?:нас|редакцію)\b|"
+    r"\b(?:on|di|en|auf|sur) google news\b|\bbizi takip edin\b|\babone ol(?:un)?\b|"
+    r"تابعونا (?:على|عبر)|"
     # a paywall's prompt to those who already pay
     r"\balready (?:a (?:member|subscriber)|have an account|subscribed)\b|"
     r"\bbereits (?:abonnent|mitglied|registriert)\b|\bschon (?:abonnent|mitglied)\b|"
@@ -305,6 +312,8 @@ _CALL_TO_ACTION_HINTS = (
     "verpass", "versäum", "never miss",
     "wesprzyj", "przeka", "zapisz si", "steun", "word lid", "word abon", "word don", "schrijf",
     "abonneer", "sostien", "iscriviti", "apoie",
+    "подпи", "підпи", "читайте нас", "поддержите", "підтримайте", "google news", "takip edin",
+    "abone ol", "تابعونا",
     "affiliate", "provision", "verlinkungen", "links handelt", "not responsible", "copyrighted",
     "permission", "commission", "sofern nicht", "nicht für den inhalt", "already",
     "bereits", "schon", "déjà", "deja", "ya eres", "ya soy", "delivered to", "delivered thr",
