@@ -203,6 +203,20 @@ def test_a_byline_line_in_the_languages_of_news_sites_names_its_people():
         assert extract(html, URL).authors == names, line
 
 
+def test_json_ld_as_templates_write_it_is_still_read():
+    raw_line_break = ('<script type="application/ld+json">{"@type": "BlogPosting", '
+                      '"description": "Two\nlines", "author": {"@type": "Person", '
+                      '"name": "Jacopo Cascioli"}}</script>')
+    assert extract(page(raw_line_break), URL).authors == ["Jacopo Cascioli"]
+    two_objects = ('<script type="application/ld+json">[{"@type": "BreadcrumbList"}]'
+                   '[{"@type": "NewsArticle", "datePublished": "2021-02-02T11:32:18+01:00",}]'
+                   '</script>')
+    assert extract(page(two_objects), URL).published == "2021-02-02T11:32:18+01:00"
+    wrapped = ('<script type="application/ld+json"><!-- {"@type": "NewsArticle", '
+               '"author": ["Ana Renz",]} --></script>')
+    assert extract(page(wrapped), URL).authors == ["Ana Renz"]
+
+
 def test_published_keeps_the_timezone_and_records_its_source():
     html = page(jsonld(datePublished="2021-02-02T11:32:18+01:00",
                        dateModified="2021-02-03T08:00:00Z"))
