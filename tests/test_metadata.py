@@ -203,6 +203,14 @@ def test_a_byline_line_in_the_languages_of_news_sites_names_its_people():
         assert extract(html, URL).authors == names, line
 
 
+def test_a_byline_element_names_its_writer_without_the_agency_that_employs_them():
+    html = page(body="<h1>Buses return</h1><byline>Von David Hutzler, dpa</byline>")
+    assert extract(html, URL).authors == ["David Hutzler"]
+    for byline, names in (("Jane Doe/AFP", ["Jane Doe"]), ("Max Muster (dpa)", ["Max Muster"]),
+                          ("Agencia EFE", ["Agencia EFE"]), ("dpa", ["dpa"])):
+        assert clean_authors([byline]) == names, byline
+
+
 def test_json_ld_as_templates_write_it_is_still_read():
     raw_line_break = ('<script type="application/ld+json">{"@type": "BlogPosting", '
                       '"description": "Two\nlines", "author": {"@type": "Person", '

@@ -47,6 +47,13 @@ _PREFIX_WORDS = frozenset([*_BY_WORDS, "de"])
 _SEPARATORS = (re.compile(r"\s*[;|]\s*"), re.compile(r"\s*(?:&|\band\b|\bund\b|\bet\b|"
                                                       r"\by\b)\s*", re.I),
                re.compile(r"\s*[,/]\s*"))
+# A news agency named after its writer ("Von David Hutzler, dpa", "Jane Doe/AFP"): the
+# writer's employer, not a second author (alone, "Agencia EFE" is the author). The
+# agencies of the countries whose news the archive is measured on, by their own short names.
+_AGENCY_AFTER = re.compile(
+    r"\s*[,/|(]\s*(?:dpa|afp|ap|reuters|epd|kna|apa|sda|ats|anp|efe|ansa|pap|ctk|čtk|tass|"
+    r"ria novosti|interfax|bta|mti|xinhua|kyodo|yonhap|aa|ani|pti|ians|bernama|antara|"
+    r"belga|ntb|tt|stt|ritzau|dapd|ddp|sid|lusa|agencias|agencies)\)?\s*$", re.I)
 # Credentials written after a name, with or without a comma.
 _CREDENTIALS = re.compile(r",?\s+(?:Ph\.?\s?D\.?|M\.?D\.?|MBA|MPH|RDN?|RN|DO|MSc|BSc)\.?$")
 # Words that are interface, not names: a byline's buttons and counters ("Edit", "Shares",
@@ -178,6 +185,8 @@ def clean_authors(names: list[str], not_authors: tuple[str | None, ...] = ()) ->
             raw = stripped
         if raw.startswith("@"):
             continue
+        if (match := _AGENCY_AFTER.search(raw)) and is_person_name(raw[:match.start()]):
+            raw = raw[:match.start()]
         for part in _split(raw):
             name = _name(part)
             if name and name not in others and name.casefold() not in {

@@ -54,7 +54,7 @@ _MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modifi
 # inside the entry (``hentry``), one word or more ("Krimiblogger"). A blog's header may be
 # an hCard of its owner, and a comment's poster is a ``comment-author``, no ``author``.
 _BYLINE_SELECTOR = (
-    ":is([rel=author], [class*=byline], [class*=author-name], [class*=authorname], "
+    ":is(byline, [rel=author], [class*=byline], [class*=author-name], [class*=authorname], "
     "[class*=author_name], [itemprop=author], .hentry .author .fn, .hentry .author.fn)")
 _AUTHORISH_SELECTOR = (
     ":is([class*=author i], [class*=autor i], [class*=poster i], [id*=author i], "
