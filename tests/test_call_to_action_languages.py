@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from scraper import extract
+from scraper.extraction.blockwords import CALL_TO_ACTION_RE
 
 URL = "https://news.example/2021/04/22/parental-leave/"
 STORY = [
@@ -47,3 +48,29 @@ def test_the_words_in_a_story_sentence_stay() -> None:
            "wil blijven van het comité dat de wet in twee jaar moet evalueren.")
     text = extract(page([STORY[0], own, STORY[1]]), URL).text
     assert text.split("\n\n") == [STORY[0], own, STORY[1]]
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    parts, depth, current, escaped, in_class = [], 0, "", False, False
+    for char in pattern:
+        if escaped or in_class:
+            current += char
+            in_class = in_class and char != "]"
+            escaped = False
+            continue
+        escaped, in_class = char == "\\", char == "["
+        depth += (char == "(") - (char == ")")
+        if char == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
+def test_every_appeal_phrase_opens_at_a_word_boundary() -> None:
+    """A phrase without ``\\b`` is tried at every position of every paragraph (one such made
+    the search six times slower): a cost no test of the matches would show."""
+    phrases = _top_level_alternatives(CALL_TO_ACTION_RE.pattern)
+    assert len(phrases) > 100
+    assert [p for p in phrases if not p.startswith("\\b")] == []
