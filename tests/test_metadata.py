@@ -98,6 +98,17 @@ def test_the_headline_as_printed_is_the_title_when_the_metadata_rewords_it():
     assert title_of("Buses return", "<h1>Rain in Paris</h1>") == "Buses return"  # not reworded
 
 
+def test_without_metadata_the_heading_the_html_title_names_is_the_title_not_a_menu_h1():
+    headline = "Was ist der Unterschied zwischen privaten und staatlichen Geheimdiensten?"
+    html = (f"<html><head><title>{headline} – DOBSZAYs Ansichten</title></head><body>"
+            "<header><h1 class='menu-toggle'>Menu</h1><h1 class='site-title'>DOBSZAYs "
+            f"Ansichten</h1></header><article><h1>{headline}</h1>{BODY}</article></body></html>")
+    assert extract(html, URL).title == headline
+    # a first <h1> the <title> names stays the headline
+    html = html.replace("Menu", headline)
+    assert extract(html, URL).title == headline
+
+
 def test_title_never_has_the_section_glued_on():
     assert clean_title("Iran TerrorismWestern Policymakers Ignore", None,
                        "Iran Terrorism") == "Western Policymakers Ignore"

@@ -28,7 +28,7 @@ from .language import detect_language, normalise_language
 from .metadata import byline, clean_authors, jsonld_article_body, page_metadata
 from .pagedates import page_dates
 from .reconcile import primary_sections, reconcile
-from .titles import clean_title, headline, node_text, shown_title, site_label
+from .titles import clean_title, headline, node_text, shown_title, site_label, titled_heading
 from .widgets import configured_widgets, detect_widgets
 
 if TYPE_CHECKING:  # an extraction-only process never loads the site-file layer (see _decode)
@@ -139,6 +139,8 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     article.section = choose("section", _select(tree, selectors.get("section")),
                              primary_sections(tree, meta.get("section", [])))
     h1_node = tree.css_first("h1")
+    if not meta.get("title") and meta.get("html_title"):
+        h1_node = titled_heading(tree, h1_node, meta["html_title"][0][0])
     h1 = node_text(h1_node) if h1_node is not None else None
     decorated = meta.get("title", []) + ([(h1, "h1")] if h1 else []) + meta.get("html_title", [])
     article.title = choose("title", _select(tree, selectors.get("title")), [

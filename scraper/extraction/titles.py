@@ -16,7 +16,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .tags import PAGE, tag_ids
 
-__all__ = ["clean_title", "headline", "headline_region", "node_text", "shown_title", "site_label"]
+__all__ = ["clean_title", "headline", "headline_region", "node_text", "shown_title", "site_label",
+           "titled_heading"]
 
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / ", ": ")
 _SITE_SEPARATORS = _SEPARATORS[:-2]  # not "/" nor ":": "Kicker: Story" is the story's
@@ -124,6 +125,27 @@ def headline(tree: LexborHTMLParser, first: LexborNode | None,
                 if node.tag_id in level and same(node_text(node)):
                     return node
     return first
+
+
+def titled_heading(tree: LexborHTMLParser, first: LexborNode | None,
+                   html_title: str) -> LexborNode | None:
+    """The page's first ``<h1>``, unless the ``<title>`` does not name it and names another
+    ``<h1>`` or ``<h2>`` of two words or more: then the longest such heading (a site's name
+    is the shorter part of "Story – Site"). For the pages without og:title or JSON-LD
+    headline whose first ``<h1>`` is a menu toggle ("Menu"), a box ("Quicklink") or the
+    site's name. Eval: titles +3 on half A (where it was found), +5 on half B, none lost."""
+    if first is None:
+        return None
+    named = _fold(html_title)
+    if _fold(node_text(first)) in named:
+        return first
+    headings = [(len(text), heading) for heading in tree.css("h1, h2")
+                if " " in (text := node_text(heading)) and _fold(text) in named]
+    return max(headings, key=lambda item: item[0])[1] if headings else first
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def headline_region(heading: LexborNode | None, levels: int) -> LexborNode | None:
