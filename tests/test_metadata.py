@@ -82,7 +82,9 @@ def test_a_part_of_the_title_naming_the_site_s_domain_is_cut_but_a_headline_nami
                        ("EFC Bayrische Bembel Regensburg - La voix des nuls",
                         "http://bayrische-bembel.de/bbr/article.php?id=504"),
                        ("La voix des nuls | MDR.DE", "https://www.mdr.de/nachrichten/a-1.html"),
-                       ("La voix des nuls - BBC News", "https://www.bbc.co.uk/news/a-b-c")):
+                       ("La voix des nuls - BBC News", "https://www.bbc.co.uk/news/a-b-c"),
+                       ("La voix des nuls - Bundeskanzleramt Österreich",
+                        "https://www.bundeskanzleramt.gv.at/a/b.html")):
         assert title_of(title, url=url) == "La voix des nuls", title
     headline = "Glasgow - DRK: Immer mehr Menschen in Not"
     assert title_of(headline, url="https://www.drk.de/a/") == headline

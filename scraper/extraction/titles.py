@@ -31,8 +31,10 @@ _LEADING_SEPARATOR = re.compile(r"\s*[|\-–—:·»/]{1,2}\s+")
 _PLAIN_TYPE = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"',
                              "„": '"', "‟": '"', "«": '"', "»": '"', "–": "-", "—": "-",
                              "‒": "-", "―": "-", "…": "...", "\u00a0": " "})
-# Second-level labels of country domains ("co.uk", "com.br"): the site's label is before them.
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "or", "ne", "go"})
+# Second-level labels of country domains ("co.uk", "com.br", the governments' "gv.at",
+# "gob.mx", "gouv.fr", "govt.nz"): the site's label is before them.
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "or", "ne", "go",
+                           "gv", "gob", "gouv", "govt", "nic", "mil"})
 _MAX_HEADINGS = 40  # headings (<h1>, <h2>) compared with the title, in page order
 _HEADLINE_LEVELS = (tag_ids("h1"), tag_ids("h2"))
 _WORD = re.compile(r"\w+")
