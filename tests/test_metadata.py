@@ -90,6 +90,19 @@ def test_a_part_of_the_title_naming_the_site_s_domain_is_cut_but_a_headline_nami
     assert title_of(headline, url="https://www.drk.de/a/") == headline
 
 
+def test_a_site_name_after_an_unspaced_separator_in_a_title_without_spaces_is_cut():
+    headline = "武汉的声音：有英勇的你，才有英雄的城！"
+    assert title_of(f"{headline}-新华网") == headline
+    story = "子どもへの体罰を禁止する法律ができる"
+    named = page('<meta property="og:site_name" content="NEWS WEB EASY">'
+                 f'<meta property="og:title" content="NEWS WEB EASY|{story}">')
+    assert extract(named, URL).title == story
+    # in Latin script an unspaced hyphen joins words
+    site = page('<meta property="og:site_name" content="Privatkredit">'
+                '<meta property="og:title" content="Privatkredit-Zinsen: So rechnen Sie">')
+    assert extract(site, URL).title == "Privatkredit-Zinsen: So rechnen Sie"
+
+
 def test_the_headline_as_printed_is_the_title_when_the_metadata_rewords_it():
     printed = "Der Nervenkrieg um den Brexit geht in die nächste Runde"
     assert title_of("Brexit: Nervenkrieg geht in nächste Runde", f"<h1>{printed}</h1>") == printed
