@@ -237,6 +237,13 @@ def test_a_byline_element_names_its_writer_without_the_agency_that_employs_them(
         assert clean_authors([byline]) == names, byline
 
 
+def test_the_site_s_name_joined_to_its_writer_s_in_one_author_field_is_cut():
+    head = ('<meta property="og:site_name" content="unocero">'
+            '<meta name="author" content="{}">')
+    for field in ("unocero - Alberto Ávila", "Alberto Ávila | unocero"):
+        assert extract(page(head.format(field)), URL).authors == ["Alberto Ávila"], field
+
+
 def test_json_ld_as_templates_write_it_is_still_read():
     raw_line_break = ('<script type="application/ld+json">{"@type": "BlogPosting", '
                       '"description": "Two\nlines", "author": {"@type": "Person", '

@@ -173,14 +173,33 @@ def _name(text: str) -> str | None:
     return text
 
 
+# How a CMS joins the site's name to its writer's in one author field ("unocero - Alberto
+# Ávila", "Alberto Ávila | unocero").
+_SITE_JOINS = (" - ", " | ", " – ", " — ")
+
+
+def _without_site(byline: str, sites: set[str]) -> str:
+    """``byline`` without a first or last part that is the site's own name (``sites``,
+    casefolded)."""
+    for join in _SITE_JOINS:
+        head, found, rest = byline.partition(join)
+        if found and head.casefold() in sites and rest:
+            return rest
+        rest, found, tail = byline.rpartition(join)
+        if found and tail.casefold() in sites and rest:
+            return rest
+    return byline
+
+
 def clean_authors(names: list[str], not_authors: tuple[str | None, ...] = ()) -> list[str]:
     """A byline as a list of names: no "By", no interface text, dates, e-mail addresses,
     URLs, usernames or @handles, no duplicates, none of ``not_authors`` (the site's and
     the publishing organisation's own names, as the page writes them)."""
     others = {n for n in not_authors if n}
+    folded_others = {n.casefold() for n in others}
     result: list[str] = []
     for raw in names:
-        raw = " ".join(str(raw).split())
+        raw = _without_site(" ".join(str(raw).split()), folded_others)
         while (stripped := _BY_PREFIX.sub("", raw)) != raw:
             raw = stripped
         if raw.startswith("@"):
