@@ -6,6 +6,7 @@ in its own sentences keeps them."""
 from __future__ import annotations
 
 import pytest
+from regexparts import top_level_alternatives
 
 from scraper import extract
 from scraper.extraction.blockwords import CALL_TO_ACTION_RE
@@ -50,27 +51,9 @@ def test_the_words_in_a_story_sentence_stay() -> None:
     assert text.split("\n\n") == [STORY[0], own, STORY[1]]
 
 
-def _top_level_alternatives(pattern: str) -> list[str]:
-    parts, depth, current, escaped, in_class = [], 0, "", False, False
-    for char in pattern:
-        if escaped or in_class:
-            current += char
-            in_class = in_class and char != "]"
-            escaped = False
-            continue
-        escaped, in_class = char == "\\", char == "["
-        depth += (char == "(") - (char == ")")
-        if char == "|" and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    return [*parts, current]
-
-
 def test_every_appeal_phrase_opens_at_a_word_boundary() -> None:
     """A phrase without ``\\b`` is tried at every position of every paragraph (one such made
     the search six times slower): a cost no test of the matches would show."""
-    phrases = _top_level_alternatives(CALL_TO_ACTION_RE.pattern)
+    phrases = top_level_alternatives(CALL_TO_ACTION_RE.pattern)
     assert len(phrases) > 100
     assert [p for p in phrases if not p.startswith("\\b")] == []

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from regexparts import top_level_alternatives
 
 from scraper import extract, site_from_dict
 from scraper.extraction.widgetwords import HEADING_KINDS
@@ -102,20 +103,6 @@ def test_menus_are_no_widgets():
     assert mega  # (a repeated list is one list of 9 distinct items: a widget)
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of a regular expression."""
-    parts, depth, current = [], 0, ""
-    for char in pattern:
-        depth += char == "("
-        depth -= char == ")"
-        if char == "|" and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    return [*parts, current]
-
-
 def heading_table() -> str:
     """The README's table of widget kinds and the heading words that map to each."""
     rows = ["| kind | shown as | headings that map to it (regular expressions, any case, "
@@ -123,7 +110,7 @@ def heading_table() -> str:
     words = {kind: pattern.pattern for kind, pattern in HEADING_KINDS}
     for kind, label in WIDGET_KINDS.items():
         if kind in words:
-            found = ", ".join(f"`{a}`" for a in _alternatives(words[kind]))
+            found = ", ".join(f"`{a}`" for a in top_level_alternatives(words[kind]))
         elif kind == "other":
             found = "any other heading (its words are kept in `links.heading`)"
         else:
