@@ -18,10 +18,10 @@ __all__ = ["clean_authors", "dated_name", "introduces_byline", "is_byline_label"
 
 # The words that introduce a byline, in the dev sets' languages and their neighbours, and
 # in Russian, Ukrainian, Indonesian, Turkish, Hungarian, Finnish, Vietnamese, Arabic and
-# Hindi (the news of the unseen sets' countries): the
-# byline finder's test (``introduces_byline``), the label test of Yoast's "Written by" meta
-# in the site's language (``is_byline_label``: "Verfasst von" on 64 of the eval set's pages)
-# and the prefix cut (``_BY_PREFIX``) are made from these two lists.
+# Hindi (the news of the unseen sets' countries): the byline finder's test
+# (``introduces_byline``), the label test of Yoast's "Written by" meta in the site's
+# language (``is_byline_label``: "Verfasst von" on 64 of the eval set's pages) and the
+# prefix cut (``_BY_PREFIX``) are made from these two lists.
 _BY_PHRASES = ("geschrieben von", "verfasst von", "erstellt von", "eingestellt von",
                "written by", "posted by",
                "écrit par", "publié par", "escrito por", "publicado por", "scritto da",

@@ -28,7 +28,8 @@ _SITE_SEPARATORS = _SEPARATORS[:-2]  # not "/" nor ":": "Kicker: Story" is the s
 _TIGHT_SEPARATORS = ("|", "｜", "-", "－", "_", "＿")  # in such titles only: "Privatkredit-Zinsen"
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"  # kana, Han, Hangul
 _CJK = re.compile(f"[{_CJK_CHARS}]")
-_CJK_SITE_TAIL = re.compile(f"^(?P<head>.*\\S)[|｜\\-－_＿](?P<tail>[{_CJK_CHARS}]{{2,8}})$")
+_CJK_SITE_TAIL = re.compile(f"^(?P<head>.*\\S)[{re.escape(''.join(_TIGHT_SEPARATORS))}]"
+                            f"(?P<tail>[{_CJK_CHARS}]{{2,8}})$")
 _MAX_SITE_WORDS = 4  # "EFC Bayrische Bembel Regensburg"
 _PREFIX = re.compile(r"(?:.{1,60}?\s*[|\-–—:·»/]{1,2}\s*)?")  # "Section | " before the <h1>
 # " - Site Name" after it, or a word or two first (" Rezept | LECKER", " von user | Site")
