@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import is_date_like
+from .dates import LETTER_MARKS, is_date_like
 
 __all__ = ["clean_authors", "dated_name", "introduces_byline", "is_byline_label",
            "is_person_name", "is_plain_name", "line_byline"]
@@ -75,7 +75,7 @@ _USERNAME = re.compile(r"^[a-z0-9]+(?:[._][a-z0-9]+)+$")
 _MAX_NAME = 80
 # Where a name printed before its date ends: "Janic Cathomen, 01.12.2021", "Sara Zinnecker
 # Stand: 05. Februar 2020".
-_PLAIN_NAME = re.compile(r"^[^\W\d_][\w\u0900-\u0dff.'’ -]*$")  # Indic vowel signs are no \w
+_PLAIN_NAME = re.compile(rf"^[^\W\d_][\w{LETTER_MARKS}.'’ -]*$")  # vowel signs are no \w
 _BEFORE_DATE = re.compile(r"\s*(?:[,|·•–—]|\s-\s|\b(?:Stand|Updated|Aktualisiert)\b|\d)")
 
 

@@ -17,8 +17,8 @@ from email.utils import parsedate_to_datetime
 
 from .monthnames import MONTH_NAMES
 
-__all__ = ["date_at", "date_in_text", "date_in_url", "in_future", "is_date_like",
-           "normalise_date", "parse_date"]
+__all__ = ["LETTER_MARKS", "date_at", "date_in_text", "date_in_url", "in_future",
+           "is_date_like", "normalise_date", "parse_date"]
 
 # Month names (``monthnames.py``), lowercased, and as ``_folded`` spells them.
 _MONTHS = {name: number for row in MONTH_NAMES.values()
@@ -54,9 +54,10 @@ _WORD = r"([^\W\d_]{3,12})"
 # combining accents (text in NFD: "Ma\u0308rz") or Arabic's diacritics. Not before a day:
 # no such script writes the month first, and the alternation, tried at every position of
 # a text, costs the search half its time again.
-_MARKED_WORD = (r"((?:[^\W\d_]|[\u0300-\u036f\u0900-\u0963\u0981-\u09e3\u0a01-\u0a63"
-                r"\u0a81-\u0ae3\u0b01-\u0b63\u0b82-\u0bd7\u0c00-\u0c63\u0c80-\u0ce3"
-                r"\u0d00-\u0d63\u064b-\u065f]){3,12})")
+LETTER_MARKS = (r"\u0300-\u036f\u0900-\u0963\u0981-\u09e3\u0a01-\u0a63\u0a81-\u0ae3"
+                r"\u0b01-\u0b63\u0b82-\u0bd7\u0c00-\u0c63\u0c80-\u0ce3\u0d00-\u0d63"
+                r"\u064b-\u065f")  # for a character class: the marks a word's letters carry
+_MARKED_WORD = rf"((?:[^\W\d_]|[{LETTER_MARKS}]){{3,12}})"
 # an optional time after the date: ", 10:05 AM EST", " at 14.30", " - 05:00", " um 10:05 Uhr"
 _TIME = (r"(?:(?:[,\s]+|\s*[-–|@/]\s*)(?:at\s+|um\s+|à\s+|a las\s+|alle\s+|às\s+)?"
          r"(\d{1,2})[:.h](\d{2})(?![\d.])(?::(\d{2}))?(?:[.,]\d+)?\s*(?:uhr\s*)?"
