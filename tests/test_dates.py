@@ -12,6 +12,7 @@ import pytest
 from scraper import extract
 from scraper.extraction.dates import normalise_date, parse_date
 from scraper.extraction.monthnames import MONTH_NAMES
+from scraper.vocab import FIELD_SOURCES
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 URL = "https://news.example/world/a-story-about-things/"
@@ -217,3 +218,53 @@ def test_without_markup_or_a_shown_date_a_date_key_in_the_page_s_scripts_dates_i
     article = extract(html, URL)
     assert (article.published, article.sources["published"]) == (
         "2021-03-04T10:00:00+00:00", "script")
+    assert "script" in FIELD_SOURCES
+
+
+@pytest.mark.parametrize(("head", "published"), [
+    ('<meta name="DC.Issued" content="2021-07-13">', "2021-07-13"),  # Dublin Core
+    ('<meta property="og:regDate" content="20210820030646">', "2021-08-20T03:06:46"),
+    ('<meta name="pubdate" content="20180619T055000+0900">', "2018-06-19T05:50:00+09:00"),
+    ('<meta itemprop="datePublished" datetime="2018-02-02">', "2018-02-02"),  # no content
+])
+def test_the_date_keys_and_basic_iso_forms_other_extractors_know_are_read(
+        head: str, published: str) -> None:
+    assert extract(page(head), URL).published == published
+
+
+def test_a_stamp_classed_as_the_update_is_the_modified_date_not_the_publication() -> None:
+    html = page(body='<time datetime="2011-09-28" class="updated">28 Sep</time>'
+                     '<time datetime="2011-09-27" class="entry-date">27 Sep</time>')
+    article = extract(html, URL)
+    assert (article.published, article.modified) == ("2011-09-27", "2011-09-28")
+
+
+def test_wordpress_s_stamp_of_an_unchanged_post_is_its_publication() -> None:
+    html = page(body='<time datetime="2020-02-14T08:00:00" class="entry-date published '
+                     'updated">14 Feb</time>')
+    article = extract(html, URL)
+    assert (article.published, article.modified) == ("2020-02-14T08:00:00", None)
+
+
+@pytest.mark.parametrize("stamp", [
+    '<abbr class="published" title="WHO">WHO</abbr><abbr class="published" '
+    'title="2016-11-12">12 Nov</abbr>',  # hAtom: an abbreviation first, then the date
+    '<abbr data-utime="1478908800" class="timestamp">Saturday</abbr>',  # a Unix time
+])
+def test_hatom_and_unix_time_stamps_date_the_page(stamp: str) -> None:
+    assert (extract(page(body=stamp), URL).published or "")[:10] == "2016-11-12"
+
+
+def test_a_page_whose_markup_gives_only_its_last_update_is_dated_by_it() -> None:
+    html = page('<meta http-equiv="last-modified" content="2018-10-01">')
+    article = extract(html, URL)
+    assert (article.published, article.modified) == ("2018-10-01", "2018-10-01")
+    assert article.sources["published"] == "modified" and "modified" in FIELD_SOURCES
+
+
+def test_an_unpadded_date_in_the_url_or_a_date_in_the_canonical_url_dates_the_page() -> None:
+    assert extract(page(), "https://news.example/news/2019/6/26/dm4wjh7s").published == (
+        "2019-06-26")
+    assert extract(page(), "https://news.example/a/2019/611/x").published is None  # an id
+    canonical = page('<link rel="canonical" href="https://news.example/2018/02/01/entry">')
+    assert extract(canonical, "https://news.example/s/x9").published == "2018-02-01"

@@ -91,10 +91,16 @@ _TEXT_DATES = (
 )
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|\.html|$)")
+# /2019/6/26/: unpadded, but only between slashes (/2019/611/ is an id)
+_URL_SLASHED = re.compile(r"/((?:19|20)\d\d)/([1-9]|1[0-2])/([1-9]|[12]\d|3[01])/")
 # a day written into a slug: /meldungen/29-10-2021, _vom_22.04.2020_
 _URL_DAY = re.compile(r"[/_-](0?[1-9]|[12]\d|3[01])[-.](0?[1-9]|1[0-2])[-.]((?:19|20)\d\d)"
                       r"(?=[/_.-]|$)")
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+# 20210820, 20210820030646, 20180619T055000+0900: ISO 8601's basic format (a Korean CMS's
+# og:regDate, a Japanese paper's meta)
+_COMPACT = re.compile(r"^((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])"
+                      r"(?:T?([01]\d|2[0-3])([0-5]\d)([0-5]\d)?(z|[+-]\d{2}:?\d{2})?)?$", re.I)
 _DIGIT = re.compile(r"\d")
 # ISO 8601 as pages write it: one-digit months or hours, fractions, "Z" followed by a
 # zone name, a space instead of "T".
@@ -207,9 +213,9 @@ def is_date_like(text: str) -> bool:
 
 
 def date_in_url(url: str | None) -> str | None:
-    """The date in an article URL path (/2019/11/19/, /2019-11-19-, /20191119/,
+    """The date in an article URL path (/2019/11/19/, /2019-11-19-, /20191119/, /2019/6/26/,
     /29-10-2021) as ISO."""
-    match = _URL_DATE.search(url or "")
+    match = _URL_DATE.search(url or "") or _URL_SLASHED.search(url or "")
     try:
         if match:
             return date(*map(int, match.groups())).isoformat()
@@ -231,6 +237,10 @@ def parse_date(value: str, month_first: bool = False) -> datetime | date | None:
         return _make(int(year), int(month), int(day), hour, minute, second, None, zone)
     if _EPOCH.match(value):
         return datetime.fromtimestamp(int(value[:10]), UTC)
+    match = _COMPACT.match(value)
+    if match:
+        year, month, day, hour, minute, second, zone = match.groups()
+        return _make(int(year), int(month), int(day), hour, minute, second, None, zone)
     try:
         parsed = parsedate_to_datetime(value)
         return parsed if parsed.year >= _EARLIEST else None

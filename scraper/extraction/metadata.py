@@ -16,7 +16,8 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .authors import clean_authors, dated_name, introduces_byline, is_byline_label, line_byline
-from .pagedates import in_comment_thread
+from .dates import parse_date
+from .pagedates import in_comment_thread, stamp_kind
 from .tags import tag_ids
 from .titles import headline_region, node_text
 
@@ -42,12 +43,17 @@ _DATE_META = (
     "cxenseparse:recs:publishtime", "article.published",
     # RDFa on any element (Drupal's schema.org mapping)
     "schema:datepublished", "schema:datecreated", "dc:date", "dc:created", "dcterms:created",
+    # the keys htmldate's own tests name beside these: Dublin Core's issue date, a Korean
+    # CMS's registration date, and others' original publication dates
+    "dc.issued", "og:regdate",
+    "originalpublicationdate", "article_date_original", "rnews:datepublished",
 )
 _PAGE_TYPES = frozenset({"WebPage", "ItemPage", "AboutPage", "CollectionPage", "Product",
                          "Event", "Recipe", "VideoObject", "CreativeWork"})
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time",
                   "datemodified", "dcterms.modified", "dc.date.modified", "schema:datemodified",
-                  "dcterms:modified", "dc:modified")
+                  "dcterms:modified", "dc:modified", "last-modified", "lastmodified",
+                  "dateupdate", "dateupdated", "dc.modified")
 # A visible byline when the page has no structured author: rel=author links and the byline
 # classes of WordPress, Arc and Gannett-style themes (the same classes boilerplate.py drops
 # from the body); and hAtom's author, the formatted name (``fn``) of the ``author`` hCard
@@ -69,10 +75,10 @@ _MAX_LINE = 60  # characters: "von" and two or three names
 _JSONLD = 'script[type="application/ld+json"]'
 _METADATA_SELECTOR = (
     f":is({_JSONLD}, meta[content], [itemprop], time[datetime], link[rel][href], head title, "
-    "[property][content])")
+    "[property][content], abbr[title], [data-utime])")
 _BYLINE_NAME_SELECTOR = ":is([rel=author], a[href*=author], [itemprop=name])"
 _SCRIPT, _META, _LINK = tag_ids("script"), tag_ids("meta"), tag_ids("link")
-_TIME, _TITLE = tag_ids("time"), tag_ids("title")
+_TIME, _TITLE, _ABBR = tag_ids("time"), tag_ids("title"), tag_ids("abbr")
 
 
 def _types(node: dict[str, Any]) -> set[str]:
@@ -227,7 +233,8 @@ def _meta(metas: list[dict[str, str | None]], out: dict[str, list[tuple[Any, str
     for attrs in metas:
         key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or
                attrs.get("http-equiv") or "").strip().lower()
-        content = (attrs.get("content") or "").strip()
+        # microdata on a <meta> may give its date as ``datetime`` (as <time> does)
+        content = (attrs.get("content") or attrs.get("datetime") or "").strip()
         if key and content:
             props[key].append(content)
     og = "opengraph"
@@ -267,7 +274,23 @@ def _meta(metas: list[dict[str, str | None]], out: dict[str, list[tuple[Any, str
             out["language"].append((props[key][0], source))
 
 
-def _microdata(tree: LexborHTMLParser, items: dict[str, LexborNode], time: LexborNode | None,
+def _stamp(node: LexborNode, attrs: dict[str, str | None], firsts: dict[str, Any]) -> None:
+    """Record a ``<time datetime>``, an hAtom ``<abbr class="published" title>`` or a
+    ``data-utime`` stamp in ``firsts``: the first whose class names the publication, the
+    first whose class names an update (the modified date, never the publication's), and the
+    first unclassed ``<time>`` or Unix time (the publication's when no classed one is)."""
+    value = attrs.get("datetime") if node.tag_id in _TIME else (
+        attrs.get("data-utime") or (attrs.get("title") if node.tag_id in _ABBR else None))
+    if not value or not value.strip() or (node.tag_id in _ABBR and parse_date(value) is None):
+        return  # an <abbr>'s title is mostly an expansion ("WHO"): a date only if it reads as one
+    kind = stamp_kind(attrs)
+    if kind is not None:
+        firsts.setdefault(f"{kind}-stamp", value)
+    elif node.tag_id in _TIME or attrs.get("data-utime"):
+        firsts.setdefault("time", value)
+
+
+def _microdata(tree: LexborHTMLParser, items: dict[str, LexborNode], firsts: dict[str, Any],
                out: dict[str, list[tuple[Any, str]]]) -> None:
     for prop, field in (("datePublished", "published"), ("dateModified", "modified")):
         node = items.get(prop)
@@ -281,8 +304,10 @@ def _microdata(tree: LexborHTMLParser, items: dict[str, LexborNode], time: Lexbo
         name = node.attrs.get("content") or node.text(deep=True)
         if name and name.strip():
             out["authors"].append(([name.strip()], "microdata"))
-    if time is not None:
-        out["published"].append((time.attrs["datetime"].strip(), "time"))
+    for key, field in (("published-stamp", "published"), ("time", "published"),
+                       ("modified-stamp", "modified")):
+        if key in firsts:
+            out[field].append((firsts[key].strip(), "time"))
 
 
 def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
@@ -335,7 +360,7 @@ def page_metadata(tree: LexborHTMLParser) -> dict[str, list[tuple[Any, str]]]:
     """
     scripts, metas = [], []
     items: dict[str, LexborNode] = {}
-    firsts: dict[str, LexborNode] = {}
+    firsts: dict[str, Any] = {}
     for node in tree.css(_METADATA_SELECTOR):
         tag = node.tag_id  # an int: the name is a new str on every read
         if tag in _SCRIPT:
@@ -350,12 +375,12 @@ def page_metadata(tree: LexborHTMLParser) -> dict[str, list[tuple[Any, str]]]:
             firsts.setdefault(f"link:{(attrs.get('rel') or '').lower()}", node)
         elif tag in _TITLE:
             firsts.setdefault("title", node)
-        elif tag in _TIME and attrs.get("datetime"):
-            firsts.setdefault("time", node)
+        elif tag in _TIME or tag in _ABBR or attrs.get("data-utime"):
+            _stamp(node, attrs, firsts)
     out: dict[str, list[tuple[Any, str]]] = defaultdict(list)
     _jsonld(scripts, out)
     _meta(metas, out)
-    _microdata(tree, items, firsts.get("time"), out)
+    _microdata(tree, items, firsts, out)
     for key, field, source in (("link:canonical", "canonical_url", "link-canonical"),
                                ("link:amphtml", "amphtml_url", "link-amphtml")):
         if key in firsts and (href := (firsts[key].attrs.get("href") or "").strip()):

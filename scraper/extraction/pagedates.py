@@ -23,7 +23,7 @@ from .dates import date_at, date_in_text, date_in_url, in_future, normalise_date
 from .tags import PAGE, tag_ids
 from .titles import headline_region
 
-__all__ = ["in_comment_thread", "page_dates"]
+__all__ = ["in_comment_thread", "page_dates", "stamp_kind"]
 
 Candidates = list[tuple[Any, str]]
 _STRONG = ("meta", "json-ld", "microdata", "json-ld-page")  # in order of trust
@@ -34,6 +34,12 @@ _CUES = (":is(h1, time, [class*=date i], [class*=time i], [class*=publish i], "
          "[class*=datum i], [class*=fecha i], [class*=data i], [id*=date i], "
          "[itemprop*=date i])")
 _MAX_CUES = 60  # cue elements looked at; teasers' dates follow further down
+# hAtom's and WordPress themes' class names for the stamp of the last update (on <time>,
+# <abbr>, a dateline): the modified date, never taken for the publication; and those for
+# the publication's own stamp, preferred to the first <time> of the page.
+# WordPress marks an unchanged post's stamp with both ("entry-date published updated").
+_UPDATE_CLASS = re.compile(r"updated|modified", re.I)
+_PUBLISHED_CLASS = re.compile(r"published|entry-date|pubdate", re.I)
 _MAX_DEPTH = 256  # ancestor walks stop here (pathological nesting)
 _HEADLINE = tag_ids("h1")
 _MAX_DATELINE = 160  # characters: longer cue elements are paragraphs or lists of teasers
@@ -158,7 +164,11 @@ def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
         if node.tag_id in _HEADLINE:
             headline = index if headline is None else headline
             continue
-        stamp = node.attrs.get("datetime")
+        attrs = node.attributes
+        if stamp_kind(attrs) == "modified":
+            continue  # "Updated 3 May": the last update, not the publication
+        # the stamp a <time> gives, else a title ("12th December 2018" on a date ribbon)
+        stamp = attrs.get("datetime") or attrs.get("title")
         when = _parsed(stamp, month_first) if stamp else None
         if when is None:
             text = node.text(separator=" ")
@@ -174,6 +184,15 @@ def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
         return found[0][1]
     after = [item for item in found if item[0] > headline]
     return (after[0] if after else found[-1])[1]
+
+
+def stamp_kind(attrs: dict[str, str | None]) -> str | None:
+    """"published" or "modified" when a date element's class (or ``pubdate`` attribute)
+    says which date it is, else None."""
+    marker = attrs.get("class") or ""
+    if _PUBLISHED_CLASS.search(marker) or "pubdate" in attrs:
+        return "published"
+    return "modified" if _UPDATE_CLASS.search(marker) else None
 
 
 def in_comment_thread(node: LexborNode) -> bool:
@@ -280,8 +299,11 @@ def _in_scripts(tree: LexborHTMLParser, month_first: bool) -> datetime | date | 
 
 
 def _searched(tree: LexborHTMLParser, title: str | None, headline: str | None,
-              month_first: bool, h1: LexborNode | None) -> tuple[datetime | date | None, str]:
-    """A date found in the page's text when its markup gives none."""
+              month_first: bool, h1: LexborNode | None, modified: str | None
+              ) -> tuple[datetime | date | str | None, str]:
+    """A date found in the page's text when its markup gives no publication date; before
+    the last resort, the ``modified`` date the markup gives (htmldate's fallback too: a page
+    that states only its last update was published that day or before)."""
     when = _dateline(tree, month_first, h1)
     if when is not None:
         return when, "dateline"
@@ -295,6 +317,8 @@ def _searched(tree: LexborHTMLParser, title: str | None, headline: str | None,
     when = _in_scripts(tree, month_first)
     if when is not None:
         return when, "script"
+    if modified:
+        return modified, "modified"
     # the last resort, htmldate's too: the first date the page shows, wherever it is (a
     # dateline under a heading that is no <h1> and carries no class of a date)
     return _first_shown(text[:_MAX_TEXT], month_first), "text"
@@ -322,19 +346,24 @@ def page_dates(tree: LexborHTMLParser, meta: dict[str, Candidates], url: str | N
     the page's first <h1> when the caller has it (else it is looked up)."""
     h1 = h1 if h1 is not None else tree.css_first("h1")
     month_first = (language or "").lower() in ("en-us", "en_us")
-    url_day = date_in_url(url)
+    # the page's URL, else the one it names as its own (a dated canonical URL of a page
+    # fetched under a short link)
+    url_day = date_in_url(url) or next(
+        (day for value, _ in meta.get("canonical_url", []) if (day := date_in_url(value))), None)
     published = _choose(meta.get("published", []) + meta.get("page_published", []), url_day,
                         month_first, tree, h1)
+    modified = _choose(meta.get("modified", []) + meta.get("page_modified", []), None,
+                       month_first)
     if published[0] is None:
-        when, source = _searched(tree, title, headline, month_first, h1)
+        when, source = _searched(tree, title, headline, month_first, h1, modified[0])
         if when is not None and url_day and abs(
                 (_day(when) - date.fromisoformat(url_day)).days) > 1:
             when = None  # the URL's day and a text date that disagrees: trust the URL
-        if when is not None and not in_future(when):
+        if isinstance(when, str):
+            published = (when, source, published[2])  # the modified date, as chosen
+        elif when is not None and not in_future(when):
             published = (_iso(when), source, published[2])
         elif url_day:
             published = (url_day, "url", published[2])
-    modified = _choose(meta.get("modified", []) + meta.get("page_modified", []), None,
-                       month_first)
     return {"published": published, "modified": modified}
 
