@@ -237,6 +237,42 @@ def test_a_byline_element_names_its_writer_without_the_agency_that_employs_them(
         assert clean_authors([byline]) == names, byline
 
 
+def test_the_writers_employer_after_for_from_or_a_dash_is_no_author():
+    for byline, names in (("Jenny Smith For Daily Mail Australia", ["Jenny Smith"]),
+                          ("Glen Owen and Brendan Carlin for The Mail on Sunday",
+                           ["Glen Owen", "Brendan Carlin"]),
+                          ("Jane Doe – The Moon", ["Jane Doe"]),
+                          ("Department of Health and Human Services",
+                           ["Department of Health and Human Services"]),  # no people first
+                          ("© Kathrin Führes", ["Kathrin Führes"]),
+                          ("Jenny Smith ❤️", ["Jenny Smith"])):
+        assert clean_authors([byline]) == names, byline
+
+
+def test_the_author_keys_and_byline_markup_other_extractors_know_are_read():
+    for head in ('<meta name="citation_author" content="Jane Roe">',
+                 '<meta name="DC.creator" content="Jane Roe">',
+                 '<meta name="byl" content="By Jane Roe">'):
+        assert extract(page(head), URL).authors == ["Jane Roe"], head
+    for byline in ("<author>Jane Roe</author>", '<div data-component="Byline">Jane Roe</div>',
+                   '<span itemprop="author name">Jane Roe</span>',
+                   '<span class="author">Jane Roe and John Doe</span>',
+                   '<div class="submitted-by"><a>Jane Roe</a></div>',
+                   '<div class="author"><span class="profile__name">Jane Roe</span> '
+                   '<a href="https://social.example/jroe">@jroe</a> <span>11:57AM</span></div>'):
+        names = extract(page(body=f"<h1>Buses return</h1>{byline}"), URL).authors
+        assert names in (["Jane Roe"], ["Jane Roe", "John Doe"]), byline
+
+
+def test_a_name_under_a_picture_or_in_a_quotation_is_no_byline():
+    for other in ('<figure><img src="/a.jpg"><figcaption><span class="author">Pat Photographer'
+                  "</span></figcaption></figure>",
+                  '<div class="quote"><p>Buses are the future.</p><p class="quote-author">'
+                  "Pat Quoted</p></div>"):
+        html = page(body=f"<h1>Buses return</h1>{other}")
+        assert extract(html, URL).authors == [], other
+
+
 def test_the_site_s_name_joined_to_its_writer_s_in_one_author_field_is_cut():
     head = ('<meta property="og:site_name" content="unocero">'
             '<meta name="author" content="{}">')

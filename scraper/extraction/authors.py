@@ -54,6 +54,12 @@ _AGENCY_AFTER = re.compile(
     r"\s*[,/|(]\s*(?:dpa|afp|ap|reuters|epd|kna|apa|sda|ats|anp|efe|ansa|pap|ctk|čtk|tass|"
     r"ria novosti|interfax|bta|mti|xinhua|kyodo|yonhap|aa|ani|pti|ians|bernama|antara|"
     r"belga|ntb|tt|stt|ritzau|dapd|ddp|sid|lusa|agencias|agencies)\)?\s*$", re.I)
+# Where the writers' names end and their employer begins: "Jenny Smith For Daily Mail
+# Australia", "Jane Doe from Acme", "Jane Doe – The Moon" (cut when what comes before is
+# people's names only).
+_AFFILIATION = re.compile(r"\s+(?:for|from|für)\s+(?=\S)|\s+[–—-]\s+", re.I)
+# Pictographs and their modifiers after a name ("Jenny Smith ❤️").
+_PICTOGRAPHS = re.compile("[\u2600-\u27bf\ufe0f\u200d\U0001f000-\U0001faff]+")
 # Credentials written after a name, with or without a comma.
 _CREDENTIALS = re.compile(r",?\s+(?:Ph\.?\s?D\.?|M\.?D\.?|MBA|MPH|RDN?|RN|DO|MSc|BSc)\.?$")
 # Words that are interface, not names: a byline's buttons and counters ("Edit", "Shares",
@@ -119,7 +125,8 @@ def dated_name(text: str) -> str | None:
     name, rest = (text[:match.start()], text[match.start():]) if match else (text, "")
     if rest and not any(c.isdigit() for c in rest):
         return None
-    return name if is_plain_name(name) else None  # not "Name *", a comment form's label
+    # one name or several ("Jenny Smith and John Smith"); not "Name *", a comment form's label
+    return name if all(map(is_plain_name, _split(name))) else None
 
 
 def is_plain_name(text: str) -> bool:
@@ -153,7 +160,8 @@ def _split(byline: str) -> list[str]:
 def _name(text: str) -> str | None:
     """``text`` as a name, or None when it is interface text, an address or a date."""
     text = _EMAIL.sub("", text).replace("()", "").replace("[]", "")
-    text = _CREDENTIALS.sub("", text.strip(" -|·–—:,\u200b")).strip()
+    text = _PICTOGRAPHS.sub("", text)
+    text = _CREDENTIALS.sub("", text.strip(" -|·–—:,©\u200b")).strip()  # "© Kathrin Führes"
     words = text.split()
     while words and words[-1].lower().strip("()") in _INTERFACE:
         words.pop()  # "Amber Guetebier Shares"
@@ -206,6 +214,9 @@ def clean_authors(names: list[str], not_authors: tuple[str | None, ...] = ()) ->
             continue
         if (match := _AGENCY_AFTER.search(raw)) and is_person_name(raw[:match.start()]):
             raw = raw[:match.start()]
+        if (match := _AFFILIATION.search(raw)) and all(
+                map(is_person_name, _split(head := raw[:match.start()]))):
+            raw = head  # "Jenny Smith For Daily Mail Australia", "Jane Doe – The Moon"
         for part in _split(raw):
             name = _name(part)
             if name and name not in others and name.casefold() not in {

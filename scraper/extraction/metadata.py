@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .authors import clean_authors, dated_name, introduces_byline, is_byline_label, line_byline
 from .dates import parse_date
 from .pagedates import in_comment_thread, stamp_kind
-from .tags import tag_ids
+from .tags import PAGE, tag_ids
 from .titles import headline_region, node_text
 
 __all__ = [
@@ -48,6 +48,10 @@ _DATE_META = (
     "dc.issued", "og:regdate",
     "originalpublicationdate", "article_date_original", "rnews:datepublished",
 )
+# Meta keys naming the author: HTML's own, OpenGraph's, scholarly citations (Highwire),
+# Dublin Core, Parse.ly, Sailthru, the New York Times's "byl".
+_AUTHOR_META = ("author", "article:author", "citation_author", "dc.creator", "dc:creator",
+                "parsely-author", "sailthru.author", "byl")
 _PAGE_TYPES = frozenset({"WebPage", "ItemPage", "AboutPage", "CollectionPage", "Product",
                          "Event", "Recipe", "VideoObject", "CreativeWork"})
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time",
@@ -60,11 +64,13 @@ _MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modifi
 # inside the entry (``hentry``), one word or more ("Krimiblogger"). A blog's header may be
 # an hCard of its owner, and a comment's poster is a ``comment-author``, no ``author``.
 _BYLINE_SELECTOR = (
-    ":is(byline, [rel=author], [class*=byline], [class*=author-name], [class*=authorname], "
-    "[class*=author_name], [itemprop=author], .hentry .author .fn, .hentry .author.fn)")
+    ":is(byline, author, [rel=author], [class*=byline], [class*=author-name], "
+    "[class*=authorname], [class*=author_name], [itemprop~=author], [data-component=byline i], "
+    ".hentry .author .fn, .hentry .author.fn)")
 _AUTHORISH_SELECTOR = (
-    ":is([class*=author i], [class*=autor i], [class*=poster i], [id*=author i], "
-    "a[href*='/author/'], a[href*='/autor/'])")
+    ":is([class*=author i], [class*=autor i], [class*=poster i], [class*=writer i], "
+    "[class*=submitted i], [id*=author i], [data-testid*=author i], a[href*='/author/'], "
+    "a[href*='/autor/'])")
 _MAX_BYLINES = 8  # the byline sits by the headline; later matches are teasers' or comments'
 _BYLINE_LEVELS = 3  # levels above the <h1> searched for the byline before the whole page
 _MAX_BYLINE = 120  # characters: longer matches are author boxes with a biography
@@ -76,7 +82,10 @@ _JSONLD = 'script[type="application/ld+json"]'
 _METADATA_SELECTOR = (
     f":is({_JSONLD}, meta[content], [itemprop], time[datetime], link[rel][href], head title, "
     "[property][content], abbr[title], [data-utime])")
-_BYLINE_NAME_SELECTOR = ":is([rel=author], a[href*=author], [itemprop=name])"
+_BYLINE_NAME_SELECTOR = ":is([rel=author], a[href*=author], [itemprop=name], [class*=name i])"
+# A name under a picture or a quotation (a <figure>, a <blockquote>, a class saying
+# "quote") is the photographer's or the quoted person's.
+_NOT_BYLINE_TAGS = tag_ids("figure", "blockquote")
 _SCRIPT, _META, _LINK = tag_ids("script"), tag_ids("meta"), tag_ids("link")
 _TIME, _TITLE, _ABBR = tag_ids("time"), tag_ids("title"), tag_ids("abbr")
 
@@ -259,7 +268,7 @@ def _meta(metas: list[dict[str, str | None]], out: dict[str, list[tuple[Any, str
     for key in ("news_keywords", "keywords"):
         if props.get(key):
             out["tags"].append(([k.strip() for k in props[key][0].split(",")], "meta"))
-    authors = [a for a in props.get("author", []) + props.get("article:author", [])
+    authors = [a for key in _AUTHOR_META for a in props.get(key, [])
                if not a.startswith(("http://", "https://"))]
     if authors:
         out["authors"].append((authors, "meta"))
@@ -327,7 +336,7 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
         for selector, plain in ((_BYLINE_SELECTOR, True), (_AUTHORISH_SELECTOR, False)):
             for node in root.css(selector)[:_MAX_BYLINES] if root is not None else ():
                 text = node_text(node)
-                if not text or len(text) > _MAX_BYLINE:
+                if not text or len(text) > _MAX_BYLINE or _in_caption_or_quote(node):
                     continue
                 names = [n for a in node.css(_BYLINE_NAME_SELECTOR) if (n := node_text(a))]
                 if names or plain or introduces_byline(text):
@@ -335,6 +344,19 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
                 if (name := dated_name(text)) and not in_comment_thread(node):
                     return [name]
     return []
+
+
+def _in_caption_or_quote(node: LexborNode | None) -> bool:
+    """Whether ``node`` sits in a picture or a quotation (``_NOT_BYLINE_TAGS``), a few
+    levels up at most."""
+    for _ in range(_BYLINE_LEVELS + 3):
+        if node is None or node.tag_id in PAGE:
+            return False
+        if node.tag_id in _NOT_BYLINE_TAGS or "quote" in (node.attributes.get("class") or
+                                                            "").lower():
+            return True
+        node = node.parent
+    return False
 
 
 def _byline_line(region: LexborNode | None, h1: LexborNode | None) -> list[str]:
