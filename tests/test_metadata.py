@@ -249,10 +249,21 @@ def test_the_writers_employer_after_for_from_or_a_dash_is_no_author():
         assert clean_authors([byline]) == names, byline
 
 
+def test_an_author_field_with_markup_a_list_and_the_desk_s_initials_names_the_people():
+    field = ('By <a href="/profiles/amir-vera">Amir Vera</a>, Seán Federico O\'Murchú, '
+             '<a href="/profiles/tara-subramaniam">Tara Subramaniam</a> and Adam Renton, CNN')
+    assert clean_authors([field]) == ["Amir Vera", "Seán Federico O'Murchú", "Tara Subramaniam",
+                                      "Adam Renton"]
+    assert clean_authors(["Acme, Inc."]) == ["Acme, Inc."]  # an organisation stays whole
+    assert clean_authors(["\u00bf\tTara Cosoleto", "M. J. Smith."]) == ["Tara Cosoleto",
+                                                                    "M. J. Smith."]
+
+
 def test_the_author_keys_and_byline_markup_other_extractors_know_are_read():
     for head in ('<meta name="citation_author" content="Jane Roe">',
                  '<meta name="DC.creator" content="Jane Roe">',
-                 '<meta name="byl" content="By Jane Roe">'):
+                 '<meta name="byl" content="By Jane Roe">',
+                 '<meta property="og:author" content="Jane Roe">'):
         assert extract(page(head), URL).authors == ["Jane Roe"], head
     for byline in ("<author>Jane Roe</author>", '<div data-component="Byline">Jane Roe</div>',
                    '<span itemprop="author name">Jane Roe</span>',

@@ -9,6 +9,7 @@ person's name, so people are listed one by one and organisations stay whole.
 
 from __future__ import annotations
 
+import html
 import re
 
 from .dates import LETTER_MARKS, is_date_like
@@ -44,9 +45,15 @@ _BY_PREFIX = re.compile(
 _PREFIX_WORDS = frozenset([*_BY_WORDS, "de"])
 # Separators between the names of one byline, strongest first ("/" as in "AFP/The Local"
 # or "det/dpa" joins an agency to a desk: split only between people).
-_SEPARATORS = (re.compile(r"\s*[;|]\s*"), re.compile(r"\s*(?:&|\band\b|\bund\b|\bet\b|"
-                                                      r"\by\b)\s*", re.I),
+_AND = r"(?:&|\band\b|\bund\b|\bet\b|\by\b)"
+_SEPARATORS = (re.compile(r"\s*[;|]\s*"), re.compile(rf"\s*{_AND}\s*", re.I),
+               re.compile(rf"\s*,\s*(?:{_AND}\s*)?|\s+{_AND}\s+", re.I),  # "A, B and C"
                re.compile(r"\s*[,/]\s*"))
+# Markup left in an author field ("By <a href=...>Amir Vera</a>, ...": a JSON-LD name).
+_MARKUP = re.compile(r"<[^>]*>")
+# An organisation's initials after its writers ("..., Tara Subramaniam and Adam Renton,
+# CNN"): their employer, dropped as an agency is.
+_INITIALS_AFTER = re.compile(r",\s*[A-Z]{2,6}\s*$")
 # A news agency named after its writer ("Von David Hutzler, dpa", "Jane Doe/AFP"): the
 # writer's employer, not a second author (alone, "Agencia EFE" is the author). The
 # agencies of the countries whose news the archive is measured on, by their own short names.
@@ -60,6 +67,8 @@ _AGENCY_AFTER = re.compile(
 _AFFILIATION = re.compile(r"\s+(?:for|from|für)\s+(?=\S)|\s+[–—-]\s+", re.I)
 # Pictographs and their modifiers after a name ("Jenny Smith ❤️").
 _PICTOGRAPHS = re.compile("[\u2600-\u27bf\ufe0f\u200d\U0001f000-\U0001faff]+")
+# a name may end with an initial's dot or a vowel sign (Devanagari "शर्मा")
+_EDGE_MARKS = re.compile(rf"^[\W_]+|[^\w.){LETTER_MARKS}]+$")
 # Credentials written after a name, with or without a comma.
 _CREDENTIALS = re.compile(r",?\s+(?:Ph\.?\s?D\.?|M\.?D\.?|MBA|MPH|RDN?|RN|DO|MSc|BSc)\.?$")
 # Words that are interface, not names: a byline's buttons and counters ("Edit", "Shares",
@@ -161,7 +170,8 @@ def _name(text: str) -> str | None:
     """``text`` as a name, or None when it is interface text, an address or a date."""
     text = _EMAIL.sub("", text).replace("()", "").replace("[]", "")
     text = _PICTOGRAPHS.sub("", text)
-    text = _CREDENTIALS.sub("", text.strip(" -|·–—:,©\u200b")).strip()  # "© Kathrin Führes"
+    # "© Kathrin Führes", "¿ Tara Cosoleto": no name starts or ends with a mark or a symbol
+    text = _CREDENTIALS.sub("", _EDGE_MARKS.sub("", text)).strip()
     words = text.split()
     while words and words[-1].lower().strip("()") in _INTERFACE:
         words.pop()  # "Amber Guetebier Shares"
@@ -207,12 +217,16 @@ def clean_authors(names: list[str], not_authors: tuple[str | None, ...] = ()) ->
     folded_others = {n.casefold() for n in others}
     result: list[str] = []
     for raw in names:
-        raw = _without_site(" ".join(str(raw).split()), folded_others)
+        raw = str(raw)
+        if "<" in raw:
+            raw = html.unescape(_MARKUP.sub("", raw))
+        raw = _without_site(" ".join(raw.split()), folded_others)
         while (stripped := _BY_PREFIX.sub("", raw)) != raw:
             raw = stripped
         if raw.startswith("@"):
             continue
-        if (match := _AGENCY_AFTER.search(raw)) and is_person_name(raw[:match.start()]):
+        if (match := _AGENCY_AFTER.search(raw) or _INITIALS_AFTER.search(raw)) and all(
+                map(is_person_name, _split(raw[:match.start()]))):
             raw = raw[:match.start()]
         if (match := _AFFILIATION.search(raw)) and all(
                 map(is_person_name, _split(head := raw[:match.start()]))):

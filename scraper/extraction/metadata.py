@@ -48,10 +48,10 @@ _DATE_META = (
     "dc.issued", "og:regdate",
     "originalpublicationdate", "article_date_original", "rnews:datepublished",
 )
-# Meta keys naming the author: HTML's own, OpenGraph's, scholarly citations (Highwire),
-# Dublin Core, Parse.ly, Sailthru, the New York Times's "byl".
-_AUTHOR_META = ("author", "article:author", "citation_author", "dc.creator", "dc:creator",
-                "parsely-author", "sailthru.author", "byl")
+# Meta keys naming the author: HTML's own, OpenGraph's (and the unofficial og:author),
+# scholarly citations (Highwire), Dublin Core, Parse.ly, Sailthru, the New York Times's "byl".
+_AUTHOR_META = ("author", "article:author", "og:author", "citation_author", "dc.creator",
+                "dc:creator", "parsely-author", "sailthru.author", "byl")
 _PAGE_TYPES = frozenset({"WebPage", "ItemPage", "AboutPage", "CollectionPage", "Product",
                          "Event", "Recipe", "VideoObject", "CreativeWork"})
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time",
