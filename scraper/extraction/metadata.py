@@ -69,8 +69,7 @@ _BYLINE_SELECTOR = (
     ".hentry .author .fn, .hentry .author.fn)")
 _AUTHORISH_SELECTOR = (
     ":is([class*=author i], [class*=autor i], [class*=poster i], [class*=writer i], "
-    "[class*=submitted i], [id*=author i], [data-testid*=author i], a[href*='/author/'], "
-    "a[href*='/autor/'])")
+    "[class*=submitted i], [id*=author i], a[href*='/author/'], a[href*='/autor/'])")
 _MAX_BYLINES = 8  # the byline sits by the headline; later matches are teasers' or comments'
 _BYLINE_LEVELS = 3  # levels above the <h1> searched for the byline before the whole page
 _MAX_BYLINE = 120  # characters: longer matches are author boxes with a biography
@@ -81,7 +80,7 @@ _MAX_LINE = 60  # characters: "von" and two or three names
 _JSONLD = 'script[type="application/ld+json"]'
 _METADATA_SELECTOR = (
     f":is({_JSONLD}, meta[content], [itemprop], time[datetime], link[rel][href], head title, "
-    "[property][content], abbr[title], [data-utime])")
+    "[property][content], abbr[title], abbr[data-utime])")  # [data-utime] alone: 0.3 ms a page
 _BYLINE_NAME_SELECTOR = ":is([rel=author], a[href*=author], [itemprop=name], [class*=name i])"
 # A name under a picture or a quotation (a <figure>, a <blockquote>, a class saying
 # "quote") is the photographer's or the quoted person's.
@@ -284,19 +283,20 @@ def _meta(metas: list[dict[str, str | None]], out: dict[str, list[tuple[Any, str
 
 
 def _stamp(node: LexborNode, attrs: dict[str, str | None], firsts: dict[str, Any]) -> None:
-    """Record a ``<time datetime>``, an hAtom ``<abbr class="published" title>`` or a
-    ``data-utime`` stamp in ``firsts``: the first whose class names the publication, the
-    first whose class names an update (the modified date, never the publication's), and the
-    first unclassed ``<time>`` or Unix time (the publication's when no classed one is)."""
-    value = attrs.get("datetime") if node.tag_id in _TIME else (
-        attrs.get("data-utime") or (attrs.get("title") if node.tag_id in _ABBR else None))
-    if not value or not value.strip() or (node.tag_id in _ABBR and parse_date(value) is None):
-        return  # an <abbr>'s title is mostly an expansion ("WHO"): a date only if it reads as one
+    """Record a ``<time datetime>`` or an ``<abbr>`` stamp (hAtom's ``class="published"
+    title=...``, a ``data-utime`` Unix time) in ``firsts``: the first whose class names the
+    publication, the first whose class names an update (the modified date, never the
+    publication's), and the first unclassed one (the publication's when no classed one is)."""
+    if node.tag_id in _TIME:
+        value = attrs.get("datetime")
+    else:  # an <abbr>'s title is mostly an expansion ("WHO"): a date only if it reads as one
+        value = attrs.get("data-utime") or attrs.get("title")
+        if value and parse_date(value) is None:
+            return
+    if not value or not value.strip():
+        return
     kind = stamp_kind(attrs)
-    if kind is not None:
-        firsts.setdefault(f"{kind}-stamp", value)
-    elif node.tag_id in _TIME or attrs.get("data-utime"):
-        firsts.setdefault("time", value)
+    firsts.setdefault(f"{kind}-stamp" if kind else "time", value)
 
 
 def _microdata(tree: LexborHTMLParser, items: dict[str, LexborNode], firsts: dict[str, Any],
@@ -397,7 +397,7 @@ def page_metadata(tree: LexborHTMLParser) -> dict[str, list[tuple[Any, str]]]:
             firsts.setdefault(f"link:{(attrs.get('rel') or '').lower()}", node)
         elif tag in _TITLE:
             firsts.setdefault("title", node)
-        elif tag in _TIME or tag in _ABBR or attrs.get("data-utime"):
+        elif tag in _TIME or tag in _ABBR:
             _stamp(node, attrs, firsts)
     out: dict[str, list[tuple[Any, str]]] = defaultdict(list)
     _jsonld(scripts, out)
