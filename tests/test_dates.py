@@ -268,3 +268,22 @@ def test_an_unpadded_date_in_the_url_or_a_date_in_the_canonical_url_dates_the_pa
     assert extract(page(), "https://news.example/a/2019/611/x").published is None  # an id
     canonical = page('<link rel="canonical" href="https://news.example/2018/02/01/entry">')
     assert extract(canonical, "https://news.example/s/x9").published == "2018-02-01"
+
+
+def test_the_update_the_dateline_states_is_the_modified_date_when_the_markup_gives_none(
+        ) -> None:
+    for line, modified in (("Von Ulrike S. Aktualisiert am 19.02.2020", "2020-02-19"),
+                           ("Por: Juan Diego | Actualizado el: 19 abril 2022", "2022-04-19"),
+                           ("By Jane Doe. Updated: 3 May 2021", "2021-05-03")):
+        html = page(jsonld(datePublished="2019-09-26"),
+                    f"<header><h1>A story about things</h1><p>{line}</p></header>")
+        article = extract(html, URL)
+        assert (article.published, article.modified) == ("2019-09-26", modified), line
+        assert article.sources["modified"] == "dateline"
+    # an "update" before the publication is another date; markup's own modified date wins
+    early = page(jsonld(datePublished="2022-01-05"),
+                 "<header><h1>A story about things</h1><p>Updated 3 May 2021</p></header>")
+    assert extract(early, URL).modified is None
+    marked = page(jsonld(datePublished="2019-09-26", dateModified="2019-10-01"),
+                  "<header><h1>A story about things</h1><p>Updated 3 May 2021</p></header>")
+    assert extract(marked, URL).modified == "2019-10-01"

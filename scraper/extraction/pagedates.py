@@ -59,7 +59,10 @@ _LABELS = ("published", "posted", "veröffentlicht", "erschienen", "publiziert",
            "publicerad", "gepubliceerd", "opublikowano", "datum", "fecha")
 # ... and its last update: the best estimate left when a page states no other date.
 _UPDATE_LABELS = ("updated", "last modified", "aktualisiert", "geändert", "mis à jour",
-                  "actualizado", "aggiornato", "bijgewerkt", "zaktualizowano")
+                  "actualizado", "atualizado", "aggiornato", "bijgewerkt", "zaktualizowano",
+                  "uppdaterad", "opdateret", "oppdatert", "päivitetty", "обновлено",
+                  "güncelleme", "güncellendi")
+_MAX_REGION_TEXT = 3000  # characters of the headline's region searched for an update label
 _MAX_LABELS = 50  # label occurrences looked at
 _AFTER_LABEL = 40  # characters after a label that may hold its date ("am", "le", ": ")
 _OPENING = 1500  # characters of text before the story: a masthead, a kicker, a dateline
@@ -354,6 +357,8 @@ def page_dates(tree: LexborHTMLParser, meta: dict[str, Candidates], url: str | N
                         month_first, tree, h1)
     modified = _choose(meta.get("modified", []) + meta.get("page_modified", []), None,
                        month_first)
+    if modified[0] is None and (shown := _shown_update(h1, month_first)) is not None:
+        modified = (_iso(shown), "dateline", modified[2])
     if published[0] is None:
         when, source = _searched(tree, title, headline, month_first, h1, modified[0])
         if when is not None and url_day and abs(
@@ -365,5 +370,27 @@ def page_dates(tree: LexborHTMLParser, meta: dict[str, Candidates], url: str | N
             published = (_iso(when), source, published[2])
         elif url_day:
             published = (url_day, "url", published[2])
+    if modified[1] == "dateline" and published[0] and modified[0] < published[0][:10]:
+        modified = (None, None, modified[2])  # an update before the publication: another date
     return {"published": published, "modified": modified}
+
+
+def _shown_update(h1: LexborNode | None, month_first: bool) -> datetime | date | None:
+    """The date of the last update the dateline by the headline states ("Updated 3 May
+    2021", "Aktualisiert am 03.05.2021"), for a page whose markup gives none: looked for in
+    the headline's region only (a few levels above its <h1>), where an update stamp sits."""
+    region = headline_region(h1, _HEADLINE_LEVELS)
+    if region is None or region is h1:
+        return None
+    text = region.text(separator=" ")[:2 * _MAX_REGION_TEXT]
+    lowered = " ".join(text.split())[:_MAX_REGION_TEXT]
+    folded = lowered.lower()
+    for label in _UPDATE_LABELS:
+        at = folded.find(label)
+        if at >= 0 and (at == 0 or not folded[at - 1].isalnum()):
+            end = at + len(label)
+            when = date_in_text(lowered[end:end + _AFTER_LABEL], month_first)
+            if when is not None and not in_future(when):
+                return when
+    return None
 
