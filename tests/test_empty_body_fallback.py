@@ -66,7 +66,8 @@ def test_a_video_page_s_body_is_its_description_not_its_hidden_login_dialogue():
     notes = "".join(f"<div class='inner'><p>{m}</p></div>" for m in messages)
     html = page(f"""{MENU}<main><h1>Sport at home</h1><div class="player"></div></main>
       <div class="b-dialog x-dialog-login"><article class="registration-modal">
-        <h2>Create an account</h2><form><fieldset>{fields}</fieldset></form></article>
+        <h2>Create an account</h2><form><fieldset>{fields}<input type="password"
+        name="password"></fieldset></form></article>
         {notes}</div>
       <span class="btn-tooltip">Embed code copied to the clipboard. Please mind the terms of
         use of this service before you embed it on a page of your own.</span>""", video)

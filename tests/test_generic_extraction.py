@@ -791,3 +791,30 @@ def test_the_walk_gives_each_text_the_block_of_its_nearest_block_element_and_ski
     assert blocks[3].parent == table_body
     assert blocks[0].parent == blocks[5].parent == root.parent.mem_id
     assert walk(root, frozenset({"div"})) == []
+
+
+def test_a_story_its_scripts_would_build_is_read_from_its_noscript_copy():
+    html = page(f'<div class="content"><h1>A story</h1><div id="app"></div>'
+                f"<noscript>{paragraphs(4)}</noscript><p>Please enable JavaScript.</p></div>")
+    article = extract(html, URL)
+    assert article.text.split("\n\n") == [f"Paragraph {i}. {PROSE}" for i in range(4)]
+    # a noscript beside a story the page shows is no part of it (a tracking pixel, a notice)
+    shown = page(f'<div class="content"><h1>A story</h1>{paragraphs(4)}<noscript><p>You '
+                 "need JavaScript to comment on this story, which is a pity.</p></noscript>"
+                 "</div>")
+    assert "JavaScript" not in extract(shown, URL).text
+
+
+def test_a_form_around_the_story_is_read_and_a_sign_up_form_is_not():
+    wrapped = page(f'<div class="article-body"><h1>A story</h1><form action="/vote">'
+                   f'{paragraphs(4)}<input type="submit" value="Vote"></form></div>')
+    assert extract(wrapped, URL).text.count("Paragraph") == 4
+    # a registration dialogue asks for a password, however much it says
+    dialogue = page(f'<article class="story"><h1>A story</h1><form action="/register">'
+                    f'{paragraphs(4, "Rule")}<input type="password" name="pw"></form></article>'
+                    f'<div class="entry-content">{paragraphs(2)}</div>')
+    assert "Rule" not in extract(dialogue, URL).text
+    search = page(f'<div class="article-body"><h1>A story</h1>{paragraphs(4)}<form '
+                  'action="/search"><p>Search the archive of this newspaper for more stories '
+                  "like this one.</p></form></div>")
+    assert "Search the archive" not in extract(search, URL).text

@@ -67,6 +67,7 @@ WEAK, STRONG = 1, 2  # how surely a cluster is furniture (see _furniture)
 _COMMON_CLUSTERS = 8  # heavy clusters whose common ancestor is the fallback container
 _HEAVY_SHARE = 0.5  # heavy: half the heaviest cluster (half A of both sets: 0.5-0.7 alike)
 _MIN_BODY_CHARS = 200  # below this a container is a teaser, not a body (100-300: same F1)
+_STORY_PARAGRAPHS = 3  # of prose, in a <form> that holds the story (see _story_form)
 # Link text over all text of a block above which it is a link list, not prose (scrapinghub:
 # 0.4-0.7 give F1 0.968, 0.3 drops recall to 0.968 and F1 to 0.964).
 _MAX_LINK_DENSITY = 0.5
@@ -77,7 +78,9 @@ _MARK = "data-newsarchive-drop"
 _STANDFIRST_LEVELS = 2
 # Skipped by the walk of the chosen container (the container is chosen by paragraph text,
 # which scripts and styles do not touch).
-WALK_SKIP = frozenset(BOILERPLATE_TAGS) | frozenset(JUNK_TAGS)
+# What the body's walks never enter. A <form> is entered, and its pruner weighs it
+# (``_story_form``): a page may hold its story in one.
+WALK_SKIP = (frozenset(BOILERPLATE_TAGS) - {"form"}) | frozenset(JUNK_TAGS)
 _FURNITURE_TAGS = frozenset(FURNITURE_TAGS)
 _LIST_BLOCKS = frozenset({"ul", "ol", "dl", "table", "div", "section", "p"})
 # The kind of block each element opens (scraper.vocab.BLOCK_KINDS); other blocks are "text".
@@ -322,7 +325,10 @@ def choose_container(body: LexborNode) -> tuple[LexborNode | None, str,
             node, depth = node.parent, depth + 1
     if chosen is not None and _length(chosen) >= _MIN_BODY_CHARS:
         return chosen, "marker", clusters
-    return _common_ancestor(clusters) or _best_scored(clusters), "heuristic", clusters
+    found = _common_ancestor(clusters) or _best_scored(clusters)
+    if found is not None and found.tag == "form" and not _story_form(found, _size(found)):
+        return None, "none", clusters  # a form's notices, not a story
+    return found, "heuristic", clusters
 
 
 def _prose_within(container: LexborNode, clusters: list[tuple[int, LexborNode]]
@@ -344,19 +350,23 @@ def _prose_within(container: LexborNode, clusters: list[tuple[int, LexborNode]]
 
 def furniture_pruner(container: LexborNode, clusters: list[tuple[int, LexborNode]],
                      others: frozenset[int] = frozenset()) -> Callable[[LexborNode], bool]:
-    """What the walk of ``container`` leaves out: furniture tags and roles, elements whose
-    class names furniture (a hidden page of a paged article judged by its shown twin), link
-    lists and ``others`` (the mem_ids of other stories, see ``other_stories``). A node
+    """What the walk of ``container`` leaves out: furniture tags and roles, forms but one
+    around the story (``_story_form``), elements whose class names furniture (a hidden page
+    of a paged article judged by its shown twin), link lists and ``others`` (the mem_ids of
+    other stories, see ``other_stories``). A node
     holding half of the container's text, or half of its prose, is kept whatever its class
     says ("no-share post" around a whole story in a page-wide container), unless the class
     names a consent banner."""
     total = _size(container) or 1
     doomed = {node.mem_id for node in _link_lists(container, total)} | others
+
     weighed: list[tuple[dict[int, int], int]] = []  # computed on the first marked node
 
     def prune(node: LexborNode) -> bool:
         if node.tag in _FURNITURE_TAGS or node.mem_id in doomed:
             return True
+        if node.tag == "form" and not _story_form(node, total):
+            return True  # a search, comment or sign-up form
         attrs = node.attributes
         if not attrs:
             return False
@@ -378,6 +388,18 @@ def furniture_pruner(container: LexborNode, clusters: list[tuple[int, LexborNode
         within, prose = weighed[0]
         return within.get(node.mem_id, 0) * 2 < prose
     return prune
+
+
+def _story_form(form: LexborNode, total: int) -> bool:
+    """Whether a ``<form>`` in the body's container wraps the story rather than being a
+    search, comment or sign-up form: it holds half of the container's text in paragraphs
+    of prose, ``_STORY_PARAGRAPHS`` or more (a form's notice is one or two), and no
+    password field (a login or registration dialogue asks for one, however much it says:
+    zdf.de's, on half A, is all of the login layer the page marks as an <article>)."""
+    if _size(form) < total / 2 or form.css_first("input[type=password i]") is not None:
+        return False
+    prose = sum(1 for p in form.css("p") if len(p.text()) >= _MIN_PROSE_CHARS)
+    return prose >= _STORY_PARAGRAPHS
 
 
 def _link_lists(container: LexborNode, total: int) -> list[LexborNode]:
