@@ -3,43 +3,37 @@
 ``main_text`` is the generic extractor for pages without a body selector: it picks the
 container the page marks itself (``itemprop=articleBody``, a CMS content class,
 ``<article>``) when that container holds the page's prose, else the element whose
-paragraphs weigh most, strips the furniture inside it (``boilerplate.py``) and link
-lists, and keeps the blocks that belong to the article (``blocks.py``). Page-wide work is
+paragraphs weigh most, walks it without the furniture and link lists inside it
+(``pruning.py``, with ``boilerplate.py``'s vocabularies), and keeps the blocks that belong
+to the article (``blocks.py``). Page-wide work is
 CSS queries and Lexbor's own text walk; Python loops over paragraphs, candidate elements
 and the chosen container, never over every node of the page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .blocks import CUT, ENDS_SENTENCE, Block, article_blocks, walk
+from .blocks import CUT, ENDS_SENTENCE, MAX_LINK_DENSITY, Block, article_blocks, walk
 from .boilerplate import (
     CONTENT,
     FURNITURE,
-    FURNITURE_TAGS,
-    JUNK_TAGS,
     NEUTRAL,
     PAGE_CONTENT,
     STANDFIRST_CSS,
     is_overlay,
     is_standfirst,
     marker_kind,
+    node_marker,
 )
 from .parts import MAX_DEPTH as _MAX_DEPTH
 from .parts import MIN_PROSE_CHARS as _MIN_PROSE_CHARS
 from .parts import body_parts
+from .pruning import FURNITURE_ROLES, WALK_SKIP, furniture_pruner, story_form
 from .visibility import closable, hides, shown_twin
 
-__all__ = ["BOILERPLATE_TAGS", "FURNITURE_ROLES", "WALK_SKIP", "choose_container",
-           "furniture_pruner", "main_text", "remove_nodes"]
+__all__ = ["choose_container", "main_text", "other_stories", "remove_nodes"]
 
-BOILERPLATE_TAGS = (
-    "script", "style", "noscript", "template", "iframe", "svg", "canvas", "form", "button",
-    "input", "select", "textarea", "nav", "object", "embed", "audio", "video",
-)
 # Elements whose text counts as prose when weighing containers, and the line breaks of text
 # written without them (found in one query).
 _PROSE_OR_BREAK = ":is(p, pre, blockquote, br)"
@@ -59,37 +53,15 @@ _PARTS_OUTWEIGH = 2
 # trusting 1 level, 0.968 with 2, 0.965 with 4, 0.954 with 6). Tags (footer, aside, nav)
 # are trusted at any height.
 _FURNITURE_LEVELS = 1
-# ARIA roles that say what the furniture tags say (aside, nav, footer; a dialogue): a page
-# marks a div as its sidebar or its footer by role as often as by tag.
-FURNITURE_ROLES = frozenset({"complementary", "navigation", "contentinfo", "dialog",
-                             "alertdialog"})
 WEAK, STRONG = 1, 2  # how surely a cluster is furniture (see _furniture)
 _COMMON_CLUSTERS = 8  # heavy clusters whose common ancestor is the fallback container
 _HEAVY_SHARE = 0.5  # heavy: half the heaviest cluster (half A of both sets: 0.5-0.7 alike)
 _MIN_BODY_CHARS = 200  # below this a container is a teaser, not a body (100-300: same F1)
-_STORY_PARAGRAPHS = 3  # of prose, in a <form> that holds the story (see _story_form)
-# Link text over all text of a block above which it is a link list, not prose (scrapinghub:
-# 0.4-0.7 give F1 0.968, 0.3 drops recall to 0.968 and F1 to 0.964).
-_MAX_LINK_DENSITY = 0.5
 _MARK = "data-newsarchive-drop"
 # A standfirst is looked for among the elements before a marked body, beside it and beside
 # its parent (the "article-header" or "intro" box of the same article wrapper), and counts
 # when it is prose: a paragraph ending like a sentence, not a label or a link.
 _STANDFIRST_LEVELS = 2
-# Skipped by the walk of the chosen container (the container is chosen by paragraph text,
-# which scripts and styles do not touch).
-# What the body's walks never enter. A <form> is entered, and its pruner weighs it
-# (``_story_form``): a page may hold its story in one.
-WALK_SKIP = (frozenset(BOILERPLATE_TAGS) - {"form"}) | frozenset(JUNK_TAGS)
-_FURNITURE_TAGS = frozenset(FURNITURE_TAGS)
-_LIST_BLOCKS = frozenset({"ul", "ol", "dl", "table", "div", "section", "p"})
-# The kind of block each element opens (scraper.vocab.BLOCK_KINDS); other blocks are "text".
-_KINDS = {
-    "p": "paragraph", "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading",
-    "h5": "heading", "h6": "heading", "li": "item", "dd": "item", "dt": "item",
-    "blockquote": "quote", "pre": "pre", "tr": "row", "caption": "caption",
-    "figcaption": "caption",
-}
 
 
 def remove_nodes(root: LexborNode, nodes: list[LexborNode]) -> None:
@@ -112,17 +84,6 @@ def _length(node: LexborNode) -> int:
     return len(node.text(separator=" ", strip=True))  # about the folded length, in C
 
 
-def _size(node: LexborNode) -> int:
-    """Text length with its whitespace, for comparing a part of a block with the block:
-    folding whitespace costs more than the comparison needs."""
-    return len(node.text())
-
-
-def _marker(node: LexborNode) -> str:
-    attrs = node.attributes  # one dict: cheaper than two Lexbor look-ups, one often a miss
-    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-
-
 def _furniture(holder: LexborNode, memo: dict[int, bool]) -> int:
     """How surely a prose cluster is furniture: STRONG inside a footer, aside, nav, consent
     banner or pop-up layer; WEAK when its holder's own class names furniture (comments,
@@ -130,10 +91,10 @@ def _furniture(holder: LexborNode, memo: dict[int, bool]) -> int:
     by its shown twin (``shown_twin``): "section hidden" is what "section" is."""
     if _in_strong_furniture(holder, memo):
         return STRONG
-    if marker_kind(_marker(holder)) != FURNITURE:
+    if marker_kind(node_marker(holder)) != FURNITURE:
         return 0
     twin = shown_twin(holder)  # asked only of the few marked holders, as the pruner does
-    return WEAK if twin is None or marker_kind(_marker(twin)) == FURNITURE else 0
+    return WEAK if twin is None or marker_kind(node_marker(twin)) == FURNITURE else 0
 
 
 def _in_strong_furniture(node: LexborNode | None, memo: dict[int, bool]) -> bool:
@@ -271,7 +232,7 @@ def _tier(node: LexborNode) -> int:
     CMS content class), 1 (<article>), 2 (a page-content wrapper), 3 (<main>), 9 (none)."""
     if node.attrs.get("itemprop") == "articleBody":
         return 0
-    kind = marker_kind(_marker(node))
+    kind = marker_kind(node_marker(node))
     if kind == CONTENT:
         return 0
     if node.tag == "article":
@@ -326,100 +287,9 @@ def choose_container(body: LexborNode) -> tuple[LexborNode | None, str,
     if chosen is not None and _length(chosen) >= _MIN_BODY_CHARS:
         return chosen, "marker", clusters
     found = _common_ancestor(clusters) or _best_scored(clusters)
-    if found is not None and found.tag == "form" and not _story_form(found, _size(found)):
+    if found is not None and found.tag == "form" and not story_form(found):
         return None, "none", clusters  # a form's notices, not a story
     return found, "heuristic", clusters
-
-
-def _prose_within(container: LexborNode, clusters: list[tuple[int, LexborNode]]
-                  ) -> tuple[dict[int, int], int]:
-    """Prose (cluster) length below each element of ``container``, and in all of it."""
-    within: dict[int, int] = {}
-    stop, total = container.mem_id, 0
-    for length, node in clusters:
-        path: list[int] = []
-        while node is not None and node.mem_id != stop and len(path) < _MAX_DEPTH:
-            path.append(node.mem_id)
-            node = node.parent
-        if node is not None and node.mem_id == stop:  # the cluster is inside the container
-            total += length
-            for key in path:
-                within[key] = within.get(key, 0) + length
-    return within, total
-
-
-def furniture_pruner(container: LexborNode, clusters: list[tuple[int, LexborNode]],
-                     others: frozenset[int] = frozenset()) -> Callable[[LexborNode], bool]:
-    """What the walk of ``container`` leaves out: furniture tags and roles, forms but one
-    around the story (``_story_form``), elements whose class names furniture (a hidden page
-    of a paged article judged by its shown twin), link lists and ``others`` (the mem_ids of
-    other stories, see ``other_stories``). A node
-    holding half of the container's text, or half of its prose, is kept whatever its class
-    says ("no-share post" around a whole story in a page-wide container), unless the class
-    names a consent banner."""
-    total = _size(container) or 1
-    doomed = {node.mem_id for node in _link_lists(container, total)} | others
-
-    weighed: list[tuple[dict[int, int], int]] = []  # computed on the first marked node
-
-    def prune(node: LexborNode) -> bool:
-        if node.tag in _FURNITURE_TAGS or node.mem_id in doomed:
-            return True
-        if node.tag == "form" and not _story_form(node, total):
-            return True  # a search, comment or sign-up form
-        attrs = node.attributes
-        if not attrs:
-            return False
-        if attrs.get("role") in FURNITURE_ROLES:
-            return True
-        cls, ident = attrs.get("class"), attrs.get("id")
-        if not (cls or ident):
-            return False
-        marker = f"{cls or ''} {ident or ''}"
-        if is_overlay(marker):
-            return True  # a consent text longer than the story is still no part of it
-        if marker_kind(marker) != FURNITURE or _size(node) >= total / 2:
-            return False
-        twin = shown_twin(node)  # a hidden page of a paged article: what its twin is
-        if twin is not None and marker_kind(_marker(twin)) != FURNITURE:
-            return False
-        if not weighed:
-            weighed.append(_prose_within(container, clusters))
-        within, prose = weighed[0]
-        return within.get(node.mem_id, 0) * 2 < prose
-    return prune
-
-
-def _story_form(form: LexborNode, total: int) -> bool:
-    """Whether a ``<form>`` in the body's container wraps the story rather than being a
-    search, comment or sign-up form: it holds half of the container's text in paragraphs
-    of prose, ``_STORY_PARAGRAPHS`` or more (a form's notice is one or two), and no
-    password field (a login or registration dialogue asks for one, however much it says:
-    zdf.de's, on half A, is all of the login layer the page marks as an <article>)."""
-    if _size(form) < total / 2 or form.css_first("input[type=password i]") is not None:
-        return False
-    prose = sum(1 for p in form.css("p") if len(p.text()) >= _MIN_PROSE_CHARS)
-    return prose >= _STORY_PARAGRAPHS
-
-
-def _link_lists(container: LexborNode, total: int) -> list[LexborNode]:
-    """Blocks of ``container`` whose text is mostly link text: menus, "read more" lists.
-
-    One walk up from each link adds its length to the blocks around it, instead of a link
-    query per block.
-    """
-    linked: dict[int, tuple[int, LexborNode]] = {}
-    stop = container.mem_id
-    for link in container.css("a"):
-        length = _size(link)
-        node = link.parent
-        while length and node is not None and node.mem_id != stop:
-            if node.tag in _LIST_BLOCKS:
-                key = node.mem_id
-                linked[key] = (linked.get(key, (0, node))[0] + length, node)
-            node = node.parent
-    return [node for chars, node in linked.values()
-            if chars > _MAX_LINK_DENSITY * (n := _size(node)) and n < total / 2]
 
 
 def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
@@ -452,7 +322,7 @@ def main_text(tree: LexborHTMLParser, h1: LexborNode | None = None
         # the context rule keeps nothing of a container the page marks as its body (a story
         # told in short lines): the marker vouches for its prose, link lists aside, when
         # there is enough of it to be a body (a login line is not)
-        prose = [b for b in blocks if b.link_density <= _MAX_LINK_DENSITY]
+        prose = [b for b in blocks if b.link_density <= MAX_LINK_DENSITY]
         kept = prose if sum(len(b.text) for b in prose) >= _MIN_BODY_CHARS else []
     return kept, source
 
@@ -506,13 +376,13 @@ def _standfirst_blocks(root: LexborNode, clusters: list[tuple[int, LexborNode]],
                        title: str | None, memo: dict[int, bool]) -> list[Block]:
     """The prose blocks of the outermost standfirst element in ``root`` (``root`` included)."""
     for node in root.css(STANDFIRST_CSS):  # ``root`` too, when it is one
-        marker = _marker(node)
+        marker = node_marker(node)
         if not is_standfirst(marker) or marker_kind(marker) == FURNITURE \
                 or node.css_first("h1") is not None or _in_strong_furniture(node, memo):
             continue
         blocks = [b for b in walk(node, WALK_SKIP, furniture_pruner(node, clusters))
                   if b.kind in ("paragraph", "text") and len(b.text) >= _MIN_PROSE_CHARS
-                  and b.link_density <= _MAX_LINK_DENSITY and b.text != title
+                  and b.link_density <= MAX_LINK_DENSITY and b.text != title
                   and ENDS_SENTENCE.search(b.text[-12:]) and not b.text.endswith(CUT)]
         if blocks:
             return blocks

@@ -15,9 +15,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from selectolax.lexbor import LexborNode
+
 __all__ = [
     "CLOSE_WORDS", "CONTENT", "FURNITURE", "FURNITURE_TAGS", "JUNK_TAGS", "NEUTRAL",
     "PAGE_CONTENT", "STANDFIRST_CSS", "is_overlay", "is_standfirst", "marker_kind",
+    "node_marker",
 ]
 
 # Never text: removed from the whole page before the body is looked for.
@@ -162,6 +165,12 @@ def is_overlay(marker: str) -> bool:
     ``marker_kind`` is: the body's walk asks it for every element with a class or id)."""
     lowered = marker.lower()
     return _OVERLAY.found(lowered, set(_SPLIT.split(lowered)))
+
+
+def node_marker(node: LexborNode) -> str:
+    """An element's "class id" string, what ``marker_kind`` and ``is_overlay`` read."""
+    attrs = node.attributes  # one dict: cheaper than two Lexbor look-ups, one often a miss
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
 @lru_cache(maxsize=8192)

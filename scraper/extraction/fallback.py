@@ -57,7 +57,7 @@ from .blockwords import (
     is_call_to_action,
     is_label,
 )
-from .body import FURNITURE_ROLES, WALK_SKIP, choose_container, furniture_pruner
+from .body import choose_container
 from .boilerplate import (
     FURNITURE,
     FURNITURE_TAGS,
@@ -66,6 +66,7 @@ from .boilerplate import (
 )
 from .metadata import ARTICLE_TYPES, jsonld_objects
 from .parts import body_parts
+from .pruning import FURNITURE_ROLES, WALK_SKIP, furniture_pruner
 from .visibility import closable, hides
 
 __all__ = ["NEAR_EMPTY", "fallback_body"]

@@ -20,13 +20,14 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..article import Article
 from ..urls import absolute_url
 from .blocks import Block, walk
-from .body import BOILERPLATE_TAGS, main_text, remove_nodes
+from .body import main_text, remove_nodes
 from .dates import normalise_date
 from .detect import page_adapter
 from .fallback import fallback_body
 from .language import detect_language, normalise_language
 from .metadata import byline, clean_authors, jsonld_article_body, page_metadata
 from .pagedates import page_dates
+from .pruning import BOILERPLATE_TAGS
 from .reconcile import primary_sections, reconcile
 from .titles import clean_title, headline, node_text, shown_title, site_label, titled_heading
 from .widgets import configured_widgets, detect_widgets
