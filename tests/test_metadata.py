@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from scraper import extract
+from scraper.extraction.authors import clean_authors
 from scraper.extraction.dates import normalise_date
 from scraper.extraction.language import detect_language, normalise_language
-from scraper.extraction.metadata import clean_authors
 from scraper.extraction.titles import clean_title
 
 URL = "https://news.example/world/a-story-about-things/"

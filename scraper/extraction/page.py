@@ -19,13 +19,15 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..article import Article
 from ..urls import absolute_url
+from .authors import clean_authors
 from .blocks import Block, walk
 from .body import main_text, remove_nodes
+from .bylines import byline
 from .dates import normalise_date
 from .detect import page_adapter
 from .fallback import fallback_body
 from .language import detect_language, normalise_language
-from .metadata import byline, clean_authors, jsonld_article_body, page_metadata
+from .metadata import jsonld_article_body, page_metadata
 from .pagedates import page_dates
 from .pruning import BOILERPLATE_TAGS
 from .reconcile import primary_sections, reconcile

@@ -39,9 +39,9 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from ..article import Article
+from .authors import clean_authors
 from .dates import normalise_date
 from .language import normalise_language
-from .metadata import clean_authors
 from .visibility import hidden
 
 __all__ = ["drop_user_names", "most_specific_language", "primary_sections", "reconcile",

@@ -1,0 +1,96 @@
+"""The visible byline, for a page whose markup names no author: an element the theme calls
+a byline or an author's name, one that only mentions an author when it says no more than a
+name (a box with a biography says more), or a line by the headline that says "By" and names
+people. Kept apart from the page's structured metadata (``metadata.py``): it reads the
+page's text, where that reads the page's markup.
+"""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .authors import dated_name, introduces_byline, line_byline
+from .pagedates import in_comment_thread
+from .tags import PAGE, tag_ids
+from .titles import headline_region, node_text
+
+__all__ = ["byline"]
+
+# The byline's elements: rel=author links and the byline
+# classes of WordPress, Arc and Gannett-style themes (the same classes boilerplate.py drops
+# from the body); and hAtom's author, the formatted name (``fn``) of the ``author`` hCard
+# inside the entry (``hentry``), one word or more ("Krimiblogger"). A blog's header may be
+# an hCard of its owner, and a comment's poster is a ``comment-author``, no ``author``.
+_BYLINE_SELECTOR = (
+    ":is(byline, author, [rel=author], [class*=byline], [class*=author-name], "
+    "[class*=authorname], [class*=author_name], [itemprop~=author], [data-component=byline i], "
+    ".hentry .author .fn, .hentry .author.fn)")
+_AUTHORISH_SELECTOR = (
+    ":is([class*=author i], [class*=autor i], [class*=poster i], [class*=writer i], "
+    "[class*=submitted i], [id*=author i], a[href*='/author/'], a[href*='/autor/'])")
+_MAX_BYLINES = 8  # the byline sits by the headline; later matches are teasers' or comments'
+_BYLINE_LEVELS = 3  # levels above the <h1> searched for the byline before the whole page
+_MAX_BYLINE = 120  # characters: longer matches are author boxes with a biography
+# A byline line without a class: the short elements by the headline that may hold one.
+_LINE_SELECTOR = "p, span, div, em, i, strong, b, small, a"
+_LINES_ABOVE, _LINES_BELOW = 10, 40  # of them looked at, around the headline in page order
+_MAX_LINE = 60  # characters: "von" and two or three names
+_BYLINE_NAME_SELECTOR = ":is([rel=author], a[href*=author], [itemprop=name], [class*=name i])"
+# A name under a picture or a quotation (a <figure>, a <blockquote>, a class saying
+# "quote") is the photographer's or the quoted person's.
+_NOT_BYLINE_TAGS = tag_ids("figure", "blockquote")
+
+
+def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
+    """The names in the page's visible byline, for a page whose markup names no author:
+    the links to author pages inside it, else its text. An element the theme calls a
+    byline or an author's name is one; one whose class or id only mentions an author (a
+    box, a poster) must say "By" or "Geschrieben von", link to the author, or be a
+    person's name, alone or before a date."""
+    # the byline sits by the headline (``h1``, the page's first <h1>): look there first
+    h1 = h1 if h1 is not None else tree.css_first("h1")
+    region = headline_region(h1, _BYLINE_LEVELS)
+    climbed = region is not None and h1 is not None and region.mem_id != h1.mem_id
+    roots = [region, tree.body] if climbed else [tree.body]
+    for root in roots:
+        if root is not region and (names := _byline_line(region, h1)):
+            return names  # the headline's own region first, classes or none
+        for selector, plain in ((_BYLINE_SELECTOR, True), (_AUTHORISH_SELECTOR, False)):
+            for node in root.css(selector)[:_MAX_BYLINES] if root is not None else ():
+                text = node_text(node)
+                if not text or len(text) > _MAX_BYLINE or _in_caption_or_quote(node):
+                    continue
+                names = [n for a in node.css(_BYLINE_NAME_SELECTOR) if (n := node_text(a))]
+                if names or plain or introduces_byline(text):
+                    return names or [text]
+                if (name := dated_name(text)) and not in_comment_thread(node):
+                    return [name]
+    return []
+
+
+def _in_caption_or_quote(node: LexborNode | None) -> bool:
+    """Whether ``node`` sits in a picture or a quotation (``_NOT_BYLINE_TAGS``), a few
+    levels up at most."""
+    for _ in range(_BYLINE_LEVELS + 3):
+        if node is None or node.tag_id in PAGE:
+            return False
+        if node.tag_id in _NOT_BYLINE_TAGS or "quote" in (node.attributes.get("class") or
+                                                            "").lower():
+            return True
+        node = node.parent
+    return False
+
+
+def _byline_line(region: LexborNode | None, h1: LexborNode | None) -> list[str]:
+    """The names of a line by the headline ``h1`` that is a byline without a class saying
+    so: "von Daniela Obers", "Por Agencia EFE" (a "By" word, then names of people, nothing
+    else: "Von Berlin nach Hamburg" is a subtitle)."""
+    if region is None or h1 is None:
+        return []
+    nodes = region.css(f"{_LINE_SELECTOR}, h1, h2")  # the headline may be an <h2>
+    at = next((i for i, node in enumerate(nodes) if node.mem_id == h1.mem_id), 0)
+    for node in nodes[max(0, at - _LINES_ABOVE):at + _LINES_BELOW]:
+        text = node_text(node)
+        if len(text) <= _MAX_LINE and (names := line_byline(text)):
+            return names
+    return []
