@@ -15,15 +15,14 @@ heading the page shows for it.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..article import Link
-from ..urls import absolute_url, is_article_path, looks_like_article_url
+from ..urls import absolute_url, looks_like_article_url
+from .linkindex import LINK_DEPTH, LinkIndex, link_title
 from .tags import PAGE, tag_ids
 from .widgetwords import NAVIGATION, classify_heading
 
@@ -36,11 +35,10 @@ __all__ = ["configured_widgets", "detect_widgets"]
 # Calibrated on the seed site (tagDiv "block-title", "td-more-articles-box-title") and
 # WordPress themes ("widget-title", "widgettitle"); a "*-title" that links to an article is a
 # teaser's title, not a widget heading. ``:is`` keeps Lexbor from listing a node twice.
-_HEADING_SELECTOR = ":is(h2, h3, h4, h5, h6, [role=heading], [aria-label])"
-_ORDER_SELECTOR = ":is(h2, h3, h4, h5, h6, [role=heading], [aria-label], a[href])"
+_HEADINGS = "h2, h3, h4, h5, h6, [role=heading], [aria-label]"
+_HEADING_SELECTOR = f":is({_HEADINGS})"
 _NOT_WIDGETS = tag_ids("nav", "header", "footer", "ul", "ol", "menu", "a", "button", "input",
                        "form", "select")
-_LINK = tag_ids("a")
 _PARAGRAPH = tag_ids("p")
 # More article links than this in one block is a menu or a site map, not a widget (the
 # largest widgets of the dev sets' pages list 16 items; mega menus list hundreds).
@@ -50,19 +48,12 @@ _BOX_HEADING_SELECTOR = ":is(h2, h3, h4, h5, h6, [class*=title], [class*=heading
 _CLASS_KIND = re.compile(  # in lowercased class and id
     r"related|latest|most-?popular|popular|recommend|must-?read|trending|more-articles|"
     r"more-stories|widget")
-# Only hrefs with two hyphens, a long number or .html can be articles (urls.is_article_path):
-# this rejects menu, tag and home links before any parsing.
-_DIGITS = re.compile(r"\d{5}")
-# Share and contact links (lowercased scheme): never articles, as ``absolute_url`` would say
-# after a ``urljoin`` of their often long query strings (a tenth of the index's time).
-_OTHER_SCHEMES = ("mailto:", "tel:", "sms:", "javascript:", "whatsapp:")
 _TEASER_CLASS = re.compile(r"excerpt|teaser|summary|dek|standfirst|desc")  # lowercased class
 # A block under an unknown heading whose links carry less than this share of its text is
 # prose with inline links (an article body under a subheading), not a link widget: on the
 # seed page the widgets sit at 0.25-0.5 and the article body at 0.02; 90% of the blocks
 # accepted on the scrapinghub pages are above 0.25.
 _MIN_WIDGET_LINK_SHARE = 0.15
-_LINK_DEPTH = 7  # link -> widget block: at most this many ancestors up (tagDiv related: 7)
 _MIN_TITLE_CHARS = 12  # shorter link texts are "Read more", menu entries or dates
 _MAX_CLIMB = 4  # heading -> widget block: at most this many ancestors up
 
@@ -74,116 +65,6 @@ def _class_word(marker: str) -> str | None:
     entries, 71% hit 4,096: the small cache keeps the RSS where it was)."""
     match = _CLASS_KIND.search(marker.lower())
     return match.group(0) if match else None
-
-
-class _LinkIndex:
-    """The page's links to its other articles, indexed once by the elements holding them.
-
-    One query for the headings and the links (``_ORDER_SELECTOR``: each query walks the
-    whole page; one instead of a query for each, and of one per block with two headings,
-    took 5 % off the detection on both dev sets): each article link is recorded in up to
-    ``_LINK_DEPTH`` ancestors, so "does this heading's parent hold two articles?" and "which
-    item of the widget is this link?" are dictionary look-ups instead of CSS queries per
-    candidate; the query's order gives each heading and link its ``position``.
-    """
-
-    def __init__(self, tree: LexborHTMLParser, page_url: str | None) -> None:
-        self.base = page_url or "http://x/"
-        parts = urlsplit(self.base)
-        self.origin = f"{parts.scheme}://{parts.netloc}"
-        self.host = parts.netloc.lower()
-        self.own_path = parts.path.rstrip("/")
-        self.holders: dict[int, set[str]] = {}
-        # element -> its links (a defaultdict: appending is the index's innermost step)
-        self.held: dict[int, list[tuple[str, LexborNode]]] = defaultdict(list)
-        self.nodes: dict[int, LexborNode] = {}
-        # href -> (its article URL, whether it counts), or None: pages repeat their links
-        cache: dict[str, tuple[str, bool] | None] = {}
-        body = tree.body
-        stop = body.mem_id if body is not None else -1
-        self.titles: dict[int, str] = {}
-        self.found = False
-        # the links feed the index, the rest are the widget headings (``detect_widgets``)
-        self.ordered = tree.css(_ORDER_SELECTOR)
-        self.headings: list[LexborNode] = []
-        self._positions: dict[int, int] | None = None
-        holders, nodes, held, headings = self.holders, self.nodes, self.held, self.headings
-        for link in self.ordered:
-            if link.tag_id not in _LINK:
-                headings.append(link)
-                continue
-            href = link.attrs.get("href") or ""  # an <a> matched by its aria-label: no href
-            known = cache.get(href, False)
-            if known is False:
-                url = self._article(href)  # a link to the page itself proves no widget:
-                known = cache[href] = None if url is None else (url, not self.is_own(url))
-            if known is None:
-                continue
-            self.found = True
-            url, counted = known
-            node, entry = link.parent, (url, link)
-            for _ in range(_LINK_DEPTH):
-                if node is None or (key := node.mem_id) == stop:
-                    break
-                held[key].append(entry)
-                if counted:
-                    urls = holders.get(key)
-                    if urls is None:
-                        holders[key] = {url}
-                        nodes[key] = node
-                    else:
-                        urls.add(url)
-                node = node.parent
-
-    def position(self, node: LexborNode) -> int:
-        """Where a heading or a link comes in the page (``ordered``)."""
-        if self._positions is None:
-            self._positions = {n.mem_id: i for i, n in enumerate(self.ordered)}
-        return self._positions[node.mem_id]
-
-    def _article(self, href: str) -> str | None:
-        """The absolute URL of ``href`` when it names another article of this site.
-
-        Plain string splitting: ``urlsplit`` per link was a third of the detection time.
-        """
-        if href.count("-") < 2 and ".htm" not in href and not _DIGITS.search(href):
-            return None
-        href = href.strip().split("#", 1)[0]
-        if href[:11].lower().startswith(_OTHER_SCHEMES):
-            return None
-        if not (href.startswith("/") and not href.startswith("//")):
-            url = href if href.startswith(("http://", "https://")) else absolute_url(
-                href, self.base)
-            if not url:
-                return None
-            scheme_host, _, path = url.partition("://")[2].partition("/")
-            if scheme_host.lower() != self.host:
-                return None
-            href = "/" + path
-        path = href.split("?", 1)[0]
-        if path.rstrip("/") != self.own_path and not is_article_path(path):
-            return None
-        return self.origin + href
-
-    def is_own(self, url: str) -> bool:
-        """Whether ``url`` (as ``_article`` made it) is the page itself."""
-        return url[len(self.origin):].split("?", 1)[0].rstrip("/") == self.own_path
-
-    def count(self, node: LexborNode) -> int:
-        """How many distinct articles ``node`` links to (within ``_LINK_DEPTH`` levels)."""
-        return len(self.holders.get(node.mem_id, ()))
-
-    def inside(self, block: LexborNode) -> list[tuple[str, LexborNode]]:
-        """The article links within ``_LINK_DEPTH`` levels below ``block``, in page order."""
-        return self.held.get(block.mem_id, [])
-
-    def title(self, link: LexborNode) -> str:
-        """``_link_title`` of a link, computed once (widgets are weighed, then read)."""
-        key = link.mem_id
-        title = self.titles.get(key)
-        if title is None:
-            title = self.titles[key] = _link_title(link)
-        return title
 
 
 def _first_line(node: LexborNode | None) -> str | None:
@@ -200,10 +81,6 @@ def _text(node: LexborNode | None) -> str | None:
     return text or None
 
 
-def _link_title(link: LexborNode) -> str:
-    return _text(link) or (link.attributes.get("title") or "").strip()
-
-
 def _items_by_selector(block: LexborNode, spec: WidgetConfig, base: str) -> list[tuple]:
     """(title, url, teaser) per item; an item's link is the first one with a title (a
     teaser's image link often comes first and has none)."""
@@ -212,7 +89,7 @@ def _items_by_selector(block: LexborNode, spec: WidgetConfig, base: str) -> list
         links = item.css(spec.title) if spec.title else item.css("a[href]")
         for link in links:
             url = absolute_url(link.attributes.get("href"), base)
-            title = _link_title(link)
+            title = link_title(link)
             if url and title:
                 teaser = _text(item.css_first(spec.teaser)) if spec.teaser and spec.item else None
                 items.append((title, url, teaser))
@@ -311,7 +188,7 @@ def _configured(tree: LexborHTMLParser, specs: tuple[WidgetConfig, ...],
     return links
 
 
-def _items(block: LexborNode, index: _LinkIndex,
+def _items(block: LexborNode, index: LinkIndex,
            within: tuple[int, int] | None = None) -> list[tuple]:
     """(title, url, link) per distinct article link of a widget block, in page order;
     ``within`` = (start, end): only links whose ``index.position`` is in range.
@@ -328,7 +205,7 @@ def _items(block: LexborNode, index: _LinkIndex,
             if len(title) >= _MIN_TITLE_CHARS]
 
 
-def _teasers(block: LexborNode, index: _LinkIndex, items: list[tuple]) -> list[tuple]:
+def _teasers(block: LexborNode, index: LinkIndex, items: list[tuple]) -> list[tuple]:
     """(title, url, teaser) for the ``_items`` of a widget block."""
     found = []
     for title, url, link in items:
@@ -350,7 +227,7 @@ def _teaser(item: LexborNode, title: str) -> str | None:
     return None
 
 
-def _item_node(link: LexborNode, block: LexborNode, index: _LinkIndex) -> LexborNode:
+def _item_node(link: LexborNode, block: LexborNode, index: LinkIndex) -> LexborNode:
     """The widest element around ``link`` below ``block`` that holds no other article."""
     node, stop, holders = link, block.mem_id, index.holders  # mem_id makes a new int each read
     while (parent := node.parent) is not None and (key := parent.mem_id) != stop \
@@ -359,7 +236,7 @@ def _item_node(link: LexborNode, block: LexborNode, index: _LinkIndex) -> Lexbor
     return node
 
 
-def _block_for(heading: LexborNode, index: _LinkIndex, minimum: int) -> LexborNode | None:
+def _block_for(heading: LexborNode, index: LinkIndex, minimum: int) -> LexborNode | None:
     """The nearest ancestor of a heading that links to ``minimum`` or more articles."""
     node = heading.parent
     for _ in range(_MAX_CLIMB):
@@ -371,7 +248,7 @@ def _block_for(heading: LexborNode, index: _LinkIndex, minimum: int) -> LexborNo
     return None
 
 
-def _is_widget(block: LexborNode, index: _LinkIndex) -> bool:
+def _is_widget(block: LexborNode, index: LinkIndex) -> bool:
     linked = sum(len(index.title(link)) for _, link in index.inside(block))
     text = block.text()
     if linked >= _MIN_WIDGET_LINK_SHARE * max(len(text), 1):
@@ -394,7 +271,7 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None,
     widget when it holds links to other articles of the site (``_minimum``) and those links
     are not prose (the article body, which holds the page's ``<h1>``, never is one).
     """
-    index = _LinkIndex(tree, base)
+    index = LinkIndex(tree, base, _HEADINGS)
     if not index.found:
         return []
     around_title = _ancestor_ids(h1 if h1 is not None else tree.css_first("h1"))
@@ -431,7 +308,7 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None,
     used: set[int] = set()
     for group in groups.values():
         block = group[0][0]
-        if block.mem_id in around_title or used & _ancestor_ids(block, _LINK_DEPTH):
+        if block.mem_id in around_title or used & _ancestor_ids(block, LINK_DEPTH):
             continue
         prose = None
         for heading, kind, items in _sections(block, group, index):
@@ -446,7 +323,7 @@ def detect_widgets(tree: LexborHTMLParser, base: str | None,
     return result
 
 
-def _sections(block: LexborNode, group: list[tuple], index: _LinkIndex,
+def _sections(block: LexborNode, group: list[tuple], index: LinkIndex,
               ) -> list[tuple[str | None, str, list[tuple]]]:
     """(heading, kind, items) of a block: one per heading it holds, each heading owning the
     links between it and the next one (a sidebar box with "Most read" and "Latest" lists);
