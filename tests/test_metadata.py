@@ -425,3 +425,13 @@ def test_the_site_s_own_name_gives_way_to_the_byline_and_a_blog_s_person_publish
     blog = page(jsonld(author={"@type": "Person", "name": "Andreas Kalt"},
                        publisher={"@type": "Person", "name": "Andreas Kalt"}))
     assert extract(blog, URL).authors == ["Andreas Kalt"]
+
+
+def test_the_title_of_a_page_whose_head_a_php_warning_pushed_into_the_body_is_read():
+    html = ("<b>Warning</b>: mysql_get_server_info(): no link in <b>/www/x.php</b><br />\n"
+            "<!DOCTYPE html><html><head><title>Alles Neue mach der Mai | Blog</title>"
+            '<meta property="og:site_name" content="Blog"></head><body><svg><title>Menu'
+            f"</title></svg><h2>Alles Neue mach der Mai</h2>{BODY}</body></html>")
+    assert extract(html, URL).title == "Alles Neue mach der Mai"
+    icon_only = f"<html><head></head><body><svg><title>Menu</title></svg>{BODY}</body></html>"
+    assert extract(icon_only, URL).title is None  # an icon's tooltip names no page
