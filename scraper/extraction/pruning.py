@@ -22,6 +22,7 @@ from .boilerplate import (
     node_marker,
 )
 from .parts import MAX_DEPTH, MIN_PROSE_CHARS
+from .tags import tag_ids
 from .visibility import shown_twin
 
 __all__ = ["BOILERPLATE_TAGS", "FURNITURE_ROLES", "WALK_SKIP", "furniture_pruner", "story_form"]
@@ -37,7 +38,7 @@ WALK_SKIP = (frozenset(BOILERPLATE_TAGS) - {"form"}) | frozenset(JUNK_TAGS)
 # marks a div as its sidebar or its footer by role as often as by tag.
 FURNITURE_ROLES = frozenset({"complementary", "navigation", "contentinfo", "dialog",
                              "alertdialog"})
-_FURNITURE_TAGS = frozenset(FURNITURE_TAGS)
+_FURNITURE_TAG_IDS, _FORM = tag_ids(*FURNITURE_TAGS), tag_ids("form")
 _LIST_BLOCKS = frozenset({"ul", "ol", "dl", "table", "div", "section", "p"})
 _STORY_PARAGRAPHS = 3  # of prose, in a <form> that holds the story (see story_form)
 
@@ -78,9 +79,10 @@ def furniture_pruner(container: LexborNode, clusters: list[tuple[int, LexborNode
     weighed: list[tuple[dict[int, int], int]] = []  # computed on the first marked node
 
     def prune(node: LexborNode) -> bool:
-        if node.tag in _FURNITURE_TAGS or node.mem_id in doomed:
+        tag = node.tag_id  # an int: the name is a new str on every read
+        if tag in _FURNITURE_TAG_IDS or node.mem_id in doomed:
             return True
-        if node.tag == "form" and not story_form(node, total):
+        if tag in _FORM and not story_form(node, total):
             return True  # a search, comment or sign-up form
         attrs = node.attributes
         if not attrs:
