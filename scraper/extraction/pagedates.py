@@ -62,7 +62,7 @@ _UPDATE_LABELS = ("updated", "last modified", "aktualisiert", "geändert", "mis 
                   "actualizado", "atualizado", "aggiornato", "bijgewerkt", "zaktualizowano",
                   "uppdaterad", "opdateret", "oppdatert", "päivitetty", "обновлено",
                   "güncelleme", "güncellendi")
-_MAX_REGION_TEXT = 3000  # characters of the headline's region searched for an update label
+_MAX_REGION_TEXT = 6000  # characters of the headline's region searched for an update label
 _MAX_LABELS = 50  # label occurrences looked at
 _AFTER_LABEL = 40  # characters after a label that may hold its date ("am", "le", ": ")
 _OPENING = 1500  # characters of text before the story: a masthead, a kicker, a dateline
@@ -279,12 +279,20 @@ def _labelled(text: str, month_first: bool) -> datetime | date | None:
     when = date_in_text(" ".join(text[:2 * _OPENING].split())[:_OPENING], month_first)
     if when is not None:
         return when
-    for label in _UPDATE_LABELS:  # a page that states only when it was last updated
+    return _update_in(text, lowered, month_first)  # a page that states only its last update
+
+
+def _update_in(text: str, lowered: str, month_first: bool) -> datetime | date | None:
+    """The date after the first update label of ``text`` that has one ("Updated 3 May
+    2021", "Aktualisiert am 03.05.2021"); ``lowered`` is ``text`` in lower case."""
+    for label in _UPDATE_LABELS:
         at = lowered.find(label)
-        if at >= 0 and (when := date_in_text(" ".join(
-                text[at:at + len(label) + 2 * _AFTER_LABEL].split())[:len(label) + _AFTER_LABEL],
-                month_first)):
-            return when
+        if at >= 0 and (at == 0 or not lowered[at - 1].isalnum()):
+            end = at + len(label)
+            when = date_in_text(" ".join(text[end:end + 2 * _AFTER_LABEL].split())[:_AFTER_LABEL],
+                                month_first)
+            if when is not None:
+                return when
     return None
 
 
@@ -382,15 +390,7 @@ def _shown_update(h1: LexborNode | None, month_first: bool) -> datetime | date |
     region = headline_region(h1, _HEADLINE_LEVELS)
     if region is None or region is h1:
         return None
-    text = region.text(separator=" ")[:2 * _MAX_REGION_TEXT]
-    lowered = " ".join(text.split())[:_MAX_REGION_TEXT]
-    folded = lowered.lower()
-    for label in _UPDATE_LABELS:
-        at = folded.find(label)
-        if at >= 0 and (at == 0 or not folded[at - 1].isalnum()):
-            end = at + len(label)
-            when = date_in_text(lowered[end:end + _AFTER_LABEL], month_first)
-            if when is not None and not in_future(when):
-                return when
-    return None
+    text = region.text(separator=" ")[:_MAX_REGION_TEXT]
+    when = _update_in(text, text.lower(), month_first)
+    return when if when is not None and not in_future(when) else None
 
