@@ -18,8 +18,8 @@ then the page's ``<p>`` texts):
 3. the page's prose: every block of the page, furniture (nav, footer, aside, forms,
    consent layers, login layers, hidden elements, classes naming furniture, but not a
    wrapper holding half of the page) left out, that reads like a sentence and is not a
-   link list or a call to action; else the same of its ``<noscript>`` markup (a page its
-   scripts build, that prints the article there for readers without them);
+   link list or a call to action; else the same inside its ``<noscript>`` elements (a
+   page its scripts build, that prints the article there for readers without them);
 4. on an empty page only, when it has no prose at all: its text outside that furniture,
    headings, link lists, labels and calls to action left out (step 4 alone as every
    page's body: F1 0.891 on eval half A, 0.916 on scrapinghub half A).
@@ -111,7 +111,7 @@ _CODE = "script, style, noscript, template"  # text no reader sees
 _MAX_NOSCRIPTS = 50  # <noscript> elements read (a page may repeat one per image)
 # The whole page's walks skip forms: across a page, a form is mostly a login or sign-up
 # dialogue (walked, zdf.de's, half A, gave 1,446 characters of prose for its story of 187);
-# the body stage reads a form around the story (``body._story_form``).
+# the body stage reads a form around the story (``pruning.story_form``).
 _PAGE_SKIP = WALK_SKIP | {"form"}
 _NOSCRIPT_SKIP = _PAGE_SKIP - {"noscript"}  # a walk skips its root too when the root is one
 _MARKUP = re.compile(r"<[a-z][a-z0-9]*[\s>/]", re.I)

@@ -57,7 +57,7 @@ _MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modifi
 _JSONLD = 'script[type="application/ld+json"]'
 _METADATA_SELECTOR = (
     f":is({_JSONLD}, meta[content], [itemprop], time[datetime], link[rel][href], title, "
-    "[property][content], abbr[title], abbr[data-utime])")  # [data-utime] alone: 0.3 ms a page
+    "[property][content], abbr[title], abbr[data-utime])")  # a bare [data-utime]: +0.3 ms
 _SCRIPT, _META, _LINK = tag_ids("script"), tag_ids("meta"), tag_ids("link")
 _TIME, _TITLE, _ABBR = tag_ids("time"), tag_ids("title"), tag_ids("abbr")
 _SVG, _PAGE_ROOTS = tag_ids("svg"), tag_ids("head", "body", "html")
