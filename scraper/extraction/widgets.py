@@ -24,6 +24,7 @@ from ..article import Link
 from ..urls import absolute_url, looks_like_article_url
 from .linkindex import LINK_DEPTH, LinkIndex, link_title
 from .tags import PAGE, tag_ids
+from .titles import node_text
 from .widgetwords import NAVIGATION, classify_heading
 
 if TYPE_CHECKING:  # named in annotations only: extraction loads no site-file layer
@@ -77,8 +78,7 @@ def _first_line(node: LexborNode | None) -> str | None:
 
 
 def _text(node: LexborNode | None) -> str | None:
-    text = " ".join(node.text(deep=True, separator=" ").split()) if node is not None else ""
-    return text or None
+    return (node_text(node) or None) if node is not None else None
 
 
 def _items_by_selector(block: LexborNode, spec: WidgetConfig, base: str) -> list[tuple]:
