@@ -28,7 +28,7 @@ from .boilerplate import (
 )
 from .parts import MAX_DEPTH as _MAX_DEPTH
 from .parts import MIN_PROSE_CHARS as _MIN_PROSE_CHARS
-from .parts import body_parts
+from .parts import ancestors, body_parts
 from .pruning import FURNITURE_ROLES, WALK_SKIP, furniture_pruner, story_form
 from .visibility import closable, hides, shown_twin
 
@@ -215,16 +215,10 @@ def _common_ancestor(clusters: list[tuple[int, LexborNode]]) -> LexborNode | Non
     if not paths or not paths[0]:
         return None
     shared = set(paths[0]).intersection(*paths[1:])
-    for key, node in zip(paths[0], _ancestors(heavy[0]), strict=False):
+    for key, node in zip(paths[0], ancestors(heavy[0]), strict=False):
         if key in shared:
             return node
     return None
-
-
-def _ancestors(node: LexborNode | None):
-    while node is not None:
-        yield node
-        node = node.parent
 
 
 def _tier(node: LexborNode) -> int:
@@ -334,15 +328,15 @@ def other_stories(container: LexborNode, headline: LexborNode | None) -> frozens
     ``<article>`` around the headline's or inside it (a live blog's posts) is this story."""
     if headline is None:
         return frozenset()
-    story = next((node for node in _ancestors(headline.parent) if node.tag == "article"), None)
+    story = next((node for node in ancestors(headline.parent) if node.tag == "article"), None)
     if story is None:
         return frozenset()
-    around = {node.mem_id for node in _ancestors(story)}
+    around = {node.mem_id for node in ancestors(story)}
     others = set()
     for node in container.css("article"):
         if node.mem_id in around or node.css_first("h1") is None:
             continue
-        if not any(up.mem_id == story.mem_id for up in _ancestors(node.parent)):
+        if not any(up.mem_id == story.mem_id for up in ancestors(node.parent)):
             others.add(node.mem_id)
     return frozenset(others)
 

@@ -83,7 +83,8 @@ _BOUNDS = frozenset(" \t\n\r\f\v_-")
 # A paywall prompt is furniture; a container whose own class says "paywall" but holds the
 # story is not (body._kept weighs that).
 _FURNITURE = _Words("""
-    share sharing sharebar social sociable related comment comments respond newsletter signup
+    share sharing sharebar social sociable related comment comments replies respond newsletter
+    signup
     news-letter news_letter cta vc_cta3
     subscribe subscription cookie consent gdpr ad ads advert advertisement advertising adslot
     dfp sponsor sponsored promo outbrain taboola recirc recirculation more-stories

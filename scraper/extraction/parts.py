@@ -9,11 +9,13 @@ page text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from selectolax.lexbor import LexborNode
 
-from .boilerplate import CONTENT, marker_kind
+from .boilerplate import CONTENT, FURNITURE, marker_kind, node_marker
 
-__all__ = ["MAX_DEPTH", "MIN_PROSE_CHARS", "body_parts"]
+__all__ = ["MAX_DEPTH", "MIN_PROSE_CHARS", "ancestors", "body_parts"]
 
 MAX_DEPTH = 256  # ancestor walks stop here (pathological nesting)
 MIN_PROSE_CHARS = 40  # shorter <p> are captions, bylines or buttons (scrapinghub: 25-80 flat)
@@ -127,7 +129,30 @@ def _chunks(body: LexborNode, container: LexborNode) -> list[LexborNode]:
     if len(parts) < 2:
         return [container]
     ids = {part.mem_id for part in parts}
-    return [part for part in parts if not _inside(part, ids)]
+    around = {node.mem_id for node in ancestors(container)}
+    return [part for part in parts if not _inside(part, ids) and (
+        part.mem_id == container.mem_id or not _in_furniture(part, around))]
+
+
+def ancestors(node: LexborNode | None) -> Iterator[LexborNode]:
+    """``node`` and the elements above it, at most ``MAX_DEPTH`` of them."""
+    for _ in range(MAX_DEPTH):
+        if node is None:
+            return
+        yield node
+        node = node.parent
+
+
+def _in_furniture(part: LexborNode, around: set[int]) -> bool:
+    """Whether an element between ``part`` and the container's ancestors is furniture by its
+    class: a comment thread whose replies carry the body's class ("reply-content
+    post-content" under "replies-wrapper")."""
+    for node in ancestors(part.parent):
+        if node.mem_id in around:
+            return False
+        if marker_kind(node_marker(node)) == FURNITURE:
+            return True
+    return False
 
 
 def _prose_in(parts: list[LexborNode], clusters: Clusters) -> int:

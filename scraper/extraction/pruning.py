@@ -39,6 +39,11 @@ WALK_SKIP = (frozenset(BOILERPLATE_TAGS) - {"form"}) | frozenset(JUNK_TAGS)
 FURNITURE_ROLES = frozenset({"complementary", "navigation", "contentinfo", "dialog",
                              "alertdialog"})
 _FURNITURE_TAG_IDS, _FORM = tag_ids(*FURNITURE_TAGS), tag_ids("form")
+# Phrasing elements: a link or a span in running text is no pop-up layer or consent banner,
+# whatever its class says (an annotated text's glosses, ``<a class="popup">`` around words
+# of the sentence, open one).
+_PHRASING = tag_ids("a", "span", "em", "strong", "b", "i", "u", "abbr", "cite", "q", "mark",
+                    "small", "sup", "sub", "font")
 _LIST_BLOCKS = frozenset({"ul", "ol", "dl", "table", "div", "section", "p"})
 _STORY_PARAGRAPHS = 3  # of prose, in a <form> that holds the story (see story_form)
 
@@ -93,8 +98,8 @@ def furniture_pruner(container: LexborNode, clusters: list[tuple[int, LexborNode
         if not (cls or ident):
             return False
         marker = f"{cls or ''} {ident or ''}"
-        if is_overlay(marker):
-            return True  # a consent text longer than the story is still no part of it
+        if is_overlay(marker):  # a consent text longer than the story is no part of it either
+            return tag not in _PHRASING
         if marker_kind(marker) != FURNITURE or _size(node) >= total / 2:
             return False
         twin = shown_twin(node)  # a hidden page of a paged article: what its twin is
