@@ -287,3 +287,17 @@ def test_the_update_the_dateline_states_is_the_modified_date_when_the_markup_giv
     marked = page(jsonld(datePublished="2019-09-26", dateModified="2019-10-01"),
                   "<header><h1>A story about things</h1><p>Updated 3 May 2021</p></header>")
     assert extract(marked, URL).modified == "2019-10-01"
+
+
+def test_baidu_s_cambrian_json_ld_dates_a_chinese_page_over_its_teasers_times() -> None:
+    # Baidu's JSON-LD context names no @type and writes its own keys ("pubDate", "upDate")
+    cambrian = {"@context": "https://zhanzhang.baidu.com/contexts/cambrian.jsonld",
+                "title": "逆水寒的新院门", "pubDate": "2019-09-05T11:10:52",
+                "upDate": "2019-09-06T08:00:00"}
+    head = f'<script type="application/ld+json">{json.dumps(cambrian)}</script>'
+    teasers = "".join(f"<li><a href='/n/{i}'>别的新闻 {i}</a><time>2019-09-07</time></li>"
+                      for i in range(3))
+    article = extract(page(head, f"<h1>逆水寒的新院门</h1><ul>{teasers}</ul>", lang="zh"), URL)
+    assert article.published == "2019-09-05T11:10:52"
+    assert article.modified == "2019-09-06T08:00:00"
+    assert article.sources["published"] == "json-ld"

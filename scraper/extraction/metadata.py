@@ -117,7 +117,26 @@ def _jsonld_nodes(scripts: list[LexborNode]) -> list[dict[str, Any]]:
                     stack.extend(reversed(graph))
                 if "@type" in item:
                     nodes.append(item)
+                elif _CAMBRIAN in str(item.get("@context")):
+                    nodes.append(_from_cambrian(item))
     return nodes
+
+
+# Baidu's "Cambrian" JSON-LD, on Chinese news sites' article pages (GNE's test pages of
+# gamersky, among others): a context of its own, no @type, its own keys for the headline
+# and the dates.
+_CAMBRIAN = "zhanzhang.baidu.com/contexts/cambrian.jsonld"
+_CAMBRIAN_KEYS = {"title": "headline", "pubDate": "datePublished", "upDate": "dateModified",
+                  "description": "description"}
+
+
+def _from_cambrian(item: dict[str, Any]) -> dict[str, Any]:
+    """A Cambrian object in schema.org's terms: an Article with its headline and dates."""
+    node: dict[str, Any] = {"@type": "Article"}
+    for key, schema_key in _CAMBRIAN_KEYS.items():
+        if key in item:
+            node[schema_key] = item[key]
+    return node
 
 
 def jsonld_objects(tree: LexborHTMLParser) -> list[dict[str, Any]]:
