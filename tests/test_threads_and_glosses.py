@@ -6,6 +6,7 @@ nobody here tuned on (Kinja's "reply-content post-content", an annotated edition
 from __future__ import annotations
 
 from scraper import extract
+from scraper.extraction.boilerplate import FURNITURE, marker_kind
 
 URL = "https://news.example/2021/02/02/a-story-about-things/"
 PROSE = ("The council voted on Tuesday to expand the city's bus network, a decision that "
@@ -57,3 +58,20 @@ def test_a_pop_up_layer_is_still_not_body():
         <div class="popup"><p>Subscribe to our newsletter and never miss a story of the
         city council again: one e-mail a week, free of charge.</p></div>""")
     assert "newsletter" not in extract(html, URL).text
+
+
+def test_a_biography_box_named_by_its_last_word_is_not_body():
+    story = "".join(f"<p>Part {i}. {PROSE}</p>" for i in range(4))
+    for box in ("author--bio", "m-a-box-bio", "user-bio"):
+        html = page(f"""<article><h1>A story</h1><div class="entry-content">{story}
+            <div class="{box}"><p>Jane Doe is a breaking news reporter for the paper and
+            is based in Sydney, Australia, where she covers the city council.</p></div>
+            </div></article>""")
+        text = extract(html, URL).text
+        assert "Part 3." in text and "breaking news reporter" not in text, box
+
+
+def test_bio_inside_a_slug_in_a_class_is_no_biography():
+    # "bio" is organic in German: a product's slug in a container's class says so
+    assert marker_kind("container main content product-name--sidamo-bio-kaffee") != FURNITURE
+    assert marker_kind("author--bio") == marker_kind("m-a-box-bio") == FURNITURE

@@ -90,8 +90,8 @@ _FURNITURE = _Words("""
     dfp sponsor sponsored promo outbrain taboola recirc recirculation more-stories
     more-articles read-more readmore also-read trending most-popular latest sidebar footer
     breadcrumb breadcrumbs menu navbar navigation pagination pager next-prev prev-next tag-list
-    tags byline bylines author-box author-bio about-author author-info post-meta entry-meta
-    postmetadata entry-utility
+    tags byline bylines author-box author-bio user-bio about-author author-info post-meta
+    entry-meta postmetadata entry-utility
     article-meta dateline timestamp caption credit credits wp-caption toolbar paywall popup
     jp-relatedposts sharedaddy addtoany sr-only screen-reader-text visually-hidden
     visuallyhidden offscreen""")
@@ -101,7 +101,11 @@ _FURNITURE = _Words("""
 # "Evan V. Symon is the Senior Editor for ..."), while "author-xyz" may name a post's writer.
 _FURNITURE_TOKENS = frozenset(
     ["hidden", "hide", "print", "tools", "meta", "nav", "tag", "modal", "overlay", "banner",
-     "rating", "author"])
+     "rating", "author", "bio"])
+# ... and as the last word of a class token: a biography box's BEM names ("m-a-box-bio",
+# "author--bio", "infoCard-bio"), where inside a token it may be a slug ("...-sidamo-bio-
+# kaffeebohnen": organic coffee) or another word.
+_FURNITURE_ENDINGS = ("-bio", "_bio")
 # A word that marks furniture as the first part of a compound only: "widget-area" is a
 # sidebar, "elementor-widget-container" is Elementor's wrapper around every text block.
 _FURNITURE_PREFIX = "widget"  # as a class of its own too: WordPress's "widget widget_text"
@@ -186,7 +190,8 @@ def marker_kind(marker: str) -> int:
     if _CONTENT.found(lowered, words):
         return CONTENT
     tokens = lowered.split()
-    if _FURNITURE.found(lowered, words) or not _FURNITURE_TOKENS.isdisjoint(tokens) or (
+    if _FURNITURE.found(lowered, words) or not _FURNITURE_TOKENS.isdisjoint(tokens) or any(
+            t.endswith(_FURNITURE_ENDINGS) for t in tokens) or (
             _FURNITURE_PREFIX in words and any(_SPLIT.split(t, 1)[0] == _FURNITURE_PREFIX
                                                for t in tokens)):
         return FURNITURE
