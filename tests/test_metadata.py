@@ -435,3 +435,16 @@ def test_the_title_of_a_page_whose_head_a_php_warning_pushed_into_the_body_is_re
     assert extract(html, URL).title == "Alles Neue mach der Mai"
     icon_only = f"<html><head></head><body><svg><title>Menu</title></svg>{BODY}</body></html>"
     assert extract(icon_only, URL).title is None  # an icon's tooltip names no page
+
+
+def test_a_meta_value_cut_at_an_unescaped_quote_is_not_the_title():
+    # NetEase: the quote inside og:title's value ends it; the rest becomes attribute names
+    head = ('<meta property="og:title" '
+            'content="奖金711万元！" 中国诺贝尔奖"首位获奖女性啥来头?"="">'
+            '<title>奖金711万元！"中国诺贝尔奖"首位获奖女性啥来头?_网易新闻</title>')
+    body = "<h1>奖金711万元！\"中国诺贝尔奖\"首位获奖女性啥来头?</h1>" + "".join(
+        f"<p>第{i}段。新京报讯，中国男篮以77比73战胜韩国队，保住进军东京奥运会的希望。</p>"
+        for i in range(5))
+    html = f"<html lang='zh'><head>{head}</head><body><article>{body}</article></body></html>"
+    assert extract(html, "https://news.example/19/0908/a.html").title == \
+        '奖金711万元！"中国诺贝尔奖"首位获奖女性啥来头?'

@@ -230,15 +230,19 @@ def _jsonld(scripts: list[LexborNode], out: dict[str, list[tuple[Any, str]]]) ->
 
 
 def _meta(metas: list[dict[str, str | None]], out: dict[str, list[tuple[Any, str]]]) -> None:
-    """``metas``: the attributes of each ``<meta>`` (or RDFa) element."""
+    """``metas``: the attributes of each ``<meta>`` (or RDFa) element.
+
+    A value holding an unescaped quote ends there, and the rest of it becomes attribute
+    names with quotes in them (NetEase: ``content="奖金711万元！" 中国诺贝尔奖"首位..."=""``):
+    such an element's value is a fragment, not read."""
     props: dict[str, list[str]] = defaultdict(list)
     for attrs in metas:
         key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or
                attrs.get("http-equiv") or "").strip().lower()
         # microdata on a <meta> may give its date as ``datetime`` (as <time> does)
         content = (attrs.get("content") or attrs.get("datetime") or "").strip()
-        if key and content:
-            props[key].append(content)
+        if key and content and not any('"' in name for name in attrs):
+            props[key].append(content)  # (a quote in a name: a value cut at a quote, below)
     og = "opengraph"
     if props.get("og:type", [""])[0].lower() == "article":
         out["is_article"].append((True, og))
