@@ -211,6 +211,7 @@ def test_a_dateline_under_a_heading_that_is_no_h1_and_has_no_date_class_dates_th
     'window.__DATA = {"article": {"datePublished": "2021-03-04T10:00:00Z"}};',
     "var meta = {'publish_date':'2021-03-04T10:00:00Z'};",
     'pubDate = "2021-03-04T10:00:00Z"',
+    'var DATA = {"article_id": "5183008", "pubtime": "2021-03-04T10:00:00Z"};',  # Tencent
 ])
 def test_without_markup_or_a_shown_date_a_date_key_in_the_page_s_scripts_dates_it(
         script: str) -> None:
@@ -301,3 +302,12 @@ def test_baidu_s_cambrian_json_ld_dates_a_chinese_page_over_its_teasers_times() 
     assert article.published == "2019-09-05T11:10:52"
     assert article.modified == "2019-09-06T08:00:00"
     assert article.sources["published"] == "json-ld"
+
+
+def test_a_date_the_story_mentions_near_its_top_gives_way_to_the_page_s_script_key() -> None:
+    html = (f'<html lang="zh"><body><article><h1>儿歌一分钱被改成一元钱</h1>'
+            f"<p>潘振声创作的大量儿童歌曲被人们誉为当代儿歌大王。他2009年5月14日在南京逝世，享年77岁。"
+            f"</p>{BODY}</article><script>var DATA = {{\"pubtime\": \"2019-09-07 19:02:26\"}};"
+            f"</script></body></html>")
+    article = extract(html, URL)
+    assert (article.published, article.sources["published"]) == ("2019-09-07T19:02:26", "script")

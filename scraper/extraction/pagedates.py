@@ -6,9 +6,12 @@ among values for the same moment, the one written in the page's own offset wins 
 copy of it, and a UTC value whose day is one off the date in the article's URL gives way to
 the URL's day (the publisher's calendar, not Greenwich's). A first ``<time>`` element or a
 visible dateline is weaker than the URL's date. Without any markup: the URL, then the
-visible dateline nearest the headline, the title, the text around the headline, and the
-date keys of the page's scripts (adbar/htmldate's order of evidence, read here from the
-tree already parsed: htmldate would parse the page a second time, with lxml).
+visible dateline nearest the headline, the title, the date keys of the page's scripts
+(Tencent's ``"pubtime"``), and the text around the headline (mostly adbar/htmldate's order
+of evidence, read here from the tree already parsed: htmldate would parse the page a second
+time, with lxml). The scripts' keys come before the text: a date the story itself mentions
+near its top ("...died on 14 May 2009 in Nanjing") is no publication date (GNE 0.4.3's qq.com
+test page; no dev page is dated differently for it).
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ _AROUND_HEADLINE = (200, 600)  # characters of text before and after the headlin
 # the regex engine skip through a script in C (4x faster on the dev sets' scripts).
 _SCRIPT_DATE = re.compile(
     r"""(?:datePublished|published_at|publishDate|publish_date|date_published|"""
-    r"""pubDate|firstPublished|first_published_at)["']?\s*[:=]\s*["']([^"'<>]{8,40})["']""")
+    r"""pubDate|firstPublished|first_published_at|pubtime|pubTime|publishTime|publish_time)"""
+    r"""["']?\s*[:=]\s*["']([^"'<>]{8,40})["']""")
 _MAX_SCRIPT = 400_000  # characters of script searched
 _MAX_TEXT = 200_000  # characters of page text searched for a labelled date
 _INVISIBLE_SELECTOR = "script, style, noscript, template"
@@ -320,14 +324,14 @@ def _searched(tree: LexborHTMLParser, title: str | None, headline: str | None,
         return when, "dateline"
     if title and (when := date_in_text(title, month_first)) is not None:
         return when, "title"
+    when = _in_scripts(tree, month_first)
+    if when is not None:
+        return when, "script"
     text = _visible_text(tree)
     when = _around(text, h1.text(separator=" ") if h1 is not None else "", month_first) or (
         _around(text, headline or "", month_first)) or _labelled(text, month_first)
     if when is not None:
         return when, "text"
-    when = _in_scripts(tree, month_first)
-    if when is not None:
-        return when, "script"
     if modified:
         return modified, "modified"
     # the last resort, htmldate's too: the first date the page shows, wherever it is (a
