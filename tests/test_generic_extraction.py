@@ -432,6 +432,16 @@ def test_a_lead_that_is_a_truncated_copy_of_the_first_paragraph_is_dropped():
                 f'<meta property="og:description" content="Paragraph 0. {PROSE[:60]}">')
     article = extract(html, URL)
     assert article.lead is None and article.text.startswith("Paragraph 0.")
+    assert "lead" not in article.sources  # no source gave the field
+
+
+def test_a_description_that_repeats_the_headline_is_no_lead():
+    html = page(f"<article><h1>Rezoning plan plagues a councilmember</h1>{paragraphs(4)}"
+                "</article>",
+                '<meta property="og:description" content="Rezoning plan plagues a councilmember">')
+    article = extract(html, URL)
+    assert article.title == "Rezoning plan plagues a councilmember"
+    assert article.lead is None and "lead" not in article.sources
 
 
 def test_a_class_attribute_with_newlines_and_quotes_does_not_break_extraction():

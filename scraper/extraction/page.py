@@ -213,6 +213,10 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     if not blocks and (complete := _complete_jsonld_body(_first(meta.get("text", []))[0])):
         blocks, body_source = complete, "json-ld"
     blocks, article.lead = _standfirst(blocks, article.lead)
+    if article.lead and article.title and article.lead.casefold() == article.title.casefold():
+        article.lead = None  # a description that repeats the headline says nothing more
+    if article.lead is None:
+        sources.pop("lead", None)  # dropped above: no source gave the field
     article.text = "\n\n".join(block.text for block in blocks)
     article.blocks = [block.kind for block in blocks]
     if blocks:
