@@ -249,16 +249,21 @@ def _folded(text: str, at: int, chars: int) -> str:
 def _visible_text(tree: LexborHTMLParser) -> str:
     """The body's text without scripts and styles, its text nodes joined by spaces (as
     ``node.text(separator=" ")`` joins them, so a headline's text is found in it): Lexbor's
-    text of the body, with each invisible element's own text cut out of it."""
+    text of the body, with each invisible element's own text cut out of it. The elements
+    come in page order, so each is looked for after the last one cut (from the start each
+    time, 16,000 ``<noscript>``s took a second)."""
     body = tree.body
     if body is None:
         return ""
     text = body.text(separator=" ")
+    pieces, at = [], 0
     for node in body.css(_INVISIBLE_SELECTOR):
         code = node.text(separator=" ")
-        if code.strip():
-            text = text.replace(code, " ", 1)
-    return text
+        if code.strip() and (found := text.find(code, at)) >= 0:
+            pieces.append(text[at:found])
+            at = found + len(code)
+    pieces.append(text[at:])
+    return " ".join(pieces)
 
 
 def _labelled(text: str, month_first: bool) -> datetime | date | None:
