@@ -124,7 +124,7 @@ def _block_heading(block: LexborNode, items: list[tuple]) -> str | None:
 class _Rows:
     """Widget links in the order found: a kind's positions count from 1 and a URL is listed
     once a kind. What each kind has seen is kept, not recounted from the list per widget
-    (8,000 one-link widgets on one page took 5 s that way)."""
+    (on a page of 8,000 one-link widgets, the recount was over half of its 11 s)."""
 
     def __init__(self) -> None:
         self.links: list[Link] = []
