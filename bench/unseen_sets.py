@@ -29,6 +29,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -42,13 +43,16 @@ _MIN_REAL_PAGE = 9_000  # bytes: readability's unit cases are 1-4 kB, its real p
 _FAKE_URL = "http://fakehost/test/page.html"  # the URL readability's tests give every page
 
 
+@dataclass(frozen=True)
 class Case:
     """One page: its markup, URL, expected text and what its metadata says."""
 
-    def __init__(self, name: str, html: str, url: str, text: str, title: str | None,
-                 day: str | None) -> None:
-        self.name, self.html, self.url, self.text = name, html, url, text
-        self.title, self.day = title, day
+    name: str
+    html: str
+    url: str
+    text: str
+    title: str | None
+    day: str | None
 
 
 def readability_cases(root: Path) -> list[Case]:

@@ -163,11 +163,4 @@ def _prose_in(parts: list[LexborNode], clusters: Clusters) -> int:
 
 def _inside(node: LexborNode, ids: set[int]) -> bool:
     """Whether an ancestor of ``node`` is one of ``ids``."""
-    parent = node.parent
-    for _ in range(MAX_DEPTH):
-        if parent is None:
-            return False
-        if parent.mem_id in ids:
-            return True
-        parent = parent.parent
-    return False
+    return any(up.mem_id in ids for up in ancestors(node.parent))
