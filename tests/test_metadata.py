@@ -172,6 +172,14 @@ def test_a_web_page_s_json_ld_author_counts_when_the_graph_has_no_article():
     assert extract(html, URL).authors == []
 
 
+def test_a_byline_element_that_names_nobody_gives_way_to_the_next_one():
+    # the outer "byline-content" holds the name and the time: no name comes out of it whole
+    html = page(body='<h1>Buses return</h1><div class="byline-content"><div class="byline">'
+                     "<a>Jenny Smith</a></div><time>July 12, 2021 08:05</time></div>")
+    article = extract(html, URL)
+    assert (article.authors, article.sources["authors"]) == (["Jenny Smith"], "byline")
+
+
 def test_an_author_element_that_holds_only_a_name_and_a_date_is_the_byline():
     for byline, name in (('<p class="date-author">Janic Cathomen, 01.12.2021</p>',
                           "Janic Cathomen"),

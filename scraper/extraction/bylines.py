@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .authors import dated_name, introduces_byline, line_byline
+from .authors import clean_authors, dated_name, introduces_byline, line_byline
 from .pagedates import in_comment_thread
 from .tags import PAGE, tag_ids
 from .titles import headline_region, node_text
@@ -62,7 +62,9 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
                     continue
                 names = [n for a in node.css(_BYLINE_NAME_SELECTOR) if (n := node_text(a))]
                 if names or plain or introduces_byline(text):
-                    return names or [text]
+                    if clean_authors(names or [text]):
+                        return names or [text]
+                    continue  # no name in it (a date, a label): the next one may hold it
                 if (name := dated_name(text)) and not in_comment_thread(node):
                     return [name]
     return []
