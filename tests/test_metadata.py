@@ -187,7 +187,10 @@ def test_an_author_element_that_holds_only_a_name_and_a_date_is_the_byline():
                          ('<span class="news-list-author">Erstellt von Andri Bryner</span>',
                           "Andri Bryner"),
                          ('<div class="node-block--authors">Auteur: Anna Kubišta</div>',
-                          "Anna Kubišta")):
+                          "Anna Kubišta"),
+                         # the name before its employer
+                         ('<h4 class="author">Jenny Smith — The Moon</h4>', "Jenny Smith"),
+                         ('<a class="author">Jenny Smith from Acme</a>', "Jenny Smith")):
         html = page(body=f"<h1>Buses return</h1>{byline}")
         assert extract(html, URL).authors == [name], byline
     # a box that says more, a comment form's label and a comment's poster are no byline

@@ -133,9 +133,16 @@ def dated_name(text: str) -> str | None:
     match = _BEFORE_DATE.search(text)
     name, rest = (text[:match.start()], text[match.start():]) if match else (text, "")
     if rest and not any(c.isdigit() for c in rest):
-        return None
-    # one name or several ("Jenny Smith and John Smith"); not "Name *", a comment form's label
-    return name if all(map(is_plain_name, _split(name))) else None
+        name = ""  # more than a date after it
+    if not _names_only(name) and (employer := _AFFILIATION.search(text)):
+        name = text[:employer.start()]  # "Jenny Smith from Acme", "Jenny Smith – The Moon"
+    return name if _names_only(name) else None
+
+
+def _names_only(text: str) -> bool:
+    """One name or several ("Jenny Smith and John Smith"), nothing else: not "Name *", a
+    comment form's label."""
+    return all(map(is_plain_name, _split(text)))
 
 
 def is_plain_name(text: str) -> bool:
