@@ -142,6 +142,11 @@ def test_authors_are_names_without_by_dates_handles_or_duplicates():
                           "jane doe", "https://x.example/jane"]) == ["Jane Doe", "John Roe"]
 
 
+def test_a_nickname_in_quotes_is_no_part_of_the_author_s_name():
+    assert clean_authors(['Jenny "The Author" Smith', "Dwayne “The Rock” Johnson"]) == [
+        "Jenny Smith", "Dwayne Johnson"]
+
+
 def test_authors_fall_back_to_the_visible_byline():
     html = page(body='<div class="byline">By <a rel="author" href="/author/jane-doe/">'
                      'Jane Doe</a> | Feb. 2, 2021</div>')

@@ -65,6 +65,8 @@ _AGENCY_AFTER = re.compile(
 # Australia", "Jane Doe from Acme", "Jane Doe – The Moon" (cut when what comes before is
 # people's names only).
 _AFFILIATION = re.compile(r"\s+(?:for|from|für)\s+(?=\S)|\s+[–—-]\s+", re.I)
+# A nickname in quotes between a name's words ('Jenny "The Author" Smith').
+_NICKNAME = re.compile(r"\s+[\"“„«][^\"“”„«»]{1,30}[\"”“»]\s+")
 # Pictographs and their modifiers after a name ("Jenny Smith ❤️").
 _PICTOGRAPHS = re.compile("[\u2600-\u27bf\ufe0f\u200d\U0001f000-\U0001faff]+")
 # a name may end with an initial's dot or a vowel sign (Devanagari "शर्मा")
@@ -176,7 +178,7 @@ def _split(byline: str) -> list[str]:
 def _name(text: str) -> str | None:
     """``text`` as a name, or None when it is interface text, an address or a date."""
     text = _EMAIL.sub("", text).replace("()", "").replace("[]", "")
-    text = _PICTOGRAPHS.sub("", text)
+    text = _NICKNAME.sub(" ", _PICTOGRAPHS.sub("", text))
     # "© Kathrin Führes", "¿ Tara Cosoleto": no name starts or ends with a mark or a symbol
     text = _CREDENTIALS.sub("", _EDGE_MARKS.sub("", text)).strip()
     words = text.split()
