@@ -311,3 +311,16 @@ def test_a_date_the_story_mentions_near_its_top_gives_way_to_the_page_s_script_k
             f"</script></body></html>")
     article = extract(html, URL)
     assert (article.published, article.sources["published"]) == ("2019-09-07T19:02:26", "script")
+
+
+def test_a_slashed_date_with_a_two_digit_year_counts_right_after_a_date_label() -> None:
+    for written, iso in (("Last updated: 1/23/21", "2021-01-23"),
+                         ("Last updated: 23/1/21", "2021-01-23"),
+                         ("Posted 5/5/20", "2020-05-05")):
+        html = (f"<html lang='en'><body><p><em>{written}</em></p>"
+                "<p>The council voted on Tuesday.</p></body></html>")
+        assert extract(html, URL).published == iso, written
+    # anywhere else such a figure is a score or a fraction, no date
+    html = ("<html lang='en'><body><p>The team won 5/5/20 of its last games, the coach said, "
+            "and the council voted on Tuesday.</p></body></html>")
+    assert extract(html, URL).published is None

@@ -17,8 +17,8 @@ from email.utils import parsedate_to_datetime
 
 from .monthnames import MONTH_NAMES
 
-__all__ = ["LETTER_MARKS", "date_at", "date_in_text", "date_in_url", "in_future",
-           "is_date_like", "normalise_date", "parse_date"]
+__all__ = ["LETTER_MARKS", "date_after_label", "date_at", "date_in_text", "date_in_url",
+           "in_future", "is_date_like", "normalise_date", "parse_date"]
 
 # Month names (``monthnames.py``), lowercased, and as ``_folded`` spells them.
 _MONTHS = {name: number for row in MONTH_NAMES.values()
@@ -181,6 +181,22 @@ def date_in_text(text: str, month_first: bool = False) -> datetime | date | None
     """
     found = date_at(text, month_first)
     return found[1] if found else None
+
+
+# A slashed date with a two-digit year ("Last updated: 1/23/21"): a date only right after
+# a label that says so; anywhere else "5/5/20" may be a score or a fraction.
+_SLASHED_SHORT = re.compile(r"^\W{0,3}(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")
+
+
+def date_after_label(text: str, month_first: bool = False) -> datetime | date | None:
+    """The date that ``text``, the words right after a date label ("Updated", "Posted"),
+    starts with or holds: any form ``date_in_text`` reads, or a slashed one with a
+    two-digit year at its start."""
+    found = date_in_text(text, month_first)
+    if found is not None or (match := _SLASHED_SHORT.match(text)) is None:
+        return found
+    day, month = _day_month(int(match[1]), int(match[2]), "/", month_first)
+    return _make(2000 + int(match[3]), month, day)
 
 
 def date_at(text: str, month_first: bool = False, last: bool = False

@@ -22,7 +22,15 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .dates import date_at, date_in_text, date_in_url, in_future, normalise_date, parse_date
+from .dates import (
+    date_after_label,
+    date_at,
+    date_in_text,
+    date_in_url,
+    in_future,
+    normalise_date,
+    parse_date,
+)
 from .tags import PAGE, tag_ids
 from .titles import headline_region
 
@@ -281,8 +289,8 @@ def _labelled(text: str, month_first: bool) -> datetime | date | None:
                 starts.append(end)
             at = lowered.find(label, end)
     for end in sorted(starts):
-        when = date_in_text(" ".join(text[end:end + 2 * _AFTER_LABEL].split())[:_AFTER_LABEL],
-                            month_first)
+        when = date_after_label(
+            " ".join(text[end:end + 2 * _AFTER_LABEL].split())[:_AFTER_LABEL], month_first)
         if when is not None:
             return when
     when = date_in_text(" ".join(text[:2 * _OPENING].split())[:_OPENING], month_first)
@@ -298,8 +306,8 @@ def _update_in(text: str, lowered: str, month_first: bool) -> datetime | date | 
         at = lowered.find(label)
         if at >= 0 and (at == 0 or not lowered[at - 1].isalnum()):
             end = at + len(label)
-            when = date_in_text(" ".join(text[end:end + 2 * _AFTER_LABEL].split())[:_AFTER_LABEL],
-                                month_first)
+            when = date_after_label(
+                " ".join(text[end:end + 2 * _AFTER_LABEL].split())[:_AFTER_LABEL], month_first)
             if when is not None:
                 return when
     return None
