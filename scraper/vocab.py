@@ -117,6 +117,7 @@ FIELD_SOURCES: dict[str, str] = {
     "url": "a date written in the page's URL or its canonical URL",
     "h1": "the page's <h1>",
     "title": "the <title> element",
+    "heading": "a title-classed element or the first <h2>, on a page with no <h1> or <title>",
     "link-canonical": "<link rel=canonical>",
     "link-amphtml": "<link rel=amphtml>",
     "html-lang": "the <html lang> attribute",

@@ -124,6 +124,13 @@ def test_without_metadata_the_heading_the_html_title_names_is_the_title_not_a_me
     assert extract(html, URL).title == headline
 
 
+def test_a_page_that_names_no_title_is_titled_by_its_title_class_or_first_h2():
+    for body, title in (('<h1>   </h1><div class="post-title">Buses return</div>', "Buses return"),
+                        ("<h2>Buses return</h2><h2>Trams next</h2>", "Buses return")):
+        article = extract(f"<html><body>{body}<p>The council voted.</p></body></html>", URL)
+        assert (article.title, article.sources["title"]) == (title, "heading"), body
+
+
 def test_title_never_has_the_section_glued_on():
     assert clean_title("Iran TerrorismWestern Policymakers Ignore", None,
                        "Iran Terrorism") == "Western Policymakers Ignore"

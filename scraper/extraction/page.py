@@ -31,7 +31,15 @@ from .metadata import jsonld_article_body, page_metadata
 from .pagedates import page_dates
 from .pruning import BOILERPLATE_TAGS
 from .reconcile import primary_sections, reconcile
-from .titles import clean_title, headline, node_text, shown_title, site_label, titled_heading
+from .titles import (
+    clean_title,
+    fallback_title,
+    headline,
+    node_text,
+    shown_title,
+    site_label,
+    titled_heading,
+)
 from .widgets import configured_widgets, detect_widgets
 
 if TYPE_CHECKING:  # an extraction-only process never loads the site-file layer (see _decode)
@@ -146,6 +154,8 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
         h1_node = titled_heading(tree, h1_node, meta["html_title"][0][0])
     h1 = node_text(h1_node) if h1_node is not None else None
     decorated = meta.get("title", []) + ([(h1, "h1")] if h1 else []) + meta.get("html_title", [])
+    if not decorated and (named := fallback_title(tree)):
+        decorated = [(named, "heading")]
     article.title = choose("title", _select(tree, selectors.get("title")), [
         (clean_title(v, site_name, article.section, h1, site_label(url)), s)
         for v, s in decorated])

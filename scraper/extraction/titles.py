@@ -16,8 +16,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .tags import PAGE, tag_ids
 
-__all__ = ["clean_title", "headline", "headline_region", "node_text", "shown_title", "site_label",
-           "titled_heading"]
+__all__ = ["clean_title", "fallback_title", "headline", "headline_region", "node_text",
+           "shown_title", "site_label", "titled_heading"]
 
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / ", ": ")
 _SITE_SEPARATORS = _SEPARATORS[:-2]  # not "/" nor ":": "Kicker: Story" is the story's
@@ -155,6 +155,23 @@ def titled_heading(tree: LexborHTMLParser, first: LexborNode | None,
     headings = [(len(text), heading) for heading in tree.css("h1, h2")
                 if " " in (text := node_text(heading)) and _fold(text) in named]
     return max(headings, key=lambda item: item[0])[1] if headings else first
+
+
+# What names the story when a page has no <h1>, <title> or title metadata: the theme's title
+# class (WordPress's entry-title, post-title, article-title) or else the first <h2>.
+_TITLE_CLASS = ("[class*=entry-title], [class*=post-title], [class*=article-title], "
+                "[class*=headline]")
+_MAX_TITLE = 200  # characters: longer is a teaser's or a paragraph's text
+
+
+def fallback_title(tree: LexborHTMLParser) -> str | None:
+    """The title of a page that names none: its first title-classed element, else its
+    first ``<h2>``, with text of its own."""
+    for selector in (_TITLE_CLASS, "h2"):
+        for node in tree.css(selector)[:_MAX_HEADINGS]:
+            if (text := node_text(node)) and len(text) <= _MAX_TITLE:
+                return text
+    return None
 
 
 def _fold(text: str) -> str:
