@@ -124,6 +124,17 @@ def test_without_metadata_the_heading_the_html_title_names_is_the_title_not_a_me
     assert extract(html, URL).title == headline
 
 
+def test_dublin_core_and_a_headline_meta_give_title_and_lead():
+    head = ('<meta name="DC.title" content="Buses return"><meta name="DC.description" '
+            'content="The council votes on the bus network.">')
+    article = extract(f"<html><head>{head}</head><body><p>Text.</p></body></html>", URL)
+    assert article.title == "Buses return"
+    assert article.lead == "The council votes on the bus network."
+    assert article.sources["title"] == article.sources["lead"] == "meta"
+    head = '<meta itemprop="headline" content="Buses return">'
+    assert extract(f"<html><head>{head}</head><body></body></html>", URL).title == "Buses return"
+
+
 def test_a_page_that_names_no_title_is_titled_by_its_title_class_or_first_h2():
     for body, title in (('<h1>   </h1><div class="post-title">Buses return</div>', "Buses return"),
                         ("<h2>Buses return</h2><h2>Trams next</h2>", "Buses return")):

@@ -247,8 +247,9 @@ def _meta(metas: list[dict[str, str | None]], out: dict[str, list[tuple[Any, str
     if props.get("og:type", [""])[0].lower() == "article":
         out["is_article"].append((True, og))
     for field, keys, source in (
-        ("title", ("og:title", "twitter:title"), og),
-        ("lead", ("og:description", "description", "twitter:description"), og),
+        ("title", ("og:title", "twitter:title", "dc.title", "headline"), og),
+        ("lead", ("og:description", "description", "twitter:description", "dc.description"),
+         og),
         ("image", ("og:image", "twitter:image"), og),
         ("section", ("article:section",), og),
         ("published", _DATE_META, "meta"),
@@ -257,7 +258,8 @@ def _meta(metas: list[dict[str, str | None]], out: dict[str, list[tuple[Any, str
     ):
         for key in keys:
             if props.get(key):
-                out[field].append((props[key][0], "meta" if key == "description" else source))
+                opengraph = key.startswith(("og:", "twitter:", "article:"))
+                out[field].append((props[key][0], source if opengraph else "meta"))
     if props.get("og:site_name"):
         out["site_name"].append((props["og:site_name"][0], og))
     if props.get("article:tag"):
