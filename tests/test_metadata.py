@@ -195,6 +195,18 @@ def test_a_web_page_s_json_ld_author_counts_when_the_graph_has_no_article():
     assert extract(html, URL).authors == []
 
 
+def test_an_organisation_named_as_author_gives_way_to_the_person_the_byline_shows():
+    agency = json.dumps({"@type": "NewsArticle", "headline": "Buses return",
+                         "author": {"@type": "Organization", "name": "NCA NewsWire"}})
+    head = f'<script type="application/ld+json">{agency}</script>'
+    byline = '<div class="byline">By <a rel="author" href="/author/jenny/">Jenny Smith</a></div>'
+    article = extract(page(head=head, body=f"<h1>Buses return</h1>{byline}"), URL)
+    assert (article.authors, article.sources["authors"]) == (["Jenny Smith"], "byline")
+    # without a byline, the organisation is the author
+    article = extract(page(head=head, body="<h1>Buses return</h1>"), URL)
+    assert (article.authors, article.sources["authors"]) == (["NCA NewsWire"], "json-ld")
+
+
 def test_a_byline_element_that_names_nobody_gives_way_to_the_next_one():
     # the outer "byline-content" holds the name and the time: no name comes out of it whole
     html = page(body='<h1>Buses return</h1><div class="byline-content"><div class="byline">'

@@ -168,6 +168,20 @@ def _names(value: Any, by_id: dict[str, dict[str, Any]], strings: bool = True) -
     return []
 
 
+def _organisations(value: Any, by_id: dict[str, dict[str, Any]]) -> bool:
+    """Whether a JSON-LD author reference names organisations only (``@type``
+    Organization or NewsMediaOrganization, one or a list)."""
+    items = value if isinstance(value, list) else [value]
+    types = []
+    for item in items:
+        if not isinstance(item, dict):
+            return False
+        if "@type" not in item and item.get("@id") in by_id:
+            item = by_id[item["@id"]]
+        types.append(_types(item))
+    return bool(types) and all(t & {"Organization", "NewsMediaOrganization"} for t in types)
+
+
 def _jsonld(scripts: list[LexborNode], out: dict[str, list[tuple[Any, str]]]) -> None:
     nodes = _jsonld_nodes(scripts)
     by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
@@ -211,7 +225,9 @@ def _jsonld(scripts: list[LexborNode], out: dict[str, list[tuple[Any, str]]]) ->
             out["tags"].append(([str(k).strip() for k in keywords if str(k).strip()], "json-ld"))
         authors = _names(node.get("author"), by_id)
         if authors:
-            out["authors"].append((authors, "json-ld"))
+            # an organisation named as the author gives way to a person the page shows
+            organisations = _organisations(node.get("author"), by_id)
+            out["org_authors" if organisations else "authors"].append((authors, "json-ld"))
         publisher = node.get("publisher")
         if isinstance(publisher, dict) and "name" not in publisher:
             publisher = by_id.get(publisher.get("@id"), publisher)

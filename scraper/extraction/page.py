@@ -162,6 +162,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     h1_node = headline(tree, h1_node, article.title)
     if h1_node is not None and article.title and "title" not in selectors:
         article.title = shown_title(article.title, h1_node)
+    # an organisation the metadata names as the author comes after a person the page shows
     authors = choose("authors", _select(tree, selectors.get("authors"), many=True),
                      meta.get("authors", []) + meta.get("page_authors", []))
     not_authors = (site_name, _first(meta.get("publisher", []))[0], _host_name(url))
@@ -169,8 +170,11 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     if not article.authors and "authors" not in selectors:
         source = sources.pop("authors", None)
         article.authors = clean_authors(byline(tree, h1_node), not_authors)
+        organisations, organisations_source = _first(meta.get("org_authors", []))
         if article.authors:
             sources["authors"] = "byline"
+        elif organisations and (named := clean_authors(organisations)):
+            article.authors, sources["authors"] = named, organisations_source
         elif authors and source and (site_authors := clean_authors(authors)):
             # no byline either: the site's own name is the author, as its metadata says
             article.authors, sources["authors"] = site_authors, source
