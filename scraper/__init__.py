@@ -18,8 +18,9 @@ import each other)::
       │                     site files (draft.py)
       ├──────────────┐
     extraction/    store/   page -> Article (page.py: selectors, then metadata.py,
-      │              │      pagedates.py + dates.py, authors.py, language.py, body.py +
-      │              │      parts.py + blocks.py, boilerplate.py + blockwords.py,
+      │              │      pagedates.py + textdates.py + dates.py, authors.py,
+      │              │      language.py, body.py + parts.py + blocks.py, boilerplate.py +
+      │              │      blockwords.py,
       │              │      fallback.py (pages whose body comes out empty), widgets.py;
       │              │      detect.py: which preset, which layout; reconcile.py: theme
       │              │      vs metadata)

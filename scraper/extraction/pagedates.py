@@ -23,15 +23,21 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .dates import (
-    date_after_label,
-    date_at,
     date_in_text,
     date_in_url,
     in_future,
     normalise_date,
-    parse_date,
 )
 from .tags import PAGE, tag_ids
+from .textdates import (
+    around_headline,
+    first_shown,
+    labelled_date,
+    parsed_date,
+    script_date,
+    update_in,
+    visible_text,
+)
 from .titles import headline_region
 
 __all__ = ["in_comment_thread", "page_dates", "stamp_kind"]
@@ -54,42 +60,8 @@ _PUBLISHED_CLASS = re.compile(r"published|entry-date|pubdate", re.I)
 _MAX_DEPTH = 256  # ancestor walks stop here (pathological nesting)
 _HEADLINE = tag_ids("h1")
 _MAX_DATELINE = 160  # characters: longer cue elements are paragraphs or lists of teasers
-_AROUND_HEADLINE = (200, 600)  # characters of text before and after the headline searched
-# No optional quote before the key (only the date is read): the keys' first letters then let
-# the regex engine skip through a script in C (4x faster on the dev sets' scripts).
-_SCRIPT_DATE = re.compile(
-    r"""(?:datePublished|published_at|publishDate|publish_date|date_published|"""
-    r"""pubDate|firstPublished|first_published_at|pubtime|pubTime|publishTime|publish_time)"""
-    r"""["']?\s*[:=]\s*["']([^"'<>]{8,40})["']""")
-_MAX_SCRIPT = 400_000  # characters of script searched
-_MAX_TEXT = 200_000  # characters of page text searched for a labelled date
-_INVISIBLE_SELECTOR = "script, style, noscript, template"
 _HEADLINE_LEVELS = 3  # the dateline is looked for this many levels above the <h1> first
-# Words that introduce a page's own date, in the dev sets' languages and their neighbours.
-_LABELS = ("published", "posted", "veröffentlicht", "erschienen", "publiziert", "erstellt",
-           "publié", "mis en ligne", "mise en ligne", "publicado", "pubblicato",
-           "publicerad", "gepubliceerd", "opublikowano", "datum", "fecha")
-# ... and its last update: the best estimate left when a page states no other date.
-_UPDATE_LABELS = ("updated", "last modified", "aktualisiert", "geändert", "mis à jour",
-                  "actualizado", "atualizado", "aggiornato", "bijgewerkt", "zaktualizowano",
-                  "uppdaterad", "opdateret", "oppdatert", "päivitetty", "обновлено",
-                  "güncelleme", "güncellendi")
 _MAX_REGION_TEXT = 6000  # characters of the headline's region searched for an update label
-_MAX_LABELS = 50  # label occurrences looked at
-_AFTER_LABEL = 40  # characters after a label that may hold its date ("am", "le", ": ")
-_OPENING = 1500  # characters of text before the story: a masthead, a kicker, a dateline
-# The look-behind follows the first digits, so the regex engine scans for "1"/"2" in C
-# instead of trying the look-behind at every position (4x faster over a page's text).
-_YEAR = re.compile(r"(?:19|20)(?<!\d\d\d)\d\d(?!\d)")
-_AROUND_YEAR = (60, 12)  # characters before and after a year that may hold its date
-
-
-def _parsed(value: str, month_first: bool) -> datetime | date | None:
-    """``value`` read as a date that can be a publication date, or None."""
-    if not value or not value.strip():
-        return None
-    parsed = parse_date(value, month_first)
-    return parsed if parsed is not None and not in_future(parsed) else None
 
 
 def _iso(value: datetime | date) -> str:
@@ -127,7 +99,7 @@ def _choose(candidates: Candidates, url_day: str | None, month_first: bool,
     for raw, source in candidates:
         if not isinstance(raw, str):
             continue
-        if (value := _parsed(raw, month_first)) is not None:
+        if (value := parsed_date(raw, month_first)) is not None:
             parsed.append((value, raw, source))
         elif raw.strip():
             warning = normalise_date(raw, month_first=month_first)[1]
@@ -184,7 +156,7 @@ def _dateline_in(root: LexborNode, month_first: bool) -> datetime | date | None:
             continue  # "Updated 3 May": the last update, not the publication
         # the stamp a <time> gives, else a title ("12th December 2018" on a date ribbon)
         stamp = attrs.get("datetime") or attrs.get("title")
-        when = _parsed(stamp, month_first) if stamp else None
+        when = parsed_date(stamp, month_first) if stamp else None
         if when is None:
             text = node.text(separator=" ")
             if len(text) > 4 * _MAX_DATELINE:
@@ -224,108 +196,6 @@ def in_comment_thread(node: LexborNode) -> bool:
     return False
 
 
-def _around(text: str, headline: str, month_first: bool) -> datetime | date | None:
-    """The date nearest to ``headline`` in the page's ``text``, under or above it (on a
-    tie, under it): the line just above a headline is its dateline when the text under it
-    dates something else ("vom 9.1. bis 10.2.2023")."""
-    at = text.find(headline) if headline.strip() else -1
-    if at < 0:
-        return None
-    before, after = _AROUND_HEADLINE
-    end = at + len(headline)
-    under = date_at(_folded(text, end, after), month_first)
-    above_text = _folded(text, at, -before)
-    above = date_at(above_text, month_first, last=True)
-    if above is not None and (under is None or len(above_text) - above[0] < under[0]):
-        return above[1]
-    return under[1] if under else None
-
-
-def _folded(text: str, at: int, chars: int) -> str:
-    """``chars`` characters of ``text`` after ``at`` (before it when negative), whitespace
-    folded: indented markup leaves runs of spaces and newlines between the text nodes, so
-    the raw slice is widened until it holds that many."""
-    span = 2 * abs(chars)
-    while True:
-        raw = text[at:at + span] if chars > 0 else text[max(0, at - span):at]
-        folded = " ".join(raw.split())
-        if len(folded) >= abs(chars) or len(raw) < span:
-            return folded[:chars] if chars > 0 else folded[chars:]
-        span *= 4
-
-
-def _visible_text(tree: LexborHTMLParser) -> str:
-    """The body's text without scripts and styles, its text nodes joined by spaces (as
-    ``node.text(separator=" ")`` joins them, so a headline's text is found in it): Lexbor's
-    text of the body, with each invisible element's own text cut out of it. The elements
-    come in page order, so each is looked for after the last one cut (from the start each
-    time, 16,000 ``<noscript>``s took a second)."""
-    body = tree.body
-    if body is None:
-        return ""
-    text = body.text(separator=" ")
-    pieces, at = [], 0
-    for node in body.css(_INVISIBLE_SELECTOR):
-        code = node.text(separator=" ")
-        if code.strip() and (found := text.find(code, at)) >= 0:
-            pieces.append(text[at:found])
-            at = found + len(code)
-    pieces.append(text[at:])
-    return " ".join(pieces)
-
-
-def _labelled(text: str, month_first: bool) -> datetime | date | None:
-    """A date the page's ``text`` introduces as its own ("Veröffentlicht am 3.2.2021",
-    "Mise en ligne 23 mai 2019"), else the first date in the opening of the text (a page
-    without a headline element, a dateline without a class)."""
-    lowered = text[:_MAX_TEXT].lower()
-    starts = []
-    for label in _LABELS:  # str.find per label: a regex alternation over the text was slow
-        at = lowered.find(label)
-        while at >= 0 and len(starts) < _MAX_LABELS:
-            end = at + len(label)
-            if (at == 0 or not lowered[at - 1].isalnum()) and (
-                    end == len(lowered) or not lowered[end].isalnum()):
-                starts.append(end)
-            at = lowered.find(label, end)
-    for end in sorted(starts):
-        when = date_after_label(
-            " ".join(text[end:end + 2 * _AFTER_LABEL].split())[:_AFTER_LABEL], month_first)
-        if when is not None:
-            return when
-    when = date_in_text(" ".join(text[:2 * _OPENING].split())[:_OPENING], month_first)
-    if when is not None:
-        return when
-    return _update_in(text, lowered, month_first)  # a page that states only its last update
-
-
-def _update_in(text: str, lowered: str, month_first: bool) -> datetime | date | None:
-    """The date after the first update label of ``text`` that has one ("Updated 3 May
-    2021", "Aktualisiert am 03.05.2021"); ``lowered`` is ``text`` in lower case."""
-    for label in _UPDATE_LABELS:
-        at = lowered.find(label)
-        if at >= 0 and (at == 0 or not lowered[at - 1].isalnum()):
-            end = at + len(label)
-            when = date_after_label(
-                " ".join(text[end:end + 2 * _AFTER_LABEL].split())[:_AFTER_LABEL], month_first)
-            if when is not None:
-                return when
-    return None
-
-
-def _in_scripts(tree: LexborHTMLParser, month_first: bool) -> datetime | date | None:
-    budget = _MAX_SCRIPT
-    for script in tree.css("script"):
-        code = script.text(deep=True)[:budget]
-        budget -= len(code)
-        for match in _SCRIPT_DATE.finditer(code):
-            if (when := _parsed(match.group(1), month_first)) is not None:
-                return when
-        if budget <= 0:
-            break
-    return None
-
-
 def _searched(tree: LexborHTMLParser, title: str | None, headline: str | None,
               month_first: bool, h1: LexborNode | None, modified: str | None
               ) -> tuple[datetime | date | str | None, str]:
@@ -337,31 +207,19 @@ def _searched(tree: LexborHTMLParser, title: str | None, headline: str | None,
         return when, "dateline"
     if title and (when := date_in_text(title, month_first)) is not None:
         return when, "title"
-    when = _in_scripts(tree, month_first)
+    when = script_date(tree, month_first)
     if when is not None:
         return when, "script"
-    text = _visible_text(tree)
-    when = _around(text, h1.text(separator=" ") if h1 is not None else "", month_first) or (
-        _around(text, headline or "", month_first)) or _labelled(text, month_first)
+    text = visible_text(tree)
+    when = around_headline(text, h1.text(separator=" ") if h1 is not None else "", month_first) or (
+        around_headline(text, headline or "", month_first)) or labelled_date(text, month_first)
     if when is not None:
         return when, "text"
     if modified:
         return modified, "modified"
     # the last resort, htmldate's too: the first date the page shows, wherever it is (a
     # dateline under a heading that is no <h1> and carries no class of a date)
-    return _first_shown(text[:_MAX_TEXT], month_first), "text"
-
-
-def _first_shown(text: str, month_first: bool) -> datetime | date | None:
-    """The first date written out in ``text``, looked for around its four-digit years only
-    (every date form with a year has one): the date patterns tried across a whole page's
-    text cost milliseconds, a year search a few microseconds."""
-    for match in _YEAR.finditer(text):
-        start, end = match.start() - _AROUND_YEAR[0], match.end() + _AROUND_YEAR[1]
-        window = " ".join(text[max(0, start):end].split())
-        if (when := date_in_text(window, month_first)) is not None:
-            return when
-    return None
+    return first_shown(text, month_first), "text"
 
 
 def page_dates(tree: LexborHTMLParser, meta: dict[str, Candidates], url: str | None,
@@ -408,6 +266,6 @@ def _shown_update(h1: LexborNode | None, month_first: bool) -> datetime | date |
     if region is None or region is h1:
         return None
     text = region.text(separator=" ")[:_MAX_REGION_TEXT]
-    when = _update_in(text, text.lower(), month_first)
+    when = update_in(text, text.lower(), month_first)
     return when if when is not None and not in_future(when) else None
 
