@@ -117,9 +117,7 @@ def labelled_date(text: str, month_first: bool) -> datetime | date | None:
                 starts.append(end)
             at = lowered.find(label, end)
     for end in sorted(starts):
-        when = date_after_label(
-            " ".join(text[end:end + 2 * _AFTER_LABEL].split())[:_AFTER_LABEL], month_first)
-        if when is not None:
+        if (when := _after_label(text, end, month_first)) is not None:
             return when
     when = date_in_text(" ".join(text[:2 * _OPENING].split())[:_OPENING], month_first)
     if when is not None:
@@ -132,16 +130,22 @@ def update_in(text: str, lowered: str, month_first: bool) -> datetime | date | N
     2021", "Aktualisiert am 03.05.2021"); ``lowered`` is ``text`` in lower case."""
     for label in _UPDATE_LABELS:
         at = lowered.find(label)
-        if at >= 0 and (at == 0 or not lowered[at - 1].isalnum()):
-            end = at + len(label)
-            when = date_after_label(
-                " ".join(text[end:end + 2 * _AFTER_LABEL].split())[:_AFTER_LABEL], month_first)
-            if when is not None:
-                return when
+        if at >= 0 and (at == 0 or not lowered[at - 1].isalnum()) and (
+                when := _after_label(text, at + len(label), month_first)) is not None:
+            return when
     return None
 
 
+def _after_label(text: str, end: int, month_first: bool) -> datetime | date | None:
+    """The date in the words after a label that ends at ``end`` ("am", "le", ": " first)."""
+    words = " ".join(text[end:end + 2 * _AFTER_LABEL].split())[:_AFTER_LABEL]
+    return date_after_label(words, month_first)
+
+
 def script_date(tree: LexborHTMLParser, month_first: bool) -> datetime | date | None:
+    """The first publication date a key of the page's scripts gives (``_SCRIPT_DATE``:
+    datePublished, publish_date, pubDate, Tencent's pubtime), within ``_MAX_SCRIPT``
+    characters of script."""
     budget = _MAX_SCRIPT
     for script in tree.css("script"):
         code = script.text(deep=True)[:budget]
