@@ -223,6 +223,9 @@ def test_an_author_element_that_holds_only_a_name_and_a_date_is_the_byline():
                           "Andri Bryner"),
                          ('<div class="node-block--authors">Auteur: Anna Kubišta</div>',
                           "Anna Kubišta"),
+                         # the name among labelled fields
+                         ('<div class="liveArticleAuthorDateBlock">Datum: 19.11.2021 Autor: '
+                          "Fritz Imhof Quelle: Livenet</div>", "Fritz Imhof"),
                          # the name before its employer
                          ('<h4 class="author">Jenny Smith — The Moon</h4>', "Jenny Smith"),
                          ('<a class="author">Jenny Smith from Acme</a>', "Jenny Smith")):

@@ -15,7 +15,7 @@ import re
 from .dates import LETTER_MARKS, is_date_like
 
 __all__ = ["clean_authors", "dated_name", "introduces_byline", "is_byline_label",
-           "is_person_name", "is_plain_name", "line_byline"]
+           "is_person_name", "is_plain_name", "labelled_name", "line_byline"]
 
 # The words that introduce a byline, in the dev sets' languages and their neighbours, and
 # in Russian, Ukrainian, Indonesian, Turkish, Hungarian, Finnish, Vietnamese, Arabic and
@@ -126,6 +126,19 @@ def is_byline_label(label: str) -> bool:
     """Whether ``label`` is nothing but a byline's "By" ("Written by", "Verfasst von"):
     Yoast names the author in ``twitter:data1`` under such a ``twitter:label1``."""
     return _BY_LABEL.fullmatch(label) is not None
+
+
+# A byline inside a line of labelled fields ("Datum: 19.11.2021 Autor: Fritz Imhof Quelle:
+# Livenet"): the name after a "By" word and a colon, up to the next field's label.
+_LABELLED = re.compile(rf"(?:^|\s)(?:{_BY})\s*:\s*(?P<name>.+?)(?=\s+[^\W\d_]+\s*:|\s*[|•·]|$)",
+                       re.I)
+
+
+def labelled_name(text: str) -> str | None:
+    """The name a line of labelled fields gives after its "Autor:" or "By:" (see
+    ``_LABELLED``), when it is a person's name; else None."""
+    match = _LABELLED.search(text)
+    return match["name"] if match and _names_only(match["name"]) else None
 
 
 def dated_name(text: str) -> str | None:

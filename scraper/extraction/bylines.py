@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .authors import clean_authors, dated_name, introduces_byline, line_byline
+from .authors import clean_authors, dated_name, introduces_byline, labelled_name, line_byline
 from .pagedates import in_comment_thread
 from .tags import PAGE, tag_ids
 from .titles import headline_region, node_text
@@ -65,7 +65,8 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
                     if clean_authors(names or [text]):
                         return names or [text]
                     continue  # no name in it (a date, a label): the next one may hold it
-                if (name := dated_name(text)) and not in_comment_thread(node):
+                if (name := dated_name(text) or labelled_name(text)) and \
+                        not in_comment_thread(node):
                     return [name]
     return []
 
