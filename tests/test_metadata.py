@@ -267,6 +267,15 @@ def test_a_line_by_the_headline_that_says_by_and_names_people_is_the_byline():
         assert extract(html, URL).authors == [], subtitle
 
 
+def test_a_byline_line_just_after_the_headline_s_box_names_its_people():
+    html = ("<html lang='de'><body><div class='head'><div class='kicker'>Politik</div>"
+            "<h1>Corona-Regeln in Hessen</h1><p class='intro'>Was ab Montag gilt.</p></div>"
+            "<div class='item-caption'><span>von Andreas Kürten</span></div>"
+            f"<article>{BODY}</article></body></html>")
+    article = extract(html, URL)
+    assert (article.authors, article.sources["authors"]) == (["Andreas Kürten"], "byline")
+
+
 def test_a_byline_line_in_the_languages_of_news_sites_names_its_people():
     for line, names in (("Автор: Иван Петров", ["Иван Петров"]),
                         ("Oleh Budi Santoso", ["Budi Santoso"]),

@@ -34,6 +34,7 @@ _MAX_BYLINE = 120  # characters: longer matches are author boxes with a biograph
 # A byline line without a class: the short elements by the headline that may hold one.
 _LINE_SELECTOR = "p, span, div, em, i, strong, b, small, a"
 _LINES_ABOVE, _LINES_BELOW = 10, 40  # of them looked at, around the headline in page order
+_LINE_TAGS = tag_ids(*(tag.strip() for tag in _LINE_SELECTOR.split(",")))
 _MAX_LINE = 60  # characters: "von" and two or three names
 _BYLINE_NAME_SELECTOR = ":is([rel=author], a[href*=author], [itemprop=name], [class*=name i])"
 # A name under a picture or a quotation (a <figure>, a <blockquote>, a class saying
@@ -68,7 +69,7 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
                 if (name := dated_name(text) or labelled_name(text)) and \
                         not in_comment_thread(node):
                     return [name]
-    return []
+    return _line_after(h1) if climbed else []
 
 
 def _in_caption_or_quote(node: LexborNode | None) -> bool:
@@ -96,4 +97,29 @@ def _byline_line(region: LexborNode | None, h1: LexborNode | None) -> list[str]:
         text = node_text(node)
         if len(text) <= _MAX_LINE and (names := line_byline(text)):
             return names
+    return []
+
+
+def _line_after(h1: LexborNode) -> list[str]:
+    """The names of a byline line among the first elements after the headline in page
+    order, beyond its region: a byline printed in the next box ("von Andreas Kürten" in
+    zdf.de's caption of the story, "Por Agencia EFE" under 24horas.cl's lead). Walked from
+    the headline on, not queried page-wide: on a page without an author the query cost
+    5 % of extract()."""
+    node, seen = h1, 0
+    while seen < _LINES_BELOW:
+        while node is not None and node.next is None:
+            node = node.parent
+        if node is None or node.tag_id in PAGE:
+            return []
+        node = node.next
+        for element in node.traverse():
+            if element.tag_id not in _LINE_TAGS:
+                continue
+            seen += 1
+            text = node_text(element)
+            if len(text) <= _MAX_LINE and (names := line_byline(text)):
+                return names
+            if seen >= _LINES_BELOW:
+                return []
     return []
