@@ -94,10 +94,15 @@ def _byline_line(region: LexborNode | None, h1: LexborNode | None) -> list[str]:
     nodes = region.css(f"{_LINE_SELECTOR}, h1, h2")  # the headline may be an <h2>
     at = next((i for i, node in enumerate(nodes) if node.mem_id == h1.mem_id), 0)
     for node in nodes[max(0, at - _LINES_ABOVE):at + _LINES_BELOW]:
-        text = node_text(node)
-        if len(text) <= _MAX_LINE and (names := line_byline(text)):
+        if names := _line_names(node):
             return names
     return []
+
+
+def _line_names(node: LexborNode) -> list[str]:
+    """The names of a short element that is a byline line, else []."""
+    text = node_text(node)
+    return line_byline(text) if len(text) <= _MAX_LINE else []
 
 
 def _line_after(h1: LexborNode) -> list[str]:
@@ -117,8 +122,7 @@ def _line_after(h1: LexborNode) -> list[str]:
             if element.tag_id not in _LINE_TAGS:
                 continue
             seen += 1
-            text = node_text(element)
-            if len(text) <= _MAX_LINE and (names := line_byline(text)):
+            if names := _line_names(element):
                 return names
             if seen >= _LINES_BELOW:
                 return []
