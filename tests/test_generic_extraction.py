@@ -444,6 +444,29 @@ def test_a_description_that_repeats_the_headline_is_no_lead():
     assert article.lead is None and "lead" not in article.sources
 
 
+@pytest.mark.parametrize("description", [
+    "Raptastisch",  # one word of the site's navigation or its name
+    "Home",
+    "Reiterrevue International",  # a few words holding the domain's label
+    "www.reiterrevue.de",
+    "Das Magazin für Reiter",  # og:site_name
+])
+def test_a_description_that_only_names_the_site_is_no_lead(description):
+    html = page(f"<article><h1>Heulage: was Pferde brauchen</h1>{paragraphs(4)}</article>",
+                f'<meta property="og:description" content="{description}">'
+                '<meta property="og:site_name" content="Das Magazin für Reiter">')
+    article = extract(html, "https://www.reiterrevue.de/ausbildung/heulage")
+    assert article.lead is None and "lead" not in article.sources
+
+
+def test_a_short_description_that_summarises_the_story_stays_the_lead():
+    html = page(f"<article><h1>Tennis in Wien</h1>{paragraphs(4)}</article>",
+                '<meta property="og:description" content="Karatsev und Monfils geschlagen">'
+                '<meta property="og:site_name" content="Reiterrevue">')
+    article = extract(html, "https://www.reiterrevue.de/tennis/wien")
+    assert article.lead == "Karatsev und Monfils geschlagen"
+
+
 def test_a_class_attribute_with_newlines_and_quotes_does_not_break_extraction():
     cls = 'post-content typography \n  "x" \\ [y]'
     html = page(f"<article><h1>A story</h1><div class='{cls}'>{paragraphs(2)}</div>"

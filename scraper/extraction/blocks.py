@@ -34,7 +34,7 @@ from .blockwords import (
     is_label,
 )
 
-__all__ = ["CUT", "ENDS_SENTENCE", "Block", "article_blocks", "walk"]
+__all__ = ["CUT", "DENSE_SCRIPT", "ENDS_SENTENCE", "Block", "article_blocks", "walk"]
 
 # Elements that start a new block, and the kind of block each one makes.
 _KINDS = {
@@ -56,7 +56,7 @@ LENGTH_LOW, LENGTH_HIGH, MAX_LINK_DENSITY, MAX_HEADING_DISTANCE = 70, 200, 0.5, 
 # (a Chinese paragraph of 70 characters is a long one): Japanese kana, CJK, Hangul, and
 # the South-East Asian scripts that write no spaces between words (Thai, Lao, Myanmar,
 # Khmer).
-_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\u0e00-\u0eff\u1000-\u109f"
+DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\u0e00-\u0eff\u1000-\u109f"
                            r"\u1780-\u17ff]")
 _MAX_NOTICE = 2 * LENGTH_HIGH  # a copyright notice is a line, not a paragraph
 # The prose after an end-matter label or a call to action, as a share of the article's, up
@@ -232,7 +232,7 @@ def _weight(text: str) -> int:
     """Length in Latin-letter equivalents (exact below LENGTH_HIGH, where it matters)."""
     if len(text) >= LENGTH_HIGH or text.isascii():
         return len(text)
-    return len(text) + 2 * len(_DENSE_SCRIPT.findall(text))
+    return len(text) + 2 * len(DENSE_SCRIPT.findall(text))
 
 
 _COPYRIGHT_HINT = any_substring(_COPYRIGHT_HINTS)  # in lowercased text

@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..article import Article
 from ..urls import absolute_url
 from .authors import clean_authors
-from .blocks import Block, walk
+from .blocks import DENSE_SCRIPT, ENDS_SENTENCE, Block, walk
 from .body import main_text, remove_nodes
 from .bylines import byline
 from .dates import normalise_date
@@ -35,6 +35,7 @@ from .titles import (
     clean_title,
     fallback_title,
     headline,
+    names_site,
     node_text,
     shown_title,
     site_label,
@@ -227,8 +228,8 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     if not blocks and (complete := _complete_jsonld_body(_first(meta.get("text", []))[0])):
         blocks, body_source = complete, "json-ld"
     blocks, article.lead = _standfirst(blocks, article.lead)
-    if article.lead and article.title and article.lead.casefold() == article.title.casefold():
-        article.lead = None  # a description that repeats the headline says nothing more
+    if article.lead and _says_nothing(article.lead, article.title, url, site_name):
+        article.lead = None
     if article.lead is None:
         sources.pop("lead", None)  # dropped above: no source gave the field
     article.text = "\n\n".join(block.text for block in blocks)
@@ -332,6 +333,16 @@ def _standfirst(blocks: list[Block], lead: str | None) -> tuple[list[Block], str
     if first == lead or (len(stem) >= _MIN_LEAD_STEM and first.startswith(stem)):
         return blocks, None
     return blocks, lead
+
+
+def _says_nothing(lead: str, title: str | None, url: str | None, site_name: str | None) -> bool:
+    """Whether a lead is no summary of the story: the headline again, the site's name
+    ("Raptastisch", "www.sonnenenergie.de", see ``names_site``) or one word of the site's
+    navigation ("Home"), as a CMS fills its description field when the editor did not."""
+    if title and lead.casefold() == title.casefold():
+        return True
+    one_word = " " not in lead and not DENSE_SCRIPT.search(lead) and not ENDS_SENTENCE.search(lead)
+    return one_word or names_site(lead, url, site_name)
 
 
 def _main_parent(blocks: list[Block]) -> int:

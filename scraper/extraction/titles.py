@@ -16,8 +16,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .tags import PAGE, tag_ids
 
-__all__ = ["clean_title", "fallback_title", "headline", "headline_region", "node_text",
-           "shown_title", "site_label", "titled_heading"]
+__all__ = ["clean_title", "fallback_title", "headline", "headline_region", "names_site",
+           "node_text", "shown_title", "site_label", "titled_heading"]
 
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / ", ": ")
 _SITE_SEPARATORS = _SEPARATORS[:-2]  # not "/" nor ":": "Kicker: Story" is the story's
@@ -77,6 +77,16 @@ def _names_site(part: str, label: str) -> bool:
     """Whether a title's ``part`` is a site's name: a few words holding its domain label
     (not "DRK: Immer mehr Menschen ...", a headline that names its publisher)."""
     return len(part.split()) <= _MAX_SITE_WORDS and label in _alnum(part)
+
+
+def names_site(text: str, url: str | None, site_name: str | None = None) -> bool:
+    """Whether ``text`` is only the site's name: its og:site_name, or a few words holding the
+    domain's label (``_names_site``: "Reiterrevue International" on reiterrevue.de,
+    "www.sonnenenergie.de"). A description meta that says so is no summary of the story."""
+    if site_name and _alnum(text) == _alnum(site_name):
+        return True
+    label = site_label(url)
+    return bool(label) and _names_site(text, label)
 
 
 def _alnum(text: str) -> str:
