@@ -467,6 +467,14 @@ def test_a_short_description_that_summarises_the_story_stays_the_lead():
     assert article.lead == "Karatsev und Monfils geschlagen"
 
 
+def test_a_dateline_set_inside_the_first_sentence_stays_but_a_dateline_box_goes():
+    html = page("<article><h1>A story</h1><div class='dateline'>March 18, 2015 at 8:12 PM</div>"
+                f"<p><span class='dateline'>CAIRO —</span> Gunmen opened fire. {PROSE}</p>"
+                f"{paragraphs(3)}</article>")
+    text = extract(html, URL).text
+    assert text.startswith("CAIRO — Gunmen opened fire.") and "March 18" not in text
+
+
 def test_a_class_attribute_with_newlines_and_quotes_does_not_break_extraction():
     cls = 'post-content typography \n  "x" \\ [y]'
     html = page(f"<article><h1>A story</h1><div class='{cls}'>{paragraphs(2)}</div>"

@@ -17,6 +17,7 @@ from .boilerplate import (
     FURNITURE,
     FURNITURE_TAGS,
     JUNK_TAGS,
+    is_inline_text,
     is_overlay,
     marker_kind,
     node_marker,
@@ -44,6 +45,7 @@ _FURNITURE_TAG_IDS, _FORM = tag_ids(*FURNITURE_TAGS), tag_ids("form")
 # of the sentence, open one).
 _PHRASING = tag_ids("a", "span", "em", "strong", "b", "i", "u", "abbr", "cite", "q", "mark",
                     "small", "sup", "sub", "font")
+_PARAGRAPH = tag_ids("p")
 _LIST_BLOCKS = frozenset({"ul", "ol", "dl", "table", "div", "section", "p"})
 _STORY_PARAGRAPHS = 3  # of prose, in a <form> that holds the story (see story_form)
 
@@ -102,6 +104,10 @@ def furniture_pruner(container: LexborNode, clusters: list[tuple[int, LexborNode
             return tag not in _PHRASING
         if marker_kind(marker) != FURNITURE or _size(node) >= total / 2:
             return False
+        if tag in _PHRASING and is_inline_text(marker) and (up := node.parent) is not None \
+                and up.tag_id in _PARAGRAPH:
+            return False  # the story's own dateline, in its first sentence
+
         twin = shown_twin(node)  # a hidden page of a paged article: what its twin is
         if twin is not None and marker_kind(node_marker(twin)) != FURNITURE:
             return False
