@@ -383,6 +383,21 @@ def test_labels_credits_and_end_matter_in_the_languages_of_news_sites_are_not_bo
     assert len(blocks) == 5
 
 
+ZH_PROSE = "市政府周二投票决定扩大城市公交网络，官员表示此举将缩短东部数千居民的通勤时间。"
+
+
+@pytest.mark.parametrize("end_matter", ["热门推荐", "相關新聞", "関連記事", "관련 기사"],
+                         ids=["zh-hans", "zh-hant", "ja", "ko"])
+def test_an_end_matter_label_in_chinese_japanese_or_korean_ends_the_story(end_matter):
+    prose = "".join(f"<p>第{i}段。{ZH_PROSE}</p>" for i in range(4))
+    teaser = "<h4>海尔4名员工午休被开除 员工：只有30分钟午餐时间</h4><ul><li>2019年09月06日</li>" \
+             "<li>09:38</li><li>李诗韵</li><li>243,325</li></ul>"
+    html = page(f"""<div class="entry-content">{prose}<div><h3>{end_matter}</h3>{teaser}{teaser}
+        <p>24小时滚动播报最新的财经资讯和视频，更多粉丝福利扫描二维码关注（sinafinance）</p></div></div>""")
+    blocks = extract(html, URL).text.split("\n\n")
+    assert blocks[0].startswith("第0段。") and blocks[-1].startswith("第3段。")
+
+
 def test_kickers_above_and_end_matter_below_the_story_are_not_body():
     html = page(f"""<div class="article-body"><p>Politik</p><p>12.12.2022, 08:30 Uhr</p>
         {paragraphs(4)}<h3>Weitere Informationen</h3><p>Pressestelle, Tel. 0211 123</p>

@@ -71,7 +71,15 @@ _END_MATTER_WORDS = (
     r"теги|метки|комментарии|коментарі|поделиться|поділитися|"
     r"اقرأ (?:أيضا|أيضاً|ايضا)|(?:مواضيع|أخبار|مقالات) ذات صلة|(?:ال)?كلمات (?:ال)?مفتاحية|"
     r"التعليقات|διαβάστε (?:επίσης|ακόμα)|σχετικά άρθρα|ετικέτες|σχόλια|"
-    r"यह भी पढ़ें|ये भी पढ़ें|संबंधित खबरें|टिप्पणियां)"
+    r"यह भी पढ़ें|ये भी पढ़ें|संबंधित खबरें|टिप्पणियां)|"
+    # Chinese (simplified and traditional), Japanese, Korean, behind a test for their scripts
+    # (GNE's Chinese test pages, an unseen set: Sina's "热门推荐" box after the story)
+    r"(?=[\u3040-\u9fff\uac00-\ud7a3])(?:"
+    r"相关(?:阅读|新闻|文章|推荐|报道)|相關(?:閱讀|新聞|文章|報導)|(?:热门|热点|熱門)推(?:荐|薦)|"
+    r"推(?:荐|薦)(?:阅读|閱讀)|延伸(?:阅读|閱讀)|更多(?:阅读|新闻|閱讀|新聞)|猜你喜(?:欢|歡)|"
+    r"标签|標籤|评论|評論|分享到|"
+    r"関連記事|関連ニュース|あわせて読みたい|こちらもおすすめ|コメント|タグ|"
+    r"관련\s?기사|많이 본 (?:뉴스|기사)|댓글|태그)"
 )
 # A label on its own, or one that goes on to announce what follows and ends with a colon
 # ("Weitere Informationen zum Coronavirus in Thüringen:", "Read more about the trial:").
