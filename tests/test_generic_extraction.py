@@ -490,6 +490,19 @@ def test_a_dateline_set_inside_the_first_sentence_stays_but_a_dateline_box_goes(
     assert text.startswith("CAIRO — Gunmen opened fire.") and "March 18" not in text
 
 
+def test_the_author_s_bio_after_the_story_is_not_body_but_a_last_line_naming_others_is():
+    bio = "<p>Sarah Moreno covers business and trends in South Florida. She studied in Miami.</p>"
+    html = page(f"<article><h1>A story</h1><p class='byline'>By Sarah Moreno</p>{paragraphs(4)}"
+                f"{bio}</article>")
+    article = extract(html, URL)
+    assert article.authors == ["Sarah Moreno"]
+    assert article.text.split("\n\n")[-1].startswith("Paragraph 3.")
+    quote = "<p>Maria Lopez, the mayor, said the buses would run from Monday.</p>"
+    html = page(f"<article><h1>A story</h1><p class='byline'>By Sarah Moreno</p>{paragraphs(4)}"
+                f"{quote}</article>")
+    assert extract(html, URL).text.endswith("the buses would run from Monday.")
+
+
 def test_a_class_attribute_with_newlines_and_quotes_does_not_break_extraction():
     cls = 'post-content typography \n  "x" \\ [y]'
     html = page(f"<article><h1>A story</h1><div class='{cls}'>{paragraphs(2)}</div>"
