@@ -464,6 +464,13 @@ def test_e_mail_addresses_usernames_and_domains_are_no_author_names():
     assert clean_authors(["Jane Doe (jane.doe@example.com)"]) == ["Jane Doe"]
 
 
+def test_a_cms_placeholder_is_no_author_and_the_byline_is_read_instead():
+    assert clean_authors(["name, email@gmail.com", "admin", "Unknown", "未知"]) == []
+    head = '<meta name="author" content="admin">'
+    byline = '<div class="byline">Von <a rel="author" href="/autor/dh/">David Hutzler</a></div>'
+    assert extract(page(head, byline), URL).authors == ["David Hutzler"]
+
+
 def test_an_organisation_keeps_its_commas_and_people_are_split_at_theirs():
     assert clean_authors(["Acme Holdings, Inc."]) == ["Acme Holdings, Inc."]
     assert clean_authors(["Department of Health and Human Services"]) == [

@@ -80,6 +80,11 @@ _INTERFACE = frozenset(
      "profile", "subscribe", "email", "e-mail", "print", "more", "read", "posts", "articles",
      "twitter", "facebook", "instagram", "linkedin", "http", "https", "alle", "artikel",
      "kontakt", "mehr", "teilen", "folgen", "profil"])
+# What a CMS fills an author field with when it has no name: its placeholders and its
+# default accounts ("name, email@gmail.com" in a theme's template, WordPress's "admin",
+# Blogger's "Unknown"; GNE's Chinese pages: "未知", unknown).
+_PLACEHOLDERS = frozenset(
+    ["name", "author", "admin", "administrator", "unknown", "anonymous", "未知", "匿名"])
 # Lower-case words a person's name may hold ("Ursula von der Leyen", "José da Silva").
 _PARTICLES = frozenset(
     ["von", "van", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "le",
@@ -201,8 +206,9 @@ def _name(text: str) -> str | None:
     if half and words[:half] == words[half:]:
         words = words[:half]  # a byline printed twice ("Olivier Minot Olivier Minot")
     text = " ".join(words)
-    if not text or len(text) > _MAX_NAME or text.lower() in _PREFIX_WORDS:
-        return None  # empty, a paragraph, a lone "By"
+    if not text or len(text) > _MAX_NAME or text.lower() in _PREFIX_WORDS or \
+            text.lower() in _PLACEHOLDERS:
+        return None  # empty, a paragraph, a lone "By", a placeholder
     if _NUMBERED.search(text) or is_date_like(text):
         return None  # "3:51 pm 11 Edit", "link78", "07 Dezember"
     lowered = text.lower()
