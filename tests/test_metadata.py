@@ -471,6 +471,20 @@ def test_a_cms_placeholder_is_no_author_and_the_byline_is_read_instead():
     assert extract(page(head, byline), URL).authors == ["David Hutzler"]
 
 
+def test_a_chinese_page_s_credit_line_names_its_author_else_its_editor_in_charge():
+    def chinese(credits: str) -> str:
+        story = "<p>" + "市政府周二投票决定扩大城市公交网络，此举将缩短通勤时间。" * 3 + "</p>"
+        return ("<html><head><title>公交网络扩大</title></head><body><h1>公交网络扩大</h1>"
+                f"{story * 3}{credits}</body></html>")
+
+    editor = "<div>责任编辑：孔德明</div>"
+    assert extract(chinese(editor), URL).authors == ["孔德明"]
+    authors = "<p>作者：余毅菁 向雪妮<a href='/'>返回首页</a></p>"
+    assert extract(chinese(authors + editor), URL).authors == ["余毅菁", "向雪妮"]
+    assert extract(chinese("<p>作者：未知</p>" + editor), URL).authors == ["孔德明"]
+    assert extract(chinese("<p>作者：转载请注明出处</p>"), URL).authors == []
+
+
 def test_an_organisation_keeps_its_commas_and_people_are_split_at_theirs():
     assert clean_authors(["Acme Holdings, Inc."]) == ["Acme Holdings, Inc."]
     assert clean_authors(["Department of Health and Human Services"]) == [

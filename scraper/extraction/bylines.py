@@ -7,6 +7,8 @@ page's text, where that reads the page's markup.
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .authors import clean_authors, dated_name, introduces_byline, labelled_name, line_byline
@@ -14,7 +16,7 @@ from .pagedates import in_comment_thread
 from .tags import PAGE, tag_ids
 from .titles import headline_region, node_text
 
-__all__ = ["byline"]
+__all__ = ["byline", "credit_line"]
 
 # The byline's elements: rel=author links and the byline
 # classes of WordPress, Arc and Gannett-style themes (the same classes boilerplate.py drops
@@ -70,6 +72,36 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
                         not in_comment_thread(node):
                     return [name]
     return _line_after(h1) if climbed else []
+
+
+# Chinese portals credit a story in a labelled line of the page's text: "作者：余毅菁 向雪妮"
+# (author), else "责任编辑：孔德明" (the editor in charge: the one credit most portals print,
+# and whom the trafilatura-eval annotators, on both halves, and GNE's outputs take as the
+# author). A name is two to four Han characters; names are joined by spaces or "、" within
+# one text, never across elements (the page's text is read with a line between them).
+_HAN_NAME = r"[\u4e00-\u9fff·]{2,4}(?![\u4e00-\u9fff·])"
+_NAMES_JOIN = "[ \u3000、，]+"
+_CREDITS = tuple(
+    re.compile(rf"(?:{labels})\s*[：:]\s*(?P<names>{_HAN_NAME}(?:{_NAMES_JOIN}{_HAN_NAME})*)")
+    for labels in ("作者", "责任编辑|責任編輯|责编|責編"))
+# What fills the field when nobody is named: unknown, anonymous,
+# "compiled from the web", the site's editors, the desk's "little editor".
+_NOBODY = frozenset(["未知", "佚名", "匿名", "网络整理", "網絡整理", "本站编辑", "小编"])
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def credit_line(tree: LexborHTMLParser, title: str | None) -> list[str]:
+    """The names of a Chinese page's credit line (``_CREDITS``), for a page whose title is
+    written in Han characters and whose markup and byline name nobody."""
+    if not title or not _HAN.search(title) or tree.body is None:
+        return []
+    text = tree.body.text(separator="\n")
+    for credit in _CREDITS:
+        for match in credit.finditer(text):
+            names = [n for n in re.split(_NAMES_JOIN, match["names"]) if n not in _NOBODY]
+            if names:
+                return names
+    return []
 
 
 def _in_caption_or_quote(node: LexborNode | None) -> bool:

@@ -22,7 +22,7 @@ from ..urls import absolute_url
 from .authors import clean_authors
 from .blocks import DENSE_SCRIPT, ENDS_SENTENCE, Block, walk
 from .body import main_text, remove_nodes
-from .bylines import byline
+from .bylines import byline, credit_line
 from .dates import normalise_date
 from .detect import page_adapter
 from .fallback import fallback_body
@@ -175,6 +175,8 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
         organisations, organisations_source = _first(meta.get("org_authors", []))
         if article.authors:
             sources["authors"] = "byline"
+        elif credited := credit_line(tree, article.title):
+            article.authors, sources["authors"] = credited, "byline"
         elif organisations and (named := clean_authors(organisations)):
             article.authors, sources["authors"] = named, organisations_source
         elif authors and source and (site_authors := clean_authors(authors)):
