@@ -492,6 +492,8 @@ def test_an_organisation_keeps_its_commas_and_people_are_split_at_theirs():
     assert clean_authors(["Jane Doe, John Roe"]) == ["Jane Doe", "John Roe"]
     assert clean_authors(["Grant Tinsley, PhD"]) == ["Grant Tinsley"]
     assert clean_authors(["AFP/The Local"]) == ["AFP/The Local"]
+    assert clean_authors(["Martin Untersinger (avec Damien Leloup et Morgane Tual)"]) == [
+        "Martin Untersinger", "Damien Leloup", "Morgane Tual"]
 
 
 def test_the_site_s_own_name_gives_way_to_the_byline_and_a_blog_s_person_publisher_counts():

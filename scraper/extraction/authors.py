@@ -49,6 +49,9 @@ _AND = r"(?:&|\band\b|\bund\b|\bet\b|\by\b)"
 _SEPARATORS = (re.compile(r"\s*[;|]\s*"), re.compile(rf"\s*{_AND}\s*", re.I),
                re.compile(rf"\s*,\s*(?:{_AND}\s*)?|\s+{_AND}\s+", re.I),  # "A, B and C"
                re.compile(r"\s*[,/]\s*"))
+# Co-authors a byline adds in brackets ("Martin Untersinger (avec Damien Leloup et Morgane
+# Tual)", "Jane Doe (with John Roe)"): authors too, split as the rest.
+_WITH = re.compile(r"\s*\((?:with|avec|mit|con|com|met|z)\s+(?P<names>[^()]+)\)", re.I)
 # Markup left in an author field ("By <a href=...>Amir Vera</a>, ...": a JSON-LD name).
 _MARKUP = re.compile(r"<[^>]*>")
 # An organisation's initials after its writers ("..., Tara Subramaniam and Adam Renton,
@@ -249,6 +252,7 @@ def clean_authors(names: list[str], not_authors: tuple[str | None, ...] = ()) ->
         if "<" in raw:
             raw = html.unescape(_MARKUP.sub("", raw))
         raw = _without_site(" ".join(raw.split()), folded_others)
+        raw = _WITH.sub(r"; \g<names>", raw)
         while (stripped := _BY_PREFIX.sub("", raw)) != raw:
             raw = stripped
         if raw.startswith("@"):
