@@ -79,7 +79,8 @@ def byline(tree: LexborHTMLParser, h1: LexborNode | None = None) -> list[str]:
 # and whom the trafilatura-eval annotators, on both halves, and GNE's outputs take as the
 # author). A name is two to four Han characters; names are joined by spaces or "、" within
 # one text, never across elements (the page's text is read with a line between them).
-_HAN_NAME = r"[\u4e00-\u9fff·]{2,4}(?![\u4e00-\u9fff·])"
+_HAN_CHARS = "\u4e00-\u9fff"
+_HAN_NAME = rf"[{_HAN_CHARS}·]{{2,4}}(?![{_HAN_CHARS}·])"
 _NAMES_JOIN = "[ \u3000、，]+"
 _CREDITS = tuple(
     re.compile(rf"(?:{labels})\s*[：:]\s*(?P<names>{_HAN_NAME}(?:{_NAMES_JOIN}{_HAN_NAME})*)")
@@ -87,7 +88,7 @@ _CREDITS = tuple(
 # What fills the field when nobody is named: unknown, anonymous,
 # "compiled from the web", the site's editors, the desk's "little editor".
 _NOBODY = frozenset(["未知", "佚名", "匿名", "网络整理", "網絡整理", "本站编辑", "小编"])
-_HAN = re.compile("[\u4e00-\u9fff]")
+_HAN = re.compile(f"[{_HAN_CHARS}]")
 
 
 def credit_line(tree: LexborHTMLParser, title: str | None) -> list[str]:

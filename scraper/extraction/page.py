@@ -56,7 +56,7 @@ _JSONLD_PREFERRED = 0.6
 _MARKUP = re.compile(r"</?[a-z][a-z0-9]*[\s>/]|&(?:lt|gt|hellip|nbsp|amp);", re.I)
 _SKIP = frozenset(BOILERPLATE_TAGS)
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")  # soft hyphen, zero-width space, joiners
-_MAX_BIO = 600  # characters: a bio after the story is a few lines (the dev sets': 150-420)
+_MAX_BIO = 600  # characters: a bio after the story is a few lines (the dev sets': 76-237)
 _MIN_LEAD_STEM = 30  # shorter common starts ("The president said") are not a copy
 _DATE_ATTRS = ("datetime", "content", "data-datetime", "data-date")
 # Fields every article page of a site has; a selector for one of them that matches nothing

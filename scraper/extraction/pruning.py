@@ -107,7 +107,6 @@ def furniture_pruner(container: LexborNode, clusters: list[tuple[int, LexborNode
         if tag in _PHRASING and is_inline_text(marker) and (up := node.parent) is not None \
                 and up.tag_id in _PARAGRAPH:
             return False  # the story's own dateline, in its first sentence
-
         twin = shown_twin(node)  # a hidden page of a paged article: what its twin is
         if twin is not None and marker_kind(node_marker(twin)) != FURNITURE:
             return False
