@@ -398,6 +398,20 @@ def test_an_end_matter_label_in_chinese_japanese_or_korean_ends_the_story(end_ma
     assert blocks[0].startswith("第0段。") and blocks[-1].startswith("第3段。")
 
 
+@pytest.mark.parametrize("notice", [
+    "【免责声明】本文仅代表作者本人观点，与和讯网无关。",
+    "本文为CSDN原创文章，未经允许不得转载，如需转载请联系我们。",
+    "(本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP)",
+    "扫一扫在手机打开当前页面",
+])
+def test_a_chinese_portal_s_disclaimer_reprint_notice_or_app_prompt_is_not_body(notice):
+    prose = "".join(f"<p>第{i}段。{ZH_PROSE}</p>" for i in range(4))
+    quote = "<p>他说，这并不代表政府的观点。</p>"
+    html = page(f'<div class="entry-content">{prose}{quote}<p>{notice}</p></div>')
+    blocks = extract(html, URL).text.split("\n\n")
+    assert blocks[0].startswith("第0段。") and blocks[-1] == "他说，这并不代表政府的观点。"
+
+
 def test_kickers_above_and_end_matter_below_the_story_are_not_body():
     html = page(f"""<div class="article-body"><p>Politik</p><p>12.12.2022, 08:30 Uhr</p>
         {paragraphs(4)}<h3>Weitere Informationen</h3><p>Pressestelle, Tel. 0211 123</p>

@@ -313,6 +313,18 @@ _NOTICES = (
     r"\b(?:requires?|enable|turn on) javascript\b|\bjavascript (?:is )?(?:required|disabled)\b|"
     r"\baktivieren sie javascript\b|\bjavascript (?:aktivieren|muss aktiviert)\b|"
     r"\bactivez (?:le )?javascript\b|\bhabilit[ae] (?:el )?javascript\b")
+# ... and as Chinese portals print them (GNE's test pages, an unseen set): a disclaimer
+# ("【免责声明】本文仅代表作者本人观点"), a note on where the text comes from or that it may
+# not be reprinted ("本文为CSDN原创文章，未经允许不得转载"), at the block's start only (a
+# story's sentence may say what an official's view does not represent); the prompts to scan
+# a QR code or download the app, anywhere. Apart from the phrases above, which all open at
+# a word boundary (between two Han characters there is none), and asked of blocks with one
+# of their words only.
+_CJK_NOTICES_RE = re.compile(
+    r"^\W*(?:免责声明|免責聲明|(?:本文|此文)(?:为|系|來自|来自|仅代表|僅代表|内容|內容))|"
+    r"未经(?:许可|允许|授权)\W{0,2}不得转载|转载请注明|扫一扫|扫描二维码|长按二维码|"
+    r"请下载\S{0,12}(?:app|客户端)", re.I)
+_CJK_NOTICE_HINTS = ("免责声明", "免責聲明", "本文", "此文", "转载", "扫一扫", "二维码", "请下载")
 CALL_TO_ACTION_RE = re.compile(f"{_CALL_TO_ACTION}|{_NOTICES}", re.I)
 # Substrings one of which every match above contains: blocks without any skip the regex
 # (a 40-phrase alternation tried at every position of every paragraph was a fifth of the
@@ -384,6 +396,11 @@ def any_substring(words: tuple[str, ...]) -> re.Pattern[str]:
 _CALL_TO_ACTION_HINT = any_substring(_CALL_TO_ACTION_HINTS)
 
 
+_CJK_NOTICE_HINT = any_substring(_CJK_NOTICE_HINTS)
+
+
 def is_call_to_action(text: str) -> bool:
-    """Whether ``text`` holds one of CALL_TO_ACTION_RE's phrases."""
-    return bool(_CALL_TO_ACTION_HINT.search(text.lower()) and CALL_TO_ACTION_RE.search(text))
+    """Whether ``text`` holds one of CALL_TO_ACTION_RE's phrases (or a Chinese notice)."""
+    if _CALL_TO_ACTION_HINT.search(text.lower()) and CALL_TO_ACTION_RE.search(text):
+        return True
+    return bool(_CJK_NOTICE_HINT.search(text) and _CJK_NOTICES_RE.search(text))
