@@ -403,11 +403,12 @@ def test_an_end_matter_label_in_chinese_japanese_or_korean_ends_the_story(end_ma
     "本文为CSDN原创文章，未经允许不得转载，如需转载请联系我们。",
     "(本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP)",
     "扫一扫在手机打开当前页面",
+    "当前位置： 首页 > 新闻",
 ])
 def test_a_chinese_portal_s_disclaimer_reprint_notice_or_app_prompt_is_not_body(notice):
     prose = "".join(f"<p>第{i}段。{ZH_PROSE}</p>" for i in range(4))
     quote = "<p>他说，这并不代表政府的观点。</p>"
-    html = page(f'<div class="entry-content">{prose}{quote}<p>{notice}</p></div>')
+    html = page(f'<div class="entry-content"><p>{notice}</p>{prose}{quote}<p>{notice}</p></div>')
     blocks = extract(html, URL).text.split("\n\n")
     assert blocks[0].startswith("第0段。") and blocks[-1] == "他说，这并不代表政府的观点。"
 

@@ -317,14 +317,17 @@ _NOTICES = (
 # ("【免责声明】本文仅代表作者本人观点"), a note on where the text comes from or that it may
 # not be reprinted ("本文为CSDN原创文章，未经允许不得转载"), at the block's start only (a
 # story's sentence may say what an official's view does not represent); the prompts to scan
-# a QR code or download the app, anywhere. Apart from the phrases above, which all open at
+# a QR code or download the app, anywhere; and the breadcrumb's "当前位置：首页 > ..." (where the
+# reader is), a line of the page's machinery. Apart from the phrases above, which all open at
 # a word boundary (between two Han characters there is none), and asked of blocks with one
 # of their words only.
 _CJK_NOTICES_RE = re.compile(
-    r"^\W*(?:免责声明|免責聲明|(?:本文|此文)(?:为|系|來自|来自|仅代表|僅代表|内容|內容))|"
+    r"^\W*(?:免责声明|免責聲明|(?:本文|此文)(?:为|系|來自|来自|仅代表|僅代表|内容|內容)|"
+    r"当前位置|當前位置|您(?:现在|現在)的位置)|"
     r"未经(?:许可|允许|授权)\W{0,2}不得转载|转载请注明|扫一扫|扫描二维码|长按二维码|"
-    r"请下载\S{0,12}(?:app|客户端)", re.I)
-_CJK_NOTICE_HINTS = ("免责声明", "免責聲明", "本文", "此文", "转载", "扫一扫", "二维码", "请下载")
+    r"(?:请下载|安装)\S{0,12}(?:app|客户端)|下载地址", re.I)
+_CJK_NOTICE_HINTS = ("免责声明", "免責聲明", "本文", "此文", "转载", "扫一扫", "二维码", "请下载",
+                     "位置", "安装", "下载地址")
 CALL_TO_ACTION_RE = re.compile(f"{_CALL_TO_ACTION}|{_NOTICES}", re.I)
 # Substrings one of which every match above contains: blocks without any skip the regex
 # (a 40-phrase alternation tried at every position of every paragraph was a fifth of the
