@@ -518,6 +518,15 @@ def test_the_author_s_bio_after_the_story_is_not_body_but_a_last_line_naming_oth
     assert extract(html, URL).text.endswith("the buses would run from Monday.")
 
 
+def test_the_headline_printed_again_as_the_body_s_first_heading_is_not_text():
+    html = page(f"<div class='entry-content'><h3>Apple answers the labour report</h3>"
+                f"{paragraphs(3)}<h3>What comes next</h3>{paragraphs(2, 'More')}</div>",
+                '<meta property="og:title" content="Apple answers the labour report">')
+    article = extract(html, URL)
+    assert article.title == "Apple answers the labour report"
+    assert article.text.startswith("Paragraph 0.") and "\n\nWhat comes next\n\n" in article.text
+
+
 def test_a_class_attribute_with_newlines_and_quotes_does_not_break_extraction():
     cls = 'post-content typography \n  "x" \\ [y]'
     html = page(f"<article><h1>A story</h1><div class='{cls}'>{paragraphs(2)}</div>"

@@ -231,6 +231,9 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     if not blocks and (complete := _complete_jsonld_body(_first(meta.get("text", []))[0])):
         blocks, body_source = complete, "json-ld"
     blocks, article.lead = _standfirst(blocks, article.lead)
+    if len(blocks) > 1 and article.title and blocks[0].kind == "heading" and \
+            blocks[0].text.casefold() == article.title.casefold():
+        blocks = blocks[1:]  # the headline again, printed in the body as a lower heading
     blocks = _without_author_bio(blocks, article.authors)
     if article.lead and _says_nothing(article.lead, article.title, url, site_name):
         article.lead = None
