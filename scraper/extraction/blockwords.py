@@ -397,8 +397,6 @@ def any_substring(words: tuple[str, ...]) -> re.Pattern[str]:
 
 # The hints as one case-sensitive search in lowercased text.
 _CALL_TO_ACTION_HINT = any_substring(_CALL_TO_ACTION_HINTS)
-
-
 _CJK_NOTICE_HINT = any_substring(_CJK_NOTICE_HINTS)
 
 
