@@ -413,6 +413,14 @@ def test_a_chinese_portal_s_disclaimer_reprint_notice_or_app_prompt_is_not_body(
     assert blocks[0].startswith("第0段。") and blocks[-1] == "他说，这并不代表政府的观点。"
 
 
+def test_a_qr_code_box_inside_the_body_is_furniture():
+    profile = ("<div class='profile_container' id='js_profile_qrcode'><p>功能介绍 "
+               "聚焦手机互联网领域的行业思考和产品体验，扫码关注我们的公众号。</p></div>")
+    prose = "".join(f"<p>第{i}段。{ZH_PROSE}</p>" for i in range(4))
+    html = page(f'<div class="rich_media_content">{profile}{prose}</div>')
+    assert extract(html, URL).text.startswith("第0段。")
+
+
 def test_kickers_above_and_end_matter_below_the_story_are_not_body():
     html = page(f"""<div class="article-body"><p>Politik</p><p>12.12.2022, 08:30 Uhr</p>
         {paragraphs(4)}<h3>Weitere Informationen</h3><p>Pressestelle, Tel. 0211 123</p>

