@@ -122,6 +122,11 @@ def test_without_metadata_the_heading_the_html_title_names_is_the_title_not_a_me
     # a first <h1> the <title> names stays the headline
     html = html.replace("Menu", headline)
     assert extract(html, URL).title == headline
+    # a headline without spaces counts by its characters (a Chinese portal's <h2>)
+    chinese = "山西品牌丝路行（南美站）正式启动"
+    html = (f"<html><head><title>{chinese} - 山西省人民政府门户网站</title></head><body>"
+            f"<h1>山西省人民政府网站</h1><h2>{chinese}</h2>{BODY}</body></html>")
+    assert extract(html, URL).title == chinese
 
 
 def test_dublin_core_and_a_headline_meta_give_title_and_lead():
