@@ -231,10 +231,7 @@ def extract_tree(tree: LexborHTMLParser, url: str | None = None,
     if not blocks and (complete := _complete_jsonld_body(_first(meta.get("text", []))[0])):
         blocks, body_source = complete, "json-ld"
     blocks, article.lead = _standfirst(blocks, article.lead)
-    if len(blocks) > 1 and article.title and blocks[0].kind == "heading" and \
-            blocks[0].text.casefold() == article.title.casefold():
-        blocks = blocks[1:]  # the headline again, printed in the body as a lower heading
-    blocks = _without_author_bio(blocks, article.authors)
+    blocks = _without_author_bio(_without_headline(blocks, article.title), article.authors)
     if article.lead and _says_nothing(article.lead, article.title, url, site_name):
         article.lead = None
     if article.lead is None:
@@ -340,6 +337,16 @@ def _standfirst(blocks: list[Block], lead: str | None) -> tuple[list[Block], str
     if first == lead or (len(stem) >= _MIN_LEAD_STEM and first.startswith(stem)):
         return blocks, None
     return blocks, lead
+
+
+def _without_headline(blocks: list[Block], title: str | None) -> list[Block]:
+    """``blocks`` without a first heading that is the headline again: a page with no
+    ``<h1>`` prints its headline as a lower heading at the top of the body (guancha.cn's
+    ``<h3>``), which the body's walk, skipping only the headline element it knows, keeps."""
+    if len(blocks) > 1 and title and blocks[0].kind == "heading" and \
+            blocks[0].text.casefold() == title.casefold():
+        return blocks[1:]
+    return blocks
 
 
 def _without_author_bio(blocks: list[Block], authors: list[str]) -> list[Block]:
